@@ -94,6 +94,11 @@ void vigil_engine_free(struct vigil_engine *e);
 
 /* Validation only, for tests and `vigilctl check`. Return 0 or -EINVAL. */
 int vigil_ruleset_validate(const void *blob, u32 len, const char **reason);
+/*
+ * Same, but writes the reason into @buf prefixed with the location, for
+ * example "rule 3 step 7 insn 12: insn: jump past end".
+ */
+int vigil_ruleset_validate_r(const void *blob, u32 len, char *buf, u32 buflen);
 
 u32 vigil_engine_rule_count(const struct vigil_engine *e);
 struct vigil_rule_info {

@@ -24,7 +24,8 @@
  * VIGIL_CMD_LOAD (request)
  *   VIGIL_A_RULESET: binary, a struct vigil_rs_header blob.  Atomic
  *   replace of the running ruleset; on error nothing changes and extack
- *   names the reason.
+ *   names the reason.  Since nla_len is 16 bits, a blob may be split
+ *   over several VIGIL_A_RULESET attributes, concatenated in order.
  *
  * VIGIL_CMD_LIST (dump request; one reply message per rule)
  *   VIGIL_A_RULE: nested VIGIL_RA_* including ENABLED and HITS.

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File events, from kprobes on the LSM path hooks (CONFIG_SECURITY_PATH):
+ *
+ *   security_path_symlink(dir, dentry, old_name)     SYMLINK
+ *   security_path_link(old_dentry, new_dir, new_dentry)  CREATE (hard link)
+ *   security_path_mknod(dir, dentry, mode, dev)      CREATE, mknod(2) only
+ *   security_file_open(file) with FMODE_CREATED      CREATE (open O_CREAT)
+ *   security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags)
+ *                                                    RENAME
+ *   security_path_unlink(dir, dentry)                DELETE
+ *
+ * Paths are d_path() of the directory plus the new entry's name, so they
+ * are absolute in the caller's mount namespace view, as d_path gives them.
+ *
+ * When each fires: the security_path_* hooks run after the name lookup
+ * (the target's existence is already checked) but before the
+ * filesystem's permission check and the operation itself, so an
+ * operation that then fails (EACCES on the directory, ENOSPC, a
+ * filesystem error) is still reported as an attempt.  security_file_open
+ * runs after the file was created, so open(O_CREAT) events are always
+ * real creations.
+ *
+ * mknod: may_o_create() calls security_path_mknod() for every O_CREAT
+ * open too, so that hook reports only when current is inside mknod(2)
+ * or mknodat(2) (vigil_in_mknod_syscall()); an open that creates a file
+ * is reported once, at security_file_open.
+ *
+ * Each hook has a chain of symbol names tried in order.  Only names with
+ * the same calling convention are listed: a compiler-cloned variant
+ * (.isra, .constprop, .part) has a rewritten argument list, and probing
+ * it with this handler would read the wrong registers.  If no name of a
+ * chain can be probed, the module does not load.
+ */
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/kprobes.h>
+#include <linux/path.h>
+
+#include "capture.h"
+#include "compat.h"
+
+/* Writes d_path(@dir) + "/" + @d's name into @buf (PATH_MAX bytes). */
+static const char *entry_path(char *buf, const struct path *dir,
+			      const struct dentry *d, u32 *len)
+{
+	u32 nlen = READ_ONCE(d->d_name.len);
+	char *s, *end;
+
+	if (nlen > NAME_MAX)
+		return NULL;
+	/* Leave room after the directory for '/', the name and a NUL. */
+	s = d_path(dir, buf, PATH_MAX - nlen - 1);
+	if (IS_ERR(s))
+		return NULL;
+	end = buf + PATH_MAX - nlen - 2;	/* the directory's NUL */
+	if (end - s != 1 || *s != '/')
+		*end++ = '/';
+	memcpy(end, d->d_name.name, nlen);
+	end[nlen] = '\0';
+	*len = end + nlen - s;
+	return s;
+}
+
+struct file_op {
+	enum vigil_event_kind kind;
+	const struct path *dir;		/* with dentry: the new entry */
+	const struct dentry *dentry;
+	const struct path *path;	/* or: a path (open) */
+	const struct path *odir;	/* rename: the old entry */
+	const struct dentry *odentry;
+	const char *target;		/* symlink: target as written */
+};
+
+static void file_event(const struct file_op *op)
+{
+	struct vigil_scratch *sc;
+	struct vigil_event *ev;
+	struct vigil_proc *p;
+	const char *s;
+	u32 len;
+
+	if (vigil_capture_skip() || !READ_ONCE(vigil_enabled))
+		return;
+	sc = vigil_scratch_get();
+	if (!sc)
+		return;
+	ev = &sc->ev;
+
+	if (op->path) {
+		s = d_path(op->path, sc->path, PATH_MAX);
+		if (IS_ERR(s))
+			goto err;
+		len = sc->path + PATH_MAX - 1 - s;
+	} else {
+		s = entry_path(sc->path, op->dir, op->dentry, &len);
+	}
+	if (!s)
+		goto err;
+
+	rcu_read_lock();
+	p = vigil_capture_current_proc(sc);
+	vigil_capture_begin(sc, op->kind);
+	vigil_event_set_str(ev, VIGIL_F_FILE_PATH, s, len);
+	if (op->odir) {
+		s = entry_path(sc->path2, op->odir, op->odentry, &len);
+		if (s)
+			vigil_event_set_str(ev, VIGIL_F_FILE_ORIG_PATH, s, len);
+	}
+	if (op->target)
+		vigil_event_set_str(ev, VIGIL_F_FILE_TARGET_PATH, op->target,
+				    strnlen(op->target, PATH_MAX));
+	vigil_event_derive_file(ev);
+	vigil_capture_actor(sc, p);
+	vigil_capture_parent(sc);
+	vigil_capture_emit(sc);
+	rcu_read_unlock();
+	vigil_scratch_put(sc);
+	return;
+err:
+	vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
+	vigil_scratch_put(sc);
+}
+
+#define ARG(regs, n) ((void *)vigil_kprobe_arg(regs, n))
+
+static int on_symlink(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file_op op = {
+		.kind = VIGIL_EV_SYMLINK,
+		.dir = ARG(regs, 0),
+		.dentry = ARG(regs, 1),
+		.target = ARG(regs, 2),
+	};
+
+	file_event(&op);
+	return 0;
+}
+
+static int on_link(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file_op op = {
+		.kind = VIGIL_EV_CREATE,
+		.dir = ARG(regs, 1),
+		.dentry = ARG(regs, 2),
+	};
+
+	file_event(&op);
+	return 0;
+}
+
+static int on_mknod(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file_op op = {
+		.kind = VIGIL_EV_CREATE,
+		.dir = ARG(regs, 0),
+		.dentry = ARG(regs, 1),
+	};
+
+	if (vigil_in_mknod_syscall())
+		file_event(&op);
+	return 0;
+}
+
+static int on_open(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file *file = ARG(regs, 0);
+	struct file_op op = {
+		.kind = VIGIL_EV_CREATE,
+		.path = &file->f_path,
+	};
+
+	if ((file->f_mode & FMODE_CREATED) && S_ISREG(file_inode(file)->i_mode))
+		file_event(&op);
+	return 0;
+}
+
+static int on_rename(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file_op op = {
+		.kind = VIGIL_EV_RENAME,
+		.odir = ARG(regs, 0),
+		.odentry = ARG(regs, 1),
+		.dir = ARG(regs, 2),
+		.dentry = ARG(regs, 3),
+	};
+
+	file_event(&op);
+	return 0;
+}
+
+static int on_unlink(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file_op op = {
+		.kind = VIGIL_EV_DELETE,
+		.dir = ARG(regs, 0),
+		.dentry = ARG(regs, 1),
+	};
+
+	file_event(&op);
+	return 0;
+}
+
+#define MAX_CHAIN	3
+
+struct hook {
+	const char *chain[MAX_CHAIN + 1];	/* NULL-terminated */
+	kprobe_pre_handler_t handler;
+	struct kprobe kp;
+	bool on;
+};
+
+static struct hook hooks[] = {
+	{ { "security_path_symlink" }, on_symlink },
+	{ { "security_path_link" }, on_link },
+	{ { "security_path_mknod" }, on_mknod },
+	{ { "security_file_open" }, on_open },
+	{ { "security_path_rename" }, on_rename },
+	{ { "security_path_unlink" }, on_unlink },
+};
+
+static int hook_register(struct hook *h)
+{
+	const char *const *name;
+	int ret = -ENOENT;
+
+	for (name = h->chain; *name; name++) {
+		memset(&h->kp, 0, sizeof(h->kp));
+		h->kp.symbol_name = *name;
+		h->kp.pre_handler = h->handler;
+		ret = register_kprobe(&h->kp);
+		if (!ret) {
+			h->on = true;
+			return 0;
+		}
+	}
+	pr_err("vigil: cannot probe %s (%d; CONFIG_SECURITY_PATH needed); not loading\n",
+	       h->chain[0], ret);
+	return ret;
+}
+
+static void hook_unregister(struct hook *h)
+{
+	if (h->on)
+		unregister_kprobe(&h->kp);
+	h->on = false;
+}
+
+/**
+ * vigil_capture_file_init() - probe every file hook, or none
+ *
+ * Process context.
+ *
+ * Return: 0, or the negative errno of the first hook that failed (logged).
+ */
+int vigil_capture_file_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		ret = hook_register(&hooks[i]);
+		if (ret)
+			goto err_unregister;
+	}
+	return 0;
+
+err_unregister:
+	while (i--)
+		hook_unregister(&hooks[i]);
+	return ret;
+}
+
+/**
+ * vigil_capture_file_uninit() - remove the file probes
+ *
+ * Process context.  unregister_kprobe() waits for running handlers.
+ */
+void vigil_capture_file_uninit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		hook_unregister(&hooks[i]);
+}

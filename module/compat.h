@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Everything in vigil.ko that depends on the kernel version or the
+ * architecture.  The VIGIL_HAVE_* macros come from compat-gen.h, written
+ * at build time by compat-probe.sh from the headers of the target kernel
+ * (see compat.mk); nothing else in the module tests a kernel version.
+ */
+#ifndef VIGIL_COMPAT_H
+#define VIGIL_COMPAT_H
+
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+
+#include "compat-gen.h"
+
+#ifndef VIGIL_HAVE_FOR_EACH_KERNEL_TRACEPOINT
+#error "vigil needs for_each_kernel_tracepoint()"
+#endif
+
+#ifdef VIGIL_HAVE_TP_EXIT_GROUP_DEAD
+#define VIGIL_TP_EXIT_PROTO	struct task_struct *p, bool group_dead
+#else
+#define VIGIL_TP_EXIT_PROTO	struct task_struct *p
+#endif
+
+/**
+ * vigil_kprobe_arg() - argument @n (0-based) of a probed function
+ * @regs: registers at the function's entry (a kprobe pre-handler's regs)
+ * @n: argument number; only register arguments (n < 6 on x86_64)
+ *
+ * Return: the argument as an unsigned long.
+ */
+static inline unsigned long vigil_kprobe_arg(struct pt_regs *regs,
+					     unsigned int n)
+{
+#ifdef VIGIL_HAVE_REGS_GET_KERNEL_ARGUMENT
+	return regs_get_kernel_argument(regs, n);
+#else
+#error "vigil needs regs_get_kernel_argument() on this architecture"
+#endif
+}
+
+/**
+ * vigil_mm_exe_file_get() - reference to @mm's executable file
+ * @mm: an mm the caller keeps alive (task_lock() on its owner)
+ *
+ * get_mm_exe_file() is not exported; this is the same RCU lookup.
+ * Atomic-context safe.  Release the result with fput().
+ *
+ * Return: the file, or NULL.
+ */
+static inline struct file *vigil_mm_exe_file_get(struct mm_struct *mm)
+{
+	struct file *f;
+
+	rcu_read_lock();
+#ifdef VIGIL_HAVE_GET_FILE_RCU_PP
+	f = get_file_rcu(&mm->exe_file);
+#else
+	f = rcu_dereference(mm->exe_file);
+	if (f && !get_file_rcu(f))
+		f = NULL;
+#endif
+	rcu_read_unlock();
+	return f;
+}
+
+/**
+ * vigil_in_mknod_syscall() - is current inside mknod(2) or mknodat(2)?
+ *
+ * security_path_mknod() is reached both from mknod(2) and from every
+ * O_CREAT open (may_o_create() in fs/namei.c); the syscall number tells
+ * them apart.  In-kernel callers (io_uring workers, nfsd) have no user
+ * syscall number here and are never mknod(2).
+ *
+ * Return: true inside mknod(2)/mknodat(2), native or compat.
+ */
+static inline bool vigil_in_mknod_syscall(void)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+	long nr;
+
+	if (current->flags & PF_KTHREAD)
+		return false;
+	nr = syscall_get_nr(current, regs);
+#if defined(CONFIG_IA32_EMULATION) && defined(__NR_ia32_mknodat)
+	if (in_ia32_syscall())
+		return nr == __NR_ia32_mknod || nr == __NR_ia32_mknodat;
+#endif
+#ifdef __X32_SYSCALL_BIT
+	nr &= ~(long)__X32_SYSCALL_BIT;
+#endif
+#ifdef __NR_mknod
+	if (nr == __NR_mknod)
+		return true;
+#endif
+	return nr == __NR_mknodat;
+}
+
+#endif /* VIGIL_COMPAT_H */

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The running engine: published with RCU, replaced atomically.
+ *
+ * An event takes rcu_read_lock() once and runs against exactly one engine,
+ * so it sees the old ruleset or the new one, never a mix.  A replacement
+ * is validated and built completely (vigil_engine_new()), inherits the
+ * learned terms and hit counters of the rules it keeps, is published with
+ * rcu_assign_pointer(), and the old engine is freed after
+ * synchronize_rcu(), when no event can still use it.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <net/netlink.h>
+#include "detect.h"
+
+/* Kbuild defines VIGIL_HAVE_DEFAULT_RULES when rules_default.h exists. */
+#ifdef VIGIL_HAVE_DEFAULT_RULES
+#include "rules_default.h"
+#endif
+
+bool vigil_enabled = true;
+DEFINE_MUTEX(vigil_detect_mutex);
+
+static struct vigil_engine __rcu *vigil_engine_cur;
+static u32 vigil_generation;
+
+static void alert_cb(void *ctx, const struct vigil_match *m)
+{
+	vigil_alertq_alert(ctx, m);
+}
+
+/**
+ * vigil_detect_event() - run the rules over one event
+ * @ev: a complete event (kind, timestamp and fields)
+ *
+ * Called from probe context; never sleeps.
+ */
+void vigil_detect_event(const struct vigil_event *ev)
+{
+	struct vigil_engine *e;
+	u64 kind = ev->v[VIGIL_F_EVENT_KIND].num;
+
+	if (kind >= VIGIL_EV_EXEC && kind < __VIGIL_EV_LAST)
+		vigil_stat_inc(VIGIL_STAT_EVENTS_EXEC + (kind - VIGIL_EV_EXEC));
+	if (!READ_ONCE(vigil_enabled))
+		return;
+	rcu_read_lock();
+	e = rcu_dereference(vigil_engine_cur);
+	if (e)
+		vigil_engine_process(e, ev, alert_cb, e);
+	rcu_read_unlock();
+}
+
+/**
+ * vigil_detect_forget_entity() - a process image is gone
+ * @entity_id: its process.entity_id
+ * @len: length of @entity_id
+ *
+ * Drops the pending sequences keyed by it.  Probe context.
+ */
+void vigil_detect_forget_entity(const char *entity_id, u32 len)
+{
+	struct vigil_engine *e;
+
+	rcu_read_lock();
+	e = rcu_dereference(vigil_engine_cur);
+	if (e)
+		vigil_engine_forget_entity(e, entity_id, len);
+	rcu_read_unlock();
+}
+
+/**
+ * vigil_detect_engine_locked() - the running engine, for writers
+ *
+ * Return: the engine (NULL before the first load); valid while
+ * vigil_detect_mutex is held.
+ */
+struct vigil_engine *vigil_detect_engine_locked(void)
+{
+	return rcu_dereference_protected(vigil_engine_cur,
+					 lockdep_is_held(&vigil_detect_mutex));
+}
+
+/**
+ * vigil_detect_engine_rcu() - the running engine, for readers
+ *
+ * The caller holds rcu_read_lock().
+ *
+ * Return: the engine, or NULL.
+ */
+struct vigil_engine *vigil_detect_engine_rcu(void)
+{
+	return rcu_dereference(vigil_engine_cur);
+}
+
+/**
+ * vigil_detect_generation() - number of ruleset replacements so far
+ *
+ * Dumps use it to flag a ruleset that changed under them.
+ *
+ * Return: the generation.
+ */
+u32 vigil_detect_generation(void)
+{
+	return READ_ONCE(vigil_generation);
+}
+
+/**
+ * vigil_detect_set_enabled() - switch one rule on or off
+ * @id: rule_id
+ * @on: new state
+ *
+ * Takes effect for the next event.  Process context.
+ *
+ * Return: 0, or -ENOENT when no loaded rule has this id.
+ */
+int vigil_detect_set_enabled(const char *id, bool on)
+{
+	struct vigil_engine *e;
+	int idx = -ENOENT;
+
+	mutex_lock(&vigil_detect_mutex);
+	e = vigil_detect_engine_locked();
+	if (e)
+		idx = vigil_engine_find_rule(e, id);
+	if (idx >= 0)
+		vigil_engine_set_enabled(e, idx, on);
+	mutex_unlock(&vigil_detect_mutex);
+	return idx < 0 ? -ENOENT : 0;
+}
+
+/**
+ * vigil_detect_engine_stat() - counters the running engine keeps itself
+ * @s: the counter
+ *
+ * Return: the engine's share of @s (0 for counters it does not keep).
+ */
+u64 vigil_detect_engine_stat(enum vigil_stat s)
+{
+	struct vigil_engine_stats st = {};
+	struct vigil_engine *e;
+
+	if (s != VIGIL_STAT_SEQ_EVICTIONS && s != VIGIL_STAT_TERMS_EVICTIONS)
+		return 0;
+	rcu_read_lock();
+	e = rcu_dereference(vigil_engine_cur);
+	if (e)
+		vigil_engine_stats(e, &st);
+	rcu_read_unlock();
+	return s == VIGIL_STAT_SEQ_EVICTIONS ? st.seq_evictions :
+					       st.terms_evictions;
+}
+
+/* Keeps the eviction counts of an engine about to be freed. */
+static void retire_stats(struct vigil_engine *old)
+{
+	struct vigil_engine_stats st = {};
+
+	vigil_engine_stats(old, &st);
+	vigil_stat_add(VIGIL_STAT_SEQ_EVICTIONS, st.seq_evictions);
+	vigil_stat_add(VIGIL_STAT_TERMS_EVICTIONS, st.terms_evictions);
+}
+
+/**
+ * vigil_detect_load() - replace the running ruleset
+ * @blob: a ruleset (struct vigil_rs_header ...), hostile until validated
+ * @len: its length
+ * @extack: where the reason for a rejection goes (may be NULL)
+ *
+ * Validates and builds the new engine first; on any error nothing
+ * changes.  Process context; sleeps.
+ *
+ * Return: 0, -EINVAL (invalid ruleset) or -ENOMEM.
+ */
+int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
+{
+	struct vigil_engine_limits lim = {
+		.seq_capacity = vigil_seq_capacity,
+		.terms_capacity = vigil_terms_capacity,
+	};
+	struct vigil_engine *e, *old;
+	const char *reason = "invalid ruleset";
+
+	e = vigil_engine_new(blob, len, &lim, &reason);
+	if (!e) {
+		/* @reason is a static string, as NL_SET_ERR_MSG() needs. */
+		if (extack)
+			extack->_msg = reason;
+		pr_info("vigil: ruleset rejected: %s\n", reason);
+		return strcmp(reason, "out of memory") ? -EINVAL : -ENOMEM;
+	}
+
+	mutex_lock(&vigil_detect_mutex);
+	old = vigil_detect_engine_locked();
+	if (old)
+		vigil_engine_inherit(e, old);
+	rcu_assign_pointer(vigil_engine_cur, e);
+	WRITE_ONCE(vigil_generation, vigil_generation + 1);
+	vigil_sysfs_rules_rebuild(e);
+	mutex_unlock(&vigil_detect_mutex);
+
+	if (old) {
+		synchronize_rcu();
+		retire_stats(old);
+		vigil_engine_free(old);
+	}
+	pr_info("vigil: loaded %u rules\n", vigil_engine_rule_count(e));
+	return 0;
+}
+
+/**
+ * vigil_detect_init() - start with the default ruleset or none
+ * @load_default_rules: load the rules embedded at build time
+ *
+ * The embedded rules go through the same validator as a runtime load.
+ *
+ * Return: 0 or -errno.
+ */
+int vigil_detect_init(bool load_default_rules)
+{
+	if (!load_default_rules) {
+		pr_info("vigil: starting with no rules (no_default_rules=1)\n");
+		return 0;
+	}
+#ifdef VIGIL_HAVE_DEFAULT_RULES
+	return vigil_detect_load(vigil_default_rules, vigil_default_rules_len,
+				 NULL);
+#else
+	pr_warn("vigil: built without default rules; starting with none\n");
+	return 0;
+#endif
+}
+
+/**
+ * vigil_detect_uninit() - free the running engine
+ *
+ * Capture must be stopped and the alert queue flushed before.
+ */
+void vigil_detect_uninit(void)
+{
+	struct vigil_engine *e;
+
+	mutex_lock(&vigil_detect_mutex);
+	e = vigil_detect_engine_locked();
+	RCU_INIT_POINTER(vigil_engine_cur, NULL);
+	mutex_unlock(&vigil_detect_mutex);
+	synchronize_rcu();
+	if (e)
+		vigil_engine_free(e);
+}

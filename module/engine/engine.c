@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Engine lifetime, rule table, per-event dispatch, and the new-terms API.
+ */
+#include "internal.h"
+
+#define VIGIL_CAP_MAX	(1U << 22)
+
+static u32 cap_of(u32 want, u32 dflt)
+{
+	if (!want)
+		return dflt;
+	return want < VIGIL_CAP_MAX ? want : VIGIL_CAP_MAX;
+}
+
+/**
+ * vigil_engine_new() - validate a ruleset and build an engine for it
+ * @blob: ruleset
+ * @len: its length
+ * @lim: capacities (NULL or 0 fields: defaults)
+ * @reason: on failure, a static string naming the problem
+ *
+ * May sleep.
+ *
+ * Return: the engine, or NULL.
+ */
+struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
+				      const struct vigil_engine_limits *lim,
+				      const char **reason)
+{
+	const char *why = "out of memory";
+	struct vigil_engine *e;
+	u32 r;
+
+	if (len > VIGIL_RS_MAX_SIZE) {
+		why = "ruleset too large";
+		goto err;
+	}
+	e = vg_zalloc(sizeof(*e));
+	if (!e)
+		goto err;
+	/* validate the private copy, so the blob cannot change under us */
+	e->blob = vg_zalloc(len + 1);
+	if (!e->blob)
+		goto err_free;
+	memcpy(e->blob, blob, len);
+	e->len = len;
+	if (vigil_ruleset_validate(e->blob, len, &why))
+		goto err_free;
+	why = "out of memory";
+	vigil_rs_map(&e->rs, e->blob);
+	e->rstate = vg_zalloc(sizeof(*e->rstate) * (e->rs.h->n_rules + 1));
+	if (!e->rstate)
+		goto err_free;
+	e->terms_cap = cap_of(lim ? lim->terms_capacity : 0,
+			      VIGIL_TERMS_DEFAULT_CAP);
+	for (r = 0; r < e->rs.h->n_rules; r++) {
+		const struct vigil_rs_rule *ru = &e->rs.rules[r];
+
+		e->rstate[r].enabled = !(ru->flags & VIGIL_RULE_F_DISABLED);
+		if (ru->kind != VIGIL_RULE_NEW_TERMS)
+			continue;
+		e->rstate[r].terms = vigil_terms_new(e->terms_cap);
+		if (!e->rstate[r].terms)
+			goto err_free;
+	}
+	if (vigil_seq_new(e, cap_of(lim ? lim->seq_capacity : 0,
+				    VIGIL_SEQ_DEFAULT_CAP)))
+		goto err_free;
+	if (vigil_index_build(e))
+		goto err_free;
+	return e;
+
+err_free:
+	vigil_engine_free(e);
+err:
+	if (reason)
+		*reason = why;
+	return NULL;
+}
+
+/**
+ * vigil_engine_free() - free an engine
+ * @e: engine or NULL; nothing may be running in it
+ */
+void vigil_engine_free(struct vigil_engine *e)
+{
+	u32 r;
+
+	if (!e)
+		return;
+	vigil_index_free(&e->idx);
+	vigil_seq_free(e);
+	if (e->rstate) {
+		for (r = 0; r < e->rs.h->n_rules; r++)
+			vigil_terms_free(e->rstate[r].terms);
+	}
+	vg_free(e->rstate);
+	vg_free(e->blob);
+	vg_free(e);
+}
+
+/**
+ * vigil_engine_rule_count() - number of rules
+ * @e: engine
+ *
+ * Return: the count.
+ */
+u32 vigil_engine_rule_count(const struct vigil_engine *e)
+{
+	return e->rs.h->n_rules;
+}
+
+/**
+ * vigil_engine_rule_info() - describe a rule
+ * @e: engine
+ * @rule: index below vigil_engine_rule_count()
+ * @info: filled; strings point into the engine
+ */
+void vigil_engine_rule_info(const struct vigil_engine *e, u32 rule,
+			    struct vigil_rule_info *info)
+{
+	const struct vigil_rs_rule *ru;
+
+	memset(info, 0, sizeof(*info));
+	if (rule >= e->rs.h->n_rules)
+		return;
+	ru = &e->rs.rules[rule];
+	info->id = e->rs.strtab + ru->id_str;
+	info->name = e->rs.strtab + ru->name_str;
+	info->threat = e->rs.strtab + ru->threat_str;
+	info->kind = ru->kind;
+	info->severity = ru->severity;
+	info->risk_score = ru->risk_score;
+}
+
+/**
+ * vigil_engine_find_rule() - look a rule up by rule_id
+ * @e: engine
+ * @id: NUL-terminated rule_id
+ *
+ * Return: the rule index, or -ENOENT.
+ */
+int vigil_engine_find_rule(const struct vigil_engine *e, const char *id)
+{
+	u32 r;
+
+	for (r = 0; r < e->rs.h->n_rules; r++)
+		if (!strcmp(e->rs.strtab + e->rs.rules[r].id_str, id))
+			return (int)r;
+	return -ENOENT;
+}
+
+/**
+ * vigil_engine_set_enabled() - switch a rule on or off
+ * @e: engine
+ * @rule: rule index
+ * @on: new state
+ */
+void vigil_engine_set_enabled(struct vigil_engine *e, u32 rule, bool on)
+{
+	if (rule < e->rs.h->n_rules)
+		WRITE_ONCE(e->rstate[rule].enabled, on);
+}
+
+/**
+ * vigil_engine_enabled() - is a rule on
+ * @e: engine
+ * @rule: rule index
+ *
+ * Return: the state (false for a bad index).
+ */
+bool vigil_engine_enabled(const struct vigil_engine *e, u32 rule)
+{
+	return rule < e->rs.h->n_rules && READ_ONCE(e->rstate[rule].enabled);
+}
+
+/**
+ * vigil_engine_hits() - alerts raised by a rule
+ * @e: engine
+ * @rule: rule index
+ *
+ * Return: the count.
+ */
+u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule)
+{
+	if (rule >= e->rs.h->n_rules)
+		return 0;
+	return vg_atomic64_read(&e->rstate[rule].hits);
+}
+
+static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
+		    const struct vigil_cand *c, vigil_alert_fn fn, void *ctx)
+{
+	const struct vigil_rs_rule *ru = &e->rs.rules[c->rule];
+	struct vigil_match m = { .rule = c->rule, .event = ev };
+	u64 h, now;
+
+	if (!READ_ONCE(e->rstate[c->rule].enabled))
+		return 0;
+	if (ru->kind == VIGIL_RULE_SEQUENCE)
+		return vigil_seq_process(e, c->rule, ev, fn, ctx);
+	if (!vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev))
+		return 0;
+	if (ru->kind == VIGIL_RULE_NEW_TERMS) {
+		if (!vigil_tuple_hash(ev, ru->term_fields, ru->n_terms, &h))
+			return 0;
+		now = (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
+		      ev->v[VIGIL_F_TIMESTAMP].num : 0;
+		if (!vigil_terms_check(e->rstate[c->rule].terms, h, now,
+				       (u64)ru->history_window_s *
+				       1000000000ULL))
+			return 0;
+	}
+	vg_atomic64_inc(&e->rstate[c->rule].hits);
+	fn(ctx, &m);
+	return 1;
+}
+
+/**
+ * vigil_engine_process() - run the applicable rules on an event
+ * @e: engine
+ * @ev: event (kind and timestamp set)
+ * @fn: alert callback
+ * @ctx: its context
+ *
+ * Atomic-context safe: no allocation, no sleeping.
+ *
+ * Return: number of alerts.
+ */
+u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
+			 vigil_alert_fn fn, void *ctx)
+{
+	return vigil_index_lookup(e, ev, run_cand, fn, ctx);
+}
+
+/**
+ * vigil_engine_forget_entity() - a process is gone
+ * @e: engine
+ * @entity_id: its process.entity_id
+ * @len: length
+ */
+void vigil_engine_forget_entity(struct vigil_engine *e, const char *entity_id,
+				u32 len)
+{
+	vigil_seq_forget(e, entity_id, len);
+}
+
+/**
+ * vigil_engine_stats() - engine counters
+ * @e: engine
+ * @st: filled
+ */
+void vigil_engine_stats(const struct vigil_engine *e,
+			struct vigil_engine_stats *st)
+{
+	u64 l, ev;
+	u32 r;
+
+	memset(st, 0, sizeof(*st));
+	vigil_seq_stats(e, st);
+	for (r = 0; r < e->rs.h->n_rules; r++) {
+		if (!e->rstate[r].terms)
+			continue;
+		vigil_terms_count(e->rstate[r].terms, &l, &ev);
+		st->terms_learned += l;
+		st->terms_evictions += ev;
+	}
+}
+
+/**
+ * vigil_engine_terms_walk() - iterate the learned terms of a rule
+ * @e: engine
+ * @rule: rule index
+ * @fn: callback under the store's lock; non-zero stops
+ * @ctx: its context
+ *
+ * Return: 0, what @fn returned, -ENOENT (no such rule) or -EINVAL (not
+ * a new_terms rule).
+ */
+int vigil_engine_terms_walk(struct vigil_engine *e, u32 rule,
+			    int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),
+			    void *ctx)
+{
+	if (rule >= e->rs.h->n_rules)
+		return -ENOENT;
+	if (!e->rstate[rule].terms)
+		return -EINVAL;
+	return vigil_terms_each(e->rstate[rule].terms, fn, ctx);
+}
+
+/**
+ * vigil_engine_terms_add() - add or refresh a learned term
+ * @e: engine
+ * @rule: rule index
+ * @hash: term tuple hash
+ * @last_seen_ns: last sighting
+ *
+ * Return: 0, -ENOENT (no such rule) or -EINVAL (not a new_terms rule).
+ */
+int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
+			   u64 last_seen_ns)
+{
+	if (rule >= e->rs.h->n_rules)
+		return -ENOENT;
+	if (!e->rstate[rule].terms)
+		return -EINVAL;
+	vigil_terms_put(e->rstate[rule].terms, hash, last_seen_ns);
+	return 0;
+}
+
+static int inherit_one(void *ctx, u64 hash, u64 last_seen)
+{
+	vigil_terms_put(ctx, hash, last_seen);
+	return 0;
+}
+
+/**
+ * vigil_engine_inherit() - carry learned terms and hit counts over
+ * @e: the new engine, not yet published
+ * @old: the running engine
+ *
+ * Rules are matched by rule_id; terms move only between new_terms rules.
+ */
+void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
+{
+	u32 r;
+	int o;
+
+	if (!old)
+		return;
+	for (r = 0; r < e->rs.h->n_rules; r++) {
+		o = vigil_engine_find_rule(old,
+					   e->rs.strtab + e->rs.rules[r].id_str);
+		if (o < 0)
+			continue;
+		vg_atomic64_set(&e->rstate[r].hits,
+				vg_atomic64_read(&old->rstate[o].hits));
+		if (e->rstate[r].terms && old->rstate[o].terms)
+			vigil_terms_each(old->rstate[o].terms, inherit_one,
+					 e->rstate[r].terms);
+	}
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The event model: field table, setters, derived file fields, and the
+ * netlink-attribute encoding used in alerts and stored sequence steps.
+ */
+#include "engine.h"
+
+struct vigil_field_desc {
+	const char *name;
+	u8 type;
+};
+
+static const struct vigil_field_desc fields[__VIGIL_F_LAST] = {
+	[VIGIL_F_TIMESTAMP] = { "@timestamp", VIGIL_FT_NUM },
+	[VIGIL_F_EVENT_KIND] = { "vigil.event.kind", VIGIL_FT_NUM },
+	[VIGIL_F_EVENT_CATEGORY] = { "event.category", VIGIL_FT_STR },
+	[VIGIL_F_EVENT_TYPE] = { "event.type", VIGIL_FT_STR },
+	[VIGIL_F_EVENT_ACTION] = { "event.action", VIGIL_FT_STR },
+	[VIGIL_F_EVENT_FLAGS] = { "vigil.event.flags", VIGIL_FT_NUM },
+	[VIGIL_F_HOST_OS_TYPE] = { "host.os.type", VIGIL_FT_STR },
+	[VIGIL_F_PROCESS_NAME] = { "process.name", VIGIL_FT_STR },
+	[VIGIL_F_PROCESS_EXECUTABLE] = { "process.executable", VIGIL_FT_STR },
+	[VIGIL_F_PROCESS_ARGS] = { "process.args", VIGIL_FT_ARRAY },
+	[VIGIL_F_PROCESS_ARGS_COUNT] = { "process.args_count", VIGIL_FT_NUM },
+	[VIGIL_F_PROCESS_COMMAND_LINE] = { "process.command_line",
+					   VIGIL_FT_STR },
+	[VIGIL_F_PROCESS_PID] = { "process.pid", VIGIL_FT_NUM },
+	[VIGIL_F_PROCESS_ENTITY_ID] = { "process.entity_id", VIGIL_FT_STR },
+	[VIGIL_F_PROCESS_WORKING_DIRECTORY] = { "process.working_directory",
+						VIGIL_FT_STR },
+	[VIGIL_F_PARENT_NAME] = { "process.parent.name", VIGIL_FT_STR },
+	[VIGIL_F_PARENT_EXECUTABLE] = { "process.parent.executable",
+					VIGIL_FT_STR },
+	[VIGIL_F_PARENT_ARGS] = { "process.parent.args", VIGIL_FT_ARRAY },
+	[VIGIL_F_PARENT_ARGS_COUNT] = { "process.parent.args_count",
+					VIGIL_FT_NUM },
+	[VIGIL_F_PARENT_COMMAND_LINE] = { "process.parent.command_line",
+					  VIGIL_FT_STR },
+	[VIGIL_F_PARENT_PID] = { "process.parent.pid", VIGIL_FT_NUM },
+	[VIGIL_F_PARENT_ENTITY_ID] = { "process.parent.entity_id",
+				       VIGIL_FT_STR },
+	[VIGIL_F_PARENT_USER_ID] = { "process.parent.user.id", VIGIL_FT_NUM },
+	[VIGIL_F_PARENT_GROUP_ID] = { "process.parent.group.id",
+				      VIGIL_FT_NUM },
+	[VIGIL_F_USER_ID] = { "user.id", VIGIL_FT_NUM },
+	[VIGIL_F_USER_REAL_ID] = { "user.Ext.real.id", VIGIL_FT_NUM },
+	[VIGIL_F_GROUP_ID] = { "group.id", VIGIL_FT_NUM },
+	[VIGIL_F_GROUP_REAL_ID] = { "group.Ext.real.id", VIGIL_FT_NUM },
+	[VIGIL_F_FILE_PATH] = { "file.path", VIGIL_FT_STR },
+	[VIGIL_F_FILE_NAME] = { "file.name", VIGIL_FT_STR },
+	[VIGIL_F_FILE_EXTENSION] = { "file.extension", VIGIL_FT_STR },
+	[VIGIL_F_FILE_DIRECTORY] = { "file.directory", VIGIL_FT_STR },
+	[VIGIL_F_FILE_TARGET_PATH] = { "file.target_path", VIGIL_FT_STR },
+	[VIGIL_F_FILE_ORIG_PATH] = { "file.Ext.original.path", VIGIL_FT_STR },
+	[VIGIL_F_FILE_ORIG_NAME] = { "file.Ext.original.name", VIGIL_FT_STR },
+	[VIGIL_F_FILE_ORIG_EXTENSION] = { "file.Ext.original.extension",
+					  VIGIL_FT_STR },
+	[VIGIL_F_FILE_ORIG_DIRECTORY] = { "file.Ext.original.directory",
+					  VIGIL_FT_STR },
+};
+
+/**
+ * vigil_field_type() - value type of an event field
+ * @f: field
+ *
+ * Return: enum vigil_ftype (VIGIL_FT_STR for unknown fields).
+ */
+enum vigil_ftype vigil_field_type(enum vigil_field f)
+{
+	if ((u32)f >= __VIGIL_F_LAST)
+		return VIGIL_FT_STR;
+	return fields[f].type;
+}
+
+/**
+ * vigil_field_name() - ECS name of an event field
+ * @f: field
+ *
+ * Return: the name, or NULL for VIGIL_F_UNSPEC and unknown fields.
+ */
+const char *vigil_field_name(enum vigil_field f)
+{
+	if ((u32)f >= __VIGIL_F_LAST)
+		return NULL;
+	return fields[f].name;
+}
+
+/**
+ * vigil_event_init() - clear an event
+ * @ev: event
+ */
+void vigil_event_init(struct vigil_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+}
+
+/**
+ * vigil_event_set_str() - set a STR field
+ * @ev: event
+ * @f: field
+ * @s: bytes (not copied)
+ * @len: length
+ */
+void vigil_event_set_str(struct vigil_event *ev, enum vigil_field f,
+			 const char *s, u32 len)
+{
+	if ((u32)f >= __VIGIL_F_LAST || f == VIGIL_F_UNSPEC)
+		return;
+	ev->v[f].str = s;
+	ev->v[f].len = len;
+	ev->v[f].count = 0;
+	ev->present |= 1ULL << f;
+}
+
+/**
+ * vigil_event_set_num() - set a NUM field
+ * @ev: event
+ * @f: field
+ * @n: value
+ */
+void vigil_event_set_num(struct vigil_event *ev, enum vigil_field f, u64 n)
+{
+	if ((u32)f >= __VIGIL_F_LAST || f == VIGIL_F_UNSPEC)
+		return;
+	ev->v[f].num = n;
+	ev->present |= 1ULL << f;
+}
+
+/**
+ * vigil_event_set_array() - set an ARRAY field
+ * @ev: event
+ * @f: field
+ * @buf: NUL-terminated elements back to back (not copied)
+ * @len: total bytes including the NULs
+ * @count: number of elements
+ */
+void vigil_event_set_array(struct vigil_event *ev, enum vigil_field f,
+			   const char *buf, u32 len, u32 count)
+{
+	if ((u32)f >= __VIGIL_F_LAST || f == VIGIL_F_UNSPEC)
+		return;
+	ev->v[f].str = buf;
+	ev->v[f].len = len;
+	ev->v[f].count = count;
+	ev->present |= 1ULL << f;
+}
+
+static void set_cstr(struct vigil_event *ev, enum vigil_field f,
+		     const char *s)
+{
+	vigil_event_set_str(ev, f, s, strlen(s));
+}
+
+/**
+ * vigil_event_set_kind() - set the kind and the derived event.* strings
+ * @ev: event
+ * @k: kind
+ *
+ * Also sets host.os.type to "linux".
+ */
+void vigil_event_set_kind(struct vigil_event *ev, enum vigil_event_kind k)
+{
+	static const char *const tab[__VIGIL_EV_LAST][3] = {
+		[VIGIL_EV_EXEC] = { "process", "start", "exec" },
+		[VIGIL_EV_CREATE] = { "file", "creation", "creation" },
+		[VIGIL_EV_SYMLINK] = { "file", "creation", "symlink" },
+		[VIGIL_EV_RENAME] = { "file", "change", "rename" },
+		[VIGIL_EV_DELETE] = { "file", "deletion", "deletion" },
+	};
+
+	vigil_event_set_num(ev, VIGIL_F_EVENT_KIND, k);
+	set_cstr(ev, VIGIL_F_HOST_OS_TYPE, "linux");
+	if ((u32)k >= __VIGIL_EV_LAST || k == VIGIL_EV_NONE)
+		return;
+	set_cstr(ev, VIGIL_F_EVENT_CATEGORY, tab[k][0]);
+	set_cstr(ev, VIGIL_F_EVENT_TYPE, tab[k][1]);
+	set_cstr(ev, VIGIL_F_EVENT_ACTION, tab[k][2]);
+}
+
+static void derive(struct vigil_event *ev, enum vigil_field path,
+		   enum vigil_field name, enum vigil_field dir,
+		   enum vigil_field ext)
+{
+	const char *p = ev->v[path].str;
+	u32 len = ev->v[path].len, slash, dot, nlen;
+	const char *n;
+
+	if (!(ev->present & (1ULL << path)) || !p)
+		return;
+	for (slash = len; slash > 0 && p[slash - 1] != '/'; slash--)
+		;
+	n = p + slash;
+	nlen = len - slash;
+	if (slash > 0)
+		vigil_event_set_str(ev, dir, p, slash > 1 ? slash - 1 : 1);
+	if (!nlen)
+		return;
+	vigil_event_set_str(ev, name, n, nlen);
+	for (dot = nlen; dot > 0 && n[dot - 1] != '.'; dot--)
+		;
+	/* dot is one past the last '.'; not first char, not last char */
+	if (dot > 1 && dot < nlen)
+		vigil_event_set_str(ev, ext, n + dot, nlen - dot);
+}
+
+/**
+ * vigil_event_derive_file() - derive name, directory and extension
+ * @ev: event with file.path and/or file.Ext.original.path set
+ *
+ * name is what follows the last '/', directory what precedes it ("/" for
+ * a top-level entry), extension what follows the last '.' of the name
+ * unless that dot is the first or the last character.  The values point
+ * into the paths.
+ */
+void vigil_event_derive_file(struct vigil_event *ev)
+{
+	derive(ev, VIGIL_F_FILE_PATH, VIGIL_F_FILE_NAME,
+	       VIGIL_F_FILE_DIRECTORY, VIGIL_F_FILE_EXTENSION);
+	derive(ev, VIGIL_F_FILE_ORIG_PATH, VIGIL_F_FILE_ORIG_NAME,
+	       VIGIL_F_FILE_ORIG_DIRECTORY, VIGIL_F_FILE_ORIG_EXTENSION);
+}
+
+#define NLA_HDR		4U
+#define NLA_ALIGN(n)	(((n) + 3U) & ~3U)
+
+static u32 put_attr(u8 *buf, u32 off, u32 cap, u16 type, const void *data,
+		    u32 len)
+{
+	u16 nla_len = (u16)(NLA_HDR + len);
+	u32 total = NLA_ALIGN(NLA_HDR + len);
+
+	if (NLA_HDR + len > 0xffffU || total > cap - off)
+		return 0;
+	memcpy(buf + off, &nla_len, 2);
+	memcpy(buf + off + 2, &type, 2);
+	if (len)
+		memcpy(buf + off + NLA_HDR, data, len);
+	memset(buf + off + NLA_HDR + len, 0, total - NLA_HDR - len);
+	return total;
+}
+
+/* Longest prefix of whole elements of an ARRAY value that fits in @room. */
+static u32 array_fit(const struct vigil_value *v, u32 room, u32 *count)
+{
+	u32 i, end = 0, n = 0;
+
+	for (i = 0; i < v->len && i < room; i++) {
+		if (!v->str[i]) {
+			end = i + 1;
+			n++;
+		}
+	}
+	*count = n;
+	return end;
+}
+
+/**
+ * vigil_event_encode() - encode an event as netlink attributes
+ * @ev: event
+ * @buf: output
+ * @cap: bytes available in @buf
+ *
+ * Attribute type = field.  STR values that do not fit are left out; ARRAY
+ * values are cut at an element boundary and VIGIL_EVF_ARGS_TRUNCATED is
+ * set in the encoded event flags (always written last).
+ *
+ * Return: bytes written, always <= @cap.
+ */
+u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
+{
+	const u32 flags_sz = NLA_ALIGN(NLA_HDR + 8);
+	u64 flags = 0;
+	u32 off = 0, room, f, n, cnt;
+	u8 *b = buf;
+
+	if (cap < flags_sz)
+		return 0;
+	room = cap - flags_sz;
+	if (ev->present & (1ULL << VIGIL_F_EVENT_FLAGS))
+		flags = ev->v[VIGIL_F_EVENT_FLAGS].num;
+	for (f = 1; f < __VIGIL_F_LAST; f++) {
+		const struct vigil_value *v = &ev->v[f];
+
+		if (!(ev->present & (1ULL << f)) || f == VIGIL_F_EVENT_FLAGS)
+			continue;
+		switch (fields[f].type) {
+		case VIGIL_FT_NUM:
+			n = put_attr(b, off, room, f, &v->num, 8);
+			break;
+		case VIGIL_FT_ARRAY:
+			if (room - off < NLA_HDR) {
+				n = 0;
+				break;
+			}
+			cnt = 0;
+			n = array_fit(v, room - off - NLA_HDR, &cnt);
+			if (cnt < v->count || n < v->len)
+				flags |= VIGIL_EVF_ARGS_TRUNCATED;
+			n = put_attr(b, off, room, f, v->str, n);
+			break;
+		default:
+			n = put_attr(b, off, room, f, v->str, v->len);
+			break;
+		}
+		off += n;
+	}
+	if (flags || (ev->present & (1ULL << VIGIL_F_EVENT_FLAGS)))
+		off += put_attr(b, off, cap, VIGIL_F_EVENT_FLAGS, &flags, 8);
+	return off;
+}
+
+/**
+ * vigil_event_decode() - decode what vigil_event_encode() wrote
+ * @ev: event, initialised here; values point into @buf
+ * @buf: attributes
+ * @len: bytes
+ *
+ * Return: 0, or -EINVAL for a malformed attribute stream.
+ */
+int vigil_event_decode(struct vigil_event *ev, const void *buf, u32 len)
+{
+	const u8 *b = buf;
+	u32 off = 0;
+
+	vigil_event_init(ev);
+	while (len - off >= NLA_HDR) {
+		u16 nla_len, type;
+		const char *p;
+		u32 plen, i, cnt;
+
+		memcpy(&nla_len, b + off, 2);
+		memcpy(&type, b + off + 2, 2);
+		if (nla_len < NLA_HDR || nla_len > len - off)
+			return -EINVAL;
+		type &= 0x3fff;
+		p = (const char *)b + off + NLA_HDR;
+		plen = nla_len - NLA_HDR;
+		off += NLA_ALIGN(nla_len) < len - off ? NLA_ALIGN(nla_len) :
+							len - off;
+		if (type == VIGIL_F_UNSPEC || type >= __VIGIL_F_LAST)
+			continue;
+		switch (fields[type].type) {
+		case VIGIL_FT_NUM: {
+			u64 v;
+
+			if (plen != 8)
+				return -EINVAL;
+			memcpy(&v, p, 8);
+			vigil_event_set_num(ev, type, v);
+			break;
+		}
+		case VIGIL_FT_ARRAY:
+			if (plen && p[plen - 1])
+				return -EINVAL;
+			for (i = 0, cnt = 0; i < plen; i++)
+				cnt += !p[i];
+			vigil_event_set_array(ev, type, p, plen, cnt);
+			break;
+		default:
+			vigil_event_set_str(ev, type, p, plen);
+			break;
+		}
+	}
+	return 0;
+}

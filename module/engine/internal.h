@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Engine internals shared by engine.c, index.c, interp.c, seq.c, terms.c
+ * and validate.c.  Nothing here is part of the engine API.
+ */
+#ifndef VIGIL_ENGINE_INTERNAL_H
+#define VIGIL_ENGINE_INTERNAL_H
+
+#include "engine.h"
+
+/*
+ * Work bound checked by the validator: the sum over all steps of
+ * (instructions + for each MATCH instruction, the patterns of its set
+ * plus their lengths).  See Documentation/engine.rst.
+ */
+#define VIGIL_MAX_COST		(8U << 20)
+
+/* Bytes of one stored sequence step event (vigil_event_encode). */
+#define VIGIL_SEQ_SLOT		2048U
+#define VIGIL_SEQ_DEFAULT_CAP	4096U
+#define VIGIL_TERMS_DEFAULT_CAP	16384U
+#define VIGIL_NIL		0xffffffffU
+
+/* Pointers into the engine's private copy of a validated blob. */
+struct vigil_rs {
+	const struct vigil_rs_header *h;
+	const struct vigil_rs_rule *rules;
+	const struct vigil_rs_step *steps;
+	const struct vigil_rs_insn *insns;
+	const struct vigil_rs_set *sets;
+	const struct vigil_rs_pat *pats;
+	const char *strtab;
+	const u8 *dfas;
+};
+
+/* One candidate for an event: a rule and (EVENT, NEW_TERMS) its step. */
+struct vigil_cand {
+	u32 rule;
+	u32 step;
+};
+
+struct vigil_ientry {
+	u64 hash;		/* folded value hash, index field mixed in */
+	struct vigil_cand c;
+};
+
+struct vigil_index {
+	/* per event kind: candidates without a usable index hint */
+	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
+	u32 kind_n[__VIGIL_EV_LAST];
+	u64 fields;		/* bit per index field used */
+	u32 mask;		/* buckets - 1 */
+	u32 *bucket;		/* mask + 2 offsets into ent (CSR) */
+	struct vigil_ientry *ent;
+	u32 n_ent;
+};
+
+struct vigil_seq_table;
+struct vigil_terms;
+
+struct vigil_rule_state {
+	u32 enabled;
+	vg_atomic64_t hits;
+	struct vigil_terms *terms;	/* NEW_TERMS only */
+};
+
+struct vigil_engine {
+	void *blob;
+	u32 len;
+	struct vigil_rs rs;
+	struct vigil_rule_state *rstate;
+	struct vigil_index idx;
+	struct vigil_seq_table *seq;
+	u32 terms_cap;
+};
+
+/* validate.c */
+void vigil_rs_map(struct vigil_rs *rs, const void *blob);
+
+/* index.c */
+int vigil_index_build(struct vigil_engine *e);
+void vigil_index_free(struct vigil_index *idx);
+u64 vigil_hash_folded(u64 h, const char *s, u32 len);
+/* Calls fn for every candidate of @ev; stops when fn returns non-zero. */
+u32 vigil_index_lookup(const struct vigil_engine *e,
+		       const struct vigil_event *ev,
+		       u32 (*fn)(struct vigil_engine *e,
+				 const struct vigil_event *ev,
+				 const struct vigil_cand *c,
+				 vigil_alert_fn afn, void *ctx),
+		       vigil_alert_fn afn, void *ctx);
+
+/* interp.c */
+bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
+		     const struct vigil_event *ev);
+
+/* hashing of field tuples (seq keys, term tuples) */
+#define VIGIL_FNV_OFFSET	0xcbf29ce484222325ULL
+#define VIGIL_FNV_PRIME		0x100000001b3ULL
+static inline u64 vigil_fnv(u64 h, const void *p, u32 len)
+{
+	const u8 *b = p;
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= VIGIL_FNV_PRIME;
+	}
+	return h;
+}
+
+u64 vigil_hash_field(u64 h, u32 field, const struct vigil_value *v);
+/* Return: false when a field is missing. */
+bool vigil_tuple_hash(const struct vigil_event *ev, const u8 *fields, u32 n,
+		      u64 *out);
+
+/* seq.c */
+int vigil_seq_new(struct vigil_engine *e, u32 capacity);
+void vigil_seq_free(struct vigil_engine *e);
+u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
+		      const struct vigil_event *ev, vigil_alert_fn fn,
+		      void *ctx);
+void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len);
+void vigil_seq_stats(const struct vigil_engine *e,
+		     struct vigil_engine_stats *st);
+
+/* terms.c */
+struct vigil_terms *vigil_terms_new(u32 capacity);
+void vigil_terms_free(struct vigil_terms *t);
+/* Return: true if the tuple is new (absent or older than the window). */
+bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now,
+		       u64 window_ns);
+void vigil_terms_put(struct vigil_terms *t, u64 hash, u64 last_seen);
+int vigil_terms_each(struct vigil_terms *t,
+		     int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),
+		     void *ctx);
+void vigil_terms_count(const struct vigil_terms *t, u64 *learned,
+		       u64 *evictions);
+
+#endif /* VIGIL_ENGINE_INTERNAL_H */

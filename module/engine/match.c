@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Linear-time pattern matching: exact/prefix/suffix/contains literals,
+ * globs ('*', '?', '\' escapes) and regular expressions compiled to DFAs.
+ *
+ * A glob is cut at its unescaped '*' into segments of fixed length.  The
+ * first segment is anchored at the start, the last at the end, and every
+ * middle segment is matched at its leftmost occurrence after the previous
+ * one (leftmost is always safe: it leaves the most room for the rest).
+ * Segments are searched with the Shift-And bit-parallel automaton, so the
+ * input is scanned once, with no backtracking.  Segments longer than 64
+ * items filter on their first 64 items with Shift-And and verify the rest
+ * directly (see Documentation/engine.rst for the bound).
+ */
+#include "engine.h"
+
+#define ANY	(-1)
+
+static inline u8 fold(u8 c)
+{
+	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
+}
+
+struct seg {
+	const u8 *p;		/* pattern bytes of the segment */
+	u32 plen;
+	u32 items;		/* number of items (escapes count once) */
+	bool raw;		/* no escapes, no '?' */
+	bool nocase;
+};
+
+/* Reads the item at p[*i]: a byte, or ANY for an unescaped '?'. */
+static inline int item_next(const struct seg *sg, u32 *i)
+{
+	u8 c = sg->p[(*i)++];
+
+	if (sg->raw)
+		return c;
+	if (c == '?')
+		return ANY;
+	if (c == '\\' && *i < sg->plen)
+		return sg->p[(*i)++];
+	return c;
+}
+
+static inline u8 in_byte(const struct seg *sg, u8 c)
+{
+	return sg->nocase ? fold(c) : c;
+}
+
+/* Does the segment match at s[pos..pos+items)?  Caller checks bounds. */
+static bool seg_at(const struct seg *sg, const u8 *s, u32 pos, u32 skip)
+{
+	u32 i = 0, k = 0;
+	int c;
+
+	while (i < sg->plen) {
+		c = item_next(sg, &i);
+		if (k++ < skip)
+			continue;
+		if (c != ANY && (u8)c != in_byte(sg, s[pos + k - 1]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Leftmost occurrence of the segment that starts at or after @from and
+ * ends at or before @limit.  Return: its start, or VIGIL_NOPOS.
+ */
+#define VIGIL_NOPOS	0xffffffffU
+static u32 seg_find(const struct seg *sg, const u8 *s, u32 from, u32 limit)
+{
+	u8 cls[256];
+	u64 masks[66], anymask = 0, hit, d = 0;
+	u32 nclass = 1, i = 0, j = 0, m, k, pos;
+	int c;
+
+	if (sg->items > limit || from > limit - sg->items)
+		return VIGIL_NOPOS;
+	if (!sg->items)
+		return from;
+	m = sg->items < 64 ? sg->items : 64;
+	memset(cls, 0, sizeof(cls));
+	masks[0] = 0;
+	while (j < m) {
+		c = item_next(sg, &i);
+		if (c == ANY) {
+			anymask |= 1ULL << j;
+		} else {
+			if (!cls[(u8)c]) {
+				cls[(u8)c] = nclass;
+				masks[nclass++] = 0;
+			}
+			masks[cls[(u8)c]] |= 1ULL << j;
+		}
+		j++;
+	}
+	for (k = 0; k < nclass; k++)
+		masks[k] |= anymask;
+	hit = 1ULL << (m - 1);
+	for (pos = from; pos < limit; pos++) {
+		d = ((d << 1) | 1) & masks[cls[in_byte(sg, s[pos])]];
+		if (!(d & hit))
+			continue;
+		k = pos + 1 - m;	/* candidate start */
+		if (k > limit - sg->items)
+			return VIGIL_NOPOS;
+		if (m == sg->items || seg_at(sg, s, k, m))
+			return k;
+	}
+	return VIGIL_NOPOS;
+}
+
+static void seg_init(struct seg *sg, const u8 *p, u32 plen, bool raw,
+		     bool nocase)
+{
+	u32 i = 0;
+
+	sg->p = p;
+	sg->plen = plen;
+	sg->raw = raw;
+	sg->nocase = nocase;
+	sg->items = 0;
+	while (i < plen) {
+		item_next(sg, &i);
+		sg->items++;
+	}
+}
+
+/* End of the glob segment starting at p[i]: the next unescaped '*'. */
+static u32 glob_seg_end(const u8 *p, u32 len, u32 i)
+{
+	while (i < len && p[i] != '*') {
+		if (p[i] == '\\' && i + 1 < len)
+			i++;
+		i++;
+	}
+	return i;
+}
+
+static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len,
+		       bool nocase)
+{
+	struct seg sg, last;
+	u32 e, pos, tail, lstart;
+
+	e = glob_seg_end(p, plen, 0);
+	seg_init(&sg, p, e, false, nocase);
+	if (e == plen)		/* no star: whole value */
+		return sg.items == len && seg_at(&sg, s, 0, 0);
+	if (sg.items > len || !seg_at(&sg, s, 0, 0))
+		return false;
+	pos = sg.items;
+
+	/* last segment: after the last unescaped star */
+	lstart = e + 1;
+	for (;;) {
+		u32 n = glob_seg_end(p, plen, lstart);
+
+		if (n == plen)
+			break;
+		lstart = n + 1;
+	}
+	seg_init(&last, p + lstart, plen - lstart, false, nocase);
+	if (last.items > len - pos)
+		return false;
+	tail = len - last.items;
+	if (!seg_at(&last, s, tail, 0))
+		return false;
+
+	/* middle segments, leftmost each, within [pos, tail) */
+	for (e = e + 1; e < lstart; e = e + 1) {
+		u32 b = e, st;
+
+		e = glob_seg_end(p, plen, b);
+		seg_init(&sg, p + b, e - b, false, nocase);
+		st = seg_find(&sg, s, pos, tail);
+		if (st == VIGIL_NOPOS)
+			return false;
+		pos = st + sg.items;
+	}
+	return true;
+}
+
+static bool lit_eq(const u8 *p, const u8 *s, u32 n, bool nocase)
+{
+	u32 i;
+
+	if (!nocase)
+		return !memcmp(p, s, n);
+	for (i = 0; i < n; i++)
+		if (p[i] != fold(s[i]))
+			return false;
+	return true;
+}
+
+static bool dfa_match(const u8 *d, const u8 *s, u32 len,
+		      bool nocase)
+{
+	const struct vigil_rs_dfa *dfa = (const void *)d;
+	const u8 *classmap = d + offsetof(struct vigil_rs_dfa, classmap);
+	const u8 *accept = d + sizeof(*dfa);
+	const u8 *next;
+	u16 n_states, n_classes, nx;
+	u32 state = 0, i;
+
+	/* the record may be unaligned in the blob: no direct u16 loads */
+	memcpy(&n_states, d + offsetof(struct vigil_rs_dfa, n_states), 2);
+	memcpy(&n_classes, d + offsetof(struct vigil_rs_dfa, n_classes), 2);
+	next = accept + n_states;
+	for (i = 0; i < len; i++) {
+		u8 c = nocase ? fold(s[i]) : s[i];
+
+		memcpy(&nx, next + 2 * (state * n_classes + classmap[c]), 2);
+		if (nx == VIGIL_DFA_DEAD)
+			return false;
+		state = nx;
+	}
+	return accept[state];
+}
+
+/**
+ * vigil_pat_match() - match one pattern against one value
+ * @pat: the pattern (validated)
+ * @patstr: its bytes (REGEX: its struct vigil_rs_dfa record)
+ * @s: value
+ * @len: value length
+ *
+ * Linear in @len for every kind; see the file comment for globs.
+ *
+ * Return: true on match.
+ */
+bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
+		     const char *s, u32 len)
+{
+	const u8 *p = (const u8 *)patstr, *v = (const u8 *)s;
+	bool nocase = pat->flags & VIGIL_PAT_F_NOCASE;
+	u32 n = pat->len;
+	struct seg sg;
+
+	switch (pat->kind) {
+	case VIGIL_PAT_EXACT:
+		return n == len && lit_eq(p, v, n, nocase);
+	case VIGIL_PAT_PREFIX:
+		return n <= len && lit_eq(p, v, n, nocase);
+	case VIGIL_PAT_SUFFIX:
+		return n <= len && lit_eq(p, v + len - n, n, nocase);
+	case VIGIL_PAT_CONTAINS:
+		seg_init(&sg, p, n, true, nocase);
+		return seg_find(&sg, v, 0, len) != VIGIL_NOPOS;
+	case VIGIL_PAT_GLOB:
+		return glob_match(p, n, v, len, nocase);
+	case VIGIL_PAT_REGEX:
+		return dfa_match(p, v, len, nocase);
+	}
+	return false;
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * A tiny ruleset builder for tests (KUnit and userspace): append rules,
+ * steps, instructions, sets, patterns and strings, then lay them out as
+ * a blob.  No validation here: tests use it to build broken rulesets too.
+ */
+#ifndef VIGIL_RS_BUILDER_H
+#define VIGIL_RS_BUILDER_H
+
+#include "engine.h"
+
+#define RSB_RULES	64
+#define RSB_STEPS	128
+#define RSB_INSNS	512
+#define RSB_SETS	128
+#define RSB_PATS	512
+#define RSB_STRTAB	8192
+#define RSB_DFA		8192
+
+struct rsb {
+	struct vigil_rs_rule rules[RSB_RULES];
+	struct vigil_rs_step steps[RSB_STEPS];
+	struct vigil_rs_insn insns[RSB_INSNS];
+	struct vigil_rs_set sets[RSB_SETS];
+	struct vigil_rs_pat pats[RSB_PATS];
+	char strtab[RSB_STRTAB];
+	u8 dfa[RSB_DFA];
+	u32 n_rules, n_steps, n_insns, n_sets, n_pats, strtab_size, dfa_size;
+	u32 set_open, step_open;
+};
+
+static inline void rsb_init(struct rsb *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->strtab_size = 1;	/* offset 0 is the empty string */
+}
+
+static inline u32 rsb_bytes(struct rsb *b, const char *s, u32 len)
+{
+	u32 off = b->strtab_size;
+
+	if (off + len + 1 > RSB_STRTAB)
+		return 0;
+	memcpy(b->strtab + off, s, len);
+	b->strtab[off + len] = 0;
+	b->strtab_size += len + 1;
+	return off;
+}
+
+static inline u32 rsb_str(struct rsb *b, const char *s)
+{
+	return rsb_bytes(b, s, strlen(s));
+}
+
+/* Opens a set; the patterns added until rsb_set_end() belong to it. */
+static inline u32 rsb_set_begin(struct rsb *b)
+{
+	b->set_open = b->n_sets;
+	b->sets[b->n_sets].first_pat = b->n_pats;
+	return b->n_sets++;
+}
+
+static inline void rsb_set_end(struct rsb *b)
+{
+	b->sets[b->set_open].n_pats = b->n_pats -
+				      b->sets[b->set_open].first_pat;
+}
+
+static inline u32 rsb_pat_n(struct rsb *b, u8 kind, u8 flags, const char *s,
+			    u32 len)
+{
+	struct vigil_rs_pat *p = &b->pats[b->n_pats];
+
+	p->kind = kind;
+	p->flags = flags;
+	p->str = rsb_bytes(b, s, len);
+	p->len = len;
+	return b->n_pats++;
+}
+
+static inline u32 rsb_pat(struct rsb *b, u8 kind, u8 flags, const char *s)
+{
+	return rsb_pat_n(b, kind, flags, s, strlen(s));
+}
+
+/* A one-pattern set. */
+static inline u32 rsb_set1(struct rsb *b, u8 kind, u8 flags, const char *s)
+{
+	u32 set = rsb_set_begin(b);
+
+	rsb_pat(b, kind, flags, s);
+	rsb_set_end(b);
+	return set;
+}
+
+/* A REGEX pattern from a DFA: next[] has n_states * n_classes entries. */
+static inline u32 rsb_dfa_pat(struct rsb *b, u8 flags, u16 n_states,
+			      u16 n_classes, const u8 *classmap,
+			      const u8 *accept, const u16 *next)
+{
+	struct vigil_rs_dfa d;
+	struct vigil_rs_pat *p = &b->pats[b->n_pats];
+	u32 off = b->dfa_size, len;
+
+	len = sizeof(d) + n_states + 2U * n_states * n_classes;
+	if (off + len > RSB_DFA)
+		return 0;
+	d.n_states = n_states;
+	d.n_classes = n_classes;
+	memcpy(d.classmap, classmap, 256);
+	memcpy(b->dfa + off, &d, sizeof(d));
+	memcpy(b->dfa + off + sizeof(d), accept, n_states);
+	memcpy(b->dfa + off + sizeof(d) + n_states, next,
+	       2U * n_states * n_classes);
+	b->dfa_size += len;
+	p->kind = VIGIL_PAT_REGEX;
+	p->flags = flags;
+	p->str = off;
+	p->len = len;
+	return b->n_pats++;
+}
+
+static inline u32 rsb_insn(struct rsb *b, u8 op, u8 field, u8 cmp, u32 arg)
+{
+	struct vigil_rs_insn *in = &b->insns[b->n_insns];
+
+	in->op = op;
+	in->field = field;
+	in->cmp = cmp;
+	in->arg = arg;
+	return b->n_insns++;
+}
+
+/* Opens a step; the instructions added until rsb_step_end() are its. */
+static inline u32 rsb_step_begin(struct rsb *b, u16 kind_mask)
+{
+	struct vigil_rs_step *st = &b->steps[b->n_steps];
+
+	b->step_open = b->n_steps;
+	st->first_insn = b->n_insns;
+	st->kind_mask = kind_mask;
+	st->runs = 1;
+	st->index_set = VIGIL_RS_NO_SET;
+	return b->n_steps++;
+}
+
+static inline void rsb_step_end(struct rsb *b)
+{
+	struct vigil_rs_step *st = &b->steps[b->step_open];
+
+	st->n_insns = b->n_insns - st->first_insn;
+}
+
+static inline void rsb_step_by(struct rsb *b, u32 step, u8 f0)
+{
+	b->steps[step].n_by = 1;
+	b->steps[step].by_fields[0] = f0;
+}
+
+static inline u32 rsb_rule(struct rsb *b, const char *id, u8 kind,
+			   u32 first_step, u32 n_steps)
+{
+	struct vigil_rs_rule *r = &b->rules[b->n_rules];
+
+	r->id_str = rsb_str(b, id);
+	r->name_str = rsb_str(b, id);
+	r->threat_str = 0;
+	r->kind = kind;
+	r->severity = VIGIL_SEV_HIGH;
+	r->risk_score = 73;
+	r->first_step = first_step;
+	r->n_steps = n_steps;
+	return b->n_rules++;
+}
+
+/* An EVENT rule: one step, "field MATCH one pattern". */
+static inline u32 rsb_simple(struct rsb *b, const char *id, u16 kind_mask,
+			     u8 field, u8 pkind, u8 pflags, const char *s)
+{
+	u32 set = rsb_set1(b, pkind, pflags, s), step;
+
+	step = rsb_step_begin(b, kind_mask);
+	rsb_insn(b, VIGIL_OP_MATCH, field, 0, set);
+	rsb_step_end(b);
+	return rsb_rule(b, id, VIGIL_RULE_EVENT, step, 1);
+}
+
+static inline u32 rsb_align4(u32 n)
+{
+	return (n + 3U) & ~3U;
+}
+
+/* Size of the blob rsb_finish() will write. */
+static inline u32 rsb_size(const struct rsb *b)
+{
+	return sizeof(struct vigil_rs_header) +
+	       b->n_rules * sizeof(struct vigil_rs_rule) +
+	       b->n_steps * sizeof(struct vigil_rs_step) +
+	       b->n_insns * sizeof(struct vigil_rs_insn) +
+	       b->n_sets * sizeof(struct vigil_rs_set) +
+	       b->n_pats * sizeof(struct vigil_rs_pat) +
+	       rsb_align4(b->strtab_size) + rsb_align4(b->dfa_size);
+}
+
+/* Lays out the blob into @out (zeroed here).  Return: its length or 0. */
+static inline u32 rsb_finish(const struct rsb *b, void *out, u32 cap)
+{
+	struct vigil_rs_header h;
+	u8 *o = out;
+	u32 off = sizeof(h), len = rsb_size(b);
+
+	if (len > cap)
+		return 0;
+	memset(out, 0, len);
+	memset(&h, 0, sizeof(h));
+	h.magic = VIGIL_RS_MAGIC;
+	h.version = VIGIL_RS_VERSION;
+	h.header_size = sizeof(h);
+	h.total_size = len;
+#define RSB_SECT(n, o_, arr, cnt) do { \
+		h.n = cnt; h.o_ = off; \
+		memcpy(o + off, arr, (cnt) * sizeof(arr[0])); \
+		off += (cnt) * sizeof(arr[0]); \
+	} while (0)
+	RSB_SECT(n_rules, rules_off, b->rules, b->n_rules);
+	RSB_SECT(n_steps, steps_off, b->steps, b->n_steps);
+	RSB_SECT(n_insns, insns_off, b->insns, b->n_insns);
+	RSB_SECT(n_sets, sets_off, b->sets, b->n_sets);
+	RSB_SECT(n_pats, pats_off, b->pats, b->n_pats);
+#undef RSB_SECT
+	h.strtab_size = b->strtab_size;
+	h.strtab_off = off;
+	memcpy(o + off, b->strtab, b->strtab_size);
+	off += rsb_align4(b->strtab_size);
+	h.dfa_size = b->dfa_size;
+	h.dfa_off = off;
+	memcpy(o + off, b->dfa, b->dfa_size);
+	memcpy(o, &h, sizeof(h));
+	return len;
+}
+
+#endif /* VIGIL_RS_BUILDER_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU scratch space for the capture hooks.  The hooks run in atomic
+ * context and must not allocate, so everything an event needs is set
+ * aside at init: the event itself, path buffers and the argv buffers.
+ */
+#ifndef VIGIL_SCRATCH_H
+#define VIGIL_SCRATCH_H
+
+#include <linux/limits.h>
+#include <linux/sched.h>
+#include "engine/engine.h"
+#include "proctab.h"
+
+/**
+ * struct vigil_scratch - one CPU's capture workspace
+ * @ev: the event being built
+ * @path: PATH_MAX bytes: file.path, or process.executable at exec
+ * @path2: PATH_MAX bytes: file.Ext.original.path, or the working directory
+ * @path3: PATH_MAX bytes: the parent's executable when it is not tracked
+ * @argv: argv_max_bytes bytes: process.args
+ * @cmdline: argv_max_bytes bytes: process.command_line
+ * @pcmdline: VIGIL_PROC_ARGS_MAX bytes: process.parent.command_line
+ * @argv_cap: size of @argv and @cmdline
+ * @eid: process.entity_id, NUL-terminated
+ * @peid: process.parent.entity_id, NUL-terminated
+ * @pcomm: the parent's comm when it is not tracked
+ * @flags: VIGIL_EVF_* gathered while the event is built
+ * @busy: set while a hook uses this CPU's scratch
+ */
+struct vigil_scratch {
+	struct vigil_event ev;
+	char *path;
+	char *path2;
+	char *path3;
+	char *argv;
+	char *cmdline;
+	char *pcmdline;
+	u32 argv_cap;
+	char eid[VIGIL_ENTITY_ID_LEN + 1];
+	char peid[VIGIL_ENTITY_ID_LEN + 1];
+	char pcomm[TASK_COMM_LEN];
+	u32 flags;
+	bool busy;
+};
+
+int vigil_scratch_init(u32 argv_cap);
+void vigil_scratch_uninit(void);
+struct vigil_scratch *vigil_scratch_get(void);
+void vigil_scratch_put(struct vigil_scratch *sc);
+
+#endif /* VIGIL_SCRATCH_H */

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/vigil:
+ *
+ *   enabled                 global switch, 0 or 1
+ *   rules/<rule_id>/        one directory per loaded rule:
+ *       enabled name severity risk_score type hits
+ *   stats/<counter>         one read-only file per enum vigil_stat
+ *
+ * Documented in Documentation/ABI/testing/sysfs-kernel-vigil.
+ *
+ * A rule directory only remembers its rule_id: every read or write looks
+ * the rule up in the running engine under RCU, so a directory that
+ * briefly outlives a ruleset swap reads the new ruleset's rule of that
+ * id, or fails with -ENOENT.  The rules directory is rebuilt on every
+ * load with vigil_detect_mutex held; the handlers never take that mutex,
+ * since removing a directory waits for its running handlers.
+ */
+#include <linux/kernel.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/rcupdate.h>
+#include "detect.h"
+
+#define VIGIL_RULE_ID_MAX 64
+
+struct vigil_rule_kobj {
+	struct kobject kobj;
+	struct list_head list;
+	char id[VIGIL_RULE_ID_MAX + 1];
+};
+
+static struct kobject *vigil_kobj, *vigil_rules_kobj, *vigil_stats_kobj;
+static LIST_HEAD(vigil_rule_kobjs); /* under vigil_detect_mutex */
+
+static const char *const severity_names[__VIGIL_SEV_LAST] = {
+	[VIGIL_SEV_LOW] = "low",
+	[VIGIL_SEV_MEDIUM] = "medium",
+	[VIGIL_SEV_HIGH] = "high",
+	[VIGIL_SEV_CRITICAL] = "critical",
+};
+
+static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
+	[VIGIL_RULE_EVENT] = "event",
+	[VIGIL_RULE_SEQUENCE] = "sequence",
+	[VIGIL_RULE_NEW_TERMS] = "new_terms",
+};
+
+/* ---------------- /sys/kernel/vigil/enabled ---------------- */
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(vigil_enabled));
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	WRITE_ONCE(vigil_enabled, on);
+	return count;
+}
+
+static struct kobj_attribute vigil_enabled_attr = __ATTR_RW(enabled);
+
+/* ---------------- /sys/kernel/vigil/rules/<id>/ ---------------- */
+
+enum rule_file {
+	RULE_ENABLED,
+	RULE_NAME,
+	RULE_SEVERITY,
+	RULE_RISK_SCORE,
+	RULE_TYPE,
+	RULE_HITS,
+};
+
+static ssize_t rule_show(struct kobject *kobj, char *buf, enum rule_file what)
+{
+	struct vigil_rule_kobj *rk =
+		container_of(kobj, struct vigil_rule_kobj, kobj);
+	struct vigil_rule_info ri = {};
+	struct vigil_engine *e;
+	ssize_t ret = -ENOENT;
+	int idx;
+
+	rcu_read_lock();
+	e = vigil_detect_engine_rcu();
+	idx = e ? vigil_engine_find_rule(e, rk->id) : -ENOENT;
+	if (idx < 0)
+		goto out_unlock;
+	vigil_engine_rule_info(e, idx, &ri);
+	switch (what) {
+	case RULE_ENABLED:
+		ret = sysfs_emit(buf, "%d\n", vigil_engine_enabled(e, idx));
+		break;
+	case RULE_NAME:
+		ret = sysfs_emit(buf, "%s\n", ri.name ?: "");
+		break;
+	case RULE_SEVERITY:
+		ret = sysfs_emit(buf, "%s\n",
+				 ri.severity < __VIGIL_SEV_LAST ?
+					 severity_names[ri.severity] :
+					 "unknown");
+		break;
+	case RULE_RISK_SCORE:
+		ret = sysfs_emit(buf, "%u\n", ri.risk_score);
+		break;
+	case RULE_TYPE:
+		ret = sysfs_emit(buf, "%s\n",
+				 ri.kind < __VIGIL_RULE_KIND_LAST ?
+					 kind_names[ri.kind] :
+					 "unknown");
+		break;
+	case RULE_HITS:
+		ret = sysfs_emit(buf, "%llu\n", vigil_engine_hits(e, idx));
+		break;
+	}
+out_unlock:
+	rcu_read_unlock();
+	return ret;
+}
+
+static ssize_t rule_enabled_store(struct kobject *kobj,
+				  struct kobj_attribute *attr, const char *buf,
+				  size_t count)
+{
+	struct vigil_rule_kobj *rk =
+		container_of(kobj, struct vigil_rule_kobj, kobj);
+	struct vigil_engine *e;
+	int idx, err;
+	bool on;
+
+	err = kstrtobool(buf, &on);
+	if (err)
+		return err;
+	rcu_read_lock();
+	e = vigil_detect_engine_rcu();
+	idx = e ? vigil_engine_find_rule(e, rk->id) : -ENOENT;
+	if (idx >= 0)
+		vigil_engine_set_enabled(e, idx, on);
+	rcu_read_unlock();
+	return idx < 0 ? -ENOENT : count;
+}
+
+#define RULE_SHOW(file, what)                                                 \
+	static ssize_t rule_##file##_show(                                    \
+		struct kobject *kobj, struct kobj_attribute *attr, char *buf) \
+	{                                                                     \
+		return rule_show(kobj, buf, what);                            \
+	}
+
+RULE_SHOW(enabled, RULE_ENABLED)
+RULE_SHOW(name, RULE_NAME)
+RULE_SHOW(severity, RULE_SEVERITY)
+RULE_SHOW(risk_score, RULE_RISK_SCORE)
+RULE_SHOW(type, RULE_TYPE)
+RULE_SHOW(hits, RULE_HITS)
+
+static struct kobj_attribute rule_enabled_attr =
+	__ATTR(enabled, 0644, rule_enabled_show, rule_enabled_store);
+static struct kobj_attribute rule_name_attr =
+	__ATTR(name, 0444, rule_name_show, NULL);
+static struct kobj_attribute rule_severity_attr =
+	__ATTR(severity, 0444, rule_severity_show, NULL);
+static struct kobj_attribute rule_risk_score_attr =
+	__ATTR(risk_score, 0444, rule_risk_score_show, NULL);
+static struct kobj_attribute rule_type_attr =
+	__ATTR(type, 0444, rule_type_show, NULL);
+static struct kobj_attribute rule_hits_attr =
+	__ATTR(hits, 0444, rule_hits_show, NULL);
+
+static struct attribute *rule_attrs[] = {
+	&rule_enabled_attr.attr,
+	&rule_name_attr.attr,
+	&rule_severity_attr.attr,
+	&rule_risk_score_attr.attr,
+	&rule_type_attr.attr,
+	&rule_hits_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(rule);
+
+static void rule_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct vigil_rule_kobj, kobj));
+}
+
+static const struct kobj_type rule_ktype = {
+	.release = rule_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = rule_groups,
+};
+
+/* rule_ids are [A-Za-z0-9_.-]{1,64}; "." and ".." cannot be directories. */
+static bool rule_id_dir_ok(const char *id)
+{
+	size_t len = strnlen(id, VIGIL_RULE_ID_MAX + 1);
+
+	return len && len <= VIGIL_RULE_ID_MAX && strcmp(id, ".") &&
+	       strcmp(id, "..") && !strchr(id, '/');
+}
+
+static void rules_clear(void)
+{
+	struct vigil_rule_kobj *rk, *tmp;
+
+	list_for_each_entry_safe(rk, tmp, &vigil_rule_kobjs, list) {
+		list_del(&rk->list);
+		kobject_put(&rk->kobj);
+	}
+}
+
+static void rule_add(const char *id)
+{
+	struct vigil_rule_kobj *rk;
+
+	if (!rule_id_dir_ok(id)) {
+		pr_warn("vigil: rule_id \"%.64s\" cannot be a sysfs directory; skipped\n",
+			id);
+		return;
+	}
+	rk = kzalloc(sizeof(*rk), GFP_KERNEL);
+	if (!rk)
+		return;
+	strscpy(rk->id, id, sizeof(rk->id));
+	if (kobject_init_and_add(&rk->kobj, &rule_ktype, vigil_rules_kobj, "%s",
+				 rk->id)) {
+		pr_warn("vigil: cannot add sysfs directory rules/%s\n", rk->id);
+		kobject_put(&rk->kobj);
+		return;
+	}
+	list_add_tail(&rk->list, &vigil_rule_kobjs);
+}
+
+/**
+ * vigil_sysfs_rules_rebuild() - one directory per rule of @e
+ * @e: the engine just published, or NULL
+ *
+ * Called with vigil_detect_mutex held.  A directory that cannot be
+ * created is reported and skipped; the ruleset stays loaded.
+ */
+void vigil_sysfs_rules_rebuild(struct vigil_engine *e)
+{
+	struct vigil_rule_info ri;
+	u32 i, n;
+
+	lockdep_assert_held(&vigil_detect_mutex);
+	if (!vigil_rules_kobj)
+		return;
+	rules_clear();
+	n = e ? vigil_engine_rule_count(e) : 0;
+	for (i = 0; i < n; i++) {
+		memset(&ri, 0, sizeof(ri));
+		vigil_engine_rule_info(e, i, &ri);
+		if (ri.id)
+			rule_add(ri.id);
+	}
+}
+
+/* ---------------- /sys/kernel/vigil/stats/ ---------------- */
+
+struct vigil_stat_attr {
+	struct kobj_attribute attr;
+	enum vigil_stat stat;
+};
+
+static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct vigil_stat_attr *sa =
+		container_of(attr, struct vigil_stat_attr, attr);
+
+	return sysfs_emit(buf, "%llu\n", vigil_stat_read(sa->stat));
+}
+
+#define STAT_ATTR(file, s)                                   \
+	static struct vigil_stat_attr stat_##file##_attr = { \
+		.attr = __ATTR(file, 0444, stat_show, NULL), \
+		.stat = s,                                   \
+	}
+
+STAT_ATTR(events_exec, VIGIL_STAT_EVENTS_EXEC);
+STAT_ATTR(events_create, VIGIL_STAT_EVENTS_CREATE);
+STAT_ATTR(events_symlink, VIGIL_STAT_EVENTS_SYMLINK);
+STAT_ATTR(events_rename, VIGIL_STAT_EVENTS_RENAME);
+STAT_ATTR(events_delete, VIGIL_STAT_EVENTS_DELETE);
+STAT_ATTR(alerts_sent, VIGIL_STAT_ALERTS_SENT);
+STAT_ATTR(alerts_dropped, VIGIL_STAT_ALERTS_DROPPED);
+STAT_ATTR(alerts_pending, VIGIL_STAT_ALERTS_PENDING);
+STAT_ATTR(seq_evictions, VIGIL_STAT_SEQ_EVICTIONS);
+STAT_ATTR(terms_evictions, VIGIL_STAT_TERMS_EVICTIONS);
+STAT_ATTR(proc_evictions, VIGIL_STAT_PROC_EVICTIONS);
+STAT_ATTR(proc_tracked, VIGIL_STAT_PROC_TRACKED);
+STAT_ATTR(argv_truncated, VIGIL_STAT_ARGV_TRUNCATED);
+STAT_ATTR(capture_errors, VIGIL_STAT_CAPTURE_ERRORS);
+
+static struct attribute *stat_attrs[] = {
+	&stat_events_exec_attr.attr.attr,
+	&stat_events_create_attr.attr.attr,
+	&stat_events_symlink_attr.attr.attr,
+	&stat_events_rename_attr.attr.attr,
+	&stat_events_delete_attr.attr.attr,
+	&stat_alerts_sent_attr.attr.attr,
+	&stat_alerts_dropped_attr.attr.attr,
+	&stat_alerts_pending_attr.attr.attr,
+	&stat_seq_evictions_attr.attr.attr,
+	&stat_terms_evictions_attr.attr.attr,
+	&stat_proc_evictions_attr.attr.attr,
+	&stat_proc_tracked_attr.attr.attr,
+	&stat_argv_truncated_attr.attr.attr,
+	&stat_capture_errors_attr.attr.attr,
+	NULL,
+};
+
+static const struct attribute_group stat_group = {
+	.attrs = stat_attrs,
+};
+
+/* ---------------- init / uninit ---------------- */
+
+/**
+ * vigil_sysfs_init() - create /sys/kernel/vigil
+ *
+ * Return: 0 or -errno.
+ */
+int vigil_sysfs_init(void)
+{
+	int err = -ENOMEM;
+
+	vigil_kobj = kobject_create_and_add("vigil", kernel_kobj);
+	if (!vigil_kobj)
+		return -ENOMEM;
+	err = sysfs_create_file(vigil_kobj, &vigil_enabled_attr.attr);
+	if (err)
+		goto err_put_vigil;
+	vigil_stats_kobj = kobject_create_and_add("stats", vigil_kobj);
+	if (!vigil_stats_kobj) {
+		err = -ENOMEM;
+		goto err_put_vigil;
+	}
+	err = sysfs_create_group(vigil_stats_kobj, &stat_group);
+	if (err)
+		goto err_put_stats;
+	vigil_rules_kobj = kobject_create_and_add("rules", vigil_kobj);
+	if (!vigil_rules_kobj) {
+		err = -ENOMEM;
+		goto err_put_stats;
+	}
+	mutex_lock(&vigil_detect_mutex);
+	vigil_sysfs_rules_rebuild(vigil_detect_engine_locked());
+	mutex_unlock(&vigil_detect_mutex);
+	return 0;
+
+err_put_stats:
+	kobject_put(vigil_stats_kobj);
+	vigil_stats_kobj = NULL;
+err_put_vigil:
+	kobject_put(vigil_kobj);
+	vigil_kobj = NULL;
+	return err;
+}
+
+/**
+ * vigil_sysfs_uninit() - remove /sys/kernel/vigil
+ */
+void vigil_sysfs_uninit(void)
+{
+	mutex_lock(&vigil_detect_mutex);
+	rules_clear();
+	kobject_put(vigil_rules_kobj);
+	vigil_rules_kobj = NULL;
+	mutex_unlock(&vigil_detect_mutex);
+	kobject_put(vigil_stats_kobj);
+	vigil_stats_kobj = NULL;
+	kobject_put(vigil_kobj);
+	vigil_kobj = NULL;
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigilctl listen [--json]: print alerts as the kernel sends them, one
+ * line each, until SIGINT or SIGTERM.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "alert_json.h"
+#include "nl.h"
+#include "vigilctl.h"
+
+#define LISTEN_RCVBUF	(32 * 1024 * 1024)
+
+struct listen_ctx {
+	bool json;
+	struct vigil_alert_view view;
+};
+
+static int alert_decode(const struct nlmsghdr *nlh,
+			struct vigil_alert_view *v)
+{
+	const struct nlattr *tb[VIGIL_A_MAX + 1], *rb[VIGIL_RA_MAX + 1];
+	const struct nlattr *a;
+	const void *payload;
+	size_t len, rem;
+
+	memset(v, 0, sizeof(*v));
+	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 || !tb[VIGIL_A_RULE])
+		return -EINVAL;
+	vigil_nla_u64(tb[VIGIL_A_ALERT_SEQ], &v->seq);
+	vigil_nla_u64(tb[VIGIL_A_ALERT_DROPPED], &v->dropped);
+	if (vigil_nl_parse(vigil_nla_data(tb[VIGIL_A_RULE]),
+			   vigil_nla_len(tb[VIGIL_A_RULE]), rb,
+			   VIGIL_RA_MAX) < 0)
+		return -EINVAL;
+	v->rule_id = vigil_nla_str(rb[VIGIL_RA_ID]);
+	v->rule_name = vigil_nla_str(rb[VIGIL_RA_NAME]);
+	v->threat = vigil_nla_str(rb[VIGIL_RA_THREAT]);
+	if (!v->rule_id)
+		return -EINVAL;
+	if (!v->rule_name)
+		v->rule_name = "";
+	if (!v->threat)
+		v->threat = "";
+	vigil_nla_u8(rb[VIGIL_RA_SEVERITY], &v->severity);
+	vigil_nla_u8(rb[VIGIL_RA_RISK_SCORE], &v->risk_score);
+	vigil_nla_u8(rb[VIGIL_RA_TYPE], &v->kind);
+
+	payload = vigil_nl_payload(nlh, &len);
+	vigil_nla_for_each(a, payload, len, rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) != VIGIL_A_EVENT)
+			continue;
+		if (v->n_events >= VIGIL_RS_MAX_STEPS)
+			return -EINVAL;
+		if (vigil_event_decode(&v->events[v->n_events],
+				       vigil_nla_data(a), vigil_nla_len(a)))
+			return -EINVAL;
+		v->n_events++;
+	}
+	return v->n_events ? 0 : -EINVAL;
+}
+
+static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct listen_ctx *lc = ctx;
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
+	    g->cmd != VIGIL_CMD_ALERT)
+		return 0;
+	if (alert_decode(nlh, &lc->view)) {
+		fprintf(stderr, "%s listen: malformed alert skipped\n", prog);
+		return 0;
+	}
+	if (lc->json)
+		vigil_alert_print_json(stdout, &lc->view);
+	else
+		vigil_alert_print_text(stdout, &lc->view);
+	/* Complete lines even when stdout is a file killed at any time. */
+	fflush(stdout);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "Usage: %s listen [--json]\n", prog);
+	return 1;
+}
+
+int listen_main(int argc, char **argv)
+{
+	struct listen_ctx *lc;
+	struct pollfd pfd[2];
+	struct vigil_nl nl;
+	sigset_t mask;
+	int rcvbuf = LISTEN_RCVBUF, sfd, err, i, ret = 1;
+
+	lc = calloc(1, sizeof(*lc));
+	if (!lc) {
+		fprintf(stderr, "%s listen: out of memory\n", prog);
+		return 1;
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			lc->json = true;
+		} else {
+			free(lc);
+			return usage();
+		}
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
+		fprintf(stderr, "%s listen: sigprocmask: %s\n", prog,
+			strerror(errno));
+		goto out_free;
+	}
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "%s listen: signalfd: %s\n", prog,
+			strerror(errno));
+		goto out_free;
+	}
+	if (vigil_nl_open(&nl))
+		goto out_close_sfd;
+	/* A big receive buffer rides out bursts; FORCE needs CAP_NET_ADMIN. */
+	if (setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
+	err = vigil_nl_join_alerts(&nl);
+	if (err == -ENOENT) {
+		fprintf(stderr, "%s listen: the vigil family has no \"%s\" group\n",
+			prog, VIGIL_GENL_MCGRP_ALERTS);
+		goto out_close_nl;
+	}
+	if (err) {
+		vigil_nl_perror(NULL, "listen: subscribing to alerts", err);
+		goto out_close_nl;
+	}
+
+	pfd[0] = (struct pollfd){ .fd = nl.fd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s listen: poll: %s\n", prog,
+				strerror(errno));
+			goto out_close_nl;
+		}
+		if (pfd[0].revents & POLLIN) {
+			err = vigil_nl_recv_once(&nl, alert_cb, lc);
+			if (err == -ENOBUFS) {
+				fprintf(stderr, "%s listen: warning: receive buffer overflowed, alerts lost (see the gap in seq)\n",
+					prog);
+			} else if (err && err != -EAGAIN) {
+				vigil_nl_perror(&nl, "listen", err);
+				goto out_close_nl;
+			}
+		}
+		if (pfd[1].revents & POLLIN)
+			break;
+	}
+	/* Drain what already arrived before leaving. */
+	while (recv(nl.fd, NULL, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC) > 0) {
+		err = vigil_nl_recv_once(&nl, alert_cb, lc);
+		if (err && err != -ENOBUFS)
+			break;
+	}
+	fflush(stdout);
+	ret = 0;
+
+out_close_nl:
+	vigil_nl_close(&nl);
+out_close_sfd:
+	close(sfd);
+out_free:
+	free(lc);
+	return ret;
+}

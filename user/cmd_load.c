@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigilctl load PATH...       compile rule files/directories and load them
+ * vigilctl load --blob FILE   load a ruleset blob compiled before
+ *
+ * The rules are compiled by running this same binary's `compile`
+ * subcommand, so load accepts exactly what compile accepts and reports
+ * the same errors.  The load replaces the running ruleset atomically;
+ * when the kernel refuses it, its reason is printed and nothing changes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nl.h"
+#include "vigilctl.h"
+#include "uapi/vigil.h"
+
+/* Payload per VIGIL_A_RULESET chunk (nla_len is 16 bits). */
+#define LOAD_CHUNK	60000
+
+static int read_file(const char *path, uint8_t **out, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "%s load: %s: %s\n", prog, path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (unsigned long long)st.st_size > VIGIL_RS_MAX_SIZE) {
+		fprintf(stderr, "%s load: %s: not a ruleset (must be a regular file of 1..%u bytes)\n",
+			prog, path, VIGIL_RS_MAX_SIZE);
+		close(fd);
+		return -1;
+	}
+	buf = malloc(st.st_size);
+	if (!buf) {
+		fprintf(stderr, "%s load: out of memory\n", prog);
+		close(fd);
+		return -1;
+	}
+	while (off < (size_t)st.st_size) {
+		n = read(fd, buf + off, st.st_size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "%s load: %s: %s\n", prog, path,
+				n ? strerror(errno) : "short read");
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		off += n;
+	}
+	close(fd);
+	*out = buf;
+	*len = off;
+	return 0;
+}
+
+/* Runs `vigilctl compile -o TMP PATH...`; its errors go to our stderr. */
+static int compile_paths(char **paths, int n, uint8_t **blob, size_t *len)
+{
+	char tmpl[] = "/tmp/vigilctl-load-XXXXXX";
+	char **args;
+	int fd, st, i, ret = -1;
+	pid_t pid;
+
+	fd = mkstemp(tmpl);
+	if (fd < 0) {
+		fprintf(stderr, "%s load: temporary file: %s\n", prog,
+			strerror(errno));
+		return -1;
+	}
+	close(fd);
+	args = calloc(n + 5, sizeof(*args));
+	if (!args) {
+		fprintf(stderr, "%s load: out of memory\n", prog);
+		goto out_unlink;
+	}
+	args[0] = (char *)prog;
+	args[1] = "compile";
+	args[2] = "-o";
+	args[3] = tmpl;
+	for (i = 0; i < n; i++)
+		args[4 + i] = paths[i];
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s load: fork: %s\n", prog, strerror(errno));
+		goto out_free;
+	}
+	if (!pid) {
+		execv("/proc/self/exe", args);
+		fprintf(stderr, "%s load: exec: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			fprintf(stderr, "%s load: waitpid: %s\n", prog,
+				strerror(errno));
+			goto out_free;
+		}
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "%s load: compiling the rules failed; nothing loaded\n",
+			prog);
+		goto out_free;
+	}
+	ret = read_file(tmpl, blob, len);
+out_free:
+	free(args);
+out_unlink:
+	unlink(tmpl);
+	return ret;
+}
+
+static int send_blob(const uint8_t *blob, size_t len)
+{
+	struct vigil_nl_msg m;
+	struct vigil_nl nl;
+	size_t off;
+	int sndbuf, err;
+
+	if (vigil_nl_open(&nl))
+		return 1;
+	vigil_nl_msg_init(&m, &nl, VIGIL_CMD_LOAD, 0);
+	for (off = 0; off < len; off += LOAD_CHUNK)
+		vigil_nl_put(&m, VIGIL_A_RULESET, blob + off,
+			     len - off < LOAD_CHUNK ? len - off : LOAD_CHUNK);
+	/* The whole request is one datagram; make room for it. */
+	sndbuf = m.len + 4096;
+	if (setsockopt(nl.fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
+		       sizeof(sndbuf)) < 0)
+		setsockopt(nl.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			   sizeof(sndbuf));
+	err = vigil_nl_talk(&nl, &m, NULL, NULL);
+	vigil_nl_msg_free(&m);
+	if (err) {
+		vigil_nl_perror(&nl, "load", err);
+		vigil_nl_close(&nl);
+		return 1;
+	}
+	vigil_nl_close(&nl);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "Usage: %s load PATH...\n       %s load --blob FILE\n",
+		prog, prog);
+	return 1;
+}
+
+int load_main(int argc, char **argv)
+{
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (argc < 2)
+		return usage();
+	if (!strcmp(argv[1], "--blob")) {
+		if (argc != 3)
+			return usage();
+		if (read_file(argv[2], &blob, &len))
+			return 1;
+	} else {
+		if (argv[1][0] == '-')
+			return usage();
+		if (compile_paths(argv + 1, argc - 1, &blob, &len))
+			return 1;
+	}
+	ret = send_blob(blob, len);
+	free(blob);
+	return ret;
+}

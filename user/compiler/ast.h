@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The compiler's intermediate form: a boolean expression tree per step,
+ * shared by the EQL and KQL front ends and consumed by codegen.
+ */
+#ifndef VIGIL_AST_H
+#define VIGIL_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "../../module/uapi/vigil.h"
+
+enum node_type {
+	N_AND,
+	N_OR,
+	N_NOT,
+	N_MATCH,	/* some element of field matches some pattern */
+	N_EXISTS,
+	N_NUMCMP,
+	N_CONST,
+};
+
+/*
+ * A pattern.  kind is an enum vigil_pat_kind: EXACT/PREFIX/SUFFIX/CONTAINS
+ * hold a literal; GLOB holds glob text ('*', '?', '\' escapes) which
+ * codegen classifies; REGEX holds the regex source.
+ */
+struct pat {
+	char *s;
+	size_t len;
+	__u8 kind;
+	bool nocase;
+};
+
+struct node {
+	enum node_type t;
+	int off;		/* query offset, for errors */
+	struct node **kids;	/* AND, OR: n >= 1; NOT: 1 */
+	int n, cap;
+	__u8 field;
+	struct pat *pats;	/* MATCH */
+	int npats;
+	__u8 cmp;		/* NUMCMP */
+	__u64 num;
+	bool val;		/* CONST */
+};
+
+struct cerr {
+	int off;		/* query offset, -1: whole rule */
+	char msg[240];
+};
+
+/* One step of a compiled query. */
+struct cstep {
+	struct node *expr;
+	__u16 kind_mask;
+	__u16 runs;
+	__u8 n_by;
+	__u8 by[VIGIL_RS_MAX_BY];
+};
+
+struct cquery {
+	bool sequence;
+	__u32 maxspan_ms;
+	int n_steps;
+	struct cstep steps[VIGIL_RS_MAX_STEPS];
+};
+
+/* ast.c */
+struct node *node_new(enum node_type t, int off);
+void node_free(struct node *n);
+int node_add(struct node *parent, struct node *kid);
+int node_add_pat(struct node *m, const char *s, size_t len, __u8 kind,
+		 bool nocase);
+int cerr_set(struct cerr *e, int off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool pat_eval(const struct pat *p, const char *s, size_t len);
+void cquery_free(struct cquery *q);
+/* Simplifies @n in place (flatten, fold constants, merge sets). */
+struct node *node_simplify(struct node *n);
+/* Kinds of event for which @n is not statically false. */
+__u16 node_kind_mask(const struct node *n, __u16 mask);
+
+/* fields.c */
+struct field_info {
+	const char *name;
+	__u8 field;
+	__u8 type;	/* enum vigil_ftype */
+};
+const struct field_info *field_lookup(const char *name);
+const char *field_name(__u8 field);
+__u8 field_type(__u8 field);
+
+/* eql.c, kql.c */
+int eql_parse(const char *q, size_t len, struct cquery *out, struct cerr *e);
+int kql_parse(const char *q, size_t len, struct node **out, struct cerr *e);
+
+/*
+ * Resolves @name to a field for a condition at @off.  Return: the field
+ * info, NULL with @e set if the field is not available, or NULL with
+ * *@cval set when the field is the constant host.os.type.
+ */
+const struct field_info *field_resolve(const char *name, int off,
+				       const char **cval, struct cerr *e);
+
+#define DEPTH_MAX 64
+
+#endif

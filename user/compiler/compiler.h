@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vigil rule compiler: Elastic detection-rule TOML files (EQL and
+ * KQL queries) -> one binary ruleset blob (module/uapi/vigil.h).
+ */
+#ifndef VIGIL_COMPILER_H
+#define VIGIL_COMPILER_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+struct vigil_compiler;
+
+/* Why a rule file was rejected. */
+struct vigil_cerror {
+	int line, col;		/* 1-based position in the file, 0 if none */
+	char rule_id[80];	/* if known */
+	char msg[256];
+};
+
+struct vigil_compiler *vigil_compiler_new(void);
+void vigil_compiler_free(struct vigil_compiler *c);
+
+int vigil_compiler_add_buf(struct vigil_compiler *c, const char *buf,
+			   size_t len, struct vigil_cerror *err);
+int vigil_compiler_add_file(struct vigil_compiler *c, const char *path,
+			    struct vigil_cerror *err);
+unsigned int vigil_compiler_count(const struct vigil_compiler *c);
+int vigil_compiler_emit(struct vigil_compiler *c, void **blob, __u32 *len,
+			struct vigil_cerror *err);
+
+/*
+ * Collects rule files: @path itself if it is a file, else every *.toml
+ * below it.  Appends malloc'ed paths to *@paths; the caller sorts.
+ * Return: 0 or -errno.
+ */
+int vigil_compiler_collect(const char *path, char ***paths, size_t *n);
+void vigil_compiler_paths_free(char **paths, size_t n);
+int vigil_compiler_paths_sort(char **paths, size_t n);
+
+/*
+ * For vigilctl subcommands (cmd_compile.c): compiles files/directories
+ * @args (sorted), prints the first rejection to stderr, validates the
+ * result with the engine.  Return: 0 with a malloc'ed *@blob, or -1.
+ */
+int vigil_compile_paths(char **args, int nargs, void **blob, __u32 *len);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small strict JSON reader (one document per call, for ECS event
+ * lines) and a JSON string writer.
+ */
+#ifndef VIGIL_JSON_H
+#define VIGIL_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum json_type {
+	JSON_NULL,
+	JSON_BOOL,
+	JSON_NUM,
+	JSON_STR,
+	JSON_ARR,
+	JSON_OBJ,
+};
+
+struct json {
+	enum json_type type;
+	bool b;
+	double num;
+	char *str;		/* JSON_STR: decoded, NUL-terminated; also the */
+	size_t len;		/* raw text of a JSON_NUM */
+	char **keys;		/* JSON_OBJ */
+	struct json **vals;	/* JSON_OBJ, JSON_ARR */
+	size_t n;
+};
+
+/* Parses @len bytes; Return: the value or NULL with @err (and *@at) set. */
+struct json *json_parse(const char *s, size_t len, char *err, size_t errlen,
+			size_t *at);
+void json_free(struct json *j);
+struct json *json_get(const struct json *obj, const char *key);
+
+/* Writes @s as a JSON string literal (quotes included). */
+void json_put_str(FILE *f, const char *s, size_t len);
+void json_put_cstr(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The pattern matcher: literals, globs, regex DFAs, case folding. */
+#include <stdlib.h>
+#include "tap.h"
+#include "engine.h"
+
+static bool m(u8 kind, u8 flags, const char *pat, const char *s)
+{
+	struct vigil_rs_pat p = { .len = strlen(pat), .kind = kind,
+				  .flags = flags };
+
+	return vigil_pat_match(&p, pat, s, strlen(s));
+}
+
+#define G(pat, s)	m(VIGIL_PAT_GLOB, 0, pat, s)
+#define GI(pat, s)	m(VIGIL_PAT_GLOB, VIGIL_PAT_F_NOCASE, pat, s)
+
+static void literals(void)
+{
+	CHECK(m(VIGIL_PAT_EXACT, 0, "bash", "bash"));
+	CHECK(!m(VIGIL_PAT_EXACT, 0, "bash", "Bash"));
+	CHECK(m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "bash", "BaSh"));
+	CHECK(!m(VIGIL_PAT_EXACT, 0, "bash", "bas"));
+	CHECK(m(VIGIL_PAT_EXACT, 0, "", ""));
+	CHECK(!m(VIGIL_PAT_EXACT, 0, "", "x"));
+	CHECK(m(VIGIL_PAT_PREFIX, 0, "/tmp/", "/tmp/x"));
+	CHECK(!m(VIGIL_PAT_PREFIX, 0, "/tmp/", "/tmp"));
+	CHECK(m(VIGIL_PAT_PREFIX, 0, "", "abc"));
+	CHECK(m(VIGIL_PAT_SUFFIX, 0, ".so", "libx.so"));
+	CHECK(!m(VIGIL_PAT_SUFFIX, 0, ".so", "so"));
+	CHECK(m(VIGIL_PAT_SUFFIX, VIGIL_PAT_F_NOCASE, ".so", "LIBX.SO"));
+	CHECK(m(VIGIL_PAT_CONTAINS, 0, "ld.so", "/etc/ld.so.preload"));
+	CHECK(!m(VIGIL_PAT_CONTAINS, 0, "ld.so", "/etc/ld_so"));
+	CHECK(m(VIGIL_PAT_CONTAINS, 0, "", ""));
+	CHECK(m(VIGIL_PAT_CONTAINS, VIGIL_PAT_F_NOCASE, "preload", "PRELOAD"));
+	/* CONTAINS never treats '?' or '\' specially */
+	CHECK(!m(VIGIL_PAT_CONTAINS, 0, "a?c", "abc"));
+	CHECK(m(VIGIL_PAT_CONTAINS, 0, "a?c", "xa?cx"));
+}
+
+static void folding(void)
+{
+	/* only ASCII folds: 0xC3 0xA9 (e-acute) vs 0xC3 0x89 (E-acute) */
+	CHECK(!m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "caf\xc3\xa9",
+		 "CAF\xc3\x89"));
+	CHECK(m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "caf\xc3\xa9",
+		"CAF\xc3\xa9"));
+	CHECK(!GI("*\xc3\xa9", "x\xc3\x89"));
+	CHECK(GI("*\xc3\xa9", "X\xc3\xa9"));
+	/* '[' '@' are next to 'A'/'Z' and must not fold */
+	CHECK(!m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "{", "["));
+	CHECK(!m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "`", "@"));
+}
+
+static void globs(void)
+{
+	CHECK(G("", ""));
+	CHECK(!G("", "a"));
+	CHECK(G("*", ""));
+	CHECK(G("*", "anything"));
+	CHECK(G("***", "x"));
+	CHECK(G("a**b", "ab"));
+	CHECK(G("a**b", "axxb"));
+	CHECK(G("?", "x"));
+	CHECK(!G("?", ""));
+	CHECK(!G("?", "xy"));
+	CHECK(G("a?c", "abc"));
+	CHECK(!G("a?c", "ac"));
+	CHECK(G("/tmp/*", "/tmp/"));
+	CHECK(G("/tmp/*", "/tmp/a/b"));
+	CHECK(!G("/tmp/*", "/tmpx"));
+	CHECK(G("*/bin/*sh", "/usr/bin/bash"));
+	CHECK(!G("*/bin/*sh", "/usr/bin/bash2"));
+	CHECK(G("*a*b*c*", "xxaxxbxxcxx"));
+	CHECK(!G("*a*b*c*", "xxaxxcxxbxx"));
+	CHECK(G("ab*ab", "abab"));
+	CHECK(!G("ab*ab", "aba"));
+	CHECK(G("*ab?d", "xabcabzd"));
+	/* escapes */
+	CHECK(G("a\\*b", "a*b"));
+	CHECK(!G("a\\*b", "axb"));
+	CHECK(G("a\\?b", "a?b"));
+	CHECK(!G("a\\?b", "axb"));
+	CHECK(G("\\\\x", "\\x"));
+	CHECK(G("*\\*", "abc*"));
+	CHECK(!G("*\\*", "abc"));
+	CHECK(G("x\\", "x\\"));	/* trailing backslash is literal */
+	CHECK(GI("/USR/*", "/usr/x") == false);	/* pattern must be folded */
+	CHECK(GI("/usr/*", "/USR/X"));
+	/* segments longer than 64 items */
+	CHECK(G("*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab*",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+	CHECK(!G("*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab*",
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac"));
+	CHECK(!G("*x???????????????????????????????????????????????????????????????????????y*",
+		 "..x1234567890123456789012345678901234567890123456789012345678901234567890y.."));
+	CHECK(G("*x???????????????????????????????????????????????????????????????????????y*",
+		"..x12345678901234567890123456789012345678901234567890123456789012345678901y.."));
+}
+
+/* Reference: exponential backtracking glob, only for short inputs. */
+static bool ref_glob(const char *p, const char *s)
+{
+	if (!*p)
+		return !*s;
+	if (*p == '*')
+		return ref_glob(p + 1, s) || (*s && ref_glob(p, s + 1));
+	if (*p == '\\' && p[1]) {
+		return *s == p[1] && ref_glob(p + 2, s + 1);
+	}
+	return *s && (*p == '?' || *p == *s) && ref_glob(p + 1, s + 1);
+}
+
+static void glob_vs_reference(void)
+{
+	static const char alpha[] = "ab*?\\";
+	char p[8], s[10];
+	unsigned int seed = 1, i, j, bad = 0;
+
+	for (i = 0; i < 200000; i++) {
+		u32 pl = rand_r(&seed) % 7, sl = rand_r(&seed) % 9;
+
+		for (j = 0; j < pl; j++)
+			p[j] = alpha[rand_r(&seed) % 5];
+		p[pl] = 0;
+		for (j = 0; j < sl; j++)
+			s[j] = "ab*?\\"[rand_r(&seed) % 5];
+		s[sl] = 0;
+		if (G(p, s) != ref_glob(p, s)) {
+			if (!bad++)
+				printf("#   glob '%s' vs '%s': %d\n", p, s, G(p, s));
+		}
+	}
+	CHECK_EQ(bad, 0);
+}
+
+static void long_inputs(void)
+{
+	u32 n = 1 << 20;
+	char *s = malloc(n + 2);
+	struct vigil_rs_pat p = { .kind = VIGIL_PAT_GLOB };
+	const char *pat = "*a*a*a*a*a*a*a*a*a*a*a*a*b";
+
+	memset(s, 'a', n);
+	s[n] = 0;
+	p.len = strlen(pat);
+	/* backtracking would need ~n^12 steps here */
+	CHECK(!vigil_pat_match(&p, pat, s, n));
+	s[n - 1] = 'b';
+	CHECK(vigil_pat_match(&p, pat, s, n));
+	pat = "*?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?a?c";
+	p.len = strlen(pat);
+	CHECK(!vigil_pat_match(&p, pat, s, n));
+	p.kind = VIGIL_PAT_CONTAINS;
+	pat = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab";
+	p.len = strlen(pat);
+	CHECK(vigil_pat_match(&p, pat, s, n));
+	s[n - 1] = 'a';
+	CHECK(!vigil_pat_match(&p, pat, s, n));
+	free(s);
+}
+
+/* DFA for the anchored regex "ab*c" over classes {a, b, c, other}. */
+static void regex(void)
+{
+	u8 buf[sizeof(struct vigil_rs_dfa) + 4 + 2 * 4 * 4];
+	struct vigil_rs_dfa *d = (void *)buf;
+	u16 next[4][4] = {
+		{ 1, 0xffff, 0xffff, 0xffff },
+		{ 0xffff, 1, 2, 0xffff },
+		{ 0xffff, 0xffff, 0xffff, 0xffff },
+		{ 0xffff, 0xffff, 0xffff, 0xffff },
+	};
+	u8 accept[4] = { 0, 0, 1, 0 };
+	struct vigil_rs_pat p = { .kind = VIGIL_PAT_REGEX, .len = sizeof(buf) };
+
+	d->n_states = 4;
+	d->n_classes = 4;
+	memset(d->classmap, 3, 256);
+	d->classmap['a'] = 0;
+	d->classmap['b'] = 1;
+	d->classmap['c'] = 2;
+	memcpy(buf + sizeof(*d), accept, 4);
+	memcpy(buf + sizeof(*d) + 4, next, sizeof(next));
+	CHECK(vigil_pat_match(&p, (char *)buf, "ac", 2));
+	CHECK(vigil_pat_match(&p, (char *)buf, "abbbc", 5));
+	CHECK(!vigil_pat_match(&p, (char *)buf, "abbb", 4));
+	CHECK(!vigil_pat_match(&p, (char *)buf, "abcx", 4));
+	CHECK(!vigil_pat_match(&p, (char *)buf, "ABC", 3));
+	p.flags = VIGIL_PAT_F_NOCASE;
+	CHECK(vigil_pat_match(&p, (char *)buf, "ABC", 3));
+}
+
+int main(void)
+{
+	RUN(literals);
+	RUN(folding);
+	RUN(globs);
+	RUN(glob_vs_reference);
+	RUN(long_inputs);
+	RUN(regex);
+	return tap_done();
+}
