@@ -27,10 +27,11 @@ RULES_H := module/rules_default.h
 
 all: module user
 
-user:
-	$(MAKE) -C user vigilctl
+user: $(VIGILCTL)
 
-$(VIGILCTL): user
+# user/Makefile knows vigilctl's dependencies: always ask it.
+$(VIGILCTL): FORCE
+	$(MAKE) -C user vigilctl
 
 $(RULES_H): $(VIGILCTL) $(RULES_SRC)
 	$(VIGILCTL) compile --c-array vigil_default_rules -o $@.tmp rules/
@@ -70,5 +71,7 @@ check:
 clean-build:
 	rm -rf build
 
-.PHONY: all user module deps lint test-user fuzz kunit integration demo \
+FORCE:
+
+.PHONY: FORCE all user module deps lint test-user fuzz kunit integration demo \
 	check clean-build

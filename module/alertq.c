@@ -70,6 +70,7 @@ static int put_event(struct sk_buff *skb, const struct vigil_event *ev, u32 cap)
 	if (WARN_ON_ONCE(n > cap))
 		return -EMSGSIZE;
 	/* Give back the reserved space the encoding did not use. */
+	memset((u8 *)nla_data(nla) + n, 0, nla_padlen(n));
 	nla->nla_len = nla_attr_size(n);
 	skb_trim(skb, (unsigned char *)nla + nla_total_size(n) - skb->data);
 	return 0;

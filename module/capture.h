@@ -23,6 +23,7 @@
 int vigil_capture_exec_init(void);
 void vigil_capture_exec_uninit(void);
 u32 vigil_capture_argv_cap(void);
+u32 vigil_capture_argv_parse(char *buf, u32 len, u32 *count, bool *trunc);
 u32 vigil_capture_read_argv(char *buf, u32 cap, u32 *count, bool *trunc);
 
 /* capture_file.c; process context */
@@ -30,10 +31,10 @@ int vigil_capture_file_init(void);
 void vigil_capture_file_uninit(void);
 
 /* capture_task.c */
+int vigil_capture_seed(void);
 struct tracepoint *vigil_capture_tp_find(const char *name);
 bool vigil_capture_skip(void);
-const char *vigil_capture_task_exe(struct task_struct *t, char *buf,
-				   u32 *len);
+const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len);
 struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc);
 void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k);
 void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p);

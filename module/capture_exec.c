@@ -28,17 +28,18 @@
 
 static unsigned int argv_max_bytes = 32768;
 module_param(argv_max_bytes, uint, 0444);
-MODULE_PARM_DESC(argv_max_bytes,
-		 "Bytes of argv captured per exec (4096..1048576, default 32768)");
+MODULE_PARM_DESC(
+	argv_max_bytes,
+	"Bytes of argv captured per exec (4096..1048576, default 32768)");
 
 static unsigned int argv_max_args = 1024;
 module_param(argv_max_args, uint, 0644);
 MODULE_PARM_DESC(argv_max_args,
 		 "Arguments captured per exec (1..65536, default 1024)");
 
-#define ARGV_BYTES_MIN	4096U
-#define ARGV_BYTES_MAX	(1U << 20)
-#define ARGV_ARGS_MAX	65536U
+#define ARGV_BYTES_MIN 4096U
+#define ARGV_BYTES_MAX (1U << 20)
+#define ARGV_ARGS_MAX 65536U
 
 /**
  * vigil_capture_argv_cap() - size of the per-CPU argv buffers
@@ -71,6 +72,41 @@ static u32 copy_partial(char *buf, unsigned long start, u32 len)
 }
 
 /**
+ * vigil_capture_argv_parse() - cut raw argv bytes to elements
+ * @buf: the bytes of an arg area, as read
+ * @len: bytes in @buf (at least one when non-zero)
+ * @count: set to the number of elements kept
+ * @trunc: set when something was cut (also left set if already set)
+ *
+ * Keeps at most argv_max_args elements and NUL-terminates the last one
+ * (a cut element is kept, cut).
+ *
+ * Return: bytes kept, NULs included.
+ */
+u32 vigil_capture_argv_parse(char *buf, u32 len, u32 *count, bool *trunc)
+{
+	u32 max_args = clamp(READ_ONCE(argv_max_args), 1U, ARGV_ARGS_MAX);
+	u32 i, n = 0, last = 0;
+
+	for (i = 0; i < len && n < max_args; i++) {
+		if (!buf[i]) {
+			n++;
+			last = i + 1;
+		}
+	}
+	if (last < len) {
+		*trunc = true;
+		if (n < max_args) {
+			buf[len - 1] = '\0';
+			n++;
+			last = len;
+		}
+	}
+	*count = n;
+	return last;
+}
+
+/**
  * vigil_capture_read_argv() - current's argv as NUL-terminated elements
  * @buf: destination
  * @cap: bytes of @buf, at least 1
@@ -78,17 +114,15 @@ static u32 copy_partial(char *buf, unsigned long start, u32 len)
  * @trunc: set when argv did not fit in @cap bytes or argv_max_args, or
  *	could not all be read
  *
- * Atomic context: never faults pages in.  Always NUL-terminates the last
- * element it returns.
+ * Atomic context: never faults pages in.
  *
  * Return: bytes used in @buf, NULs included.
  */
 u32 vigil_capture_read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 {
 	struct mm_struct *mm = current->mm;
-	u32 max_args = clamp(READ_ONCE(argv_max_args), 1U, ARGV_ARGS_MAX);
 	unsigned long start, end;
-	u32 len, got, i, n = 0, last = 0;
+	u32 len, got;
 
 	*count = 0;
 	*trunc = false;
@@ -109,23 +143,7 @@ u32 vigil_capture_read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 			*trunc = true;
 		len = got;
 	}
-	for (i = 0; i < len && n < max_args; i++) {
-		if (!buf[i]) {
-			n++;
-			last = i + 1;
-		}
-	}
-	if (last < len) {
-		*trunc = true;
-		if (n < max_args) {
-			/* Keep the cut last element, terminated. */
-			buf[len - 1] = '\0';
-			n++;
-			last = len;
-		}
-	}
-	*count = n;
-	return last;
+	return vigil_capture_argv_parse(buf, len, count, trunc);
 }
 
 static void capture_exec(struct linux_binprm *bprm)
@@ -172,8 +190,8 @@ static void capture_exec(struct linux_binprm *bprm)
 	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, img.exe,
 			    img.exe_len);
 	vigil_capture_set_name(ev, VIGIL_F_PROCESS_NAME, img.exe, img.exe_len);
-	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, img.args,
-			      img.args_len, img.args_count);
+	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, img.args, img.args_len,
+			      img.args_count);
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_ARGS_COUNT, img.args_count);
 	vigil_capture_cmdline(sc, VIGIL_F_PROCESS_COMMAND_LINE, img.args,
 			      img.args_len, sc->cmdline);
@@ -227,11 +245,11 @@ static int krp_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 
 static struct kretprobe krp_exec = {
-	.kp.symbol_name	= "bprm_execve",
-	.entry_handler	= krp_entry,
-	.handler	= krp_return,
-	.data_size	= sizeof(struct linux_binprm *),
-	.maxactive	= 64,
+	.kp.symbol_name = "bprm_execve",
+	.entry_handler = krp_entry,
+	.handler = krp_return,
+	.data_size = sizeof(struct linux_binprm *),
+	.maxactive = 64,
 };
 static bool krp_exec_on;
 
@@ -242,8 +260,8 @@ static int kp_finalize(struct kprobe *kp, struct pt_regs *regs)
 }
 
 static struct kprobe kp_exec = {
-	.symbol_name	= "finalize_exec",
-	.pre_handler	= kp_finalize,
+	.symbol_name = "finalize_exec",
+	.pre_handler = kp_finalize,
 };
 static bool kp_exec_on;
 

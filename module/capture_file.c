@@ -53,7 +53,7 @@ static const char *entry_path(char *buf, const struct path *dir,
 	s = d_path(dir, buf, PATH_MAX - nlen - 1);
 	if (IS_ERR(s))
 		return NULL;
-	end = buf + PATH_MAX - nlen - 2;	/* the directory's NUL */
+	end = buf + PATH_MAX - nlen - 2; /* the directory's NUL */
 	if (end - s != 1 || *s != '/')
 		*end++ = '/';
 	memcpy(end, d->d_name.name, nlen);
@@ -64,12 +64,12 @@ static const char *entry_path(char *buf, const struct path *dir,
 
 struct file_op {
 	enum vigil_event_kind kind;
-	const struct path *dir;		/* with dentry: the new entry */
+	const struct path *dir; /* with dentry: the new entry */
 	const struct dentry *dentry;
-	const struct path *path;	/* or: a path (open) */
-	const struct path *odir;	/* rename: the old entry */
+	const struct path *path; /* or: a path (open) */
+	const struct path *odir; /* rename: the old entry */
 	const struct dentry *odentry;
-	const char *target;		/* symlink: target as written */
+	const char *target; /* symlink: target as written */
 };
 
 static void file_event(const struct file_op *op)
@@ -201,10 +201,10 @@ static int on_unlink(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-#define MAX_CHAIN	3
+#define MAX_CHAIN 3
 
 struct hook {
-	const char *chain[MAX_CHAIN + 1];	/* NULL-terminated */
+	const char *chain[MAX_CHAIN + 1]; /* NULL-terminated */
 	kprobe_pre_handler_t handler;
 	struct kprobe kp;
 	bool on;
@@ -234,16 +234,24 @@ static int hook_register(struct hook *h)
 			return 0;
 		}
 	}
-	pr_err("vigil: cannot probe %s (%d; CONFIG_SECURITY_PATH needed); not loading\n",
+	pr_err("vigil: cannot probe %s or its fallbacks (error %d; needs CONFIG_SECURITY_PATH); not loading\n",
 	       h->chain[0], ret);
 	return ret;
 }
 
-static void hook_unregister(struct hook *h)
+/* Unregisters the first @n hooks with one RCU grace period. */
+static void hooks_unregister(unsigned int n)
 {
-	if (h->on)
-		unregister_kprobe(&h->kp);
-	h->on = false;
+	struct kprobe *kps[ARRAY_SIZE(hooks)];
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (hooks[i].on)
+			kps[k++] = &hooks[i].kp;
+		hooks[i].on = false;
+	}
+	if (k)
+		unregister_kprobes(kps, k);
 }
 
 /**
@@ -266,8 +274,7 @@ int vigil_capture_file_init(void)
 	return 0;
 
 err_unregister:
-	while (i--)
-		hook_unregister(&hooks[i]);
+	hooks_unregister(i);
 	return ret;
 }
 
@@ -278,8 +285,5 @@ err_unregister:
  */
 void vigil_capture_file_uninit(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(hooks); i++)
-		hook_unregister(&hooks[i]);
+	hooks_unregister(ARRAY_SIZE(hooks));
 }

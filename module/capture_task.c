@@ -4,15 +4,17 @@
  * process fields shared by every event.
  *
  * fork: sched_process_fork; a new thread group gets a copy of its
- *	parent's process-table entry with a new entity id.
+ *	parent's process-table entry, with the same entity id (same image).
  * exit: sched_process_exit; when the last thread of a group exits
- *	(signal->live already dropped to zero) the entry is removed and
- *	vigil_detect_forget_entity() drops the state of its entity.
+ *	(signal->live already dropped to zero) the entry is removed, and
+ *	the state of its entity id is dropped if no other process has it.
  */
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs_struct.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/sched/signal.h>
@@ -121,11 +123,8 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 		img.exe_len = 0;
 	}
 	img.args = sc->argv;
-	img.args_len = vigil_capture_read_argv(sc->argv,
-					       min_t(u32, sc->argv_cap,
-						     VIGIL_PROC_ARGS_MAX),
-					       &img.args_count,
-					       &img.truncated);
+	img.args_len = vigil_capture_read_argv(sc->argv, sc->argv_cap,
+					       &img.args_count, &img.truncated);
 	return vigil_proctab_set(current->tgid, &img, false);
 }
 
@@ -236,9 +235,9 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p)
  * @sc: scratch with an event begun
  *
  * Caller holds rcu_read_lock().  The parent is current's real parent.
- * When it is not tracked, its executable comes from its mm, its name is
- * its comm, it has no args or entity id, and VIGIL_EVF_PARENT_FALLBACK
- * is set.
+ * When it is not tracked (a kernel thread, an entry evicted or never
+ * allocated), its executable comes from its mm, its name is its comm, it
+ * has no args or entity id, and VIGIL_EVF_PARENT_FALLBACK is set.
  */
 void vigil_capture_parent(struct vigil_scratch *sc)
 {
@@ -321,11 +320,11 @@ static void debug_log(const struct vigil_event *ev)
 	if (!__ratelimit(&debug_rs))
 		return;
 	pr_info("vigil: %.*s pid=%llu eid=%.*s exe=%.*s cmd=[%.*s] path=%.*s target=%.*s orig=%.*s ppid=%llu peid=%.*s pname=%.*s flags=%llu\n",
-		act.len, act.s, ev->v[VIGIL_F_PROCESS_PID].num,
-		eid.len, eid.s, exe.len, exe.s, cmd.len, cmd.s,
-		path.len, path.s, tgt.len, tgt.s, orig.len, orig.s,
-		ev->v[VIGIL_F_PARENT_PID].num, peid.len, peid.s,
-		pname.len, pname.s, ev->v[VIGIL_F_EVENT_FLAGS].num);
+		act.len, act.s, ev->v[VIGIL_F_PROCESS_PID].num, eid.len, eid.s,
+		exe.len, exe.s, cmd.len, cmd.s, path.len, path.s, tgt.len,
+		tgt.s, orig.len, orig.s, ev->v[VIGIL_F_PARENT_PID].num,
+		peid.len, peid.s, pname.len, pname.s,
+		ev->v[VIGIL_F_EVENT_FLAGS].num);
 }
 
 /**
@@ -342,6 +341,103 @@ void vigil_capture_emit(struct vigil_scratch *sc)
 	if (unlikely(READ_ONCE(capture_debug)))
 		debug_log(ev);
 	vigil_detect_event(ev);
+}
+
+/* ---------------- processes that predate the module ---------------- */
+
+/*
+ * Adds one running process to the table (unless the hooks already did):
+ * executable from its mm, argv read with access_process_vm().  Process
+ * context; @buf holds PATH_MAX bytes, @args @cap bytes.
+ */
+static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
+{
+	struct vigil_proc_image img = { .exe = "" };
+	unsigned long start, end;
+	struct mm_struct *mm;
+	struct file *f;
+	char *s;
+	int got;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return;
+	f = vigil_mm_exe_file_get(mm);
+	if (f) {
+		s = d_path(&f->f_path, buf, PATH_MAX);
+		fput(f);
+		if (!IS_ERR(s)) {
+			img.exe = s;
+			img.exe_len = buf + PATH_MAX - 1 - s;
+		}
+	}
+	spin_lock(&mm->arg_lock);
+	start = mm->arg_start;
+	end = mm->arg_end;
+	spin_unlock(&mm->arg_lock);
+	mmput(mm);
+	if (end > start) {
+		img.truncated = end - start > cap;
+		got = access_process_vm(t, start, args,
+					min_t(unsigned long, end - start, cap),
+					0);
+		if (got > 0) {
+			img.args = args;
+			img.args_len = vigil_capture_argv_parse(
+				args, got, &img.args_count, &img.truncated);
+		}
+	}
+	rcu_read_lock();
+	vigil_proctab_set(task_tgid_nr(t), &img, false);
+	rcu_read_unlock();
+}
+
+/**
+ * vigil_capture_seed() - add the processes that predate the hooks
+ *
+ * Process context, after the hooks are registered (so a process that
+ * execs meanwhile is recorded by its exec, which wins).  Entries get new
+ * entity ids.  Processes that could not be added (no memory, the table
+ * is full) fall back as described in vigil_capture_parent().
+ *
+ * Return: 0 or -ENOMEM (nothing seeded; not fatal).
+ */
+int vigil_capture_seed(void)
+{
+	unsigned int cap = vigil_proctab_capacity(), n = 0, i;
+	u32 argv_cap = vigil_capture_argv_cap();
+	struct task_struct **tasks, *t;
+	char *buf = NULL, *args = NULL;
+	int ret = -ENOMEM;
+
+	tasks = kvmalloc_array(cap, sizeof(*tasks), GFP_KERNEL);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	args = kvmalloc(argv_cap, GFP_KERNEL);
+	if (!tasks || !buf || !args)
+		goto out;
+
+	rcu_read_lock();
+	for_each_process(t) {
+		if (n == cap)
+			break;
+		if (t->flags & PF_KTHREAD)
+			continue;
+		get_task_struct(t);
+		tasks[n++] = t;
+	}
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		seed_one(tasks[i], buf, args, argv_cap);
+		put_task_struct(tasks[i]);
+		cond_resched();
+	}
+	ret = 0;
+out:
+	kvfree(args);
+	kfree(buf);
+	kvfree(tasks);
+	return ret;
 }
 
 /* ---------------- fork and exit ---------------- */
@@ -366,8 +462,7 @@ static void probe_exit(void *data, VIGIL_TP_EXIT_PROTO)
 	vigil_proctab_exit(task_tgid_nr(p));
 }
 
-static int tp_register(struct tracepoint **slot, const char *name,
-		       void *probe)
+static int tp_register(struct tracepoint **slot, const char *name, void *probe)
 {
 	struct tracepoint *tp = vigil_capture_tp_find(name);
 	int ret;
@@ -422,6 +517,8 @@ int vigil_capture_init(void)
 	ret = vigil_capture_file_init();
 	if (ret)
 		goto err_uninit_exec;
+	if (vigil_capture_seed())
+		pr_warn("vigil: no memory to record running processes\n");
 	return 0;
 
 err_uninit_exec:

@@ -24,9 +24,9 @@
 #endif
 
 #ifdef VIGIL_HAVE_TP_EXIT_GROUP_DEAD
-#define VIGIL_TP_EXIT_PROTO	struct task_struct *p, bool group_dead
+#define VIGIL_TP_EXIT_PROTO struct task_struct *p, bool group_dead
 #else
-#define VIGIL_TP_EXIT_PROTO	struct task_struct *p
+#define VIGIL_TP_EXIT_PROTO struct task_struct *p
 #endif
 
 /**

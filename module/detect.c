@@ -189,7 +189,7 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 		/* @reason is a static string, as NL_SET_ERR_MSG() needs. */
 		if (extack)
 			extack->_msg = reason;
-		pr_info("vigil: ruleset rejected: %s\n", reason);
+		pr_info_ratelimited("vigil: ruleset rejected: %s\n", reason);
 		return strcmp(reason, "out of memory") ? -EINVAL : -ENOMEM;
 	}
 

@@ -72,6 +72,8 @@ static int __init vigil_init(void)
 	return 0;
 
 err_uninit_sysfs:
+	/* A hook that fired before capture gave up may have queued alerts. */
+	vigil_alertq_flush();
 	vigil_sysfs_uninit();
 err_uninit_netlink:
 	vigil_netlink_uninit();

@@ -12,12 +12,15 @@
  * least recently used one is evicted to make room (recency is refreshed
  * at most once a second per entry, to keep readers off the lock).
  *
- * process.entity_id: a random 32-bit salt drawn at load in the high half,
- * XOR a 64-bit counter.  A new id is drawn for the new image at every
- * successful exec, for the child at every fork (not for new threads),
- * and when an untracked process is first seen (it existed before insmod
- * or was evicted).  It is unique per module load with overwhelming
- * probability across loads.
+ * process.entity_id names one process image: a random 32-bit salt drawn
+ * at load in the high half, XOR a 64-bit counter.  A new id is drawn at
+ * every successful exec and when an untracked process is first seen (it
+ * existed before insmod, or was evicted).  A forked child runs its
+ * parent's image and keeps its parent's id, so work a program hands to
+ * its own children (rsync's receiver creates the files) stays under the
+ * id of its exec.  Entries sharing an id share a counter (@users, only
+ * touched under the lock); the engine's state for the id is dropped
+ * (vigil_detect_forget_entity()) when the last of them exits or execs.
  */
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -32,11 +35,12 @@
 
 static unsigned int proc_max = 32768;
 module_param(proc_max, uint, 0444);
-MODULE_PARM_DESC(proc_max,
-		 "Processes tracked for parent fields (64..4194304, default 32768)");
+MODULE_PARM_DESC(
+	proc_max,
+	"Processes tracked for parent fields (64..4194304, default 32768)");
 
-#define PROC_MIN	64U
-#define PROC_LIMIT	(1U << 22)
+#define PROC_MIN 64U
+#define PROC_LIMIT (1U << 22)
 
 static struct hlist_head *buckets;
 static unsigned int hash_bits;
@@ -122,13 +126,23 @@ static void touch(struct vigil_proc *p)
 	spin_unlock(&lock);
 }
 
-/* Unlinks @p; the caller frees it after a grace period.  Lock held. */
-static void unlink_proc(struct vigil_proc *p)
+/*
+ * Unlinks @p and drops its use of its entity id.  Lock held; the caller
+ * frees @p after a grace period.  Return: true if nothing uses the id
+ * any more (its engine state should be forgotten).
+ */
+static bool unlink_proc(struct vigil_proc *p)
 {
 	lockdep_assert_held(&lock);
 	hlist_del_init_rcu(&p->hnode);
 	list_del(&p->lru);
 	count--;
+	if (!p->users)
+		return true;
+	if (--*p->users)
+		return false;
+	kfree(p->users);
+	return true;
 }
 
 static void forget(u64 entity_id)
@@ -136,7 +150,51 @@ static void forget(u64 entity_id)
 	char eid[VIGIL_ENTITY_ID_LEN + 1];
 
 	vigil_proc_entity_str(entity_id, eid);
-	vigil_detect_forget_entity(eid, 16);
+	vigil_detect_forget_entity(eid, VIGIL_ENTITY_ID_LEN);
+}
+
+/* Entries unlinked under the lock, finished after it. */
+struct gone {
+	struct vigil_proc *old, *victim;
+	bool forget_old, forget_victim;
+};
+
+/*
+ * Hashes @p, first unlinking the entry of the same tgid, or the least
+ * recently used entry if the table is full.  Lock held.
+ */
+static void insert_locked(struct vigil_proc *p, struct gone *g)
+{
+	struct vigil_proc *old = find(p->tgid);
+
+	if (old) {
+		g->old = old;
+		g->forget_old = unlink_proc(old);
+	} else if (count >= proc_max && !list_empty(&lru)) {
+		g->victim = list_first_entry(&lru, struct vigil_proc, lru);
+		g->forget_victim = unlink_proc(g->victim);
+	}
+	hlist_add_head_rcu(&p->hnode, bucket(p->tgid));
+	list_add_tail(&p->lru, &lru);
+	count++;
+}
+
+static void finish(struct gone *g)
+{
+	if (g->old) {
+		if (g->forget_old)
+			forget(g->old->entity_id);
+		kfree_rcu(g->old, rcu);
+	} else {
+		vigil_stat_inc(VIGIL_STAT_PROC_TRACKED);
+	}
+	if (g->victim) {
+		if (g->forget_victim)
+			forget(g->victim->entity_id);
+		kfree_rcu(g->victim, rcu);
+		vigil_stat_inc(VIGIL_STAT_PROC_EVICTIONS);
+		vigil_stat_add(VIGIL_STAT_PROC_TRACKED, (u64)-1);
+	}
 }
 
 /* Snapshot of @args that fits in @room bytes, cut at an element boundary. */
@@ -179,6 +237,10 @@ static struct vigil_proc *proc_alloc(pid_t tgid,
 	INIT_LIST_HEAD(&p->lru);
 	p->touched = jiffies;
 	p->entity_id = vigil_proctab_new_id();
+	/* Without a counter the id is not shared: children get their own. */
+	p->users = kmalloc(sizeof(*p->users), GFP_ATOMIC | __GFP_NOWARN);
+	if (p->users)
+		*p->users = 1;
 	p->tgid = tgid;
 	p->args_count = img->args_count;
 	p->exe_len = exe_len;
@@ -195,51 +257,6 @@ static struct vigil_proc *proc_alloc(pid_t tgid,
 	return p;
 }
 
-/*
- * Publishes @p, replacing the entry of the same tgid if @replace, else
- * keeping an existing one (and freeing @p).  Return: the published entry,
- * valid under the caller's rcu_read_lock().
- */
-static struct vigil_proc *publish(struct vigil_proc *p, bool replace)
-{
-	struct vigil_proc *old, *victim = NULL;
-	u64 old_id = 0, victim_id = 0;
-
-	spin_lock(&lock);
-	old = find(p->tgid);
-	if (old && !replace) {
-		spin_unlock(&lock);
-		kfree(p);
-		return old;
-	}
-	if (old) {
-		old_id = old->entity_id;
-		unlink_proc(old);
-	} else if (count >= proc_max && !list_empty(&lru)) {
-		victim = list_first_entry(&lru, struct vigil_proc, lru);
-		victim_id = victim->entity_id;
-		unlink_proc(victim);
-	}
-	hlist_add_head_rcu(&p->hnode, bucket(p->tgid));
-	list_add_tail(&p->lru, &lru);
-	count++;
-	spin_unlock(&lock);
-
-	if (old) {
-		kfree_rcu(old, rcu);
-		forget(old_id);
-	} else {
-		vigil_stat_inc(VIGIL_STAT_PROC_TRACKED);
-	}
-	if (victim) {
-		kfree_rcu(victim, rcu);
-		vigil_stat_inc(VIGIL_STAT_PROC_EVICTIONS);
-		vigil_stat_add(VIGIL_STAT_PROC_TRACKED, (u64)-1);
-		forget(victim_id);
-	}
-	return p;
-}
-
 /**
  * vigil_proctab_set() - record the image of a process
  * @tgid: the process
@@ -253,11 +270,12 @@ static struct vigil_proc *publish(struct vigil_proc *p, bool replace)
  * Return: the process's entry, or NULL if it could not be allocated (then
  * at exec the old image's entry is gone too).
  */
-struct vigil_proc *vigil_proctab_set(pid_t tgid,
-				     const struct vigil_proc_image *img,
-				     bool replace)
+struct vigil_proc *
+vigil_proctab_set(pid_t tgid, const struct vigil_proc_image *img, bool replace)
 {
+	struct gone g = {};
 	struct vigil_proc *p, *old;
+	bool forget_old = false;
 
 	if (!replace) {
 		p = vigil_proctab_lookup(tgid);
@@ -265,37 +283,68 @@ struct vigil_proc *vigil_proctab_set(pid_t tgid,
 			return p;
 	}
 	p = proc_alloc(tgid, img);
-	if (p)
-		return publish(p, replace);
-	if (replace) {
+	if (!p) {
+		if (!replace)
+			return NULL;
+		/* The old image is gone all the same. */
 		spin_lock(&lock);
 		old = find(tgid);
 		if (old)
-			unlink_proc(old);
+			forget_old = unlink_proc(old);
 		spin_unlock(&lock);
 		if (old) {
 			vigil_stat_add(VIGIL_STAT_PROC_TRACKED, (u64)-1);
-			forget(old->entity_id);
+			if (forget_old)
+				forget(old->entity_id);
 			kfree_rcu(old, rcu);
 		}
+		return NULL;
 	}
-	return NULL;
+
+	spin_lock(&lock);
+	if (!replace) {
+		/* Created meanwhile on another CPU: keep that one. */
+		old = find(tgid);
+		if (old) {
+			spin_unlock(&lock);
+			kfree(p->users);
+			kfree(p);
+			return old;
+		}
+	}
+	insert_locked(p, &g);
+	spin_unlock(&lock);
+	finish(&g);
+	return p;
 }
 
 /**
- * vigil_proctab_fork() - a new process inherits its parent's image
+ * vigil_proctab_capacity() - the most processes the table holds
+ *
+ * Return: proc_max, as clamped at load.
+ */
+unsigned int vigil_proctab_capacity(void)
+{
+	return proc_max;
+}
+
+/**
+ * vigil_proctab_fork() - a new process runs its parent's image
  * @parent: tgid of the forking process
  * @child: tgid of the new process
  *
- * Atomic context.  The child gets a copy of the parent's entry with a new
- * entity id; nothing happens if the parent is not tracked (the child is
- * then created lazily when first seen).
+ * Atomic context.  The child gets a copy of the parent's entry with the
+ * same entity id (a new one if the parent's id has no use counter).
+ * Nothing happens if the parent is not tracked: the child is then added
+ * when first seen.
  */
 void vigil_proctab_fork(pid_t parent, pid_t child)
 {
 	struct vigil_proc *pp, *p;
+	struct gone g = {};
 	size_t size;
 
+	/* Held throughout, so @pp cannot be freed and reused meanwhile. */
 	rcu_read_lock();
 	pp = find(parent);
 	if (!pp)
@@ -306,13 +355,25 @@ void vigil_proctab_fork(pid_t parent, pid_t child)
 		vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
 		goto out;
 	}
+	spin_lock(&lock);
+	if (find(parent) != pp) {
+		/* Replaced (exec in another thread) or evicted meanwhile. */
+		spin_unlock(&lock);
+		kfree(p);
+		goto out;
+	}
 	memcpy(p, pp, size);
 	INIT_HLIST_NODE(&p->hnode);
 	INIT_LIST_HEAD(&p->lru);
 	p->touched = jiffies;
-	p->entity_id = vigil_proctab_new_id();
 	p->tgid = child;
-	publish(p, true);
+	if (p->users)
+		++*p->users;
+	else
+		p->entity_id = vigil_proctab_new_id();
+	insert_locked(p, &g);
+	spin_unlock(&lock);
+	finish(&g);
 out:
 	rcu_read_unlock();
 }
@@ -321,25 +382,25 @@ out:
  * vigil_proctab_exit() - a whole thread group is gone
  * @tgid: the process
  *
- * Atomic context.  Drops the entry and the detection state of its entity.
+ * Atomic context.  Drops the entry, and the detection state of its
+ * entity id when no other process shares it.
  */
 void vigil_proctab_exit(pid_t tgid)
 {
 	struct vigil_proc *p;
-	u64 id = 0;
+	bool forget_id = false;
 
 	spin_lock(&lock);
 	p = find(tgid);
-	if (p) {
-		id = p->entity_id;
-		unlink_proc(p);
-	}
+	if (p)
+		forget_id = unlink_proc(p);
 	spin_unlock(&lock);
 	if (!p)
 		return;
-	kfree_rcu(p, rcu);
 	vigil_stat_add(VIGIL_STAT_PROC_TRACKED, (u64)-1);
-	forget(id);
+	if (forget_id)
+		forget(p->entity_id);
+	kfree_rcu(p, rcu);
 }
 
 /**

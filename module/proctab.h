@@ -11,12 +11,12 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
-#define VIGIL_ENTITY_ID_LEN	16	/* lowercase hex digits of a u64 */
-#define VIGIL_PROC_SIZE_MAX	512	/* bytes per entry, all included */
-#define VIGIL_PROC_ARGS_MAX	256	/* bytes of the args snapshot */
+#define VIGIL_ENTITY_ID_LEN 16 /* lowercase hex digits of a u64 */
+#define VIGIL_PROC_SIZE_MAX 512 /* bytes per entry, all included */
+#define VIGIL_PROC_ARGS_MAX 256 /* bytes of the args snapshot */
 
-#define VIGIL_PROC_F_ARGS_TRUNCATED	(1U << 0)	/* snapshot is cut */
-#define VIGIL_PROC_F_EXE_TRUNCATED	(1U << 1)	/* exe path is cut */
+#define VIGIL_PROC_F_ARGS_TRUNCATED (1U << 0) /* snapshot is cut */
+#define VIGIL_PROC_F_EXE_TRUNCATED (1U << 1) /* exe path is cut */
 
 /**
  * struct vigil_proc - one tracked process image
@@ -25,6 +25,8 @@
  * @rcu: deferred free
  * @touched: jiffies of the last move to the LRU tail
  * @entity_id: process.entity_id of this image
+ * @users: entries sharing @entity_id (forked children), under the table
+ *	lock; NULL when the id is not shared
  * @tgid: the process
  * @args_count: elements of the image's argv (complete, not the snapshot)
  * @exe_len: bytes of the executable path at @data, NUL not included
@@ -33,7 +35,8 @@
  * @flags: VIGIL_PROC_F_*
  * @data: executable path, NUL, args snapshot (NUL-terminated elements)
  *
- * Entries are immutable once published, except @touched and @lru.
+ * Entries are immutable once published, except @touched, @lru and the
+ * counter @users points to.
  */
 struct vigil_proc {
 	struct hlist_node hnode;
@@ -41,6 +44,7 @@ struct vigil_proc {
 	struct rcu_head rcu;
 	unsigned long touched;
 	u64 entity_id;
+	unsigned int *users;
 	pid_t tgid;
 	u32 args_count;
 	u16 exe_len;
@@ -81,9 +85,9 @@ static inline const char *vigil_proc_args(const struct vigil_proc *p)
 void vigil_proc_entity_str(u64 id, char *buf);
 u64 vigil_proctab_new_id(void);
 struct vigil_proc *vigil_proctab_lookup(pid_t tgid);
-struct vigil_proc *vigil_proctab_set(pid_t tgid,
-				     const struct vigil_proc_image *img,
-				     bool replace);
+struct vigil_proc *
+vigil_proctab_set(pid_t tgid, const struct vigil_proc_image *img, bool replace);
+unsigned int vigil_proctab_capacity(void);
 void vigil_proctab_fork(pid_t parent, pid_t child);
 void vigil_proctab_exit(pid_t tgid);
 

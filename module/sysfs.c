@@ -51,6 +51,17 @@ static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
 
 /* ---------------- /sys/kernel/vigil/enabled ---------------- */
 
+/* Switches take exactly "0" or "1", with an optional newline. */
+static int parse_switch(const char *buf, size_t count, bool *on)
+{
+	if (count == 2 && buf[1] != '\n')
+		return -EINVAL;
+	if ((count != 1 && count != 2) || (buf[0] != '0' && buf[0] != '1'))
+		return -EINVAL;
+	*on = buf[0] == '1';
+	return 0;
+}
+
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -63,7 +74,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool on;
 	int err;
 
-	err = kstrtobool(buf, &on);
+	err = parse_switch(buf, count, &on);
 	if (err)
 		return err;
 	WRITE_ONCE(vigil_enabled, on);
@@ -139,7 +150,7 @@ static ssize_t rule_enabled_store(struct kobject *kobj,
 	int idx, err;
 	bool on;
 
-	err = kstrtobool(buf, &on);
+	err = parse_switch(buf, count, &on);
 	if (err)
 		return err;
 	rcu_read_lock();

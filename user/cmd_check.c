@@ -18,6 +18,12 @@
 #include "json.h"
 #include "vigilctl.h"
 
+/*
+ * vigilctl.c defines prog; unit tests link the subcommand files without
+ * it, so they get this weak fallback.
+ */
+__attribute__((weak)) const char *prog = "vigilctl";
+
 static void usage(void)
 {
 	fprintf(stderr, "Usage: %s check [--keep-going] [--json] PATH...\n",

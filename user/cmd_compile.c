@@ -20,7 +20,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: %s compile [-o OUT] [--c-array NAME] PATH...\n", prog);
+		"Usage: %s compile [-o OUT] [--c-array NAME] [--dump] PATH...\n", prog);
 }
 
 static bool c_ident(const char *s)
@@ -115,6 +115,7 @@ int compile_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "c-array", required_argument, NULL, 'c' },
+		{ "dump", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -122,6 +123,7 @@ int compile_main(int argc, char **argv)
 	void *blob;
 	__u32 len;
 	FILE *f;
+	bool dump = false;
 	int opt, ret;
 
 	optind = 1;
@@ -129,6 +131,7 @@ int compile_main(int argc, char **argv)
 		switch (opt) {
 		case 'o': out = optarg; break;
 		case 'c': cname = optarg; break;
+		case 'd': dump = true; break;
 		default: usage(); return opt == 'h' ? 0 : 1;
 		}
 	}
@@ -140,6 +143,14 @@ int compile_main(int argc, char **argv)
 		fprintf(stderr, "%s: \"%s\" is not a C identifier\n", prog,
 			cname);
 		return 1;
+	}
+	if (dump) {
+		if (vigil_compile_paths(argv + optind, argc - optind, &blob,
+					&len))
+			return 1;
+		vigil_ruleset_dump(stdout, blob, len);
+		free(blob);
+		return 0;
 	}
 	if (!out && !cname && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s: refusing to write a binary ruleset to a terminal; use -o\n",

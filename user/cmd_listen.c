@@ -20,6 +20,7 @@
 #define LISTEN_RCVBUF	(32 * 1024 * 1024)
 
 struct listen_ctx {
+	struct vigil_nl *nl;
 	bool json;
 	struct vigil_alert_view view;
 };
@@ -68,13 +69,51 @@ static int alert_decode(const struct nlmsghdr *nlh,
 	return v->n_events ? 0 : -EINVAL;
 }
 
+/*
+ * nlctrl notifications: the module went away or came back.  After a
+ * reload the family and group ids may differ and the old membership is
+ * gone, so join the new group.
+ */
+static void ctrl_event(struct listen_ctx *lc, const struct nlmsghdr *nlh,
+		       uint8_t cmd)
+{
+	uint32_t grp;
+	uint16_t id;
+	int err;
+
+	if (cmd != CTRL_CMD_NEWFAMILY && cmd != CTRL_CMD_DELFAMILY)
+		return;
+	if (vigil_nl_family_parse(nlh, VIGIL_GENL_NAME,
+				  VIGIL_GENL_MCGRP_ALERTS, &id, &grp))
+		return;
+	if (cmd == CTRL_CMD_DELFAMILY) {
+		fprintf(stderr, "%s listen: the vigil module was unloaded; waiting for it\n",
+			prog);
+		return;
+	}
+	lc->nl->family = id;
+	lc->nl->mcgrp_alerts = grp;
+	err = vigil_nl_join_alerts(lc->nl);
+	if (err)
+		vigil_nl_perror(NULL, "listen: subscribing to alerts again",
+				err);
+	else
+		fprintf(stderr, "%s listen: the vigil module is back; listening again (alert.seq restarts)\n",
+			prog);
+}
+
 static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	struct listen_ctx *lc = ctx;
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
-	    g->cmd != VIGIL_CMD_ALERT)
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return 0;
+	if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		ctrl_event(lc, nlh, g->cmd);
+		return 0;
+	}
+	if (nlh->nlmsg_type != lc->nl->family || g->cmd != VIGIL_CMD_ALERT)
 		return 0;
 	if (alert_decode(nlh, &lc->view)) {
 		fprintf(stderr, "%s listen: malformed alert skipped\n", prog);
@@ -101,6 +140,8 @@ int listen_main(int argc, char **argv)
 	struct pollfd pfd[2];
 	struct vigil_nl nl;
 	sigset_t mask;
+	uint32_t notify;
+	uint16_t ctrl;
 	int rcvbuf = LISTEN_RCVBUF, sfd, err, i, ret = 1;
 
 	lc = calloc(1, sizeof(*lc));
@@ -133,6 +174,7 @@ int listen_main(int argc, char **argv)
 	}
 	if (vigil_nl_open(&nl))
 		goto out_close_sfd;
+	lc->nl = &nl;
 	/* A big receive buffer rides out bursts; FORCE needs CAP_NET_ADMIN. */
 	if (setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)) < 0)
@@ -148,6 +190,12 @@ int listen_main(int argc, char **argv)
 		vigil_nl_perror(NULL, "listen: subscribing to alerts", err);
 		goto out_close_nl;
 	}
+
+	/* Best effort: follow module unload and reload. */
+	if (!vigil_nl_resolve(&nl, "nlctrl", "notify", &ctrl, &notify) &&
+	    notify)
+		setsockopt(nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &notify,
+			   sizeof(notify));
 
 	pfd[0] = (struct pollfd){ .fd = nl.fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };

@@ -250,6 +250,36 @@ err:
 	return NULL;
 }
 
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool num_ok(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return false;
+	if (*s == '.') {
+		if (*++s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return !*s;
+}
+
 static struct json *jvalue(struct jp *p)
 {
 	struct json *j = NULL;
@@ -315,16 +345,12 @@ static struct json *jvalue(struct jp *p)
 			break;
 		}
 		j->len = p->pos - start;
-		{
-			char *end;
-
-			errno = 0;
-			j->num = strtod(j->str, &end);
-			if (*end) {
-				json_free(j);
-				j = jfail(p, "invalid number");
-			}
+		if (!num_ok(j->str)) {
+			json_free(j);
+			j = jfail(p, "invalid number");
+			break;
 		}
+		j->num = strtod(j->str, NULL);
 	}
 	p->depth--;
 	return j;

@@ -345,55 +345,94 @@ void vigil_nl_perror(const struct vigil_nl *nl, const char *what, int err)
 {
 	const char *hint = "";
 
-	if (err == -EPERM || err == -EACCES)
+	if ((err == -EPERM || err == -EACCES) && !(nl && nl->ext_msg[0]))
 		hint = " (permission denied: need CAP_NET_ADMIN or CAP_SYS_ADMIN in the initial user namespace)";
 	fprintf(stderr, "%s %s: %s%s%s%s\n", prog, what, strerror(-err),
 		nl && nl->ext_msg[0] ? ": " : "", nl ? nl->ext_msg : "", hint);
 }
 
+int vigil_nl_family_parse(const struct nlmsghdr *nlh, const char *name,
+			  const char *group, uint16_t *id, uint32_t *grp_id)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	const struct nlattr *grp;
+	const char *fname;
+	size_t rem;
+
+	if (vigil_nl_parse_msg(nlh, tb, CTRL_ATTR_MAX) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_ID] ||
+	    vigil_nla_len(tb[CTRL_ATTR_FAMILY_ID]) != 2)
+		return -EINVAL;
+	fname = vigil_nla_str(tb[CTRL_ATTR_FAMILY_NAME]);
+	if (!fname || strcmp(fname, name))
+		return -ENOENT;
+	memcpy(id, vigil_nla_data(tb[CTRL_ATTR_FAMILY_ID]), 2);
+	*grp_id = 0;
+	if (!group || !tb[CTRL_ATTR_MCAST_GROUPS])
+		return 0;
+	vigil_nla_for_each(grp, vigil_nla_data(tb[CTRL_ATTR_MCAST_GROUPS]),
+			   vigil_nla_len(tb[CTRL_ATTR_MCAST_GROUPS]), rem) {
+		const struct nlattr *g[CTRL_ATTR_MCAST_GRP_MAX + 1];
+		const char *gname;
+
+		if (vigil_nl_parse(vigil_nla_data(grp), vigil_nla_len(grp), g,
+				   CTRL_ATTR_MCAST_GRP_MAX) < 0)
+			continue;
+		gname = vigil_nla_str(g[CTRL_ATTR_MCAST_GRP_NAME]);
+		if (gname && !strcmp(gname, group) &&
+		    g[CTRL_ATTR_MCAST_GRP_ID] &&
+		    vigil_nla_len(g[CTRL_ATTR_MCAST_GRP_ID]) == 4)
+			memcpy(grp_id, vigil_nla_data(g[CTRL_ATTR_MCAST_GRP_ID]),
+			       4);
+	}
+	return 0;
+}
+
 struct family_ctx {
-	struct vigil_nl *nl;
+	const char *name, *group;
+	uint16_t id;
+	uint32_t grp_id;
 	bool found;
 };
 
 static int family_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	struct family_ctx *fc = ctx;
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	const struct nlattr *grp;
-	size_t rem;
 
-	if (vigil_nl_parse_msg(nlh, tb, CTRL_ATTR_MAX) < 0 ||
-	    !tb[CTRL_ATTR_FAMILY_ID] ||
-	    vigil_nla_len(tb[CTRL_ATTR_FAMILY_ID]) != 2)
-		return 0;
-	memcpy(&fc->nl->family, vigil_nla_data(tb[CTRL_ATTR_FAMILY_ID]), 2);
-	fc->found = true;
-	if (!tb[CTRL_ATTR_MCAST_GROUPS])
-		return 0;
-	vigil_nla_for_each(grp, vigil_nla_data(tb[CTRL_ATTR_MCAST_GROUPS]),
-			   vigil_nla_len(tb[CTRL_ATTR_MCAST_GROUPS]), rem) {
-		const struct nlattr *g[CTRL_ATTR_MCAST_GRP_MAX + 1];
-		const char *name;
-
-		if (vigil_nl_parse(vigil_nla_data(grp), vigil_nla_len(grp), g,
-				   CTRL_ATTR_MCAST_GRP_MAX) < 0)
-			continue;
-		name = vigil_nla_str(g[CTRL_ATTR_MCAST_GRP_NAME]);
-		if (name && !strcmp(name, VIGIL_GENL_MCGRP_ALERTS) &&
-		    g[CTRL_ATTR_MCAST_GRP_ID] &&
-		    vigil_nla_len(g[CTRL_ATTR_MCAST_GRP_ID]) == 4)
-			memcpy(&fc->nl->mcgrp_alerts,
-			       vigil_nla_data(g[CTRL_ATTR_MCAST_GRP_ID]), 4);
-	}
+	if (!vigil_nl_family_parse(nlh, fc->name, fc->group, &fc->id,
+				   &fc->grp_id))
+		fc->found = true;
 	return 0;
+}
+
+int vigil_nl_resolve(struct vigil_nl *nl, const char *name,
+		     const char *group, uint16_t *id, uint32_t *grp_id)
+{
+	struct family_ctx fc = { .name = name, .group = group };
+	struct vigil_nl_msg m;
+	uint16_t saved = nl->family;
+	int err;
+
+	nl->family = GENL_ID_CTRL;
+	vigil_nl_msg_init(&m, nl, CTRL_CMD_GETFAMILY, 0);
+	nl->family = saved;
+	if (m.buf)
+		((struct genlmsghdr *)(m.buf + NLMSG_HDRLEN))->version = 1;
+	vigil_nl_put_str(&m, CTRL_ATTR_FAMILY_NAME, name);
+	err = vigil_nl_talk(nl, &m, family_cb, &fc);
+	vigil_nl_msg_free(&m);
+	if (!err && !fc.found)
+		err = -ENOENT;
+	if (!err) {
+		*id = fc.id;
+		*grp_id = fc.grp_id;
+	}
+	return err;
 }
 
 int vigil_nl_open(struct vigil_nl *nl)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct family_ctx fc = { .nl = nl };
-	struct vigil_nl_msg m;
 	int one = 1, err;
 
 	memset(nl, 0, sizeof(*nl));
@@ -421,16 +460,11 @@ int vigil_nl_open(struct vigil_nl *nl)
 	}
 	nl->rcap = RBUF_MIN;
 
-	nl->family = GENL_ID_CTRL;
-	vigil_nl_msg_init(&m, nl, CTRL_CMD_GETFAMILY, 0);
-	((struct genlmsghdr *)(m.buf + NLMSG_HDRLEN))->version = 1;
-	vigil_nl_put_str(&m, CTRL_ATTR_FAMILY_NAME, VIGIL_GENL_NAME);
-	err = vigil_nl_talk(nl, &m, family_cb, &fc);
-	vigil_nl_msg_free(&m);
-	if (err == -ENOENT || (!err && !fc.found)) {
+	err = vigil_nl_resolve(nl, VIGIL_GENL_NAME, VIGIL_GENL_MCGRP_ALERTS,
+			       &nl->family, &nl->mcgrp_alerts);
+	if (err == -ENOENT) {
 		fprintf(stderr, "%s: vigil module not loaded (family \"%s\" not found)\n",
 			prog, VIGIL_GENL_NAME);
-		err = -ENOENT;
 		goto err_close;
 	}
 	if (err) {

@@ -36,6 +36,21 @@ struct vigil_nl_msg {
 int vigil_nl_open(struct vigil_nl *nl);
 void vigil_nl_close(struct vigil_nl *nl);
 
+/*
+ * Resolves a genl family by name and, if @group is not NULL, one of its
+ * multicast groups (*@grp_id is 0 when it has no such group).
+ * Return: 0, -ENOENT when the family does not exist, or -errno.
+ */
+int vigil_nl_resolve(struct vigil_nl *nl, const char *name,
+		     const char *group, uint16_t *id, uint32_t *grp_id);
+/*
+ * Parses a CTRL_CMD_NEWFAMILY message (a reply or a notification).
+ * Return: 0 when it describes family @name, -ENOENT for another family,
+ * -EINVAL when malformed.
+ */
+int vigil_nl_family_parse(const struct nlmsghdr *nlh, const char *name,
+			  const char *group, uint16_t *id, uint32_t *grp_id);
+
 /* Joins the "alerts" multicast group.  Return 0 or -errno. */
 int vigil_nl_join_alerts(struct vigil_nl *nl);
 

@@ -13,6 +13,33 @@ static u32 cap_of(u32 want, u32 dflt)
 	return want < VIGIL_CAP_MAX ? want : VIGIL_CAP_MAX;
 }
 
+/* Precomputes the search tables of CONTAINS and glob patterns. */
+static int compile_pats(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 i, n = 0, k;
+
+	e->pat_tab = vg_zalloc(sizeof(u32) * (rs->h->n_pats + 1));
+	if (!e->pat_tab)
+		return -ENOMEM;
+	for (i = 0; i < rs->h->n_pats; i++) {
+		k = vigil_pat_tabs(&rs->pats[i], rs->strtab + rs->pats[i].str);
+		e->pat_tab[i] = k ? n : VIGIL_NIL;
+		n += k;
+	}
+	e->tabs = vg_zalloc(sizeof(*e->tabs) * (n + 1));
+	if (!e->tabs)
+		return -ENOMEM;
+	for (i = 0; i < rs->h->n_pats; i++)
+		if (e->pat_tab[i] != VIGIL_NIL)
+			vigil_pat_compile(&rs->pats[i],
+					  rs->strtab + rs->pats[i].str,
+					  &e->tabs[e->pat_tab[i]]);
+	e->rs.pat_tab = e->pat_tab;
+	e->rs.tabs = e->tabs;
+	return 0;
+}
+
 /**
  * vigil_engine_new() - validate a ruleset and build an engine for it
  * @blob: ruleset
@@ -67,6 +94,8 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	if (vigil_seq_new(e, cap_of(lim ? lim->seq_capacity : 0,
 				    VIGIL_SEQ_DEFAULT_CAP)))
 		goto err_free;
+	if (compile_pats(e))
+		goto err_free;
 	if (vigil_index_build(e))
 		goto err_free;
 	return e;
@@ -96,6 +125,8 @@ void vigil_engine_free(struct vigil_engine *e)
 			vigil_terms_free(e->rstate[r].terms);
 	}
 	vg_free(e->rstate);
+	vg_free(e->tabs);
+	vg_free(e->pat_tab);
 	vg_free(e->blob);
 	vg_free(e);
 }

@@ -21,6 +21,27 @@
 #define VIGIL_TERMS_DEFAULT_CAP	16384U
 #define VIGIL_NIL		0xffffffffU
 
+/*
+ * Shift-And search table of one glob or CONTAINS segment (first 64 items):
+ * byte -> class, class -> position mask.
+ */
+struct vigil_segtab {
+	u64 masks[66];
+	u32 items, m;
+	u8 cls[256];
+};
+
+/* Globs with more middle segments build their tables at match time. */
+#define VIGIL_PAT_MAX_TABS	8
+
+/* match.c */
+u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr);
+void vigil_pat_compile(const struct vigil_rs_pat *pat, const char *patstr,
+		       struct vigil_segtab *tabs);
+bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
+			 const char *s, u32 len,
+			 const struct vigil_segtab *tabs);
+
 /* Pointers into the engine's private copy of a validated blob. */
 struct vigil_rs {
 	const struct vigil_rs_header *h;
@@ -31,6 +52,9 @@ struct vigil_rs {
 	const struct vigil_rs_pat *pats;
 	const char *strtab;
 	const u8 *dfas;
+	/* precomputed by the engine; NULL in the bare validator */
+	const u32 *pat_tab;		/* per pattern: first table or NIL */
+	const struct vigil_segtab *tabs;
 };
 
 /* One candidate for an event: a rule and (EVENT, NEW_TERMS) its step. */
@@ -68,6 +92,8 @@ struct vigil_engine {
 	void *blob;
 	u32 len;
 	struct vigil_rs rs;
+	u32 *pat_tab;
+	struct vigil_segtab *tabs;
 	struct vigil_rule_state *rstate;
 	struct vigil_index idx;
 	struct vigil_seq_table *seq;

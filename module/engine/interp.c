@@ -17,7 +17,11 @@ static bool set_match(const struct vigil_rs *rs, u32 set, const char *s,
 				 (const char *)rs->dfas + p->str :
 				 rs->strtab + p->str;
 
-		if (vigil_pat_match(p, ps, s, len))
+		const struct vigil_segtab *t = NULL;
+
+		if (rs->pat_tab && rs->pat_tab[st->first_pat + i] != VIGIL_NIL)
+			t = &rs->tabs[rs->pat_tab[st->first_pat + i]];
+		if (vigil_pat_match_tab(p, ps, s, len, t))
 			return true;
 	}
 	return false;

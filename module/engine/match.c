@@ -12,7 +12,7 @@
  * items filter on their first 64 items with Shift-And and verify the rest
  * directly (see Documentation/engine.rst for the bound).
  */
-#include "engine.h"
+#include "internal.h"
 
 #define ANY	(-1)
 
@@ -64,49 +64,61 @@ static bool seg_at(const struct seg *sg, const u8 *s, u32 pos, u32 skip)
 	return true;
 }
 
+/* Build the Shift-And tables of a segment's first (up to) 64 items. */
+static void segtab_build(const struct seg *sg, struct vigil_segtab *t)
+{
+	u64 anymask = 0;
+	u32 nclass = 1, i = 0, j, k;
+	int c;
+
+	t->items = sg->items;
+	t->m = sg->items < 64 ? sg->items : 64;
+	memset(t->cls, 0, sizeof(t->cls));
+	t->masks[0] = 0;
+	for (j = 0; j < t->m; j++) {
+		c = item_next(sg, &i);
+		if (c == ANY) {
+			anymask |= 1ULL << j;
+			continue;
+		}
+		if (!t->cls[(u8)c]) {
+			t->cls[(u8)c] = nclass;
+			t->masks[nclass++] = 0;
+		}
+		t->masks[t->cls[(u8)c]] |= 1ULL << j;
+	}
+	for (k = 0; k < nclass; k++)
+		t->masks[k] |= anymask;
+	/* NOCASE: the pattern is folded; give A-Z the classes of a-z */
+	if (sg->nocase)
+		for (k = 'A'; k <= 'Z'; k++)
+			t->cls[k] = t->cls[k + ('a' - 'A')];
+}
+
 /*
  * Leftmost occurrence of the segment that starts at or after @from and
  * ends at or before @limit.  Return: its start, or VIGIL_NOPOS.
  */
 #define VIGIL_NOPOS	0xffffffffU
-static u32 seg_find(const struct seg *sg, const u8 *s, u32 from, u32 limit)
+static u32 seg_find(const struct seg *sg, const struct vigil_segtab *t,
+		    const u8 *s, u32 from, u32 limit)
 {
-	u8 cls[256];
-	u64 masks[66], anymask = 0, hit, d = 0;
-	u32 nclass = 1, i = 0, j = 0, m, k, pos;
-	int c;
+	u64 hit, d = 0;
+	u32 pos, k;
 
 	if (sg->items > limit || from > limit - sg->items)
 		return VIGIL_NOPOS;
 	if (!sg->items)
 		return from;
-	m = sg->items < 64 ? sg->items : 64;
-	memset(cls, 0, sizeof(cls));
-	masks[0] = 0;
-	while (j < m) {
-		c = item_next(sg, &i);
-		if (c == ANY) {
-			anymask |= 1ULL << j;
-		} else {
-			if (!cls[(u8)c]) {
-				cls[(u8)c] = nclass;
-				masks[nclass++] = 0;
-			}
-			masks[cls[(u8)c]] |= 1ULL << j;
-		}
-		j++;
-	}
-	for (k = 0; k < nclass; k++)
-		masks[k] |= anymask;
-	hit = 1ULL << (m - 1);
+	hit = 1ULL << (t->m - 1);
 	for (pos = from; pos < limit; pos++) {
-		d = ((d << 1) | 1) & masks[cls[in_byte(sg, s[pos])]];
+		d = ((d << 1) | 1) & t->masks[t->cls[s[pos]]];
 		if (!(d & hit))
 			continue;
-		k = pos + 1 - m;	/* candidate start */
+		k = pos + 1 - t->m;	/* candidate start */
 		if (k > limit - sg->items)
 			return VIGIL_NOPOS;
-		if (m == sg->items || seg_at(sg, s, k, m))
+		if (t->m == sg->items || seg_at(sg, s, k, t->m))
 			return k;
 	}
 	return VIGIL_NOPOS;
@@ -140,8 +152,9 @@ static u32 glob_seg_end(const u8 *p, u32 len, u32 i)
 }
 
 static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len,
-		       bool nocase)
+		       bool nocase, const struct vigil_segtab *tabs)
 {
+	struct vigil_segtab local;
 	struct seg sg, last;
 	u32 e, pos, tail, lstart;
 
@@ -175,7 +188,12 @@ static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len,
 
 		e = glob_seg_end(p, plen, b);
 		seg_init(&sg, p + b, e - b, false, nocase);
-		st = seg_find(&sg, s, pos, tail);
+		if (tabs) {
+			st = seg_find(&sg, tabs++, s, pos, tail);
+		} else {
+			segtab_build(&sg, &local);
+			st = seg_find(&sg, &local, s, pos, tail);
+		}
 		if (st == VIGIL_NOPOS)
 			return false;
 		pos = st + sg.items;
@@ -220,6 +238,114 @@ static bool dfa_match(const u8 *d, const u8 *s, u32 len,
 	return accept[state];
 }
 
+/* Middle segments of a glob (those searched, not anchored). */
+static u32 glob_middles(const u8 *p, u32 plen)
+{
+	u32 e = glob_seg_end(p, plen, 0), n = 0;
+
+	if (e == plen)
+		return 0;
+	for (;;) {
+		e = glob_seg_end(p, plen, e + 1);
+		if (e == plen)
+			return n;
+		n++;
+	}
+}
+
+/**
+ * vigil_pat_tabs() - how many search tables a pattern can precompute
+ * @pat: the pattern (validated)
+ * @patstr: its bytes
+ *
+ * CONTAINS patterns have one, globs one per middle segment; a glob with
+ * more than VIGIL_PAT_MAX_TABS middle segments gets none (its tables are
+ * then built on the stack at match time).
+ *
+ * Return: the number of struct vigil_segtab vigil_pat_compile() fills.
+ */
+u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr)
+{
+	u32 n;
+
+	if (pat->kind == VIGIL_PAT_CONTAINS)
+		return 1;
+	if (pat->kind != VIGIL_PAT_GLOB)
+		return 0;
+	n = glob_middles((const u8 *)patstr, pat->len);
+	return n <= VIGIL_PAT_MAX_TABS ? n : 0;
+}
+
+/**
+ * vigil_pat_compile() - precompute a pattern's search tables
+ * @pat: the pattern (validated)
+ * @patstr: its bytes
+ * @tabs: vigil_pat_tabs() entries
+ */
+void vigil_pat_compile(const struct vigil_rs_pat *pat, const char *patstr,
+		       struct vigil_segtab *tabs)
+{
+	const u8 *p = (const u8 *)patstr;
+	bool nocase = pat->flags & VIGIL_PAT_F_NOCASE;
+	u32 n = vigil_pat_tabs(pat, patstr), e, b, i;
+	struct seg sg;
+
+	if (pat->kind == VIGIL_PAT_CONTAINS) {
+		seg_init(&sg, p, pat->len, true, nocase);
+		segtab_build(&sg, tabs);
+		return;
+	}
+	e = glob_seg_end(p, pat->len, 0);
+	for (i = 0; i < n; i++) {
+		b = e + 1;
+		e = glob_seg_end(p, pat->len, b);
+		seg_init(&sg, p + b, e - b, false, nocase);
+		segtab_build(&sg, &tabs[i]);
+	}
+}
+
+/**
+ * vigil_pat_match_tab() - vigil_pat_match() with precomputed tables
+ * @pat: the pattern (validated)
+ * @patstr: its bytes (REGEX: its struct vigil_rs_dfa record)
+ * @s: value
+ * @len: value length
+ * @tabs: what vigil_pat_compile() wrote, or NULL
+ *
+ * Return: true on match.
+ */
+bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
+			 const char *s, u32 len,
+			 const struct vigil_segtab *tabs)
+{
+	const u8 *p = (const u8 *)patstr, *v = (const u8 *)s;
+	bool nocase = pat->flags & VIGIL_PAT_F_NOCASE;
+	struct vigil_segtab local;
+	u32 n = pat->len;
+	struct seg sg;
+
+	switch (pat->kind) {
+	case VIGIL_PAT_EXACT:
+		return n == len && lit_eq(p, v, n, nocase);
+	case VIGIL_PAT_PREFIX:
+		return n <= len && lit_eq(p, v, n, nocase);
+	case VIGIL_PAT_SUFFIX:
+		return n <= len && lit_eq(p, v + len - n, n, nocase);
+	case VIGIL_PAT_CONTAINS:
+		seg_init(&sg, p, n, true, nocase);
+		if (!tabs) {
+			segtab_build(&sg, &local);
+			tabs = &local;
+		}
+		return seg_find(&sg, tabs, v, 0, len) != VIGIL_NOPOS;
+	case VIGIL_PAT_GLOB:
+		return glob_match(p, n, v, len, nocase, tabs);
+	case VIGIL_PAT_REGEX:
+		return dfa_match(p, v, len, nocase);
+	}
+	return false;
+}
+
 /**
  * vigil_pat_match() - match one pattern against one value
  * @pat: the pattern (validated)
@@ -234,25 +360,5 @@ static bool dfa_match(const u8 *d, const u8 *s, u32 len,
 bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
 		     const char *s, u32 len)
 {
-	const u8 *p = (const u8 *)patstr, *v = (const u8 *)s;
-	bool nocase = pat->flags & VIGIL_PAT_F_NOCASE;
-	u32 n = pat->len;
-	struct seg sg;
-
-	switch (pat->kind) {
-	case VIGIL_PAT_EXACT:
-		return n == len && lit_eq(p, v, n, nocase);
-	case VIGIL_PAT_PREFIX:
-		return n <= len && lit_eq(p, v, n, nocase);
-	case VIGIL_PAT_SUFFIX:
-		return n <= len && lit_eq(p, v + len - n, n, nocase);
-	case VIGIL_PAT_CONTAINS:
-		seg_init(&sg, p, n, true, nocase);
-		return seg_find(&sg, v, 0, len) != VIGIL_NOPOS;
-	case VIGIL_PAT_GLOB:
-		return glob_match(p, n, v, len, nocase);
-	case VIGIL_PAT_REGEX:
-		return dfa_match(p, v, len, nocase);
-	}
-	return false;
+	return vigil_pat_match_tab(pat, patstr, s, len, NULL);
 }

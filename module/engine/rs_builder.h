@@ -9,6 +9,8 @@
 
 #include "engine.h"
 
+/* Capacities; a test may define bigger ones before including this. */
+#ifndef RSB_RULES
 #define RSB_RULES	64
 #define RSB_STEPS	128
 #define RSB_INSNS	512
@@ -16,6 +18,7 @@
 #define RSB_PATS	512
 #define RSB_STRTAB	8192
 #define RSB_DFA		8192
+#endif
 
 struct rsb {
 	struct vigil_rs_rule rules[RSB_RULES];
@@ -237,6 +240,75 @@ static inline u32 rsb_finish(const struct rsb *b, void *out, u32 cap)
 	memcpy(o + off, b->dfa, b->dfa_size);
 	memcpy(o, &h, sizeof(h));
 	return len;
+}
+
+/* A DFA for "/usr/bin/.*" style tests: accepts strings starting with "/". */
+static inline u32 rsb_dfa_slash(struct rsb *b)
+{
+	u8 classmap[256], accept[2] = { 0, 1 };
+	u16 next[2 * 2] = { 1, VIGIL_DFA_DEAD, 1, 1 };
+
+	memset(classmap, 1, sizeof(classmap));
+	classmap['/'] = 0;
+	return rsb_dfa_pat(b, 0, 2, 2, classmap, accept, next);
+}
+
+/*
+ * A valid ruleset using every feature; the validator tests corrupt it.
+ *   rule 0 "event-rule"  EVENT, step 0, indexed on process.name
+ *   rule 1 "seq-rule"    SEQUENCE, steps 1-2, by process.entity_id
+ *   rule 2 "terms-rule"  NEW_TERMS, step 3
+ * Sets: 0 {EXACT bash, EXACT sh NOCASE}, 1 {GLOB *-c*}, 2 {PREFIX /tmp/},
+ * 3 {REGEX}.
+ */
+static inline void rsb_sample(struct rsb *b)
+{
+	u32 s0, s1, s2, s3, st;
+
+	rsb_init(b);
+	s0 = rsb_set_begin(b);
+	rsb_pat(b, VIGIL_PAT_EXACT, 0, "bash");
+	rsb_pat(b, VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "sh");
+	rsb_set_end(b);
+	s1 = rsb_set1(b, VIGIL_PAT_GLOB, 0, "*-c*");
+	s2 = rsb_set1(b, VIGIL_PAT_PREFIX, 0, "/tmp/");
+	s3 = rsb_set_begin(b);
+	rsb_dfa_slash(b);
+	rsb_set_end(b);
+
+	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, s0);
+	rsb_insn(b, VIGIL_OP_JF, 0, 0, 3);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_ARGS, 0, s1);
+	rsb_insn(b, VIGIL_OP_JF, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_NUMCMP, VIGIL_F_USER_ID, VIGIL_CMP_EQ, 0);
+	rsb_step_end(b);
+	b->steps[st].index_field = VIGIL_F_PROCESS_NAME;
+	b->steps[st].index_set = s0;
+	rsb_rule(b, "event-rule", VIGIL_RULE_EVENT, st, 1);
+
+	st = rsb_step_begin(b, 1U << VIGIL_EV_CREATE);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_FILE_PATH, 0, s2);
+	rsb_step_end(b);
+	rsb_step_by(b, st, VIGIL_F_PROCESS_ENTITY_ID);
+	rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_EXECUTABLE, 0, s3);
+	rsb_step_end(b);
+	rsb_step_by(b, st + 1, VIGIL_F_PROCESS_ENTITY_ID);
+	rsb_rule(b, "seq-rule", VIGIL_RULE_SEQUENCE, st, 2);
+	b->rules[1].maxspan_ms = 5000;
+
+	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_EXISTS, VIGIL_F_PARENT_NAME, 0, 0);
+	rsb_insn(b, VIGIL_OP_JT, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_RET, 0, 0, 0);
+	rsb_step_end(b);
+	rsb_rule(b, "terms-rule", VIGIL_RULE_NEW_TERMS, st, 1);
+	b->rules[2].n_terms = 2;
+	b->rules[2].term_fields[0] = VIGIL_F_PROCESS_NAME;
+	b->rules[2].term_fields[1] = VIGIL_F_PARENT_NAME;
+	b->rules[2].history_window_s = 3600;
 }
 
 #endif /* VIGIL_RS_BUILDER_H */

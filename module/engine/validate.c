@@ -36,6 +36,8 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob)
 	rs->pats = (const void *)(b + h->pats_off);
 	rs->strtab = (const char *)(b + h->strtab_off);
 	rs->dfas = b + h->dfa_off;
+	rs->pat_tab = NULL;
+	rs->tabs = NULL;
 }
 
 static bool field_ok(u32 f)

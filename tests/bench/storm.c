@@ -9,6 +9,8 @@
  *   storm spawn N TINY     start N "TINY pause" processes, print "ready",
  *                          hold them until SIGTERM/SIGINT, then kill them
  *
+ *   storm alerts[-stopped] N TINY LISTENER_PID LISTEN_OUT HITS_FILE
+ *                          the alert-path check (see run_alerts())
  * exec and create print one line "ns <elapsed> ops <N>" on stdout.
  * Built statically (gcc -static) so it runs in any guest.
  */
@@ -93,6 +95,122 @@ static int run_create(long n, const char *dir)
 	return 0;
 }
 
+static unsigned long long read_u64(const char *path)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "storm: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0) {
+		fprintf(stderr, "storm: %s: empty\n", path);
+		exit(1);
+	}
+	buf[n] = 0;
+	return strtoull(buf, NULL, 10);
+}
+
+static unsigned long long count_lines(const char *path)
+{
+	unsigned long long lines = 0;
+	char buf[65536];
+	ssize_t n, i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return lines;
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Waits until vigil has sent every queued alert and the listener's
+ * output has stopped growing for half a second (bounded: 60 s).
+ */
+static unsigned long long settle(const char *out)
+{
+	unsigned long long lines = count_lines(out), now;
+	int stable = 0, i;
+
+	for (i = 0; i < 600 && stable < 5; i++) {
+		nap_ms(100);
+		now = count_lines(out);
+		if (now == lines &&
+		    !read_u64("/sys/kernel/vigil/stats/alerts_pending"))
+			stable++;
+		else
+			stable = 0;
+		lines = now;
+	}
+	return lines;
+}
+
+/*
+ * The alert-path check.  No process but TINY is started between the two
+ * readings of the counters, so every alert of the window comes from the
+ * N execs: generated = hits delta of the every-exec rule, received =
+ * new lines of the listener's output, dropped = alerts_dropped delta.
+ * With stop, the listener is SIGSTOPped during the storm.
+ */
+static int run_alerts(long n, const char *tiny, pid_t listener,
+		      const char *out, const char *hits, int stop_it)
+{
+	const char *dropped = "/sys/kernel/vigil/stats/alerts_dropped";
+	unsigned long long h0, h1, d0, d1, n0, n1, t0, t1;
+	char *argv[] = { (char *)tiny, "--alpha", "one", "--beta=two",
+			 "/tmp/bench/input.dat", "-x", "0x1f", "--verbose",
+			 "last-argument", NULL };
+	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	long i;
+
+	n0 = settle(out);
+	h0 = read_u64(hits);
+	d0 = read_u64(dropped);
+	if (stop_it && kill(listener, SIGSTOP)) {
+		perror("storm: SIGSTOP listener");
+		return 1;
+	}
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		int st;
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("storm: fork");
+			return 1;
+		}
+		if (!pid) {
+			execve(tiny, argv, envp);
+			_exit(127);
+		}
+		waitpid(pid, &st, 0);
+	}
+	t1 = now_ns();
+	if (stop_it)
+		kill(listener, SIGCONT);
+	n1 = settle(out);
+	h1 = read_u64(hits);
+	d1 = read_u64(dropped);
+	printf("ns %llu ops %ld generated %llu received %llu dropped %llu\n",
+	       t1 - t0, n, h1 - h0, n1 - n0, d1 - d0);
+	return 0;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -149,6 +267,10 @@ int main(int argc, char **argv)
 {
 	long n;
 
+	if (argc == 7 && (!strcmp(argv[1], "alerts") || !strcmp(argv[1], "alerts-stopped")))
+		return run_alerts(strtol(argv[2], NULL, 10), argv[3],
+				  (pid_t)strtol(argv[4], NULL, 10), argv[5], argv[6],
+				  !strcmp(argv[1], "alerts-stopped"));
 	if (argc != 4) {
 		fprintf(stderr, "usage: storm exec|create|spawn N PATH\n");
 		return 2;

@@ -393,3 +393,35 @@ __u16 node_kind_mask(const struct node *n, __u16 mask)
 			mask &= ~(1U << k);
 	return mask;
 }
+
+/* Deep copy of @n, or NULL (out of memory). */
+struct node *node_clone(const struct node *n)
+{
+	struct node *c = node_new(n->t, n->off);
+	int i;
+
+	if (!c)
+		return NULL;
+	c->field = n->field;
+	c->cmp = n->cmp;
+	c->num = n->num;
+	c->val = n->val;
+	for (i = 0; i < n->npats; i++)
+		if (node_add_pat(c, n->pats[i].s, n->pats[i].len,
+				 n->pats[i].kind, false))
+			goto err;
+	for (i = 0; i < n->npats; i++)
+		c->pats[i].nocase = n->pats[i].nocase;
+	for (i = 0; i < n->n; i++) {
+		struct node *k = node_clone(n->kids[i]);
+
+		if (!k || node_add(c, k)) {
+			node_free(k);
+			goto err;
+		}
+	}
+	return c;
+err:
+	node_free(c);
+	return NULL;
+}

@@ -70,6 +70,7 @@ struct cquery {
 /* ast.c */
 struct node *node_new(enum node_type t, int off);
 void node_free(struct node *n);
+struct node *node_clone(const struct node *n);
 int node_add(struct node *parent, struct node *kid);
 int node_add_pat(struct node *m, const char *s, size_t len, __u8 kind,
 		 bool nocase);

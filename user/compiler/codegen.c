@@ -294,7 +294,7 @@ static int gen(struct codegen *g, const struct node *n, int depth)
 {
 	size_t *fix;
 	int i, nfix = 0;
-	__u32 set;
+	__u32 set = 0;
 	bool exact;
 
 	if (depth > DEPTH_MAX * 2)
@@ -352,11 +352,12 @@ err:
 }
 
 /*
- * The index hint: a process.name MATCH whose patterns are all EXACT and
+ * The index hint: a process.name (else file.extension) MATCH whose
+ * patterns are all EXACT and
  * that is the root or a direct child of the root AND, so a false result
  * makes the whole step false.
  */
-static const struct node *hint_node(const struct node *root)
+static const struct node *hint_node(const struct node *root, __u8 field)
 {
 	const struct node *const *k = &root;
 	int i, n = 1;
@@ -370,7 +371,7 @@ static const struct node *hint_node(const struct node *root)
 		char *lit;
 		size_t llen;
 		int j;
-		bool ok = m->t == N_MATCH && m->field == VIGIL_F_PROCESS_NAME;
+		bool ok = m->t == N_MATCH && m->field == field;
 
 		for (j = 0; ok && j < m->npats; j++) {
 			lit = malloc(m->pats[j].len + 1);
@@ -456,12 +457,14 @@ int codegen_add(struct codegen *g, const struct crule *r, struct cerr *e)
 		st.n_by = cs->n_by;
 		memcpy(st.by_fields, cs->by, sizeof(st.by_fields));
 		st.index_set = VIGIL_RS_NO_SET;
-		g->hint = hint_node(cs->expr);
+		g->hint = hint_node(cs->expr, VIGIL_F_PROCESS_NAME);
+		if (!g->hint)
+			g->hint = hint_node(cs->expr, VIGIL_F_FILE_EXTENSION);
 		g->hint_set = VIGIL_RS_NO_SET;
 		if (gen(g, cs->expr, 0))
 			goto err;
 		if (g->hint_set != VIGIL_RS_NO_SET) {
-			st.index_field = VIGIL_F_PROCESS_NAME;
+			st.index_field = g->hint->field;
 			st.index_set = g->hint_set;
 		}
 		st.n_insns = (__u32)(g->n_insns - st.first_insn);

@@ -45,4 +45,8 @@ int vigil_compiler_paths_sort(char **paths, size_t n);
  */
 int vigil_compile_paths(char **args, int nargs, void **blob, __u32 *len);
 
+#include <stdio.h>
+/* Prints a validated ruleset as text (compiler/dump.c). */
+void vigil_ruleset_dump(FILE *f, const void *blob, __u32 len);
+
 #endif

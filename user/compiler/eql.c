@@ -267,7 +267,7 @@ static int parse_value(struct lex *l, struct val *v)
 		if (!v->s)
 			return cerr_set(l->e, l->off, "out of memory");
 		memcpy(v->s, l->buf ? l->buf : "", l->blen + 1);
-		return next(l);
+		goto advance;
 	}
 	if (l->t == T_NUM) {
 		v->t = V_NUM;
@@ -279,7 +279,7 @@ static int parse_value(struct lex *l, struct val *v)
 		if (!v->s)
 			return cerr_set(l->e, l->off, "out of memory");
 		v->len = strlen(v->s);
-		return next(l);
+		goto advance;
 	}
 	if (is_kw(l, "null")) {
 		v->t = V_NULL;
@@ -294,6 +294,13 @@ static int parse_value(struct lex *l, struct val *v)
 				"comparing field with field ('%s') is not supported",
 				l->buf);
 	return cerr_set(l->e, l->off, "expected a value");
+advance:
+	if (next(l)) {
+		free(v->s);
+		v->s = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 #define MAX_LIST 4096
@@ -612,10 +619,11 @@ static struct node *parse_func(struct lex *l, char *name, int off)
 	while (is_op(l, ",")) {
 		struct val *nvp = realloc(v, (nv + 1) * sizeof(*v));
 
-		if (!nvp || next(l))
+		if (!nvp)
 			goto err;
 		v = nvp;
-		if (parse_value(l, &v[nv]))
+		memset(&v[nv], 0, sizeof(v[nv]));
+		if (next(l) || parse_value(l, &v[nv]))
 			goto err;
 		nv++;
 		if (v[nv - 1].t != V_STR) {
@@ -1005,6 +1013,16 @@ static int parse_sequence(struct lex *l, struct cquery *q)
 		return cerr_set(l->e, l->off, "'until' is not supported");
 	if (q->n_steps < 1)
 		return cerr_set(l->e, l->off, "expected '[' (a sequence step)");
+	if (q->n_steps == 1 && q->steps[0].runs >= 2) {
+		/* [A] with runs=N is [A] followed by [A] with runs=N-1 */
+		q->steps[1] = q->steps[0];
+		q->steps[1].expr = node_clone(q->steps[0].expr);
+		if (!q->steps[1].expr)
+			return cerr_set(l->e, seq_off, "out of memory");
+		q->steps[1].runs--;
+		q->steps[0].runs = 1;
+		q->n_steps = 2;
+	}
 	if (q->n_steps < 2)
 		return cerr_set(l->e, seq_off,
 				"a sequence needs at least two steps");

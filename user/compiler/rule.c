@@ -373,15 +373,15 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 	for (i = 0; i < r->q.n_steps; i++) {
 		struct cstep *st = &r->q.steps[i];
 
+		if (st->expr->t == N_CONST && !st->expr->val) {
+			cerr_set(&ce, st->expr->off, "condition is always false");
+			goto qerr;
+		}
 		st->kind_mask = node_kind_mask(st->expr, st->kind_mask);
 		if (!st->kind_mask) {
 			cerr_set(&ce, st->expr->off,
 				 "%scondition can never match a kernel event (event.category/type/action)",
 				 r->q.sequence ? "sequence step: " : "");
-			goto qerr;
-		}
-		if (st->expr->t == N_CONST && !st->expr->val) {
-			cerr_set(&ce, st->expr->off, "condition is always false");
 			goto qerr;
 		}
 	}

@@ -8,6 +8,9 @@
 #   expect_no_alerts [ID]  no alerts (with rule id ID) so far
 #   alert_count ID         print the number of alerts with rule id ID
 #   as_nobody CMD...       run CMD as uid/gid 65534
+#   vigil_reload           rmmod + insmod $VIGIL_KO, reload the --rules,
+#                          restart the listener (appending to $VIGIL_ALERTS)
+#   vigil_listen_start / vigil_listen_stop   (used by /init)
 #   fail MSG / pass MSG    print a verdict line; fail also sets $vigil_rc
 #
 # $VIGIL_ALERTS is the file the JSON listener writes, one alert per line.
@@ -77,4 +80,66 @@ expect_no_alerts() {
 as_nobody() {
 	(cd /home/nobody && HOME=/home/nobody USER=nobody \
 		setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@")
+}
+
+VIGIL_LISTENER_PID=/run/vigil-listener.pid
+
+# vigil_listen_ready PID: true once PID holds a generic netlink socket
+# that has joined a multicast group (/proc/net/netlink, by inode).
+vigil_listen_ready() {
+	_inodes=$(ls -l /proc/"$1"/fd 2>/dev/null |
+		sed -n 's/.*socket:\[\([0-9]*\)\].*/\1/p' | tr '\n' ' ')
+	[ -n "$_inodes" ] || return 1
+	awk -v inodes=" $_inodes" 'NR > 1 && $2 == 16 && $4 != "00000000" &&
+		index(inodes, " " $10 " ") { ok = 1 } END { exit !ok }' \
+		/proc/net/netlink
+}
+
+# vigil_listen_start: start `vigilctl listen --json` appending to
+# $VIGIL_ALERTS and wait (at most 5 s) until it has subscribed.
+vigil_listen_start() {
+	vigilctl listen --json >> "$VIGIL_ALERTS" 2>> /vigil/out/listen.err &
+	_pid=$!
+	echo "$_pid" > "$VIGIL_LISTENER_PID"
+	_i=0
+	while [ "$_i" -lt 50 ]; do
+		vigil_listen_ready "$_pid" && return 0
+		kill -0 "$_pid" 2>/dev/null || return 1
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "vigil_listen_start: listener not subscribed after 5 s" >&2
+	return 0
+}
+
+# vigil_listen_stop: drain, SIGTERM the listener, wait (at most 10 s)
+# until it has exited.  Fails when it does not exit.
+vigil_listen_stop() {
+	[ -s "$VIGIL_LISTENER_PID" ] || return 0
+	_pid=$(cat "$VIGIL_LISTENER_PID")
+	rm -f "$VIGIL_LISTENER_PID"
+	vigil_sync
+	kill -TERM "$_pid" 2>/dev/null || return 0
+	_i=0
+	while [ "$_i" -lt 100 ]; do
+		_st=$(awk '{ print $3 }' /proc/"$_pid"/stat 2>/dev/null)
+		[ -z "$_st" ] || [ "$_st" = Z ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "vigil_listen_stop: listener $_pid ignored SIGTERM" >&2
+	kill -KILL "$_pid" 2>/dev/null
+	return 1
+}
+
+# vigil_reload: unload and reload vigil.ko with the run's rules and a new
+# listener; alerts keep accumulating in $VIGIL_ALERTS.
+vigil_reload() {
+	vigil_listen_stop || return 1
+	rmmod vigil || return 1
+	insmod "$VIGIL_KO" || return 1
+	for _r in $VIGIL_RULES; do
+		vigilctl load "$_r" || return 1
+	done
+	vigil_listen_start
 }

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigilctl replay [--text] [--quiet] --events FILE.jsonl PATH...
+ *
+ * Compiles the rules, feeds recorded ECS events (one JSON object per
+ * line) through the same engine the kernel runs, and prints every alert
+ * with the shared alert printer: JSON by default, --text for one
+ * readable line per alert.  Blank lines and lines starting with '#' are
+ * skipped.  A summary goes to stderr.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert_json.h"
+#include "compiler/ast.h"
+#include "compiler/compiler.h"
+#include "engine.h"
+#include "json.h"
+#include "replay.h"
+#include "vigilctl.h"
+
+#define LINE_MAX_BYTES (1U << 20)
+
+struct replay {
+	struct vigil_engine *e;
+	FILE *out;
+	bool text, quiet;
+	u64 alerts;
+	struct vigil_alert_view view;
+	/* buffers owned by the current event */
+	char *bufs[__VIGIL_F_LAST];
+	char err[200];
+};
+
+static void alert_cb(void *ctx, const struct vigil_match *m)
+{
+	struct replay *r = ctx;
+	struct vigil_alert_view *v = &r->view;
+	struct vigil_rule_info ri;
+	u32 i;
+
+	vigil_engine_rule_info(r->e, m->rule, &ri);
+	memset(v, 0, sizeof(*v));
+	v->seq = ++r->alerts;
+	v->rule_id = ri.id;
+	v->rule_name = ri.name;
+	v->threat = ri.threat;
+	v->severity = ri.severity;
+	v->risk_score = ri.risk_score;
+	v->kind = ri.kind;
+	for (i = 0; i < m->n_prior && i < VIGIL_RS_MAX_STEPS - 1; i++)
+		if (!vigil_event_decode(&v->events[v->n_events], m->prior[i],
+					m->prior_len[i]))
+			v->n_events++;
+	v->events[v->n_events++] = *m->event;
+	if (r->quiet)
+		return;
+	if (r->text)
+		vigil_alert_print_text(r->out, v);
+	else
+		vigil_alert_print_json(r->out, v);
+}
+
+/* "2024-01-02T03:04:05.123456789Z" (or +00:00) -> ns since the epoch */
+static int parse_time(const char *s, u64 *ns)
+{
+	struct tm tm = { 0 };
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	u64 frac = 0;
+	int digits = 0;
+	time_t t;
+
+	if (!p)
+		return -1;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			if (digits < 9)
+				frac = frac * 10 + (*p - '0');
+		if (!digits)
+			return -1;
+		for (; digits < 9; digits++)
+			frac *= 10;
+	}
+	if (strcmp(p, "Z") && strcmp(p, "+00:00"))
+		return -1;
+	t = timegm(&tm);
+	if (t < 0)
+		return -1;
+	*ns = (u64)t * 1000000000ULL + frac;
+	return 0;
+}
+
+static int num_of(const struct json *j, u64 *out)
+{
+	const char *s;
+	char *end;
+
+	if (j->type != JSON_NUM && j->type != JSON_STR)
+		return -1;
+	s = j->str;
+	if (!*s || *s == '-' || strpbrk(s, ".eE"))
+		return -1;
+	*out = strtoull(s, &end, 10);
+	return *end ? -1 : 0;
+}
+
+struct kindinfo {
+	bool process, file, start, creation, change, deletion;
+	bool exec, symlink, rename, act_creation, act_deletion;
+};
+
+static void note_kind(struct kindinfo *k, const char *path, const char *s)
+{
+	if (!strcmp(path, "event.category")) {
+		k->process |= !strcmp(s, "process");
+		k->file |= !strcmp(s, "file");
+	} else if (!strcmp(path, "event.type")) {
+		k->start |= !strcmp(s, "start");
+		k->creation |= !strcmp(s, "creation");
+		k->change |= !strcmp(s, "change");
+		k->deletion |= !strcmp(s, "deletion");
+	} else if (!strcmp(path, "event.action")) {
+		k->exec |= !strcmp(s, "exec") || !strcmp(s, "start");
+		k->symlink |= !strcmp(s, "symlink");
+		k->rename |= !strcmp(s, "rename");
+		k->act_creation |= !strcmp(s, "creation");
+		k->act_deletion |= !strcmp(s, "deletion");
+	}
+}
+
+static enum vigil_event_kind kind_of(const struct kindinfo *k)
+{
+	if (k->symlink)
+		return VIGIL_EV_SYMLINK;
+	if (k->rename || (k->file && k->change))
+		return VIGIL_EV_RENAME;
+	if (k->act_deletion || (k->file && k->deletion))
+		return VIGIL_EV_DELETE;
+	if (k->act_creation || (k->file && k->creation))
+		return VIGIL_EV_CREATE;
+	if (k->exec || (k->process && k->start))
+		return VIGIL_EV_EXEC;
+	return VIGIL_EV_NONE;
+}
+
+static int set_field(struct replay *r, struct vigil_event *ev,
+		     const char *path, const struct json *j)
+{
+	const struct field_info *fi;
+	size_t i, len = 0;
+	char *b;
+	u64 n;
+
+	if (!strcmp(path, "@timestamp")) {
+		if (j->type == JSON_STR ? parse_time(j->str, &n) : num_of(j, &n))
+			goto bad;
+		vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, n);
+		return 0;
+	}
+	fi = field_lookup(path);
+	if (!fi || fi->field == VIGIL_F_EVENT_CATEGORY ||
+	    fi->field == VIGIL_F_EVENT_TYPE || fi->field == VIGIL_F_EVENT_ACTION)
+		return 0;	/* not a kernel field, or derived from the kind */
+	if (j->type == JSON_NULL)
+		return 0;
+	switch (fi->type) {
+	case VIGIL_FT_NUM:
+		if (num_of(j, &n))
+			goto bad;
+		vigil_event_set_num(ev, fi->field, n);
+		return 0;
+	case VIGIL_FT_STR:
+		if (j->type != JSON_STR && j->type != JSON_NUM)
+			goto bad;
+		vigil_event_set_str(ev, fi->field, j->str, (u32)strlen(j->str));
+		return 0;
+	case VIGIL_FT_ARRAY:
+		if (j->type == JSON_STR) {
+			len = strlen(j->str) + 1;
+		} else if (j->type == JSON_ARR) {
+			for (i = 0; i < j->n; i++) {
+				if (j->vals[i]->type != JSON_STR)
+					goto bad;
+				len += strlen(j->vals[i]->str) + 1;
+			}
+		} else {
+			goto bad;
+		}
+		b = malloc(len ? len : 1);
+		if (!b) {
+			snprintf(r->err, sizeof(r->err), "out of memory");
+			return -1;
+		}
+		free(r->bufs[fi->field]);
+		r->bufs[fi->field] = b;
+		len = 0;
+		if (j->type == JSON_STR) {
+			strcpy(b, j->str);
+			len = strlen(j->str) + 1;
+		}
+		for (i = 0; j->type == JSON_ARR && i < j->n; i++) {
+			strcpy(b + len, j->vals[i]->str);
+			len += strlen(j->vals[i]->str) + 1;
+		}
+		vigil_event_set_array(ev, fi->field, b, (u32)len,
+				      j->type == JSON_STR ? 1 : (u32)j->n);
+		return 0;
+	}
+bad:
+	snprintf(r->err, sizeof(r->err), "bad value for %s", path);
+	return -1;
+}
+
+static int walk(struct replay *r, struct vigil_event *ev,
+		struct kindinfo *k, const struct json *j, char *path,
+		size_t plen, int depth)
+{
+	size_t i;
+
+	if (depth > 16) {
+		snprintf(r->err, sizeof(r->err), "objects nested too deeply");
+		return -1;
+	}
+	for (i = 0; i < j->n; i++) {
+		const struct json *v = j->vals[i];
+		size_t kl = strlen(j->keys[i]);
+
+		if (plen + kl + 2 > 256)
+			continue;
+		if (plen)
+			path[plen] = '.';
+		memcpy(path + plen + !!plen, j->keys[i], kl + 1);
+		if (v->type == JSON_OBJ) {
+			if (walk(r, ev, k, v, path, plen + !!plen + kl, depth + 1))
+				return -1;
+		} else {
+			size_t e;
+
+			if (v->type == JSON_STR)
+				note_kind(k, path, v->str);
+			for (e = 0; v->type == JSON_ARR && e < v->n; e++)
+				if (v->vals[e]->type == JSON_STR)
+					note_kind(k, path, v->vals[e]->str);
+			if (set_field(r, ev, path, v))
+				return -1;
+		}
+		path[plen] = 0;
+	}
+	return 0;
+}
+
+static int replay_line(struct replay *r, const char *line, size_t len,
+		       u64 *events)
+{
+	static const u8 derived[] = {
+		VIGIL_F_FILE_NAME, VIGIL_F_FILE_EXTENSION,
+		VIGIL_F_FILE_DIRECTORY, VIGIL_F_FILE_ORIG_NAME,
+		VIGIL_F_FILE_ORIG_EXTENSION, VIGIL_F_FILE_ORIG_DIRECTORY,
+	};
+	struct vigil_value saved[sizeof(derived)];
+	struct vigil_event ev;
+	struct kindinfo k = { 0 };
+	enum vigil_event_kind kind;
+	struct json *j;
+	char path[256] = "";
+	u64 had = 0;
+	size_t i, at;
+	int ret = -1;
+
+	j = json_parse(line, len, r->err, sizeof(r->err), &at);
+	if (!j)
+		return -1;
+	if (j->type != JSON_OBJ) {
+		snprintf(r->err, sizeof(r->err), "not a JSON object");
+		goto out;
+	}
+	vigil_event_init(&ev);
+	if (walk(r, &ev, &k, j, path, 0, 0))
+		goto out;
+	kind = kind_of(&k);
+	if (kind == VIGIL_EV_NONE) {
+		snprintf(r->err, sizeof(r->err),
+			 "event.category/type/action name no kernel event kind");
+		goto out;
+	}
+	vigil_event_set_kind(&ev, kind);
+	for (i = 0; i < sizeof(derived); i++) {
+		saved[i] = ev.v[derived[i]];
+		if (ev.present & (1ULL << derived[i]))
+			had |= 1ULL << i;
+	}
+	vigil_event_derive_file(&ev);
+	for (i = 0; i < sizeof(derived); i++)
+		if (had & (1ULL << i)) {
+			ev.v[derived[i]] = saved[i];
+			ev.present |= 1ULL << derived[i];
+		}
+	vigil_engine_process(r->e, &ev, alert_cb, r);
+	(*events)++;
+	ret = 0;
+out:
+	for (i = 0; i < __VIGIL_F_LAST; i++) {
+		free(r->bufs[i]);
+		r->bufs[i] = NULL;
+	}
+	json_free(j);
+	return ret;
+}
+
+/**
+ * vigil_replay_stream() - run recorded ECS events through an engine
+ * @e: the engine
+ * @in: JSON lines
+ * @name: for error messages
+ * @out: where alerts go
+ * @mode: VIGIL_REPLAY_JSON, _TEXT or _QUIET
+ * @n_events: set to the number of events processed
+ * @n_alerts: set to the number of alerts
+ *
+ * Errors are printed to stderr as "name:line: reason".
+ * Return: 0 or -1.
+ */
+int vigil_replay_stream(struct vigil_engine *e, FILE *in, const char *name,
+			FILE *out, int mode, u64 *n_events, u64 *n_alerts)
+{
+	struct replay *r = calloc(1, sizeof(*r));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	u64 lineno = 0;
+	int ret = -1;
+
+	*n_events = *n_alerts = 0;
+	if (!r)
+		return -1;
+	r->e = e;
+	r->out = out;
+	r->text = mode == VIGIL_REPLAY_TEXT;
+	r->quiet = mode == VIGIL_REPLAY_QUIET;
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		size_t lead;
+
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		lead = strspn(line, " \t");
+		if (!line[lead] || line[lead] == '#')
+			continue;
+		if ((size_t)n > LINE_MAX_BYTES) {
+			fprintf(stderr, "%s:%llu: line too long\n", name,
+				(unsigned long long)lineno);
+			goto out;
+		}
+		if (replay_line(r, line, (size_t)n, n_events)) {
+			fprintf(stderr, "%s:%llu: %s\n", name,
+				(unsigned long long)lineno, r->err);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	*n_alerts = r->alerts;
+	fflush(out);
+	free(line);
+	free(r);
+	return ret;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"Usage: %s replay [--text] [--quiet] --events FILE.jsonl PATH...\n",
+		prog);
+}
+
+int replay_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "events", required_argument, NULL, 'e' },
+		{ "text", no_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct vigil_engine_limits lim = { .seq_capacity = 4096,
+					   .terms_capacity = 4096 };
+	struct vigil_engine *e = NULL;
+	const char *events = NULL, *reason;
+	int mode = VIGIL_REPLAY_JSON;
+	void *blob = NULL;
+	u64 nev, nal;
+	__u32 len;
+	FILE *f = NULL;
+	int opt, ret = 1;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "e:tqh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'e': events = optarg; break;
+		case 't': mode = VIGIL_REPLAY_TEXT; break;
+		case 'q': mode = VIGIL_REPLAY_QUIET; break;
+		default:
+			usage();
+			return opt == 'h' ? 0 : 1;
+		}
+	}
+	if (!events || optind >= argc) {
+		usage();
+		return 1;
+	}
+	if (vigil_compile_paths(argv + optind, argc - optind, &blob, &len))
+		goto out;
+	e = vigil_engine_new(blob, len, &lim, &reason);
+	if (!e) {
+		fprintf(stderr, "%s: engine: %s\n", prog, reason);
+		goto out;
+	}
+	f = strcmp(events, "-") ? fopen(events, "r") : stdin;
+	if (!f) {
+		fprintf(stderr, "%s: %s: %m\n", prog, events);
+		goto out;
+	}
+	if (vigil_replay_stream(e, f, events, stdout, mode, &nev, &nal))
+		goto out;
+	fprintf(stderr, "replayed %llu events, %llu alerts\n",
+		(unsigned long long)nev, (unsigned long long)nal);
+	ret = 0;
+out:
+	if (f && f != stdin)
+		fclose(f);
+	vigil_engine_free(e);
+	free(blob);
+	return ret;
+}
