@@ -22,6 +22,7 @@
 #endif
 
 bool vigil_enabled = true;
+/* Serializes ruleset loads, netlink toggles and the sysfs rules dir. */
 DEFINE_MUTEX(vigil_detect_mutex);
 
 static struct vigil_engine __rcu *vigil_engine_cur;

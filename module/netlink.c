@@ -222,7 +222,8 @@ static int nl_list_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	mutex_unlock(&vigil_detect_mutex);
 	cb->args[0] = i;
-	return skb->len;
+	/* An empty message would end the dump: say it did not fit. */
+	return i < n && !skb->len ? -EMSGSIZE : skb->len;
 }
 
 struct terms_ctx {
@@ -302,7 +303,7 @@ static int nl_terms_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	mutex_unlock(&vigil_detect_mutex);
 	cb->args[0] = i;
-	return skb->len;
+	return i < n && !skb->len ? -EMSGSIZE : skb->len;
 }
 
 static int nl_terms_import(struct sk_buff *skb, struct genl_info *info)

@@ -20,7 +20,8 @@ static int compile_pats(struct vigil_engine *e)
 	u32 i, n = 0, k;
 
 	e->pat_tab = vg_zalloc(sizeof(u32) * (rs->h->n_pats + 1));
-	if (!e->pat_tab)
+	e->plans = vg_zalloc(sizeof(*e->plans) * (rs->h->n_pats + 1));
+	if (!e->pat_tab || !e->plans)
 		return -ENOMEM;
 	for (i = 0; i < rs->h->n_pats; i++) {
 		k = vigil_pat_tabs(&rs->pats[i], rs->strtab + rs->pats[i].str);
@@ -31,12 +32,104 @@ static int compile_pats(struct vigil_engine *e)
 	if (!e->tabs)
 		return -ENOMEM;
 	for (i = 0; i < rs->h->n_pats; i++)
-		if (e->pat_tab[i] != VIGIL_NIL)
-			vigil_pat_compile(&rs->pats[i],
-					  rs->strtab + rs->pats[i].str,
-					  &e->tabs[e->pat_tab[i]]);
+		vigil_pat_compile(&rs->pats[i], rs->strtab + rs->pats[i].str,
+				  e->pat_tab[i] != VIGIL_NIL ?
+				  &e->tabs[e->pat_tab[i]] : NULL,
+				  &e->plans[i]);
 	e->rs.pat_tab = e->pat_tab;
 	e->rs.tabs = e->tabs;
+	e->rs.plans = e->plans;
+	return 0;
+}
+
+/* Builds the per-set EXACT hash tables and lists of other patterns. */
+static int compile_sets(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 i, j, n_ex = 0, n_other = 0, nb_total = 0, ex = 0, ot = 0;
+	u32 *fill;
+
+	e->setplans = vg_zalloc(sizeof(*e->setplans) * (rs->h->n_sets + 1));
+	if (!e->setplans)
+		return -ENOMEM;
+	for (i = 0; i < rs->h->n_sets; i++) {
+		const struct vigil_rs_set *st = &rs->sets[i];
+		struct vigil_setplan *sp = &e->setplans[i];
+		u32 nb = 1;
+
+		sp->min_len = VIGIL_NIL;
+		for (j = 0; j < st->n_pats; j++) {
+			const struct vigil_rs_pat *p = &rs->pats[st->first_pat + j];
+
+			if (p->kind != VIGIL_PAT_EXACT) {
+				sp->n_other++;
+				continue;
+			}
+			sp->n_ex++;
+			if (p->len < sp->min_len)
+				sp->min_len = p->len;
+			if (p->len > sp->max_len)
+				sp->max_len = p->len;
+		}
+		while (nb < sp->n_ex)
+			nb <<= 1;
+		sp->mask = nb - 1;
+		sp->bucket = nb_total;
+		nb_total += nb + 1;
+		sp->other = n_other;
+		n_ex += sp->n_ex;
+		n_other += sp->n_other;
+	}
+	e->sx_bucket = vg_zalloc(sizeof(u32) * (nb_total + 1));
+	e->sx_ent = vg_zalloc(sizeof(*e->sx_ent) * (n_ex + 1));
+	e->sx_other = vg_zalloc(sizeof(u32) * (n_other + 1));
+	fill = vg_zalloc(sizeof(u32) * (nb_total + 1));
+	if (!e->sx_bucket || !e->sx_ent || !e->sx_other || !fill) {
+		vg_free(fill);
+		return -ENOMEM;
+	}
+	for (i = 0; i < rs->h->n_sets; i++) {
+		const struct vigil_rs_set *st = &rs->sets[i];
+		struct vigil_setplan *sp = &e->setplans[i];
+		u32 *b = &e->sx_bucket[sp->bucket], k;
+
+		for (j = 0; j < st->n_pats; j++) {
+			u32 pi = st->first_pat + j;
+			const struct vigil_rs_pat *p = &rs->pats[pi];
+
+			if (p->kind != VIGIL_PAT_EXACT) {
+				e->sx_other[ot++] = pi;
+				continue;
+			}
+			b[(vigil_hash_folded(VIGIL_FNV_OFFSET,
+					     rs->strtab + p->str, p->len) &
+			   sp->mask) + 1]++;
+		}
+		for (k = 0; k <= sp->mask; k++)
+			b[k + 1] += b[k];
+		for (k = 0; k <= sp->mask + 1; k++)
+			b[k] += ex;
+		memcpy(&fill[sp->bucket], b, sizeof(u32) * (sp->mask + 2));
+		for (j = 0; j < st->n_pats; j++) {
+			u32 pi = st->first_pat + j;
+			const struct vigil_rs_pat *p = &rs->pats[pi];
+			u64 h;
+
+			if (p->kind != VIGIL_PAT_EXACT)
+				continue;
+			h = vigil_hash_folded(VIGIL_FNV_OFFSET,
+					      rs->strtab + p->str, p->len);
+			k = fill[sp->bucket + (h & sp->mask)]++;
+			e->sx_ent[k].hash = h;
+			e->sx_ent[k].pat = pi;
+		}
+		ex += sp->n_ex;
+	}
+	vg_free(fill);
+	e->rs.setplans = e->setplans;
+	e->rs.sx_bucket = e->sx_bucket;
+	e->rs.sx_ent = e->sx_ent;
+	e->rs.sx_other = e->sx_other;
 	return 0;
 }
 
@@ -94,7 +187,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	if (vigil_seq_new(e, cap_of(lim ? lim->seq_capacity : 0,
 				    VIGIL_SEQ_DEFAULT_CAP)))
 		goto err_free;
-	if (compile_pats(e))
+	if (compile_pats(e) || compile_sets(e))
 		goto err_free;
 	if (vigil_index_build(e))
 		goto err_free;
@@ -126,6 +219,11 @@ void vigil_engine_free(struct vigil_engine *e)
 	}
 	vg_free(e->rstate);
 	vg_free(e->tabs);
+	vg_free(e->plans);
+	vg_free(e->setplans);
+	vg_free(e->sx_bucket);
+	vg_free(e->sx_ent);
+	vg_free(e->sx_other);
 	vg_free(e->pat_tab);
 	vg_free(e->blob);
 	vg_free(e);
@@ -224,7 +322,7 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 		    const struct vigil_cand *c, vigil_alert_fn fn, void *ctx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[c->rule];
-	struct vigil_match m = { .rule = c->rule, .event = ev };
+	struct vigil_match m;
 	u64 h, now;
 
 	if (!READ_ONCE(e->rstate[c->rule].enabled))
@@ -244,6 +342,9 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 			return 0;
 	}
 	vg_atomic64_inc(&e->rstate[c->rule].hits);
+	memset(&m, 0, sizeof(m));
+	m.rule = c->rule;
+	m.event = ev;
 	fn(ctx, &m);
 	return 1;
 }

@@ -27,8 +27,15 @@
  */
 struct vigil_segtab {
 	u64 masks[66];
-	u32 items, m;
+	u32 items;		/* VIGIL_NIL: end of a glob's tables */
+	u32 m;
+	u16 b, e;		/* glob: the segment is pattern[b, e) */
 	u8 cls[256];
+};
+
+/* Geometry of a glob: first segment [0, first_end), last [last_start, len). */
+struct vigil_gplan {
+	u16 first_end, first_items, last_start, last_items;
 };
 
 /* Globs with more middle segments build their tables at match time. */
@@ -37,10 +44,29 @@ struct vigil_segtab {
 /* match.c */
 u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr);
 void vigil_pat_compile(const struct vigil_rs_pat *pat, const char *patstr,
-		       struct vigil_segtab *tabs);
+		       struct vigil_segtab *tabs, struct vigil_gplan *plan);
 bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 			 const char *s, u32 len,
-			 const struct vigil_segtab *tabs);
+			 const struct vigil_segtab *tabs,
+			 const struct vigil_gplan *plan);
+
+/*
+ * Per set, precomputed by the engine: its EXACT patterns in a hash table
+ * keyed by the ASCII-folded value (CSR buckets), the other patterns in a
+ * list.  A MATCH then costs one hash of the value plus the others.
+ */
+struct vigil_setplan {
+	u32 mask;		/* buckets - 1 */
+	u32 bucket;		/* first of mask + 2 offsets in sx_bucket */
+	u32 n_ex;		/* EXACT patterns */
+	u32 min_len, max_len;	/* of the EXACT patterns */
+	u32 other, n_other;	/* range in sx_other */
+};
+
+struct vigil_sxent {
+	u64 hash;
+	u32 pat;
+};
 
 /* Pointers into the engine's private copy of a validated blob. */
 struct vigil_rs {
@@ -55,6 +81,11 @@ struct vigil_rs {
 	/* precomputed by the engine; NULL in the bare validator */
 	const u32 *pat_tab;		/* per pattern: first table or NIL */
 	const struct vigil_segtab *tabs;
+	const struct vigil_gplan *plans;	/* per pattern */
+	const struct vigil_setplan *setplans;	/* per set */
+	const u32 *sx_bucket;
+	const struct vigil_sxent *sx_ent;
+	const u32 *sx_other;
 };
 
 /* One candidate for an event: a rule and (EVENT, NEW_TERMS) its step. */
@@ -94,6 +125,11 @@ struct vigil_engine {
 	struct vigil_rs rs;
 	u32 *pat_tab;
 	struct vigil_segtab *tabs;
+	struct vigil_gplan *plans;
+	struct vigil_setplan *setplans;
+	u32 *sx_bucket;
+	struct vigil_sxent *sx_ent;
+	u32 *sx_other;
 	struct vigil_rule_state *rstate;
 	struct vigil_index idx;
 	struct vigil_seq_table *seq;

@@ -5,25 +5,57 @@
  */
 #include "internal.h"
 
+static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s,
+		      u32 len)
+{
+	const struct vigil_rs_pat *p = &rs->pats[k];
+	const char *ps = p->kind == VIGIL_PAT_REGEX ?
+			 (const char *)rs->dfas + p->str : rs->strtab + p->str;
+	const struct vigil_segtab *t = NULL;
+	const struct vigil_gplan *g = NULL;
+
+	if (rs->plans) {
+		if (rs->pat_tab[k] != VIGIL_NIL)
+			t = &rs->tabs[rs->pat_tab[k]];
+		if (p->kind == VIGIL_PAT_GLOB)
+			g = &rs->plans[k];
+	}
+	return vigil_pat_match_tab(p, ps, s, len, t, g);
+}
+
+/* With the engine's set plan: one hash probe for the EXACT patterns. */
+static bool set_match_plan(const struct vigil_rs *rs, u32 set, const char *s,
+			   u32 len)
+{
+	const struct vigil_setplan *sp = &rs->setplans[set];
+	u32 i, end;
+
+	if (sp->n_ex && len >= sp->min_len && len <= sp->max_len) {
+		u64 h = vigil_hash_folded(VIGIL_FNV_OFFSET, s, len);
+		const u32 *b = &rs->sx_bucket[sp->bucket + (h & sp->mask)];
+
+		for (i = b[0], end = b[1]; i < end; i++)
+			if (rs->sx_ent[i].hash == h &&
+			    pat_match(rs, rs->sx_ent[i].pat, s, len))
+				return true;
+	}
+	for (i = 0; i < sp->n_other; i++)
+		if (pat_match(rs, rs->sx_other[sp->other + i], s, len))
+			return true;
+	return false;
+}
+
 static bool set_match(const struct vigil_rs *rs, u32 set, const char *s,
 		      u32 len)
 {
 	const struct vigil_rs_set *st = &rs->sets[set];
 	u32 i;
 
-	for (i = 0; i < st->n_pats; i++) {
-		const struct vigil_rs_pat *p = &rs->pats[st->first_pat + i];
-		const char *ps = p->kind == VIGIL_PAT_REGEX ?
-				 (const char *)rs->dfas + p->str :
-				 rs->strtab + p->str;
-
-		const struct vigil_segtab *t = NULL;
-
-		if (rs->pat_tab && rs->pat_tab[st->first_pat + i] != VIGIL_NIL)
-			t = &rs->tabs[rs->pat_tab[st->first_pat + i]];
-		if (vigil_pat_match_tab(p, ps, s, len, t))
+	if (rs->setplans)
+		return set_match_plan(rs, set, s, len);
+	for (i = 0; i < st->n_pats; i++)
+		if (pat_match(rs, st->first_pat + i, s, len))
 			return true;
-	}
 	return false;
 }
 

@@ -151,31 +151,59 @@ static u32 glob_seg_end(const u8 *p, u32 len, u32 i)
 	return i;
 }
 
+static u32 count_items(const u8 *p, u32 plen)
+{
+	struct seg sg;
+
+	seg_init(&sg, p, plen, false, false);
+	return sg.items;
+}
+
+/* Geometry of a glob: its first and last segments. */
+static void glob_plan(const u8 *p, u32 plen, struct vigil_gplan *g)
+{
+	u32 e = glob_seg_end(p, plen, 0), l, n;
+
+	g->first_end = e;
+	g->first_items = count_items(p, e);
+	if (e == plen) {
+		g->last_start = plen;
+		g->last_items = 0;
+		return;
+	}
+	l = e + 1;
+	for (;;) {
+		n = glob_seg_end(p, plen, l);
+		if (n == plen)
+			break;
+		l = n + 1;
+	}
+	g->last_start = l;
+	g->last_items = count_items(p + l, plen - l);
+}
+
 static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len,
-		       bool nocase, const struct vigil_segtab *tabs)
+		       bool nocase, const struct vigil_segtab *tabs,
+		       const struct vigil_gplan *plan)
 {
 	struct vigil_segtab local;
+	struct vigil_gplan gp;
 	struct seg sg, last;
-	u32 e, pos, tail, lstart;
+	u32 e, pos, tail;
 
-	e = glob_seg_end(p, plen, 0);
-	seg_init(&sg, p, e, false, nocase);
-	if (e == plen)		/* no star: whole value */
+	if (!plan) {
+		glob_plan(p, plen, &gp);
+		plan = &gp;
+	}
+	sg = (struct seg){ p, plan->first_end, plan->first_items, false,
+			   nocase };
+	if (plan->first_end == plen)	/* no star: whole value */
 		return sg.items == len && seg_at(&sg, s, 0, 0);
 	if (sg.items > len || !seg_at(&sg, s, 0, 0))
 		return false;
 	pos = sg.items;
-
-	/* last segment: after the last unescaped star */
-	lstart = e + 1;
-	for (;;) {
-		u32 n = glob_seg_end(p, plen, lstart);
-
-		if (n == plen)
-			break;
-		lstart = n + 1;
-	}
-	seg_init(&last, p + lstart, plen - lstart, false, nocase);
+	last = (struct seg){ p + plan->last_start, plen - plan->last_start,
+			     plan->last_items, false, nocase };
 	if (last.items > len - pos)
 		return false;
 	tail = len - last.items;
@@ -183,17 +211,24 @@ static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len,
 		return false;
 
 	/* middle segments, leftmost each, within [pos, tail) */
-	for (e = e + 1; e < lstart; e = e + 1) {
+	if (tabs) {
+		for (; tabs->items != VIGIL_NIL; tabs++) {
+			sg = (struct seg){ p + tabs->b, tabs->e - tabs->b,
+					   tabs->items, false, nocase };
+			e = seg_find(&sg, tabs, s, pos, tail);
+			if (e == VIGIL_NOPOS)
+				return false;
+			pos = e + sg.items;
+		}
+		return true;
+	}
+	for (e = plan->first_end + 1; e < plan->last_start; e = e + 1) {
 		u32 b = e, st;
 
 		e = glob_seg_end(p, plen, b);
 		seg_init(&sg, p + b, e - b, false, nocase);
-		if (tabs) {
-			st = seg_find(&sg, tabs++, s, pos, tail);
-		} else {
-			segtab_build(&sg, &local);
-			st = seg_find(&sg, &local, s, pos, tail);
-		}
+		segtab_build(&sg, &local);
+		st = seg_find(&sg, &local, s, pos, tail);
 		if (st == VIGIL_NOPOS)
 			return false;
 		pos = st + sg.items;
@@ -258,9 +293,10 @@ static u32 glob_middles(const u8 *p, u32 plen)
  * @pat: the pattern (validated)
  * @patstr: its bytes
  *
- * CONTAINS patterns have one, globs one per middle segment; a glob with
- * more than VIGIL_PAT_MAX_TABS middle segments gets none (its tables are
- * then built on the stack at match time).
+ * CONTAINS patterns have one, globs one per middle segment plus a
+ * terminator; a glob with no middle segment or more than
+ * VIGIL_PAT_MAX_TABS gets none (its tables are then built on the stack
+ * at match time).
  *
  * Return: the number of struct vigil_segtab vigil_pat_compile() fills.
  */
@@ -273,7 +309,7 @@ u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr)
 	if (pat->kind != VIGIL_PAT_GLOB)
 		return 0;
 	n = glob_middles((const u8 *)patstr, pat->len);
-	return n <= VIGIL_PAT_MAX_TABS ? n : 0;
+	return n && n <= VIGIL_PAT_MAX_TABS ? n + 1 : 0;
 }
 
 /**
@@ -281,27 +317,36 @@ u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr)
  * @pat: the pattern (validated)
  * @patstr: its bytes
  * @tabs: vigil_pat_tabs() entries
+ * @plan: for a GLOB, its geometry
  */
 void vigil_pat_compile(const struct vigil_rs_pat *pat, const char *patstr,
-		       struct vigil_segtab *tabs)
+		       struct vigil_segtab *tabs, struct vigil_gplan *plan)
 {
 	const u8 *p = (const u8 *)patstr;
 	bool nocase = pat->flags & VIGIL_PAT_F_NOCASE;
 	u32 n = vigil_pat_tabs(pat, patstr), e, b, i;
 	struct seg sg;
 
-	if (pat->kind == VIGIL_PAT_CONTAINS) {
+	if (pat->kind == VIGIL_PAT_CONTAINS && n) {
 		seg_init(&sg, p, pat->len, true, nocase);
 		segtab_build(&sg, tabs);
 		return;
 	}
-	e = glob_seg_end(p, pat->len, 0);
-	for (i = 0; i < n; i++) {
+	if (pat->kind != VIGIL_PAT_GLOB)
+		return;
+	glob_plan(p, pat->len, plan);
+	if (!n)
+		return;
+	e = plan->first_end;
+	for (i = 0; i + 1 < n; i++) {
 		b = e + 1;
 		e = glob_seg_end(p, pat->len, b);
 		seg_init(&sg, p + b, e - b, false, nocase);
 		segtab_build(&sg, &tabs[i]);
+		tabs[i].b = b;
+		tabs[i].e = e;
 	}
+	tabs[i].items = VIGIL_NIL;
 }
 
 /**
@@ -311,12 +356,14 @@ void vigil_pat_compile(const struct vigil_rs_pat *pat, const char *patstr,
  * @s: value
  * @len: value length
  * @tabs: what vigil_pat_compile() wrote, or NULL
+ * @plan: what vigil_pat_compile() wrote (GLOB), or NULL
  *
  * Return: true on match.
  */
 bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 			 const char *s, u32 len,
-			 const struct vigil_segtab *tabs)
+			 const struct vigil_segtab *tabs,
+			 const struct vigil_gplan *plan)
 {
 	const u8 *p = (const u8 *)patstr, *v = (const u8 *)s;
 	bool nocase = pat->flags & VIGIL_PAT_F_NOCASE;
@@ -339,7 +386,7 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 		}
 		return seg_find(&sg, tabs, v, 0, len) != VIGIL_NOPOS;
 	case VIGIL_PAT_GLOB:
-		return glob_match(p, n, v, len, nocase, tabs);
+		return glob_match(p, n, v, len, nocase, tabs, plan);
 	case VIGIL_PAT_REGEX:
 		return dfa_match(p, v, len, nocase);
 	}
@@ -360,5 +407,5 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
 		     const char *s, u32 len)
 {
-	return vigil_pat_match_tab(pat, patstr, s, len, NULL);
+	return vigil_pat_match_tab(pat, patstr, s, len, NULL, NULL);
 }

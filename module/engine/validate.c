@@ -38,6 +38,8 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob)
 	rs->dfas = b + h->dfa_off;
 	rs->pat_tab = NULL;
 	rs->tabs = NULL;
+	rs->plans = NULL;
+	rs->setplans = NULL;
 }
 
 static bool field_ok(u32 f)

@@ -113,11 +113,11 @@ storm_run() {
 
 # measure ROUND CONFIG: one warm-up, then the two timed storms
 measure() {
-	storm exec 100 $TINY > /dev/null || die "warm-up exec"
+	storm exec 50 $TINY > /dev/null || die "warm-up exec"
 	[ "$2" = auditd ] && audit_on -a always,exit -F arch=b64 -S execve
 	out "R $1 $2 exec $(storm_run exec "$NEXEC" $TINY)"
 	[ "$2" = auditd ] && audit_on -w /tmp -p wa
-	storm create 500 /tmp > /dev/null || die "warm-up create"
+	storm create 200 /tmp > /dev/null || die "warm-up create"
 	out "R $1 $2 create $(storm_run create "$NCREATE" /tmp)"
 }
 
@@ -194,7 +194,12 @@ HITS=/sys/kernel/vigil/rules/bench-every-exec/hits
 r=$(storm alerts "$NEXEC" $TINY $listener $LISTEN_OUT $HITS) ||
 	die "storm alerts"
 out "A running $r"
-r=$(storm alerts-stopped "$NEXEC" $TINY $listener $LISTEN_OUT $HITS) ||
+# Alerts of about 64 KiB (8 arguments of 4000 bytes, each in args and in
+# command_line) so that the stopped listener's socket buffer overflows.
+r=$(STORM_ARG_BYTES=4000 storm alerts $((NEXEC / 2)) $TINY $listener \
+	$LISTEN_OUT $HITS) || die "storm alerts (big)"
+out "A running_big $r"
+r=$(STORM_ARG_BYTES=4000 storm alerts-stopped "$NEXEC" $TINY $listener $LISTEN_OUT $HITS) ||
 	die "storm alerts-stopped"
 out "A stopped $r"
 listen_stop

@@ -10,7 +10,9 @@
  *                          hold them until SIGTERM/SIGINT, then kill them
  *
  *   storm alerts[-stopped] N TINY LISTENER_PID LISTEN_OUT HITS_FILE
- *                          the alert-path check (see run_alerts())
+ *                          the alert-path check (see run_alerts()); with
+ *                          STORM_ARG_BYTES=L the 8 arguments are L bytes
+ *
  * exec and create print one line "ns <elapsed> ops <N>" on stdout.
  * Built statically (gcc -static) so it runs in any guest.
  */
@@ -176,8 +178,20 @@ static int run_alerts(long n, const char *tiny, pid_t listener,
 			 "/tmp/bench/input.dat", "-x", "0x1f", "--verbose",
 			 "last-argument", NULL };
 	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
-	long i;
+	const char *big = getenv("STORM_ARG_BYTES");
+	long i, j, len = big ? strtol(big, NULL, 10) : 0;
 
+	/* STORM_ARG_BYTES=L: the 8 arguments are L bytes each */
+	if (len > 0 && len < 65536) {
+		for (i = 1; i <= 8; i++) {
+			argv[i] = malloc(len + 1);
+			if (!argv[i])
+				return 1;
+			for (j = 0; j < len; j++)
+				argv[i][j] = 'a' + (i + j) % 26;
+			argv[i][len] = 0;
+		}
+	}
 	n0 = settle(out);
 	h0 = read_u64(hits);
 	d0 = read_u64(dropped);

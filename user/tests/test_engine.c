@@ -352,6 +352,57 @@ static void index_and_toggles(void)
 	free(b);
 }
 
+/* A set mixing EXACT (case-sensitive and NOCASE) and other patterns. */
+static void mixed_set(void)
+{
+	struct rsb *b = calloc(1, sizeof(*b));
+	static const struct {
+		const char *name;
+		bool hit;
+	} t[] = {
+		{ "bash", true }, { "BASH", false }, { "zsh", true },
+		{ "ZSH", true }, { "Zsh", true }, { "python3.11", true },
+		{ "PYTHON3", false }, { "x-wget", true }, { "", true },
+		{ "ba", false }, { "bashx", false },
+	};
+	struct vigil_engine *e;
+	struct vigil_event ev;
+	struct hits h = { 0 };
+	const char *why = NULL;
+	u32 set, st, i;
+
+	rsb_init(b);
+	set = rsb_set_begin(b);
+	rsb_pat(b, VIGIL_PAT_EXACT, 0, "bash");
+	rsb_pat(b, VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "zsh");
+	rsb_pat(b, VIGIL_PAT_PREFIX, 0, "python");
+	rsb_pat(b, VIGIL_PAT_EXACT, 0, "");
+	rsb_pat(b, VIGIL_PAT_GLOB, 0, "*-wget");
+	for (i = 0; i < 40; i++) {	/* fill the hash table */
+		char n[16];
+
+		snprintf(n, sizeof(n), "filler%u", i);
+		rsb_pat(b, VIGIL_PAT_EXACT, i & 1 ? VIGIL_PAT_F_NOCASE : 0, n);
+	}
+	rsb_set_end(b);
+	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
+	rsb_step_end(b);
+	rsb_rule(b, "mixed", VIGIL_RULE_EVENT, st, 1);
+	e = build(b, &why);
+	CHECK(e != NULL);
+	for (i = 0; e && i < ARRAY_SIZE(t); i++) {
+		exec_event(&ev, t[i].name, NULL, 0, 0);
+		h.n = 0;
+		vigil_engine_process(e, &ev, on_alert, &h);
+		if ((h.n == 1) != t[i].hit)
+			printf("#   '%s': %u alerts\n", t[i].name, h.n);
+		CHECK_EQ(h.n, t[i].hit);
+	}
+	vigil_engine_free(e);
+	free(b);
+}
+
 int main(void)
 {
 	RUN(field_table);
@@ -362,5 +413,6 @@ int main(void)
 	RUN(decode_malformed);
 	RUN(interpreter);
 	RUN(index_and_toggles);
+	RUN(mixed_set);
 	return tap_done();
 }

@@ -2,7 +2,7 @@
 /* The pattern matcher: literals, globs, regex DFAs, case folding. */
 #include <stdlib.h>
 #include "tap.h"
-#include "engine.h"
+#include "internal.h"
 
 static bool m(u8 kind, u8 flags, const char *pat, const char *s)
 {
@@ -111,14 +111,30 @@ static bool ref_glob(const char *p, const char *s)
 	return *s && (*p == '?' || *p == *s) && ref_glob(p + 1, s + 1);
 }
 
+/* The engine's path: tables and plan precomputed. */
+static bool compiled_f(const char *pat, const char *s, u8 flags)
+{
+	struct vigil_rs_pat p = { .len = strlen(pat), .kind = VIGIL_PAT_GLOB,
+				  .flags = flags };
+	static struct vigil_segtab tabs[VIGIL_PAT_MAX_TABS + 1];
+	struct vigil_gplan plan;
+	u32 n = vigil_pat_tabs(&p, pat);
+
+	vigil_pat_compile(&p, pat, n ? tabs : NULL, &plan);
+	return vigil_pat_match_tab(&p, pat, s, strlen(s), n ? tabs : NULL,
+				   &plan);
+}
+
+#define compiled(p, s)	compiled_f(p, s, 0)
+
 static void glob_vs_reference(void)
 {
 	static const char alpha[] = "ab*?\\";
-	char p[8], s[10];
+	char p[12], s[12];
 	unsigned int seed = 1, i, j, bad = 0;
 
 	for (i = 0; i < 200000; i++) {
-		u32 pl = rand_r(&seed) % 7, sl = rand_r(&seed) % 9;
+		u32 pl = rand_r(&seed) % 11, sl = rand_r(&seed) % 11;
 
 		for (j = 0; j < pl; j++)
 			p[j] = alpha[rand_r(&seed) % 5];
@@ -126,9 +142,23 @@ static void glob_vs_reference(void)
 		for (j = 0; j < sl; j++)
 			s[j] = "ab*?\\"[rand_r(&seed) % 5];
 		s[sl] = 0;
-		if (G(p, s) != ref_glob(p, s)) {
+		if (G(p, s) != ref_glob(p, s) || compiled(p, s) != G(p, s)) {
 			if (!bad++)
 				printf("#   glob '%s' vs '%s': %d\n", p, s, G(p, s));
+		}
+		/* NOCASE: upper-case some of the value */
+		{
+			char u[12];
+			bool want = ref_glob(p, s);
+
+			for (j = 0; j <= sl; j++)
+				u[j] = (s[j] >= 'a' && s[j] <= 'b' &&
+					(rand_r(&seed) & 1)) ? s[j] - 32 : s[j];
+			if (GI(p, u) != want ||
+			    compiled_f(p, u, VIGIL_PAT_F_NOCASE) != want) {
+				if (!bad++)
+					printf("#   nocase '%s' vs '%s'\n", p, u);
+			}
 		}
 	}
 	CHECK_EQ(bad, 0);
