@@ -2,8 +2,9 @@
 /*
  * Internals shared by the capture files:
  *
- *   capture_task.c  vigil_capture_init/uninit, fork and exit, tracepoint
- *                   lookup, and the process fields every event carries;
+ *   capture_task.c  vigil_capture_init/uninit, fork and exit, recording
+ *                   the processes running at load, tracepoint lookup, and
+ *                   the process fields every event carries;
  *   capture_exec.c  exec events and argv;
  *   capture_file.c  file creation, symlink, rename and deletion events.
  *
@@ -19,7 +20,7 @@
 #include "proctab.h"
 #include "scratch.h"
 
-/* capture_exec.c; process context */
+/* capture_exec.c; init, uninit and argv_cap in process context */
 int vigil_capture_exec_init(void);
 void vigil_capture_exec_uninit(void);
 u32 vigil_capture_argv_cap(void);
@@ -30,7 +31,7 @@ u32 vigil_capture_read_argv(char *buf, u32 cap, u32 *count, bool *trunc);
 int vigil_capture_file_init(void);
 void vigil_capture_file_uninit(void);
 
-/* capture_task.c */
+/* capture_task.c; seed in process context */
 int vigil_capture_seed(void);
 struct tracepoint *vigil_capture_tp_find(const char *name);
 bool vigil_capture_skip(void);

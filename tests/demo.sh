@@ -12,7 +12,11 @@ LD=/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 step() {
 	kind=$1
 	shift
-	printf '  %-7s $ %s\n' "$kind" "$*" >&3
+	if [ "$1" = bash ]; then
+		printf "  %-7s \$ bash -c '%s'\n" "$kind" "$3" >&3
+	else
+		printf '  %-7s $ %s\n' "$kind" "$*" >&3
+	fi
 	"$@" > /dev/null 2>&1
 }
 
@@ -28,8 +32,8 @@ step benign /usr/bin/cp $LD /tmp/ld-backup
 step benign /usr/bin/cp $LD /var/tmp/dracut.demo/ld.so
 echo "-- System Binary Symlink to Suspicious Location (new_terms on the parent)" >&3
 step attack /usr/bin/ln -s /usr/bin/id /tmp/.hidden/id
-step attack bash -c '/usr/bin/ln -s /usr/bin/id /dev/shm/id'
-step repeat bash -c '/usr/bin/ln -s /usr/bin/id /dev/shm/id2'
+step attack bash -c '/usr/bin/ln -s /usr/bin/id /dev/shm/id; true'
+step repeat bash -c '/usr/bin/ln -s /usr/bin/id /dev/shm/id2; true'
 step benign /usr/bin/ln -s /usr/bin/id /usr/local/bin/id
 step benign /usr/bin/ln -s /etc/hostname /tmp/hostname
 vigil_sync

@@ -22,11 +22,14 @@
 #define VIGIL_NIL		0xffffffffU
 
 /*
- * Shift-And search table of one glob or CONTAINS segment (first 64 items):
- * byte -> class, class -> position mask.
+ * Shift-And search table of one glob or CONTAINS segment (first
+ * VIGIL_SEG_W items): byte -> class, class -> position mask.  32-bit
+ * masks keep the table (~400 bytes) small enough for the stack when a
+ * pattern has no precomputed table.
  */
+#define VIGIL_SEG_W		32
 struct vigil_segtab {
-	u64 masks[66];
+	u32 masks[VIGIL_SEG_W + 2];
 	u32 items;		/* VIGIL_NIL: end of a glob's tables */
 	u32 m;
 	u16 b, e;		/* glob: the segment is pattern[b, e) */

@@ -63,17 +63,17 @@ static bool set_match(const struct vigil_rs *rs, u32 set, const char *s,
 static bool array_match(const struct vigil_rs *rs, u32 set,
 			const struct vigil_value *v)
 {
-	u32 i, start = 0;
+	const char *p = v->str, *end = v->str + v->len, *z;
 
-	for (i = 0; i < v->len; i++) {
-		if (v->str[i])
-			continue;
-		if (set_match(rs, set, v->str + start, i - start))
+	while (p < end) {
+		z = memchr(p, 0, end - p);
+		if (!z)
+			z = end;
+		if (set_match(rs, set, p, z - p))
 			return true;
-		start = i + 1;
+		p = z + 1;
 	}
-	return start < v->len &&
-	       set_match(rs, set, v->str + start, v->len - start);
+	return false;
 }
 
 static bool numcmp(u64 a, u8 cmp, u64 b)

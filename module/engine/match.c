@@ -8,9 +8,9 @@
  * middle segment is matched at its leftmost occurrence after the previous
  * one (leftmost is always safe: it leaves the most room for the rest).
  * Segments are searched with the Shift-And bit-parallel automaton, so the
- * input is scanned once, with no backtracking.  Segments longer than 64
- * items filter on their first 64 items with Shift-And and verify the rest
- * directly (see Documentation/engine.rst for the bound).
+ * input is scanned once, with no backtracking.  Segments longer than
+ * VIGIL_SEG_W (32) items filter on their first 32 items with Shift-And and
+ * verify the rest directly (see Documentation/engine.rst for the bound).
  */
 #include "internal.h"
 
@@ -64,28 +64,28 @@ static bool seg_at(const struct seg *sg, const u8 *s, u32 pos, u32 skip)
 	return true;
 }
 
-/* Build the Shift-And tables of a segment's first (up to) 64 items. */
+/* Build the Shift-And tables of a segment's first VIGIL_SEG_W items. */
 static void segtab_build(const struct seg *sg, struct vigil_segtab *t)
 {
-	u64 anymask = 0;
+	u32 anymask = 0;
 	u32 nclass = 1, i = 0, j, k;
 	int c;
 
 	t->items = sg->items;
-	t->m = sg->items < 64 ? sg->items : 64;
+	t->m = sg->items < VIGIL_SEG_W ? sg->items : VIGIL_SEG_W;
 	memset(t->cls, 0, sizeof(t->cls));
 	t->masks[0] = 0;
 	for (j = 0; j < t->m; j++) {
 		c = item_next(sg, &i);
 		if (c == ANY) {
-			anymask |= 1ULL << j;
+			anymask |= 1U << j;
 			continue;
 		}
 		if (!t->cls[(u8)c]) {
 			t->cls[(u8)c] = nclass;
 			t->masks[nclass++] = 0;
 		}
-		t->masks[t->cls[(u8)c]] |= 1ULL << j;
+		t->masks[t->cls[(u8)c]] |= 1U << j;
 	}
 	for (k = 0; k < nclass; k++)
 		t->masks[k] |= anymask;
@@ -103,14 +103,13 @@ static void segtab_build(const struct seg *sg, struct vigil_segtab *t)
 static u32 seg_find(const struct seg *sg, const struct vigil_segtab *t,
 		    const u8 *s, u32 from, u32 limit)
 {
-	u64 hit, d = 0;
-	u32 pos, k;
+	u32 hit, d = 0, pos, k;
 
 	if (sg->items > limit || from > limit - sg->items)
 		return VIGIL_NOPOS;
 	if (!sg->items)
 		return from;
-	hit = 1ULL << (t->m - 1);
+	hit = 1U << (t->m - 1);
 	for (pos = from; pos < limit; pos++) {
 		d = ((d << 1) | 1) & t->masks[t->cls[s[pos]]];
 		if (!(d & hit))

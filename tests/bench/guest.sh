@@ -196,7 +196,7 @@ r=$(storm alerts "$NEXEC" $TINY $listener $LISTEN_OUT $HITS) ||
 out "A running $r"
 # Alerts of about 64 KiB (8 arguments of 4000 bytes, each in args and in
 # command_line) so that the stopped listener's socket buffer overflows.
-r=$(STORM_ARG_BYTES=4000 storm alerts $((NEXEC / 2)) $TINY $listener \
+r=$(STORM_ARG_BYTES=4000 storm alerts $((NEXEC / 4)) $TINY $listener \
 	$LISTEN_OUT $HITS) || die "storm alerts (big)"
 out "A running_big $r"
 r=$(STORM_ARG_BYTES=4000 storm alerts-stopped "$NEXEC" $TINY $listener $LISTEN_OUT $HITS) ||

@@ -39,7 +39,7 @@ vigilctl enable $RULE || rc=1
 # hits counts every alert
 [ "$(cat $SYS/rules/$RULE/hits)" -eq 4 ] || { echo "FAIL: hits $(cat $SYS/rules/$RULE/hits), expected 4"; rc=1; }
 # hostile writes are refused and change nothing
-for v in 2 -1 yes "" 10000000000000000000; do
+for v in 2 -1 yes " " 10000000000000000000; do
 	if printf '%s' "$v" > $SYS/rules/$RULE/enabled 2>/dev/null; then
 		echo "FAIL: enabled accepted '$v'"; rc=1
 	fi

@@ -87,7 +87,14 @@ static void globs(void)
 	CHECK(G("x\\", "x\\"));	/* trailing backslash is literal */
 	CHECK(GI("/USR/*", "/usr/x") == false);	/* pattern must be folded */
 	CHECK(GI("/usr/*", "/USR/X"));
-	/* segments longer than 64 items */
+	/* segments between VIGIL_SEG_W (32) and 64 items: filter + verify */
+	CHECK(G("*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab*",
+		"xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+	CHECK(!G("*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab*",
+		 "xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac"));
+	CHECK(G("*b?????????????????????????????????????c*",
+		"bbb0123456789012345678901234567890123456789c"));
+	/* segments longer than 64 (and than VIGIL_SEG_W) items */
 	CHECK(G("*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab*",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
 	CHECK(!G("*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab*",
