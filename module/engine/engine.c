@@ -133,6 +133,38 @@ static int compile_sets(struct vigil_engine *e)
 	return 0;
 }
 
+/*
+ * Per step, the fields it needs (vigil_step_required()) and where its
+ * program starts per event kind (vigil_step_start()).
+ */
+static int compile_req(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 i, k;
+	u8 *reach = vg_zalloc(VIGIL_RS_MAX_INSNS + 1);
+
+	e->step_req = vg_zalloc(sizeof(u64) * (rs->h->n_steps + 1));
+	if (!reach || !e->step_req) {
+		vg_free(reach);
+		return -ENOMEM;
+	}
+	for (i = 0; i < rs->h->n_steps; i++)
+		e->step_req[i] = vigil_step_required(rs, &rs->steps[i], reach);
+	vg_free(reach);
+	e->rs.step_req = e->step_req;
+
+	e->starts = vg_zalloc(sizeof(*e->starts) * __VIGIL_EV_LAST *
+			      (rs->h->n_steps + 1));
+	if (!e->starts)
+		return -ENOMEM;
+	for (i = 0; i < rs->h->n_steps; i++)
+		for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++)
+			vigil_step_start(rs, &rs->steps[i], k,
+					 &e->starts[i * __VIGIL_EV_LAST + k]);
+	e->rs.starts = e->starts;
+	return 0;
+}
+
 /**
  * vigil_engine_new() - validate a ruleset and build an engine for it
  * @blob: ruleset
@@ -187,7 +219,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	if (vigil_seq_new(e, cap_of(lim ? lim->seq_capacity : 0,
 				    VIGIL_SEQ_DEFAULT_CAP)))
 		goto err_free;
-	if (compile_pats(e) || compile_sets(e))
+	if (compile_pats(e) || compile_sets(e) || compile_req(e))
 		goto err_free;
 	if (vigil_index_build(e))
 		goto err_free;
@@ -224,6 +256,8 @@ void vigil_engine_free(struct vigil_engine *e)
 	vg_free(e->sx_bucket);
 	vg_free(e->sx_ent);
 	vg_free(e->sx_other);
+	vg_free(e->step_req);
+	vg_free(e->starts);
 	vg_free(e->pat_tab);
 	vg_free(e->blob);
 	vg_free(e);
@@ -319,7 +353,8 @@ u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule)
 }
 
 static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
-		    const struct vigil_cand *c, vigil_alert_fn fn, void *ctx)
+		    const struct vigil_cand *c, u32 canon, vigil_alert_fn fn,
+		    void *ctx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[c->rule];
 	struct vigil_match m;
@@ -328,8 +363,8 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 	if (!READ_ONCE(e->rstate[c->rule].enabled))
 		return 0;
 	if (ru->kind == VIGIL_RULE_SEQUENCE)
-		return vigil_seq_process(e, c->rule, ev, fn, ctx);
-	if (!vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev))
+		return vigil_seq_process(e, c->rule, ev, canon, fn, ctx);
+	if (!vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, canon))
 		return 0;
 	if (ru->kind == VIGIL_RULE_NEW_TERMS) {
 		if (!vigil_tuple_hash(ev, ru->term_fields, ru->n_terms, &h))

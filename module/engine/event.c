@@ -3,7 +3,7 @@
  * The event model: field table, setters, derived file fields, and the
  * netlink-attribute encoding used in alerts and stored sequence steps.
  */
-#include "engine.h"
+#include "internal.h"
 
 struct vigil_field_desc {
 	const char *name;
@@ -151,6 +151,70 @@ static void set_cstr(struct vigil_event *ev, enum vigil_field f,
 	vigil_event_set_str(ev, f, s, strlen(s));
 }
 
+/* The strings vigil_event_set_kind() sets, per kind, per VIGIL_KIND_F_*. */
+struct kind_str {
+	const char *s;
+	u32 len;
+};
+#define KS(x) { x, sizeof(x) - 1 }
+static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
+	[VIGIL_EV_EXEC] = { KS("linux"), KS("process"), KS("start"),
+			    KS("exec") },
+	[VIGIL_EV_CREATE] = { KS("linux"), KS("file"), KS("creation"),
+			      KS("creation") },
+	[VIGIL_EV_SYMLINK] = { KS("linux"), KS("file"), KS("creation"),
+			       KS("symlink") },
+	[VIGIL_EV_RENAME] = { KS("linux"), KS("file"), KS("change"),
+			      KS("rename") },
+	[VIGIL_EV_DELETE] = { KS("linux"), KS("file"), KS("deletion"),
+			      KS("deletion") },
+};
+#undef KS
+
+const u8 vigil_kind_fields[VIGIL_KIND_NF] = {
+	VIGIL_F_HOST_OS_TYPE, VIGIL_F_EVENT_CATEGORY, VIGIL_F_EVENT_TYPE,
+	VIGIL_F_EVENT_ACTION,
+};
+
+/**
+ * vigil_kind_value() - a string vigil_event_set_kind() sets
+ * @k: kind, VIGIL_EV_EXEC..__VIGIL_EV_LAST - 1
+ * @i: index into vigil_kind_fields
+ * @len: its length
+ *
+ * Return: the string.
+ */
+const char *vigil_kind_value(u32 k, u32 i, u32 *len)
+{
+	*len = kind_tab[k][i].len;
+	return kind_tab[k][i].s;
+}
+
+/**
+ * vigil_event_canonical() - are an event's kind strings the derived ones
+ * @ev: event
+ * @k: its kind, VIGIL_EV_EXEC..__VIGIL_EV_LAST - 1
+ *
+ * Return: true when host.os.type and event.category, .type and .action
+ * are present and equal to what vigil_event_set_kind(@ev, @k) sets.
+ */
+bool vigil_event_canonical(const struct vigil_event *ev, u32 k)
+{
+	u32 i;
+
+	for (i = 0; i < VIGIL_KIND_NF; i++) {
+		const struct vigil_value *v = &ev->v[vigil_kind_fields[i]];
+		const struct kind_str *ks = &kind_tab[k][i];
+
+		if (!(ev->present & (1ULL << vigil_kind_fields[i])) ||
+		    v->len != ks->len)
+			return false;
+		if (v->str != ks->s && memcmp(v->str, ks->s, ks->len))
+			return false;
+	}
+	return true;
+}
+
 /**
  * vigil_event_set_kind() - set the kind and the derived event.* strings
  * @ev: event
@@ -160,21 +224,15 @@ static void set_cstr(struct vigil_event *ev, enum vigil_field f,
  */
 void vigil_event_set_kind(struct vigil_event *ev, enum vigil_event_kind k)
 {
-	static const char *const tab[__VIGIL_EV_LAST][3] = {
-		[VIGIL_EV_EXEC] = { "process", "start", "exec" },
-		[VIGIL_EV_CREATE] = { "file", "creation", "creation" },
-		[VIGIL_EV_SYMLINK] = { "file", "creation", "symlink" },
-		[VIGIL_EV_RENAME] = { "file", "change", "rename" },
-		[VIGIL_EV_DELETE] = { "file", "deletion", "deletion" },
-	};
+	u32 i;
 
 	vigil_event_set_num(ev, VIGIL_F_EVENT_KIND, k);
 	set_cstr(ev, VIGIL_F_HOST_OS_TYPE, "linux");
 	if ((u32)k >= __VIGIL_EV_LAST || k == VIGIL_EV_NONE)
 		return;
-	set_cstr(ev, VIGIL_F_EVENT_CATEGORY, tab[k][0]);
-	set_cstr(ev, VIGIL_F_EVENT_TYPE, tab[k][1]);
-	set_cstr(ev, VIGIL_F_EVENT_ACTION, tab[k][2]);
+	for (i = 1; i < VIGIL_KIND_NF; i++)
+		vigil_event_set_str(ev, vigil_kind_fields[i],
+				    kind_tab[k][i].s, kind_tab[k][i].len);
 }
 
 static void derive(struct vigil_event *ev, enum vigil_field path,

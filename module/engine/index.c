@@ -6,7 +6,14 @@
  *    sequence rule once, by the union of its steps' kind masks);
  *  - a hash table from (index field, ASCII-folded value) to the steps
  *    whose index_set holds that value, in CSR layout (bucket offsets into
- *    one entry array), so an event costs one hash per index field used.
+ *    one entry array), so an event costs one hash per index field used;
+ *  - in the same table, PREFIX and SUFFIX hint patterns (up to
+ *    VIGIL_IDX_AFFIX bytes) keyed by the hash of the value's first or
+ *    last bytes: per field, a bitmap of the lengths in use says where to
+ *    probe while one pass hashes the value incrementally.
+ *
+ * A step is indexed only when no value can match two of its hint
+ * patterns (checked here), so each candidate is found at most once.
  */
 #include "internal.h"
 
@@ -34,16 +41,91 @@ u64 vigil_hash_folded(u64 h, const char *s, u32 len)
 	return h;
 }
 
-static u64 field_seed(u32 field)
+static u64 field_seed(u32 field, u32 kind)
 {
-	return VIGIL_FNV_OFFSET ^ ((u64)field * 0x9e3779b97f4a7c15ULL);
+	return VIGIL_FNV_OFFSET ^ ((u64)field * 0x9e3779b97f4a7c15ULL) ^
+	       ((u64)kind << 56);
 }
 
-static bool indexed(const struct vigil_rs_rule *ru,
+static inline u64 fnv_fold1(u64 h, u8 c)
+{
+	return (h ^ fold(c)) * VIGIL_FNV_PRIME;
+}
+
+/* Folded equality of a[0..n) and b[0..n). */
+static bool fold_eq(const char *a, const char *b, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (fold((u8)a[i]) != fold((u8)b[i]))
+			return false;
+	return true;
+}
+
+/* Could one value match both hint patterns @a and @b (a != b)? */
+static bool pats_overlap(const struct vigil_rs *rs,
+			 const struct vigil_rs_pat *a,
+			 const struct vigil_rs_pat *b)
+{
+	const char *as = rs->strtab + a->str, *bs = rs->strtab + b->str;
+	const struct vigil_rs_pat *t;
+
+	if (a->kind == VIGIL_PAT_EXACT && b->kind == VIGIL_PAT_EXACT)
+		return false;	/* equal ones are deduplicated by hash */
+	if (a->kind != VIGIL_PAT_EXACT && b->kind != VIGIL_PAT_EXACT &&
+	    a->kind != b->kind)
+		return true;	/* PREFIX and SUFFIX: "ab" matches a* and *b */
+	if (b->kind == VIGIL_PAT_EXACT || (a->kind == b->kind &&
+					    b->len > a->len)) {
+		t = a;
+		a = b;
+		b = t;
+		as = rs->strtab + a->str;
+		bs = rs->strtab + b->str;
+	}
+	/* b: PREFIX or SUFFIX; a: EXACT, or the same kind and not shorter */
+	if (b->len > a->len)
+		return false;
+	if (b->kind == VIGIL_PAT_PREFIX)
+		return fold_eq(as, bs, b->len);
+	return fold_eq(as + a->len - b->len, bs, b->len);
+}
+
+/* Hint sets this large with PREFIX/SUFFIX are not checked: no index. */
+#define VIGIL_IDX_CHECK_MAX	256
+
+static bool hint_ok(const struct vigil_rs *rs, const struct vigil_rs_set *s)
+{
+	u32 i, j, affix = 0;
+
+	for (i = 0; i < s->n_pats; i++) {
+		const struct vigil_rs_pat *p = &rs->pats[s->first_pat + i];
+
+		if (p->kind == VIGIL_PAT_EXACT)
+			continue;
+		if (!p->len || p->len > VIGIL_IDX_AFFIX)
+			return false;
+		affix++;
+	}
+	if (!affix)
+		return true;
+	if (s->n_pats > VIGIL_IDX_CHECK_MAX)
+		return false;
+	for (i = 0; i < s->n_pats; i++)
+		for (j = i + 1; j < s->n_pats; j++)
+			if (pats_overlap(rs, &rs->pats[s->first_pat + i],
+					 &rs->pats[s->first_pat + j]))
+				return false;
+	return true;
+}
+
+static bool indexed(const struct vigil_rs *rs, const struct vigil_rs_rule *ru,
 		    const struct vigil_rs_step *st)
 {
 	return ru->kind != VIGIL_RULE_SEQUENCE && st->index_field &&
-	       st->index_set != VIGIL_RS_NO_SET;
+	       st->index_field < 64 && st->index_set != VIGIL_RS_NO_SET &&
+	       hint_ok(rs, &rs->sets[st->index_set]);
 }
 
 static u16 rule_kinds(const struct vigil_rs *rs, const struct vigil_rs_rule *ru)
@@ -70,7 +152,7 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		u16 m;
 
-		if (indexed(ru, st))
+		if (indexed(rs, ru, st))
 			continue;
 		m = rule_kinds(rs, ru);
 		for (k = 1; k < __VIGIL_EV_LAST; k++) {
@@ -89,9 +171,29 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 static u64 pat_hash(const struct vigil_rs *rs, u32 field, u32 pat)
 {
 	const struct vigil_rs_pat *p = &rs->pats[pat];
+	const char *str = rs->strtab + p->str;
+	u64 h = field_seed(field, p->kind);
+	u32 i;
 
-	return vigil_hash_folded(field_seed(field), rs->strtab + p->str,
-				 p->len);
+	if (p->kind != VIGIL_PAT_SUFFIX)
+		return vigil_hash_folded(h, str, p->len);
+	for (i = p->len; i > 0; i--)	/* from the end */
+		h = fnv_fold1(h, str[i - 1]);
+	return h;
+}
+
+/* Notes which fields and affix lengths the index must probe. */
+static void note_pat(struct vigil_index *idx, u32 field,
+		     const struct vigil_rs_pat *p)
+{
+	if (p->kind == VIGIL_PAT_EXACT)
+		idx->fields |= 1ULL << field;
+	else if (p->kind == VIGIL_PAT_PREFIX)
+		idx->plens[field] |= 1ULL << (p->len - 1);
+	else
+		idx->slens[field] |= 1ULL << (p->len - 1);
+	if (p->kind != VIGIL_PAT_EXACT)
+		idx->afields |= 1ULL << field;
 }
 
 /**
@@ -121,9 +223,13 @@ int vigil_index_build(struct vigil_engine *e)
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 
-		if (indexed(ru, st)) {
-			n += rs->sets[st->index_set].n_pats;
-			idx->fields |= 1ULL << st->index_field;
+		if (indexed(rs, ru, st)) {
+			const struct vigil_rs_set *s = &rs->sets[st->index_set];
+
+			n += s->n_pats;
+			for (i = 0; i < s->n_pats; i++)
+				note_pat(idx, st->index_field,
+					 &rs->pats[s->first_pat + i]);
 		}
 	}
 	while (nb < n && nb < (1U << 24))
@@ -143,7 +249,7 @@ int vigil_index_build(struct vigil_engine *e)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		const struct vigil_rs_set *s;
 
-		if (!indexed(ru, st))
+		if (!indexed(rs, ru, st))
 			continue;
 		s = &rs->sets[st->index_set];
 		for (i = 0; i < s->n_pats; i++)
@@ -159,7 +265,7 @@ int vigil_index_build(struct vigil_engine *e)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		const struct vigil_rs_set *s;
 
-		if (!indexed(ru, st))
+		if (!indexed(rs, ru, st))
 			continue;
 		s = &rs->sets[st->index_set];
 		for (i = 0; i < s->n_pats; i++) {
@@ -195,6 +301,31 @@ void vigil_index_free(struct vigil_index *idx)
 	vg_free(idx->ent);
 }
 
+/* Calls @fn for the entries of hash @h whose step takes events of @kind. */
+static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
+		 u64 kind, u32 canon, u64 h,
+		 u32 (*fn)(struct vigil_engine *e,
+			   const struct vigil_event *ev,
+			   const struct vigil_cand *c, u32 canon,
+			   vigil_alert_fn afn, void *ctx),
+		 vigil_alert_fn afn, void *ctx)
+{
+	const struct vigil_index *idx = &e->idx;
+	struct vigil_engine *me = (struct vigil_engine *)e;
+	u32 b = h & idx->mask, i, end = idx->bucket[b + 1], n = 0;
+
+	for (i = idx->bucket[b]; i < end; i++) {
+		const struct vigil_ientry *en = &idx->ent[i];
+
+		if (en->hash != h || en->c.rule == VIGIL_NIL)
+			continue;
+		if (!(e->rs.steps[en->c.step].kind_mask & (1U << kind)))
+			continue;
+		n += fn(me, ev, &en->c, canon, afn, ctx);
+	}
+	return n;
+}
+
 /**
  * vigil_index_lookup() - call @fn for each candidate of an event
  * @e: engine
@@ -209,40 +340,54 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 		       const struct vigil_event *ev,
 		       u32 (*fn)(struct vigil_engine *e,
 				 const struct vigil_event *ev,
-				 const struct vigil_cand *c,
+				 const struct vigil_cand *c, u32 canon,
 				 vigil_alert_fn afn, void *ctx),
 		       vigil_alert_fn afn, void *ctx)
 {
 	const struct vigil_index *idx = &e->idx;
 	struct vigil_engine *me = (struct vigil_engine *)e;
 	u64 kind, fields;
-	u32 n = 0, i;
+	u32 n = 0, i, canon;
 
 	if (!(ev->present & (1ULL << VIGIL_F_EVENT_KIND)))
 		return 0;
 	kind = ev->v[VIGIL_F_EVENT_KIND].num;
 	if (kind == VIGIL_EV_NONE || kind >= __VIGIL_EV_LAST)
 		return 0;
+	canon = vigil_event_canonical(ev, kind) ? kind : 0;
 	for (i = 0; i < idx->kind_n[kind]; i++)
-		n += fn(me, ev, &idx->kind_list[kind][i], afn, ctx);
-	fields = idx->fields & ev->present;
+		n += fn(me, ev, &idx->kind_list[kind][i], canon, afn, ctx);
+	fields = (idx->fields | idx->afields) & ev->present;
 	while (fields) {
-		u32 f = __builtin_ctzll(fields), b, end;
+		u32 f = __builtin_ctzll(fields), j, len;
 		const struct vigil_value *v = &ev->v[f];
-		u64 h;
+		u64 h, lens;
 
 		fields &= fields - 1;
-		h = vigil_hash_folded(field_seed(f), v->str, v->len);
-		b = h & idx->mask;
-		end = idx->bucket[b + 1];
-		for (i = idx->bucket[b]; i < end; i++) {
-			const struct vigil_ientry *en = &idx->ent[i];
-
-			if (en->hash != h || en->c.rule == VIGIL_NIL)
-				continue;
-			if (!(e->rs.steps[en->c.step].kind_mask & (1U << kind)))
-				continue;
-			n += fn(me, ev, &en->c, afn, ctx);
+		if (idx->fields & (1ULL << f))
+			n += probe(e, ev, kind, canon,
+				   vigil_hash_folded(field_seed(f,
+							VIGIL_PAT_EXACT),
+						     v->str, v->len),
+				   fn, afn, ctx);
+		if (!(idx->afields & (1ULL << f)))
+			continue;
+		len = v->len < VIGIL_IDX_AFFIX ? v->len : VIGIL_IDX_AFFIX;
+		lens = idx->plens[f];
+		h = field_seed(f, VIGIL_PAT_PREFIX);
+		for (j = 0; j < len && lens >> j; j++) {
+			h = fnv_fold1(h, v->str[j]);
+			if (lens & (1ULL << j))
+				n += probe(e, ev, kind, canon, h, fn, afn,
+					   ctx);
+		}
+		lens = idx->slens[f];
+		h = field_seed(f, VIGIL_PAT_SUFFIX);
+		for (j = 0; j < len && lens >> j; j++) {
+			h = fnv_fold1(h, v->str[v->len - 1 - j]);
+			if (lens & (1ULL << j))
+				n += probe(e, ev, kind, canon, h, fn, afn,
+					   ctx);
 		}
 	}
 	return n;

@@ -71,6 +71,17 @@ struct vigil_sxent {
 	u32 pat;
 };
 
+/*
+ * Where a step's program resumes, and with what accumulator, for an event
+ * whose host.os.type and event.* strings are the ones its kind implies
+ * (vigil_event_canonical()): the leading tests of those strings are
+ * decided once, in vigil_engine_new().
+ */
+struct vigil_stepstart {
+	u16 insn;
+	u16 acc;
+};
+
 /* Pointers into the engine's private copy of a validated blob. */
 struct vigil_rs {
 	const struct vigil_rs_header *h;
@@ -89,6 +100,9 @@ struct vigil_rs {
 	const u32 *sx_bucket;
 	const struct vigil_sxent *sx_ent;
 	const u32 *sx_other;
+	const u64 *step_req;		/* per step: vigil_step_required() */
+	/* per step and event kind: vigil_step_start() */
+	const struct vigil_stepstart *starts;
 };
 
 /* One candidate for an event: a rule and (EVENT, NEW_TERMS) its step. */
@@ -102,11 +116,17 @@ struct vigil_ientry {
 	struct vigil_cand c;
 };
 
+/* PREFIX/SUFFIX index hint patterns up to this many bytes are used. */
+#define VIGIL_IDX_AFFIX		64
+
 struct vigil_index {
 	/* per event kind: candidates without a usable index hint */
 	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
 	u32 kind_n[__VIGIL_EV_LAST];
-	u64 fields;		/* bit per index field used */
+	u64 fields;		/* bit per field with EXACT hint patterns */
+	u64 afields;		/* bit per field with PREFIX/SUFFIX ones */
+	u64 plens[64];		/* per field: bit L-1 per PREFIX length L */
+	u64 slens[64];		/* per field: bit L-1 per SUFFIX length L */
 	u32 mask;		/* buckets - 1 */
 	u32 *bucket;		/* mask + 2 offsets into ent (CSR) */
 	struct vigil_ientry *ent;
@@ -133,11 +153,19 @@ struct vigil_engine {
 	u32 *sx_bucket;
 	struct vigil_sxent *sx_ent;
 	u32 *sx_other;
+	u64 *step_req;
+	struct vigil_stepstart *starts;
 	struct vigil_rule_state *rstate;
 	struct vigil_index idx;
 	struct vigil_seq_table *seq;
 	u32 terms_cap;
 };
+
+/* event.c: the strings vigil_event_set_kind() derives from the kind */
+#define VIGIL_KIND_NF		4
+extern const u8 vigil_kind_fields[VIGIL_KIND_NF];
+const char *vigil_kind_value(u32 k, u32 i, u32 *len);
+bool vigil_event_canonical(const struct vigil_event *ev, u32 k);
 
 /* validate.c */
 void vigil_rs_map(struct vigil_rs *rs, const void *blob);
@@ -146,18 +174,37 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob);
 int vigil_index_build(struct vigil_engine *e);
 void vigil_index_free(struct vigil_index *idx);
 u64 vigil_hash_folded(u64 h, const char *s, u32 len);
-/* Calls fn for every candidate of @ev; stops when fn returns non-zero. */
+/*
+ * Calls fn for every candidate of @ev, with @canon: the event's kind when
+ * vigil_event_canonical(), else 0 (see vigil_step_eval()).
+ */
 u32 vigil_index_lookup(const struct vigil_engine *e,
 		       const struct vigil_event *ev,
 		       u32 (*fn)(struct vigil_engine *e,
 				 const struct vigil_event *ev,
-				 const struct vigil_cand *c,
+				 const struct vigil_cand *c, u32 canon,
 				 vigil_alert_fn afn, void *ctx),
 		       vigil_alert_fn afn, void *ctx);
 
 /* interp.c */
+bool vigil_step_hint_match(const struct vigil_rs *rs,
+			   const struct vigil_rs_step *st,
+			   const struct vigil_event *ev);
+void vigil_step_start(const struct vigil_rs *rs,
+		      const struct vigil_rs_step *st, u32 kind,
+		      struct vigil_stepstart *out);
+u64 vigil_step_required(const struct vigil_rs *rs,
+			const struct vigil_rs_step *st, u8 *reach);
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
-		     const struct vigil_event *ev);
+		     const struct vigil_event *ev, u32 canon);
+
+/* The ARRAY fields (see vigil_field_type()), for the interpreter. */
+#define VIGIL_ARRAY_FIELDS	((1ULL << VIGIL_F_PROCESS_ARGS) | \
+				 (1ULL << VIGIL_F_PARENT_ARGS))
+static inline bool vigil_is_array(u32 f)
+{
+	return f < 64 && (VIGIL_ARRAY_FIELDS & (1ULL << f));
+}
 
 /* hashing of field tuples (seq keys, term tuples) */
 #define VIGIL_FNV_OFFSET	0xcbf29ce484222325ULL
@@ -183,8 +230,8 @@ bool vigil_tuple_hash(const struct vigil_event *ev, const u8 *fields, u32 n,
 int vigil_seq_new(struct vigil_engine *e, u32 capacity);
 void vigil_seq_free(struct vigil_engine *e);
 u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
-		      const struct vigil_event *ev, vigil_alert_fn fn,
-		      void *ctx);
+		      const struct vigil_event *ev, u32 canon,
+		      vigil_alert_fn fn, void *ctx);
 void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len);
 void vigil_seq_stats(const struct vigil_engine *e,
 		     struct vigil_engine_stats *st);

@@ -23,6 +23,34 @@ static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s,
 	return vigil_pat_match_tab(p, ps, s, len, t, g);
 }
 
+static inline u8 fold(u8 c)
+{
+	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
+}
+
+/* EXACT pattern @k against a value of the same length, inline. */
+static inline bool exact_eq(const struct vigil_rs *rs, u32 k, const char *s,
+			    u32 len)
+{
+	const struct vigil_rs_pat *p = &rs->pats[k];
+	const u8 *a = (const u8 *)rs->strtab + p->str, *b = (const u8 *)s;
+	u32 i;
+
+	if (p->flags & VIGIL_PAT_F_NOCASE) {
+		for (i = 0; i < len; i++)
+			if (a[i] != fold(b[i]))
+				return false;
+		return true;
+	}
+	for (i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* EXACT patterns of a set up to this many are compared, not hashed. */
+#define VIGIL_SET_SCAN	6
+
 /* With the engine's set plan: one hash probe for the EXACT patterns. */
 static bool set_match_plan(const struct vigil_rs *rs, u32 set, const char *s,
 			   u32 len)
@@ -30,13 +58,25 @@ static bool set_match_plan(const struct vigil_rs *rs, u32 set, const char *s,
 	const struct vigil_setplan *sp = &rs->setplans[set];
 	u32 i, end;
 
-	if (sp->n_ex && len >= sp->min_len && len <= sp->max_len) {
+	if (sp->n_ex && sp->n_ex <= VIGIL_SET_SCAN && len >= sp->min_len &&
+	    len <= sp->max_len) {
+		/* few EXACT patterns: compare lengths first, no hashing */
+		const u32 *b = &rs->sx_bucket[sp->bucket];
+
+		for (i = b[0], end = b[sp->mask + 1]; i < end; i++) {
+			u32 k = rs->sx_ent[i].pat;
+
+			if (rs->pats[k].len == len && exact_eq(rs, k, s, len))
+				return true;
+		}
+	} else if (sp->n_ex && len >= sp->min_len && len <= sp->max_len) {
 		u64 h = vigil_hash_folded(VIGIL_FNV_OFFSET, s, len);
 		const u32 *b = &rs->sx_bucket[sp->bucket + (h & sp->mask)];
 
 		for (i = b[0], end = b[1]; i < end; i++)
 			if (rs->sx_ent[i].hash == h &&
-			    pat_match(rs, rs->sx_ent[i].pat, s, len))
+			    rs->pats[rs->sx_ent[i].pat].len == len &&
+			    exact_eq(rs, rs->sx_ent[i].pat, s, len))
 				return true;
 	}
 	for (i = 0; i < sp->n_other; i++)
@@ -64,16 +104,48 @@ static bool array_match(const struct vigil_rs *rs, u32 set,
 			const struct vigil_value *v)
 {
 	const char *p = v->str, *end = v->str + v->len, *z;
+	u32 lo = 0, hi = VIGIL_NIL, n;
 
+	/* a set of EXACT patterns only: skip elements by length first */
+	if (rs->setplans && !rs->setplans[set].n_other) {
+		lo = rs->setplans[set].min_len;
+		hi = rs->setplans[set].max_len;
+	}
 	while (p < end) {
 		z = memchr(p, 0, end - p);
 		if (!z)
 			z = end;
-		if (set_match(rs, set, p, z - p))
+		n = z - p;
+		if (n >= lo && n <= hi && set_match(rs, set, p, n))
 			return true;
 		p = z + 1;
 	}
 	return false;
+}
+
+/**
+ * vigil_step_hint_match() - does an event pass a step's index hint
+ * @rs: validated ruleset
+ * @st: the step
+ * @ev: the event
+ *
+ * Return: false only when the step cannot match @ev (its index_field is
+ * missing or matches none of the index_set patterns); true otherwise,
+ * and for steps without a hint.
+ */
+bool vigil_step_hint_match(const struct vigil_rs *rs,
+			   const struct vigil_rs_step *st,
+			   const struct vigil_event *ev)
+{
+	const struct vigil_value *v;
+
+	if (!st->index_field || st->index_set == VIGIL_RS_NO_SET ||
+	    st->index_field >= __VIGIL_F_LAST)
+		return true;
+	if (!(ev->present & (1ULL << st->index_field)))
+		return false;
+	v = &ev->v[st->index_field];
+	return set_match(rs, st->index_set, v->str, v->len);
 }
 
 static bool numcmp(u64 a, u8 cmp, u64 b)
@@ -95,11 +167,148 @@ static bool numcmp(u64 a, u8 cmp, u64 b)
 	return false;
 }
 
+static bool kind_field(u32 f)
+{
+	u32 i;
+
+	for (i = 0; i < VIGIL_KIND_NF; i++)
+		if (vigil_kind_fields[i] == f)
+			return true;
+	return false;
+}
+
+/**
+ * vigil_step_start() - decide a step's leading kind-string tests
+ * @rs: validated ruleset, with the engine's set plans
+ * @st: the step
+ * @kind: event kind, VIGIL_EV_EXEC..__VIGIL_EV_LAST - 1
+ * @out: where the program resumes, and the accumulator there
+ *
+ * Follows the program's leading "MATCH kind-field; JF n" pairs with the
+ * strings vigil_event_set_kind() gives @kind, as vigil_step_eval() would.
+ */
+void vigil_step_start(const struct vigil_rs *rs,
+		      const struct vigil_rs_step *st, u32 kind,
+		      struct vigil_stepstart *out)
+{
+	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
+	u32 i = 0, n = st->n_insns, j, len = 0;
+	bool acc = false;
+
+	while (i + 1 < n && prog[i].op == VIGIL_OP_MATCH &&
+	       kind_field(prog[i].field) && prog[i + 1].op == VIGIL_OP_JF) {
+		const char *s = NULL;
+
+		for (j = 0; j < VIGIL_KIND_NF; j++)
+			if (vigil_kind_fields[j] == prog[i].field)
+				s = vigil_kind_value(kind, j, &len);
+		acc = set_match(rs, prog[i].arg, s, len);
+		i += 2 + (acc ? 0 : prog[i + 1].arg);	/* validated: <= n */
+	}
+	out->insn = i;
+	out->acc = acc;
+}
+
+/* Abstract accumulator values: which results are possible. */
+#define ACC_F	1U
+#define ACC_T	2U
+
+/* Can the program be true when field @f is missing?  See below. */
+static bool may_be_true_without(const struct vigil_rs_insn *prog, u32 n,
+				u32 f, u8 *reach)
+{
+	u32 i, to;
+	u8 a, res = 0;
+
+	memset(reach, 0, n + 1);
+	reach[0] = ACC_F;
+	for (i = 0; i < n; i++) {
+		const struct vigil_rs_insn *in = &prog[i];
+
+		a = reach[i];
+		if (!a)
+			continue;
+		switch (in->op) {
+		case VIGIL_OP_MATCH:
+		case VIGIL_OP_EXISTS:
+		case VIGIL_OP_NUMCMP:
+			a = in->field == f ? ACC_F : ACC_F | ACC_T;
+			break;
+		case VIGIL_OP_NOT:
+			a = ((a & ACC_F) ? ACC_T : 0) | ((a & ACC_T) ? ACC_F : 0);
+			break;
+		case VIGIL_OP_CONST:
+			a = in->arg ? ACC_T : ACC_F;
+			break;
+		case VIGIL_OP_JF:
+		case VIGIL_OP_JT:
+			to = i + 1 + in->arg;	/* validated: <= n */
+			if (in->op == VIGIL_OP_JF) {
+				reach[to] |= a & ACC_F;
+				a &= ACC_T;
+			} else {
+				reach[to] |= a & ACC_T;
+				a &= ACC_F;
+			}
+			break;
+		case VIGIL_OP_RET:
+			res |= a;
+			a = 0;
+			break;
+		}
+		reach[i + 1] |= a;
+	}
+	res |= reach[n];
+	return res & ACC_T;
+}
+
+/**
+ * vigil_step_required() - fields a step cannot match without
+ * @rs: validated ruleset
+ * @st: the step
+ * @reach: scratch, at least st->n_insns + 1 bytes
+ *
+ * Abstract interpretation of the program over the possible accumulator
+ * values, once per field it reads, with that field missing (so MATCH,
+ * EXISTS and NUMCMP on it are false) and everything else unknown.  A
+ * field is required when no path then ends true.  Exact: a skipped step
+ * is one whose program would have returned false.  May be slow
+ * (instructions times fields); for vigil_engine_new() only.
+ *
+ * Return: bit (1ULL << field) per required field.
+ */
+u64 vigil_step_required(const struct vigil_rs *rs,
+			const struct vigil_rs_step *st, u8 *reach)
+{
+	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
+	u64 seen = 0, req = 0;
+	u32 i, f;
+
+	for (i = 0; i < st->n_insns; i++) {
+		u8 op = prog[i].op;
+
+		if ((op == VIGIL_OP_MATCH || op == VIGIL_OP_EXISTS ||
+		     op == VIGIL_OP_NUMCMP) && prog[i].field < __VIGIL_F_LAST &&
+		    prog[i].field < 64)
+			seen |= 1ULL << prog[i].field;
+	}
+	while (seen) {
+		f = __builtin_ctzll(seen);
+		seen &= seen - 1;
+		if (!may_be_true_without(prog, st->n_insns, f, reach))
+			req |= 1ULL << f;
+	}
+	return req;
+}
+
 /**
  * vigil_step_eval() - run a step's program against an event
  * @rs: validated ruleset
  * @st: the step
  * @ev: the event
+ * @canon: @ev's kind when vigil_event_canonical() holds for it, else 0:
+ *	then the program's leading kind-string tests are skipped
+ *	(vigil_step_start())
  *
  * Missing fields make MATCH, NUMCMP and EXISTS false; MATCH on an ARRAY
  * is true when any element matches.
@@ -107,12 +316,23 @@ static bool numcmp(u64 a, u8 cmp, u64 b)
  * Return: the accumulator at RET or at the end.
  */
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
-		     const struct vigil_event *ev)
+		     const struct vigil_event *ev, u32 canon)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 n = st->n_insns, i = 0;
 	bool acc = false;
 
+	/* a field the program needs is missing: it cannot be true */
+	if (rs->step_req && (rs->step_req[st - rs->steps] & ~ev->present))
+		return false;
+	/* skip the kind-string tests decided in advance */
+	if (rs->starts && canon > VIGIL_EV_NONE && canon < __VIGIL_EV_LAST) {
+		const struct vigil_stepstart *ss =
+			&rs->starts[(st - rs->steps) * __VIGIL_EV_LAST + canon];
+
+		i = ss->insn;
+		acc = ss->acc;
+	}
 	while (i < n) {
 		const struct vigil_rs_insn *in = &prog[i++];
 		const struct vigil_value *v;
@@ -129,15 +349,14 @@ bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		case VIGIL_OP_MATCH:
 			if (!present)
 				acc = false;
-			else if (vigil_field_type(in->field) == VIGIL_FT_ARRAY)
+			else if (vigil_is_array(in->field))
 				acc = array_match(rs, in->arg, v);
 			else
 				acc = set_match(rs, in->arg, v->str, v->len);
 			break;
 		case VIGIL_OP_EXISTS:
 			acc = present &&
-			      (vigil_field_type(in->field) != VIGIL_FT_ARRAY ||
-			       v->len > 0);
+			      (!vigil_is_array(in->field) || v->len > 0);
 			break;
 		case VIGIL_OP_NUMCMP:
 			acc = present && numcmp(v->num, in->cmp, in->arg);

@@ -378,7 +378,8 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 	case VIGIL_PAT_SUFFIX:
 		return n <= len && lit_eq(p, v + len - n, n, nocase);
 	case VIGIL_PAT_CONTAINS:
-		seg_init(&sg, p, n, true, nocase);
+		/* raw: one item per byte */
+		sg = (struct seg){ p, n, n, true, nocase };
 		if (!tabs) {
 			segtab_build(&sg, &local);
 			tabs = &local;

@@ -21,7 +21,7 @@ static void rsb_m_##n(struct rsb *b, u8 *blob, u32 *len) \
 #define POST(n, ...) \
 static void rsb_m_##n(struct rsb *b, u8 *blob, u32 *len) \
 { struct vigil_rs_header *h = (void *)blob; (void)h; if (!blob) return; \
-  __VA_ARGS__; }
+	__VA_ARGS__; }
 
 #define RU(i)	(((struct vigil_rs_rule *)(blob + h->rules_off))[i])
 #define ST(i)	(((struct vigil_rs_step *)(blob + h->steps_off))[i])
@@ -92,6 +92,8 @@ PRE(index_array, b->steps[0].index_field = VIGIL_F_PROCESS_ARGS)
 PRE(index_set_range, b->steps[0].index_set = 99)
 PRE(index_set_glob, b->steps[0].index_set = 1)
 PRE(index_set_alone, b->steps[0].index_field = 0)
+PRE(index_set_empty_affix, b->steps[0].index_set = 2;
+	b->pats[b->sets[2].first_pat].len = 0)
 PRE(step_orphan, rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
 	rsb_insn(b, VIGIL_OP_RET, 0, 0, 0); rsb_step_end(b))
 /* instructions */
@@ -205,6 +207,7 @@ static const struct rsb_case rsb_cases[] = {
 	C(index_set_range, "index_set out of range"),
 	C(index_set_glob, "non-EXACT"),
 	C(index_set_alone, "index_set without index_field"),
+	C(index_set_empty_affix, "empty PREFIX/SUFFIX"),
 	C(step_orphan, "not owned"),
 	C(op, "bad opcode"),
 	C(insn_flags, "insn: flags"),

@@ -310,6 +310,7 @@ static void start(struct vigil_engine *e, u32 rule, u64 key,
  * @e: engine
  * @rule: a SEQUENCE rule
  * @ev: the event
+ * @canon: see vigil_step_eval()
  * @fn: alert callback, called with the table lock held
  * @ctx: its context
  *
@@ -320,8 +321,8 @@ static void start(struct vigil_engine *e, u32 rule, u64 key,
  * Return: number of alerts (0 or 1).
  */
 u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
-		      const struct vigil_event *ev, vigil_alert_fn fn,
-		      void *ctx)
+		      const struct vigil_event *ev, u32 canon,
+		      vigil_alert_fn fn, void *ctx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[rule];
 	struct vigil_seq_table *t = e->seq;
@@ -336,9 +337,11 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 
 		if (!(st->kind_mask & (1U << kind)))
 			continue;
-		if (!vigil_tuple_hash(ev, st->by_fields, st->n_by, &keys[k]))
+		/* cheapest test first: the index hint, the program, the key */
+		if (!vigil_step_hint_match(&e->rs, st, ev) ||
+		    !vigil_step_eval(&e->rs, st, ev, canon))
 			continue;
-		if (vigil_step_eval(&e->rs, st, ev))
+		if (vigil_tuple_hash(ev, st->by_fields, st->n_by, &keys[k]))
 			mask |= 1U << k;
 	}
 	if (!mask)

@@ -342,9 +342,16 @@ static const char *check_step(const struct vigil_rs *rs,
 		if (st->index_set >= rs->h->n_sets)
 			return "step: index_set out of range";
 		s = &rs->sets[st->index_set];
-		for (i = 0; i < s->n_pats; i++)
-			if (rs->pats[s->first_pat + i].kind != VIGIL_PAT_EXACT)
-				return "step: index_set has a non-EXACT pattern";
+		for (i = 0; i < s->n_pats; i++) {
+			const struct vigil_rs_pat *p = &rs->pats[s->first_pat + i];
+
+			if (p->kind != VIGIL_PAT_EXACT &&
+			    p->kind != VIGIL_PAT_PREFIX &&
+			    p->kind != VIGIL_PAT_SUFFIX)
+				return "step: index_set has a non-EXACT/PREFIX/SUFFIX pattern";
+			if (p->kind != VIGIL_PAT_EXACT && !p->len)
+				return "step: index_set has an empty PREFIX/SUFFIX";
+		}
 	} else if (st->index_set != VIGIL_RS_NO_SET) {
 		return "step: index_set without index_field";
 	}

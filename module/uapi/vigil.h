@@ -308,9 +308,11 @@ struct vigil_rs_step {
 	__u16 reserved;		/* must be zero */
 	/*
 	 * Index hint: when index_field is set, the step can only match an
-	 * event whose index_field equals one of the EXACT patterns of this
-	 * set (NOCASE honoured).  The compiler emits it only when that is
-	 * implied by the program; the engine uses it to skip the step.
+	 * event whose index_field matches one of the patterns of this set,
+	 * all of them EXACT, PREFIX or SUFFIX (non-empty), NOCASE honoured.
+	 * The compiler emits it only when that is implied by the program;
+	 * the engine uses it to skip the step.  (PREFIX and SUFFIX hints
+	 * were added compatibly: older blobs have EXACT ones only.)
 	 */
 	__u32 index_set;	/* VIGIL_RS_NO_SET or a set index */
 };

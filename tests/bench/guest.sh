@@ -203,6 +203,13 @@ r=$(STORM_ARG_BYTES=4000 storm alerts-stopped "$NEXEC" $TINY $listener $LISTEN_O
 	die "storm alerts-stopped"
 out "A stopped $r"
 listen_stop
+# The alert rate with a cheaper event source: a rule on every file creation.
+blob_load every_create.blob
+listen_start
+r=$(storm alerts-create $((NCREATE * 5)) /tmp $listener $LISTEN_OUT \
+	/sys/kernel/vigil/rules/bench-every-create/hits) || die "storm alerts-create"
+out "A create $r"
+listen_stop
 for f in alerts_sent alerts_dropped alerts_pending; do
 	out "A stat_$f $(cat $S/$f)"
 done

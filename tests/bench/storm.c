@@ -12,6 +12,8 @@
  *   storm alerts[-stopped] N TINY LISTENER_PID LISTEN_OUT HITS_FILE
  *                          the alert-path check (see run_alerts()); with
  *                          STORM_ARG_BYTES=L the 8 arguments are L bytes
+ *   storm alerts-create N DIR LISTENER_PID LISTEN_OUT HITS_FILE
+ *                          the same with N create+unlink in DIR
  *
  * exec and create print one line "ns <elapsed> ops <N>" on stdout.
  * Built statically (gcc -static) so it runs in any guest.
@@ -165,12 +167,14 @@ static unsigned long long settle(const char *out)
 /*
  * The alert-path check.  No process but TINY is started between the two
  * readings of the counters, so every alert of the window comes from the
- * N execs: generated = hits delta of the every-exec rule, received =
- * new lines of the listener's output, dropped = alerts_dropped delta.
- * With stop, the listener is SIGSTOPped during the storm.
+ * N execs (or, with create_dir, the N file creations): generated = hits
+ * delta of the rule, received = new lines of the listener's output,
+ * dropped = alerts_dropped delta.  With stop_it, the listener is
+ * SIGSTOPped during the storm.
  */
 static int run_alerts(long n, const char *tiny, pid_t listener,
-		      const char *out, const char *hits, int stop_it)
+		      const char *out, const char *hits, int stop_it,
+		      const char *create_dir)
 {
 	const char *dropped = "/sys/kernel/vigil/stats/alerts_dropped";
 	unsigned long long h0, h1, d0, d1, n0, n1, t0, t1;
@@ -202,8 +206,23 @@ static int run_alerts(long n, const char *tiny, pid_t listener,
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
 		int st;
-		pid_t pid = fork();
+		pid_t pid;
 
+		if (create_dir) {
+			char path[4096];
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/alert-%ld.tmp",
+				 create_dir, i & 1023);
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				  0600);
+			if (fd < 0 || close(fd) || unlink(path)) {
+				perror("storm: create");
+				return 1;
+			}
+			continue;
+		}
+		pid = fork();
 		if (pid < 0) {
 			perror("storm: fork");
 			return 1;
@@ -281,10 +300,11 @@ int main(int argc, char **argv)
 {
 	long n;
 
-	if (argc == 7 && (!strcmp(argv[1], "alerts") || !strcmp(argv[1], "alerts-stopped")))
+	if (argc == 7 && !strncmp(argv[1], "alerts", 6))
 		return run_alerts(strtol(argv[2], NULL, 10), argv[3],
 				  (pid_t)strtol(argv[4], NULL, 10), argv[5], argv[6],
-				  !strcmp(argv[1], "alerts-stopped"));
+				  !strcmp(argv[1], "alerts-stopped"),
+				  !strcmp(argv[1], "alerts-create") ? argv[3] : NULL);
 	if (argc != 4) {
 		fprintf(stderr, "usage: storm exec|create|spawn N PATH\n");
 		return 2;

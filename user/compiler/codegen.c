@@ -351,41 +351,392 @@ err:
 	return cerr_set(g->e, n->off, "internal error: bad node");
 }
 
-/*
- * The index hint: a process.name (else file.extension) MATCH whose
- * patterns are all EXACT and
- * that is the root or a direct child of the root AND, so a false result
- * makes the whole step false.
- */
-static const struct node *hint_node(const struct node *root, __u8 field)
+/* A list of EXACT patterns of one field, for an index hint. */
+struct plist {
+	const struct pat **v;
+	int n;
+	const struct node *src;	/* the MATCH node when it is all of it */
+};
+
+/* PREFIX/SUFFIX hint patterns the engine indexes (VIGIL_IDX_AFFIX). */
+#define HINT_AFFIX_MAX	64
+
+/* Pattern kind for a hint, or -1 when it cannot be one. */
+static int pat_hint_kind(const struct pat *p, bool affix, char *lit,
+			 size_t *llen)
 {
-	const struct node *const *k = &root;
-	int i, n = 1;
+	__u8 k;
 
-	if (root->t == N_AND) {
-		k = (const struct node *const *)root->kids;
-		n = root->n;
+	if (glob_any(p))
+		return -1;
+	k = classify(p, lit, llen);
+	if (k == VIGIL_PAT_EXACT)
+		return k;
+	if (affix && (k == VIGIL_PAT_PREFIX || k == VIGIL_PAT_SUFFIX) &&
+	    *llen >= 1 && *llen <= HINT_AFFIX_MAX)
+		return k;
+	return -1;
+}
+
+static bool pat_hintable(const struct pat *p, bool affix)
+{
+	char *lit = malloc(p->len + 1);
+	size_t llen;
+	bool ok;
+
+	if (!lit)
+		return false;
+	ok = pat_hint_kind(p, affix, lit, &llen) >= 0;
+	free(lit);
+	return ok;
+}
+
+/* Patterns made up for hints, freed after each step. */
+struct synth {
+	struct synth *next;
+	struct pat p;
+	char s[];
+};
+
+static void synth_free(struct synth **arena)
+{
+	struct synth *n;
+
+	while (*arena) {
+		n = (*arena)->next;
+		free(*arena);
+		*arena = n;
 	}
-	for (i = 0; i < n; i++) {
-		const struct node *m = k[i];
-		char *lit;
-		size_t llen;
-		int j;
-		bool ok = m->t == N_MATCH && m->field == field;
+}
 
-		for (j = 0; ok && j < m->npats; j++) {
-			lit = malloc(m->pats[j].len + 1);
-			if (!lit)
-				return NULL;
-			ok = !glob_any(&m->pats[j]) &&
-			     classify(&m->pats[j], lit, &llen) ==
-			     VIGIL_PAT_EXACT;
-			free(lit);
+static const struct pat *synth_new(struct synth **arena, __u8 kind,
+				   const char *s, size_t len, bool nocase)
+{
+	struct synth *n = malloc(sizeof(*n) + len + 1);
+
+	if (!n)
+		return NULL;
+	memcpy(n->s, s, len);
+	n->s[len] = 0;
+	n->p = (struct pat){ .s = n->s, .len = len, .kind = kind,
+			     .nocase = nocase };
+	n->next = *arena;
+	*arena = n;
+	return &n->p;
+}
+
+/*
+ * A PREFIX or SUFFIX implied by a pattern that cannot be a hint itself:
+ * a glob's literal text before its first wildcard (else after its last),
+ * or a PREFIX/SUFFIX cut to HINT_AFFIX_MAX bytes.  Return: NULL if none.
+ */
+static const struct pat *pat_affix(struct synth **arena, const struct pat *p)
+{
+	char *lit = malloc(p->len + 1);
+	const struct pat *r = NULL;
+	size_t llen, i, o = 0, last = 0;
+	__u8 k;
+
+	if (!lit || glob_any(p))
+		goto out;
+	k = classify(p, lit, &llen);
+	if (k == VIGIL_PAT_PREFIX && llen > HINT_AFFIX_MAX) {
+		r = synth_new(arena, k, lit, HINT_AFFIX_MAX, p->nocase);
+		goto out;
+	}
+	if (k == VIGIL_PAT_SUFFIX && llen > HINT_AFFIX_MAX) {
+		r = synth_new(arena, k, lit + llen - HINT_AFFIX_MAX,
+			      HINT_AFFIX_MAX, p->nocase);
+		goto out;
+	}
+	if (k != VIGIL_PAT_GLOB)
+		goto out;
+	/* where the text after the last unescaped wildcard starts */
+	for (i = 0; i < p->len; i++) {
+		if (p->s[i] == '*' || p->s[i] == '?')
+			last = i + 1;
+		else if (p->s[i] == '\\' && i + 1 < p->len)
+			i++;
+	}
+	/* leading literal, unescaped */
+	for (i = 0, o = 0; i < p->len && o < HINT_AFFIX_MAX; i++) {
+		if (p->s[i] == '*' || p->s[i] == '?')
+			break;
+		if (p->s[i] == '\\' && i + 1 < p->len)
+			i++;
+		lit[o++] = p->s[i];
+	}
+	if (o) {
+		r = synth_new(arena, VIGIL_PAT_PREFIX, lit, o, p->nocase);
+		goto out;
+	}
+	/* trailing literal after the last unescaped wildcard, unescaped */
+	for (i = last, o = 0; i < p->len; i++) {
+		if (p->s[i] == '\\' && i + 1 < p->len)
+			i++;
+		lit[o++] = p->s[i];
+	}
+	if (o)
+		r = synth_new(arena, VIGIL_PAT_SUFFIX,
+			      lit + (o > HINT_AFFIX_MAX ? o - HINT_AFFIX_MAX : 0),
+			      o > HINT_AFFIX_MAX ? HINT_AFFIX_MAX : o,
+			      p->nocase);
+out:
+	free(lit);
+	return r;
+}
+
+static void plist_free(struct plist *pl)
+{
+	free(pl->v);
+	pl->v = NULL;
+	pl->n = 0;
+	pl->src = NULL;
+}
+
+/*
+ * The EXACT (with @affix, also PREFIX and SUFFIX) patterns P of @field
+ * such that @n can only be true when the
+ * event's @field equals one of P: a MATCH of @field whose patterns are
+ * all EXACT; for AND, the smallest such list among its children; for
+ * OR, the union of its children's lists when every child has one;
+ * a false constant has the empty list.
+ *
+ * Return: 1 with @pl filled (free with plist_free()), 0 when there is
+ * none (or out of memory: no hint is always correct).
+ */
+static int hint_pats(const struct node *n, __u8 field, bool affix,
+		     struct synth **arena, struct plist *pl, int depth)
+{
+	struct plist k;
+	bool found;
+	int i;
+
+	pl->v = NULL;
+	pl->n = 0;
+	pl->src = NULL;
+	if (depth > DEPTH_MAX * 2)
+		return 0;
+	switch (n->t) {
+	case N_MATCH:
+		if (n->field != field || n->npats > VIGIL_RS_MAX_SET)
+			return 0;
+		pl->v = malloc(sizeof(*pl->v) * (n->npats + 1));
+		if (!pl->v)
+			return 0;
+		pl->src = n;
+		for (i = 0; i < n->npats; i++) {
+			pl->v[i] = &n->pats[i];
+			if (pat_hintable(&n->pats[i], affix))
+				continue;
+			pl->v[i] = affix ? pat_affix(arena, &n->pats[i]) : NULL;
+			pl->src = NULL;
+			if (!pl->v[i]) {
+				plist_free(pl);
+				return 0;
+			}
 		}
-		if (ok)
-			return m;
+		pl->n = n->npats;
+		return 1;
+	case N_CONST:
+		return !n->val;
+	case N_AND:
+		found = false;
+		for (i = 0; i < n->n; i++) {
+			if (!hint_pats(n->kids[i], field, affix, arena, &k,
+				       depth + 1))
+				continue;
+			if (!found || k.n < pl->n) {
+				plist_free(pl);
+				*pl = k;
+				found = true;
+			} else {
+				plist_free(&k);
+			}
+		}
+		return found;
+	case N_OR:
+		for (i = 0; i < n->n; i++) {
+			const struct pat **nv;
+
+			if (!hint_pats(n->kids[i], field, affix, arena, &k,
+				       depth + 1))
+				goto none;
+			if (pl->n + k.n > VIGIL_RS_MAX_SET) {
+				plist_free(&k);
+				goto none;
+			}
+			nv = realloc(pl->v, sizeof(*nv) * (pl->n + k.n + 1));
+			if (!nv) {
+				plist_free(&k);
+				goto none;
+			}
+			if (k.n)
+				memcpy(nv + pl->n, k.v, sizeof(*nv) * k.n);
+			pl->v = nv;
+			pl->n += k.n;
+			pl->src = n->n == 1 ? k.src : NULL;
+			plist_free(&k);
+		}
+		return 1;
+none:
+		plist_free(pl);
+		return 0;
+	default:
+		return 0;
 	}
-	return NULL;
+}
+/*
+ * Index hint fields, most selective first.  Event category, type and
+ * action are left out: every event of the step's kinds has them.
+ */
+static const __u8 hint_fields[] = {
+	VIGIL_F_PROCESS_NAME,
+	VIGIL_F_FILE_NAME,
+	VIGIL_F_FILE_EXTENSION,
+	VIGIL_F_PROCESS_EXECUTABLE,
+	VIGIL_F_FILE_PATH,
+	VIGIL_F_FILE_ORIG_NAME,
+	VIGIL_F_FILE_ORIG_EXTENSION,
+	VIGIL_F_FILE_ORIG_PATH,
+	VIGIL_F_FILE_TARGET_PATH,
+	VIGIL_F_PARENT_EXECUTABLE,
+	VIGIL_F_PARENT_NAME,
+	VIGIL_F_FILE_DIRECTORY,
+	VIGIL_F_FILE_ORIG_DIRECTORY,
+	VIGIL_F_PROCESS_WORKING_DIRECTORY,
+};
+
+static inline char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/*
+ * Does hint pattern (@ka, @a) cover (@kb, @b): does every value matching
+ * b match a?  NOCASE (@ia) a compares folded; otherwise b must be case
+ * sensitive too and the bytes equal.
+ */
+static bool covers(int ka, const char *a, size_t al, bool ia, int kb,
+		   const char *b, size_t bl, bool ib)
+{
+	size_t i, off;
+
+	if (!ia && ib)
+		return false;
+	if (ka == VIGIL_PAT_EXACT && (kb != VIGIL_PAT_EXACT || al != bl))
+		return false;
+	if (kb != VIGIL_PAT_EXACT && kb != ka)
+		return false;
+	if (al > bl)
+		return false;
+	off = ka == VIGIL_PAT_SUFFIX ? bl - al : 0;
+	for (i = 0; i < al; i++)
+		if (ia ? lower(a[i]) != lower(b[off + i]) : a[i] != b[off + i])
+			return false;
+	return true;
+}
+
+/*
+ * Drops the hint patterns that others cover, so that no value matches two
+ * of them (the engine indexes a step only then); fails when PREFIX and
+ * SUFFIX patterns are mixed.  Return: 0, or -1 (no hint).
+ */
+#define nc(i)	(pl->v[i]->nocase)
+static int hint_normalize(struct plist *pl)
+{
+	char **lit = calloc(pl->n + 1, sizeof(*lit));
+	size_t *len = calloc(pl->n + 1, sizeof(*len));
+	int *kind = calloc(pl->n + 1, sizeof(*kind));
+	int i, j, o = 0, r = -1, kinds = 0, n0 = pl->n;
+
+	if (!lit || !len || !kind)
+		goto out;
+	for (i = 0; i < pl->n; i++) {
+		lit[i] = malloc(pl->v[i]->len + 1);
+		if (!lit[i])
+			goto out;
+		kind[i] = pat_hint_kind(pl->v[i], true, lit[i], &len[i]);
+		if (kind[i] < 0)
+			goto out;
+		kinds |= 1 << kind[i];
+	}
+	if ((kinds & (1 << VIGIL_PAT_PREFIX)) &&
+	    (kinds & (1 << VIGIL_PAT_SUFFIX)))
+		goto out;
+	for (i = 0; i < pl->n; i++) {
+		bool drop = false;
+
+		for (j = 0; j < pl->n && !drop; j++) {
+			if (i == j || kind[j] < 0)
+				continue;
+			/* equal ones: keep the first */
+			if (covers(kind[j], lit[j], len[j], nc(j), kind[i],
+				   lit[i], len[i], nc(i)) &&
+			    (j < i || !covers(kind[i], lit[i], len[i], nc(i),
+					      kind[j], lit[j], len[j], nc(j))))
+				drop = true;
+		}
+		if (drop) {
+			kind[i] = -1;
+			pl->src = NULL;
+			continue;
+		}
+		pl->v[o++] = pl->v[i];
+	}
+	pl->n = o;
+	r = 0;
+out:
+	for (i = 0; lit && i < n0; i++)
+		free(lit[i]);
+	free(lit);
+	free(len);
+	free(kind);
+	return r;
+}
+#undef nc
+
+/*
+ * Return: the hint field with @pl filled, or 0.  Fields are tried in
+ * order, first for EXACT-only hints, then allowing PREFIX and SUFFIX.
+ */
+static __u8 hint_pick(const struct node *root, struct synth **arena,
+		      struct plist *pl)
+{
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < sizeof(hint_fields); i++) {
+			if (!hint_pats(root, hint_fields[i], pass, arena, pl,
+				       0))
+				continue;
+			if (pl->n && (!pass || !hint_normalize(pl)) && pl->n)
+				return hint_fields[i];
+			plist_free(pl);
+		}
+	}
+	return 0;
+}
+
+/* A set of its own for a hint that is not one MATCH of the program. */
+static int hint_set(struct codegen *g, const struct node *root, __u8 field,
+		    const struct plist *pl, __u32 *set)
+{
+	struct node tmp = { .t = N_MATCH, .off = root->off, .field = field,
+			    .npats = pl->n };
+	struct pat *pp = malloc(sizeof(*pp) * pl->n);
+	bool exact;
+	int i, r;
+
+	if (!pp)
+		return cerr_set(g->e, root->off, "out of memory");
+	for (i = 0; i < pl->n; i++)
+		pp[i] = *pl->v[i];
+	tmp.pats = pp;
+	r = add_set(g, &tmp, set, &exact);
+	free(pp);
+	return r;
 }
 
 static void rollback(struct codegen *g, size_t r, size_t s, size_t in,
@@ -450,6 +801,9 @@ int codegen_add(struct codegen *g, const struct crule *r, struct cerr *e)
 	for (i = 0; i < r->q.n_steps; i++) {
 		const struct cstep *cs = &r->q.steps[i];
 		struct vigil_rs_step st = { 0 };
+		struct synth *arena = NULL;
+		struct plist hp;
+		__u8 hf;
 
 		st.first_insn = (__u32)g->n_insns;
 		st.kind_mask = cs->kind_mask;
@@ -457,14 +811,22 @@ int codegen_add(struct codegen *g, const struct crule *r, struct cerr *e)
 		st.n_by = cs->n_by;
 		memcpy(st.by_fields, cs->by, sizeof(st.by_fields));
 		st.index_set = VIGIL_RS_NO_SET;
-		g->hint = hint_node(cs->expr, VIGIL_F_PROCESS_NAME);
-		if (!g->hint)
-			g->hint = hint_node(cs->expr, VIGIL_F_FILE_EXTENSION);
+		hf = hint_pick(cs->expr, &arena, &hp);
+		g->hint = hf ? hp.src : NULL;
 		g->hint_set = VIGIL_RS_NO_SET;
-		if (gen(g, cs->expr, 0))
+		if (gen(g, cs->expr, 0) ||
+		    (hf && g->hint_set == VIGIL_RS_NO_SET &&
+		     hint_set(g, cs->expr, hf, &hp, &g->hint_set))) {
+			if (hf)
+				plist_free(&hp);
+			synth_free(&arena);
 			goto err;
+		}
+		if (hf)
+			plist_free(&hp);
+		synth_free(&arena);
 		if (g->hint_set != VIGIL_RS_NO_SET) {
-			st.index_field = g->hint->field;
+			st.index_field = hf;
 			st.index_set = g->hint_set;
 		}
 		st.n_insns = (__u32)(g->n_insns - st.first_insn);

@@ -50,10 +50,37 @@ static void index_hints(void)
 	    "index=process.name{exact\"a\", exact\"b\"}");
 	HAS(cu_dump("eql", "process where process.name : (\"A\", \"b\")"),
 	    "index=process.name{exact~\"a\", exact~\"b\"}");
-	/* not when a wildcard is in the set, or under OR / NOT */
-	CHECK(!strstr(cu_dump("eql", "process where process.name : (\"a*\", \"b\")"), "index="));
+	/* not when a glob is in the set, or under OR of other fields / NOT */
+	CHECK(!strstr(cu_dump("eql", "process where process.name : (\"?a?\", \"b\")"), "index="));
+	CHECK(!strstr(cu_dump("eql", "process where process.name : (\"*a*\", \"b\")"), "index="));
 	CHECK(!strstr(cu_dump("eql", "process where process.name == \"a\" or process.args == \"b\""), "index="));
 	CHECK(!strstr(cu_dump("eql", "process where not process.name == \"a\""), "index="));
+	/* PREFIX and SUFFIX patterns (1..64 bytes), covered ones dropped */
+	HAS(cu_dump("eql", "process where process.name : (\"a*\", \"b\")"),
+	    "index=process.name{prefix~\"a\", exact~\"b\"}");
+	HAS(cu_dump("eql", "process where process.name : (\"py*\", \"python3\", \"pyth*\", \"perl\")"),
+	    "index=process.name{prefix~\"py\", exact~\"perl\"}");
+	HAS(cu_dump("eql", "process where process.executable : (\"*/x\", \"*/bin/x\")"),
+	    "index=process.executable{suffix~\"/x\"}");
+	/* a glob implies the literal text before its first wildcard (else after its last) */
+	HAS(cu_dump("eql", "process where process.name : (\"a?c\", \"b\")"),
+	    "index=process.name{prefix~\"a\", exact~\"b\"}");
+	HAS(cu_dump("eql", "process where process.executable : (\"*/x?/bin/sh\", \"*.so\")"),
+	    "index=process.executable{suffix~\"/bin/sh\", suffix~\".so\"}");
+	/* a case-sensitive pattern does not cover a NOCASE one */
+	HAS(cu_dump("query", "process.name:(a* or b*) and process.name:A*"), "index=");
+	/* but not PREFIX and SUFFIX mixed: one value could match both */
+	CHECK(!strstr(cu_dump("eql", "process where process.name : (\"a*\", \"*b\")"), "index="));
+	/* OR: the union when every branch has a hint on the field */
+	HAS(cu_dump("eql", "process where (process.name == \"a\" and process.args == \"x\") or process.name == \"b\""),
+	    "index=process.name{exact\"a\", exact\"b\"}");
+	/* other fields, in order: file.name before file.extension */
+	HAS(cu_dump("eql", "process where process.parent.name == \"p\" and process.args == \"x\""),
+	    "index=process.parent.name{exact\"p\"}");
+	HAS(cu_dump("eql", "file where file.name == \"n.so\" and file.extension == \"so\""),
+	    "index=file.name{exact\"n.so\"}");
+	/* event.* and ARRAY fields are never hints */
+	CHECK(!strstr(cu_dump("eql", "process where event.action == \"exec\" and process.args == \"x\""), "index="));
 	/* file.extension when there is no process.name set */
 	HAS(cu_dump("eql", "file where file.extension in (\"so\", \"ko\") and file.path : \"/tmp/*\""),
 	    "index=file.extension{exact\"so\", exact\"ko\"}");

@@ -403,6 +403,144 @@ static void mixed_set(void)
 	free(b);
 }
 
+/* One step, a MATCH of @f on @set, with @set as its index hint. */
+static u32 hinted_rule(struct rsb *b, const char *id, u8 f, u32 set)
+{
+	u32 st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+
+	rsb_insn(b, VIGIL_OP_MATCH, f, 0, set);
+	rsb_step_end(b);
+	b->steps[st].index_field = f;
+	b->steps[st].index_set = set;
+	return rsb_rule(b, id, VIGIL_RULE_EVENT, st, 1);
+}
+
+/*
+ * PREFIX and SUFFIX index hints; a hint whose patterns overlap is not
+ * indexed (it would find the step twice) but the rule still works.
+ */
+static void affix_index(void)
+{
+	struct rsb *b = calloc(1, sizeof(*b));
+	static const struct {
+		const char *exe, *name;
+		u32 hits;	/* bit per rule; bit 31: one rule twice */
+	} t[] = {
+		{ "/tmp/a/b", "x", 1 | 4 | 8 },
+		{ "/tmp/", "x", 1 | 4 | 8 },
+		{ "/TMP/x", "x", 0 },	/* case-sensitive prefix */
+		{ "/tmp", "x", 0 },
+		{ "/dev/shm/z", "RUN.SH", 1 | 2 },
+		{ "/usr/bin/x", "a.sh", 1 | 2 },
+		{ "/usr/bin/xy", "sh", 0 },
+		{ "/tmp/a", "", 1 | 4 | 8 },
+	};
+	struct vigil_engine *e;
+	struct vigil_event ev;
+	struct hits h = { 0 };
+	const char *why = NULL;
+	u32 set, i, j, got;
+
+	rsb_init(b);
+	set = rsb_set_begin(b);
+	rsb_pat(b, VIGIL_PAT_PREFIX, 0, "/tmp/");
+	rsb_pat(b, VIGIL_PAT_PREFIX, 0, "/dev/shm/");
+	rsb_pat(b, VIGIL_PAT_EXACT, 0, "/usr/bin/x");
+	rsb_set_end(b);
+	hinted_rule(b, "prefix", VIGIL_F_PROCESS_EXECUTABLE, set);
+	hinted_rule(b, "suffix", VIGIL_F_PROCESS_NAME,
+		    rsb_set1(b, VIGIL_PAT_SUFFIX, VIGIL_PAT_F_NOCASE, ".sh"));
+	set = rsb_set_begin(b);	/* "/tmp/a..." matches both */
+	rsb_pat(b, VIGIL_PAT_PREFIX, 0, "/tmp/");
+	rsb_pat(b, VIGIL_PAT_PREFIX, 0, "/tmp/a");
+	rsb_set_end(b);
+	hinted_rule(b, "overlap", VIGIL_F_PROCESS_EXECUTABLE, set);
+	set = rsb_set_begin(b);	/* the EXACT one is a PREFIX too */
+	rsb_pat(b, VIGIL_PAT_EXACT, 0, "/tmp/a");
+	rsb_pat(b, VIGIL_PAT_PREFIX, 0, "/tmp/");
+	rsb_set_end(b);
+	hinted_rule(b, "overlap2", VIGIL_F_PROCESS_EXECUTABLE, set);
+	e = build(b, &why);
+	CHECK(e != NULL);
+	for (i = 0; e && i < ARRAY_SIZE(t); i++) {
+		exec_event(&ev, t[i].name, NULL, 0, 0);
+		vigil_event_set_str(&ev, VIGIL_F_PROCESS_EXECUTABLE, t[i].exe,
+				    strlen(t[i].exe));
+		h.n = 0;
+		vigil_engine_process(e, &ev, on_alert, &h);
+		got = 0;
+		for (j = 0; j < h.n && j < 16; j++) {
+			if (got & (1U << h.rule[j]))
+				got |= 1U << 31;	/* twice */
+			got |= 1U << h.rule[j];
+		}
+		if (got != t[i].hits)
+			printf("#   '%s' '%s': rules %#x\n", t[i].exe,
+			       t[i].name, got);
+		CHECK_EQ(got, t[i].hits);
+	}
+	vigil_engine_free(e);
+	free(b);
+}
+
+/*
+ * The engine's shortcuts keep the program's meaning: kind-string tests
+ * decided in advance only for events whose strings are the derived ones,
+ * and required fields only where a missing field makes the program false.
+ */
+static void shortcuts(void)
+{
+	struct rsb *b = calloc(1, sizeof(*b));
+	struct vigil_engine *e;
+	struct vigil_event ev;
+	struct hits h = { 0 };
+	const char *why = NULL;
+	u32 st, act, x;
+
+	rsb_init(b);
+	act = rsb_set1(b, VIGIL_PAT_EXACT, 0, "exec");
+	x = rsb_set1(b, VIGIL_PAT_EXACT, 0, "x");
+	/* rule 0: event.action == exec and process.name == x */
+	st = rsb_step_begin(b, VIGIL_EV_MASK_ALL);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_EVENT_ACTION, 0, act);
+	rsb_insn(b, VIGIL_OP_JF, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, x);
+	rsb_step_end(b);
+	rsb_rule(b, "action", VIGIL_RULE_EVENT, st, 1);
+	/* rule 1: not process.parent.name : * (missing is fine) */
+	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_EXISTS, VIGIL_F_PARENT_NAME, 0, 0);
+	rsb_insn(b, VIGIL_OP_NOT, 0, 0, 0);
+	rsb_step_end(b);
+	rsb_rule(b, "no-parent", VIGIL_RULE_EVENT, st, 1);
+	/* rule 2: process.parent.name == x or process.name == x */
+	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PARENT_NAME, 0, x);
+	rsb_insn(b, VIGIL_OP_JT, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, x);
+	rsb_step_end(b);
+	rsb_rule(b, "either", VIGIL_RULE_EVENT, st, 1);
+	e = build(b, &why);
+	CHECK(e != NULL);
+	if (!e) {
+		free(b);
+		return;
+	}
+	exec_event(&ev, "x", NULL, 0, 0);
+	CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 3);
+	/* a replayed event may carry other strings than its kind implies */
+	vigil_event_set_str(&ev, VIGIL_F_EVENT_ACTION, "other", 5);
+	CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 2);
+	/* and the derived strings from a buffer of its own */
+	vigil_event_set_str(&ev, VIGIL_F_EVENT_ACTION, "exec!" + 0, 4);
+	CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 3);
+	exec_event(&ev, "y", NULL, 0, 0);
+	vigil_event_set_str(&ev, VIGIL_F_PARENT_NAME, "x", 1);
+	CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 1);
+	vigil_engine_free(e);
+	free(b);
+}
+
 int main(void)
 {
 	RUN(field_table);
@@ -414,5 +552,7 @@ int main(void)
 	RUN(interpreter);
 	RUN(index_and_toggles);
 	RUN(mixed_set);
+	RUN(affix_index);
+	RUN(shortcuts);
 	return tap_done();
 }
