@@ -6,6 +6,7 @@
 #   make KDIR=/path      build the module against another kernel
 #   make demo            boot Debian's 6.1 kernel with vigil, replay attacks
 #   make check           every test layer; ends with "N passed, N failed"
+#   make bench           vigil's cost, measured (Documentation/performance.md)
 #
 #   make deps            install missing Debian packages (tests/vm/deps)
 #   make kmod-K          vigil.ko for K = 6.1 | 6.12 | kunit | debug in build/K
@@ -68,10 +69,14 @@ demo: deps all kmod-6.1
 check:
 	@tests/run-check
 
+# Costs against no module and auditd, in one guest boot (Documentation/performance.md).
+bench: deps all
+	@tests/bench/run
+
 clean-build:
 	rm -rf build
 
 FORCE:
 
 .PHONY: FORCE all user module deps lint test-user fuzz kunit integration demo \
-	check clean-build
+	check bench clean-build

@@ -480,8 +480,19 @@ err_close:
 
 int vigil_nl_join_alerts(struct vigil_nl *nl)
 {
+	int one = 1;
+
 	if (!nl->mcgrp_alerts)
 		return -ENOENT;
+	/*
+	 * Without this the kernel cannot tell an overflowing listener from
+	 * no listener at all (netlink_broadcast() returns -ESRCH for both),
+	 * and alerts lost in our receive buffer would not be counted as
+	 * dropped.
+	 */
+	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one,
+		       sizeof(one)) < 0)
+		return -errno;
 	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 		       &nl->mcgrp_alerts, sizeof(nl->mcgrp_alerts)) < 0)
 		return -errno;

@@ -133,6 +133,86 @@ static int compile_sets(struct vigil_engine *e)
 	return 0;
 }
 
+/* CONTAINS patterns grouped by compile_mc(): 1..64 bytes each. */
+static bool mc_ok(const struct vigil_rs_pat *p)
+{
+	return p->kind == VIGIL_PAT_CONTAINS && p->len &&
+	       p->len <= VIGIL_MC_BYTES;
+}
+
+/* Visits the groups of set @sp in order; fills them when @g is set. */
+static u32 mc_walk(struct vigil_engine *e, struct vigil_setplan *sp,
+		   struct vigil_mcgroup *g)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 *oth = &e->sx_other[sp->other], i, j, n = 0, used = 0, keep = 0;
+	u32 cand = 0;
+
+	for (i = 0; i < sp->n_other; i++)
+		cand += mc_ok(&rs->pats[oth[i]]);
+	if (cand < 2)
+		return 0;
+	for (i = 0; i < sp->n_other; i++) {
+		const struct vigil_rs_pat *p = &rs->pats[oth[i]];
+		const u8 *lit = (const u8 *)rs->strtab + p->str;
+
+		if (!mc_ok(p)) {
+			if (g)	/* the others move to the front */
+				oth[keep] = oth[i];
+			keep++;
+			continue;
+		}
+		if (!n || used + p->len > VIGIL_MC_BYTES) {
+			n++;
+			used = 0;
+		}
+		if (g) {
+			struct vigil_mcgroup *m = &g[n - 1];
+
+			m->starts |= 1ULL << used;
+			m->ends |= 1ULL << (used + p->len - 1);
+			for (j = 0; j < p->len; j++) {
+				u8 c = lit[j];
+
+				m->masks[c] |= 1ULL << (used + j);
+				if ((p->flags & VIGIL_PAT_F_NOCASE) &&
+				    c >= 'a' && c <= 'z')
+					m->masks[c - 'a' + 'A'] |=
+						1ULL << (used + j);
+			}
+		}
+		used += p->len;
+	}
+	if (g)
+		sp->n_other = keep;	/* the grouped ones are searched as groups */
+	return n;
+}
+
+/*
+ * Per set with two or more short CONTAINS patterns: one-pass groups
+ * (struct vigil_mcgroup) instead of one search per pattern.
+ */
+static int compile_mc(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 i, n = 0;
+
+	for (i = 0; i < rs->h->n_sets; i++) {
+		e->setplans[i].mc = n;
+		n += mc_walk(e, &e->setplans[i], NULL);
+	}
+	e->mcgroups = vg_zalloc(sizeof(*e->mcgroups) * (n + 1));
+	if (!e->mcgroups)
+		return -ENOMEM;
+	for (i = 0; i < rs->h->n_sets; i++) {
+		struct vigil_setplan *sp = &e->setplans[i];
+
+		sp->n_mc = mc_walk(e, sp, &e->mcgroups[sp->mc]);
+	}
+	e->rs.mcgroups = e->mcgroups;
+	return 0;
+}
+
 /*
  * Per step, the fields it needs (vigil_step_required()) and where its
  * program starts per event kind (vigil_step_start()).
@@ -219,7 +299,8 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	if (vigil_seq_new(e, cap_of(lim ? lim->seq_capacity : 0,
 				    VIGIL_SEQ_DEFAULT_CAP)))
 		goto err_free;
-	if (compile_pats(e) || compile_sets(e) || compile_req(e))
+	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
+	    compile_req(e))
 		goto err_free;
 	if (vigil_index_build(e))
 		goto err_free;
@@ -257,6 +338,7 @@ void vigil_engine_free(struct vigil_engine *e)
 	vg_free(e->sx_ent);
 	vg_free(e->sx_other);
 	vg_free(e->step_req);
+	vg_free(e->mcgroups);
 	vg_free(e->starts);
 	vg_free(e->pat_tab);
 	vg_free(e->blob);

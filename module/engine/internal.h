@@ -64,6 +64,19 @@ struct vigil_setplan {
 	u32 n_ex;		/* EXACT patterns */
 	u32 min_len, max_len;	/* of the EXACT patterns */
 	u32 other, n_other;	/* range in sx_other */
+	u32 mc, n_mc;		/* range in mcgroups */
+};
+
+/*
+ * Several CONTAINS patterns of a set (up to 64 bytes together) searched
+ * in one pass: multi-pattern Shift-And, positions of all the patterns
+ * laid end to end, indexed by the value byte directly.
+ */
+#define VIGIL_MC_BYTES		64
+struct vigil_mcgroup {
+	u64 starts;		/* first position of each pattern */
+	u64 ends;		/* last position of each pattern */
+	u64 masks[256];		/* byte -> positions that accept it */
 };
 
 struct vigil_sxent {
@@ -100,6 +113,7 @@ struct vigil_rs {
 	const u32 *sx_bucket;
 	const struct vigil_sxent *sx_ent;
 	const u32 *sx_other;
+	const struct vigil_mcgroup *mcgroups;
 	const u64 *step_req;		/* per step: vigil_step_required() */
 	/* per step and event kind: vigil_step_start() */
 	const struct vigil_stepstart *starts;
@@ -153,6 +167,7 @@ struct vigil_engine {
 	u32 *sx_bucket;
 	struct vigil_sxent *sx_ent;
 	u32 *sx_other;
+	struct vigil_mcgroup *mcgroups;
 	u64 *step_req;
 	struct vigil_stepstart *starts;
 	struct vigil_rule_state *rstate;

@@ -28,11 +28,11 @@ static inline u8 fold(u8 c)
 	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
 }
 
-/* EXACT pattern @k against a value of the same length, inline. */
-static inline bool exact_eq(const struct vigil_rs *rs, u32 k, const char *s,
+/* The literal of pattern @p against @len bytes at @s, inline. */
+static inline bool affix_eq(const struct vigil_rs *rs,
+			    const struct vigil_rs_pat *p, const char *s,
 			    u32 len)
 {
-	const struct vigil_rs_pat *p = &rs->pats[k];
 	const u8 *a = (const u8 *)rs->strtab + p->str, *b = (const u8 *)s;
 	u32 i;
 
@@ -46,6 +46,13 @@ static inline bool exact_eq(const struct vigil_rs *rs, u32 k, const char *s,
 		if (a[i] != b[i])
 			return false;
 	return true;
+}
+
+/* EXACT pattern @k against a value of the same length. */
+static inline bool exact_eq(const struct vigil_rs *rs, u32 k, const char *s,
+			    u32 len)
+{
+	return affix_eq(rs, &rs->pats[k], s, len);
 }
 
 /* EXACT patterns of a set up to this many are compared, not hashed. */
@@ -79,9 +86,33 @@ static bool set_match_plan(const struct vigil_rs *rs, u32 set, const char *s,
 			    exact_eq(rs, rs->sx_ent[i].pat, s, len))
 				return true;
 	}
-	for (i = 0; i < sp->n_other; i++)
-		if (pat_match(rs, rs->sx_other[sp->other + i], s, len))
+	for (i = 0; i < sp->n_mc; i++) {
+		const struct vigil_mcgroup *g = &rs->mcgroups[sp->mc + i];
+		u64 d = 0;
+		u32 j;
+
+		for (j = 0; j < len; j++) {
+			d = ((d << 1) | g->starts) & g->masks[(u8)s[j]];
+			if (d & g->ends)
+				return true;
+		}
+	}
+	for (i = 0; i < sp->n_other; i++) {
+		u32 k = rs->sx_other[sp->other + i];
+		const struct vigil_rs_pat *p = &rs->pats[k];
+
+		/* PREFIX and SUFFIX inline: the commonest others */
+		if (p->kind == VIGIL_PAT_PREFIX) {
+			if (p->len <= len && affix_eq(rs, p, s, p->len))
+				return true;
+		} else if (p->kind == VIGIL_PAT_SUFFIX) {
+			if (p->len <= len &&
+			    affix_eq(rs, p, s + len - p->len, p->len))
+				return true;
+		} else if (pat_match(rs, k, s, len)) {
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -107,7 +138,8 @@ static bool array_match(const struct vigil_rs *rs, u32 set,
 	u32 lo = 0, hi = VIGIL_NIL, n;
 
 	/* a set of EXACT patterns only: skip elements by length first */
-	if (rs->setplans && !rs->setplans[set].n_other) {
+	if (rs->setplans && !rs->setplans[set].n_other &&
+	    !rs->setplans[set].n_mc) {
 		lo = rs->setplans[set].min_len;
 		hi = rs->setplans[set].max_len;
 	}

@@ -541,6 +541,62 @@ static void shortcuts(void)
 	free(b);
 }
 
+/* CONTAINS patterns of a set searched together (struct vigil_mcgroup). */
+static void contains_groups(void)
+{
+	struct rsb *b = calloc(1, sizeof(*b));
+	static const struct {
+		const char *args;	/* '|' separates elements */
+		bool hit;
+	} t[] = {
+		{ "zzABCzz", true }, { "xyz", false }, { "aXyZb", true },
+		{ "q", true }, { "ab|c", false }, { "zzz|abq", true },
+		{ "", false }, { "0123456789012345678901234567890123456789x", false },
+		{ "-0123456789012345678901234567890123456789xy-", true },
+		{ "ABXYZ|XyZ", true },
+	};
+	struct vigil_engine *e;
+	struct vigil_event ev;
+	struct hits h = { 0 };
+	const char *why = NULL;
+	char buf[128];
+	u32 set, st, i, j, n, argc;
+
+	rsb_init(b);
+	set = rsb_set_begin(b);
+	rsb_pat(b, VIGIL_PAT_CONTAINS, VIGIL_PAT_F_NOCASE, "abc");
+	rsb_pat(b, VIGIL_PAT_CONTAINS, 0, "XyZ");
+	rsb_pat(b, VIGIL_PAT_EXACT, 0, "exact");
+	rsb_pat(b, VIGIL_PAT_CONTAINS, 0, "q");
+	/* 42 bytes: does not fit the first group, starts a second */
+	rsb_pat(b, VIGIL_PAT_CONTAINS, 0,
+		"0123456789012345678901234567890123456789xy");
+	rsb_set_end(b);
+	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_ARGS, 0, set);
+	rsb_step_end(b);
+	rsb_rule(b, "contains", VIGIL_RULE_EVENT, st, 1);
+	e = build(b, &why);
+	CHECK(e != NULL);
+	for (i = 0; e && i < ARRAY_SIZE(t); i++) {
+		n = strlen(t[i].args);
+		memcpy(buf, t[i].args, n + 1);
+		for (j = 0, argc = 1; j < n; j++)
+			if (buf[j] == '|') {
+				buf[j] = 0;
+				argc++;
+			}
+		exec_event(&ev, "x", buf, n + 1, argc);
+		h.n = 0;
+		vigil_engine_process(e, &ev, on_alert, &h);
+		if (h.n != t[i].hit)
+			printf("#   '%s': %u alerts\n", t[i].args, h.n);
+		CHECK_EQ(h.n, t[i].hit);
+	}
+	vigil_engine_free(e);
+	free(b);
+}
+
 int main(void)
 {
 	RUN(field_table);
@@ -554,5 +610,6 @@ int main(void)
 	RUN(mixed_set);
 	RUN(affix_index);
 	RUN(shortcuts);
+	RUN(contains_groups);
 	return tap_done();
 }
