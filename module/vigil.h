@@ -30,14 +30,15 @@ void vigil_stat_add(enum vigil_stat s, u64 n);
 u64 vigil_stat_read(enum vigil_stat s);
 
 /* detect.c */
-extern bool vigil_enabled;		/* /sys/kernel/vigil/enabled */
+extern bool vigil_enabled; /* /sys/kernel/vigil/enabled */
 int vigil_detect_init(bool load_default_rules);
 void vigil_detect_uninit(void);
 /* Atomic context; @ev is complete (kind, timestamp, fields). */
 void vigil_detect_event(const struct vigil_event *ev);
 void vigil_detect_forget_entity(const char *entity_id, u32 len);
 /* Process context; replaces the ruleset atomically or changes nothing. */
-int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack);
+int vigil_detect_load(const void *blob, u32 len,
+		      struct netlink_ext_ack *extack);
 
 /* capture_*.c: register every hook or none. */
 int vigil_capture_init(void);

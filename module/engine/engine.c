@@ -4,7 +4,7 @@
  */
 #include "internal.h"
 
-#define VIGIL_CAP_MAX	(1U << 22)
+#define VIGIL_CAP_MAX (1U << 22)
 
 static u32 cap_of(u32 want, u32 dflt)
 {
@@ -34,7 +34,8 @@ static int compile_pats(struct vigil_engine *e)
 	for (i = 0; i < rs->h->n_pats; i++)
 		vigil_pat_compile(&rs->pats[i], rs->strtab + rs->pats[i].str,
 				  e->pat_tab[i] != VIGIL_NIL ?
-				  &e->tabs[e->pat_tab[i]] : NULL,
+					  &e->tabs[e->pat_tab[i]] :
+					  NULL,
 				  &e->plans[i]);
 	e->rs.pat_tab = e->pat_tab;
 	e->rs.tabs = e->tabs;
@@ -59,7 +60,8 @@ static int compile_sets(struct vigil_engine *e)
 
 		sp->min_len = VIGIL_NIL;
 		for (j = 0; j < st->n_pats; j++) {
-			const struct vigil_rs_pat *p = &rs->pats[st->first_pat + j];
+			const struct vigil_rs_pat *p =
+				&rs->pats[st->first_pat + j];
 
 			if (p->kind != VIGIL_PAT_EXACT) {
 				sp->n_other++;
@@ -103,7 +105,8 @@ static int compile_sets(struct vigil_engine *e)
 			}
 			b[(vigil_hash_folded(VIGIL_FNV_OFFSET,
 					     rs->strtab + p->str, p->len) &
-			   sp->mask) + 1]++;
+			   sp->mask) +
+			  1]++;
 		}
 		for (k = 0; k <= sp->mask; k++)
 			b[k + 1] += b[k];
@@ -157,7 +160,7 @@ static u32 mc_walk(struct vigil_engine *e, struct vigil_setplan *sp,
 		const u8 *lit = (const u8 *)rs->strtab + p->str;
 
 		if (!mc_ok(p)) {
-			if (g)	/* the others move to the front */
+			if (g) /* the others move to the front */
 				oth[keep] = oth[i];
 			keep++;
 			continue;
@@ -184,7 +187,8 @@ static u32 mc_walk(struct vigil_engine *e, struct vigil_setplan *sp,
 		used += p->len;
 	}
 	if (g)
-		sp->n_other = keep;	/* the grouped ones are searched as groups */
+		sp->n_other =
+			keep; /* the grouped ones are searched as groups */
 	return n;
 }
 
@@ -284,8 +288,8 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	e->rstate = vg_zalloc(sizeof(*e->rstate) * (e->rs.h->n_rules + 1));
 	if (!e->rstate)
 		goto err_free;
-	e->terms_cap = cap_of(lim ? lim->terms_capacity : 0,
-			      VIGIL_TERMS_DEFAULT_CAP);
+	e->terms_cap =
+		cap_of(lim ? lim->terms_capacity : 0, VIGIL_TERMS_DEFAULT_CAP);
 	for (r = 0; r < e->rs.h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &e->rs.rules[r];
 
@@ -452,10 +456,11 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 		if (!vigil_tuple_hash(ev, ru->term_fields, ru->n_terms, &h))
 			return 0;
 		now = (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
-		      ev->v[VIGIL_F_TIMESTAMP].num : 0;
+			      ev->v[VIGIL_F_TIMESTAMP].num :
+			      0;
 		if (!vigil_terms_check(e->rstate[c->rule].terms, h, now,
 				       (u64)ru->history_window_s *
-				       1000000000ULL))
+					       1000000000ULL))
 			return 0;
 	}
 	vg_atomic64_inc(&e->rstate[c->rule].hits);
@@ -579,8 +584,8 @@ void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 	if (!old)
 		return;
 	for (r = 0; r < e->rs.h->n_rules; r++) {
-		o = vigil_engine_find_rule(old,
-					   e->rs.strtab + e->rs.rules[r].id_str);
+		o = vigil_engine_find_rule(old, e->rs.strtab +
+							e->rs.rules[r].id_str);
 		if (o < 0)
 			continue;
 		vg_atomic64_set(&e->rstate[r].hits,

@@ -22,19 +22,20 @@
 /* ---------------- events ---------------- */
 
 struct vigil_value {
-	const char *str;	/* STR: bytes; ARRAY: NUL-terminated elements back to back */
-	u32 len;		/* STR: bytes; ARRAY: total bytes including the NULs */
-	u32 count;		/* ARRAY: number of elements */
-	u64 num;		/* NUM */
+	const char *
+		str; /* STR: bytes; ARRAY: NUL-terminated elements back to back */
+	u32 len; /* STR: bytes; ARRAY: total bytes including the NULs */
+	u32 count; /* ARRAY: number of elements */
+	u64 num; /* NUM */
 };
 
 struct vigil_event {
-	u64 present;			/* bit (1ULL << field) set when the field has a value */
+	u64 present; /* bit (1ULL << field) set when the field has a value */
 	struct vigil_value v[__VIGIL_F_LAST];
 };
 
 enum vigil_ftype vigil_field_type(enum vigil_field f);
-const char *vigil_field_name(enum vigil_field f);	/* ECS name, or NULL */
+const char *vigil_field_name(enum vigil_field f); /* ECS name, or NULL */
 
 void vigil_event_init(struct vigil_event *ev);
 void vigil_event_set_str(struct vigil_event *ev, enum vigil_field f,
@@ -76,8 +77,8 @@ bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
 struct vigil_engine;
 
 struct vigil_engine_limits {
-	u32 seq_capacity;	/* pending sequences, all rules together */
-	u32 terms_capacity;	/* learned terms per new_terms rule */
+	u32 seq_capacity; /* pending sequences, all rules together */
+	u32 terms_capacity; /* learned terms per new_terms rule */
 };
 
 /*
@@ -116,8 +117,8 @@ bool vigil_engine_enabled(const struct vigil_engine *e, u32 rule);
 u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule);
 
 struct vigil_match {
-	u32 rule;			/* rule index */
-	const struct vigil_event *event;	/* the event that completed the match */
+	u32 rule; /* rule index */
+	const struct vigil_event *event; /* the event that completed the match */
 	/* SEQUENCE: encoded events (vigil_event_encode) of the earlier steps */
 	u32 n_prior;
 	const void *prior[VIGIL_RS_MAX_STEPS];

@@ -40,8 +40,7 @@ static const struct vigil_field_desc fields[__VIGIL_F_LAST] = {
 	[VIGIL_F_PARENT_ENTITY_ID] = { "process.parent.entity_id",
 				       VIGIL_FT_STR },
 	[VIGIL_F_PARENT_USER_ID] = { "process.parent.user.id", VIGIL_FT_NUM },
-	[VIGIL_F_PARENT_GROUP_ID] = { "process.parent.group.id",
-				      VIGIL_FT_NUM },
+	[VIGIL_F_PARENT_GROUP_ID] = { "process.parent.group.id", VIGIL_FT_NUM },
 	[VIGIL_F_USER_ID] = { "user.id", VIGIL_FT_NUM },
 	[VIGIL_F_USER_REAL_ID] = { "user.Ext.real.id", VIGIL_FT_NUM },
 	[VIGIL_F_GROUP_ID] = { "group.id", VIGIL_FT_NUM },
@@ -145,8 +144,7 @@ void vigil_event_set_array(struct vigil_event *ev, enum vigil_field f,
 	ev->present |= 1ULL << f;
 }
 
-static void set_cstr(struct vigil_event *ev, enum vigil_field f,
-		     const char *s)
+static void set_cstr(struct vigil_event *ev, enum vigil_field f, const char *s)
 {
 	vigil_event_set_str(ev, f, s, strlen(s));
 }
@@ -156,7 +154,10 @@ struct kind_str {
 	const char *s;
 	u32 len;
 };
-#define KS(x) { x, sizeof(x) - 1 }
+#define KS(x)                    \
+	{                        \
+		x, sizeof(x) - 1 \
+	}
 static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 	[VIGIL_EV_EXEC] = { KS("linux"), KS("process"), KS("start"),
 			    KS("exec") },
@@ -172,7 +173,9 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 #undef KS
 
 const u8 vigil_kind_fields[VIGIL_KIND_NF] = {
-	VIGIL_F_HOST_OS_TYPE, VIGIL_F_EVENT_CATEGORY, VIGIL_F_EVENT_TYPE,
+	VIGIL_F_HOST_OS_TYPE,
+	VIGIL_F_EVENT_CATEGORY,
+	VIGIL_F_EVENT_TYPE,
 	VIGIL_F_EVENT_ACTION,
 };
 
@@ -231,8 +234,8 @@ void vigil_event_set_kind(struct vigil_event *ev, enum vigil_event_kind k)
 	if ((u32)k >= __VIGIL_EV_LAST || k == VIGIL_EV_NONE)
 		return;
 	for (i = 1; i < VIGIL_KIND_NF; i++)
-		vigil_event_set_str(ev, vigil_kind_fields[i],
-				    kind_tab[k][i].s, kind_tab[k][i].len);
+		vigil_event_set_str(ev, vigil_kind_fields[i], kind_tab[k][i].s,
+				    kind_tab[k][i].len);
 }
 
 static void derive(struct vigil_event *ev, enum vigil_field path,
@@ -272,14 +275,14 @@ static void derive(struct vigil_event *ev, enum vigil_field path,
  */
 void vigil_event_derive_file(struct vigil_event *ev)
 {
-	derive(ev, VIGIL_F_FILE_PATH, VIGIL_F_FILE_NAME,
-	       VIGIL_F_FILE_DIRECTORY, VIGIL_F_FILE_EXTENSION);
+	derive(ev, VIGIL_F_FILE_PATH, VIGIL_F_FILE_NAME, VIGIL_F_FILE_DIRECTORY,
+	       VIGIL_F_FILE_EXTENSION);
 	derive(ev, VIGIL_F_FILE_ORIG_PATH, VIGIL_F_FILE_ORIG_NAME,
 	       VIGIL_F_FILE_ORIG_DIRECTORY, VIGIL_F_FILE_ORIG_EXTENSION);
 }
 
-#define NLA_HDR		4U
-#define NLA_ALIGN(n)	(((n) + 3U) & ~3U)
+#define NLA_HDR 4U
+#define NLA_ALIGN(n) (((n) + 3U) & ~3U)
 
 static u32 put_attr(u8 *buf, u32 off, u32 cap, u16 type, const void *data,
 		    u32 len)

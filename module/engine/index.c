@@ -72,12 +72,12 @@ static bool pats_overlap(const struct vigil_rs *rs,
 	const struct vigil_rs_pat *t;
 
 	if (a->kind == VIGIL_PAT_EXACT && b->kind == VIGIL_PAT_EXACT)
-		return false;	/* equal ones are deduplicated by hash */
+		return false; /* equal ones are deduplicated by hash */
 	if (a->kind != VIGIL_PAT_EXACT && b->kind != VIGIL_PAT_EXACT &&
 	    a->kind != b->kind)
-		return true;	/* PREFIX and SUFFIX: "ab" matches a* and *b */
-	if (b->kind == VIGIL_PAT_EXACT || (a->kind == b->kind &&
-					    b->len > a->len)) {
+		return true; /* PREFIX and SUFFIX: "ab" matches a* and *b */
+	if (b->kind == VIGIL_PAT_EXACT ||
+	    (a->kind == b->kind && b->len > a->len)) {
 		t = a;
 		a = b;
 		b = t;
@@ -93,7 +93,7 @@ static bool pats_overlap(const struct vigil_rs *rs,
 }
 
 /* Hint sets this large with PREFIX/SUFFIX are not checked: no index. */
-#define VIGIL_IDX_CHECK_MAX	256
+#define VIGIL_IDX_CHECK_MAX 256
 
 static bool hint_ok(const struct vigil_rs *rs, const struct vigil_rs_set *s)
 {
@@ -177,7 +177,7 @@ static u64 pat_hash(const struct vigil_rs *rs, u32 field, u32 pat)
 
 	if (p->kind != VIGIL_PAT_SUFFIX)
 		return vigil_hash_folded(h, str, p->len);
-	for (i = p->len; i > 0; i--)	/* from the end */
+	for (i = p->len; i > 0; i--) /* from the end */
 		h = fnv_fold1(h, str[i - 1]);
 	return h;
 }
@@ -255,7 +255,8 @@ int vigil_index_build(struct vigil_engine *e)
 		for (i = 0; i < s->n_pats; i++)
 			idx->bucket[(pat_hash(rs, st->index_field,
 					      s->first_pat + i) &
-				     idx->mask) + 1]++;
+				     idx->mask) +
+				    1]++;
 	}
 	for (i = 0; i < nb; i++)
 		idx->bucket[i + 1] += idx->bucket[i];
@@ -304,8 +305,7 @@ void vigil_index_free(struct vigil_index *idx)
 /* Calls @fn for the entries of hash @h whose step takes events of @kind. */
 static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
 		 u64 kind, u32 canon, u64 h,
-		 u32 (*fn)(struct vigil_engine *e,
-			   const struct vigil_event *ev,
+		 u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
 			   const struct vigil_cand *c, u32 canon,
 			   vigil_alert_fn afn, void *ctx),
 		 vigil_alert_fn afn, void *ctx)
@@ -366,9 +366,9 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 		fields &= fields - 1;
 		if (idx->fields & (1ULL << f))
 			n += probe(e, ev, kind, canon,
-				   vigil_hash_folded(field_seed(f,
-							VIGIL_PAT_EXACT),
-						     v->str, v->len),
+				   vigil_hash_folded(
+					   field_seed(f, VIGIL_PAT_EXACT),
+					   v->str, v->len),
 				   fn, afn, ctx);
 		if (!(idx->afields & (1ULL << f)))
 			continue;
@@ -378,16 +378,14 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 		for (j = 0; j < len && lens >> j; j++) {
 			h = fnv_fold1(h, v->str[j]);
 			if (lens & (1ULL << j))
-				n += probe(e, ev, kind, canon, h, fn, afn,
-					   ctx);
+				n += probe(e, ev, kind, canon, h, fn, afn, ctx);
 		}
 		lens = idx->slens[f];
 		h = field_seed(f, VIGIL_PAT_SUFFIX);
 		for (j = 0; j < len && lens >> j; j++) {
 			h = fnv_fold1(h, v->str[v->len - 1 - j]);
 			if (lens & (1ULL << j))
-				n += probe(e, ev, kind, canon, h, fn, afn,
-					   ctx);
+				n += probe(e, ev, kind, canon, h, fn, afn, ctx);
 		}
 	}
 	return n;

@@ -13,13 +13,13 @@
  * (instructions + for each MATCH instruction, the patterns of its set
  * plus their lengths).  See Documentation/engine.rst.
  */
-#define VIGIL_MAX_COST		(8U << 20)
+#define VIGIL_MAX_COST (8U << 20)
 
 /* Bytes of one stored sequence step event (vigil_event_encode). */
-#define VIGIL_SEQ_SLOT		2048U
-#define VIGIL_SEQ_DEFAULT_CAP	4096U
-#define VIGIL_TERMS_DEFAULT_CAP	16384U
-#define VIGIL_NIL		0xffffffffU
+#define VIGIL_SEQ_SLOT 2048U
+#define VIGIL_SEQ_DEFAULT_CAP 4096U
+#define VIGIL_TERMS_DEFAULT_CAP 16384U
+#define VIGIL_NIL 0xffffffffU
 
 /*
  * Shift-And search table of one glob or CONTAINS segment (first
@@ -27,12 +27,12 @@
  * masks keep the table (~400 bytes) small enough for the stack when a
  * pattern has no precomputed table.
  */
-#define VIGIL_SEG_W		32
+#define VIGIL_SEG_W 32
 struct vigil_segtab {
 	u32 masks[VIGIL_SEG_W + 2];
-	u32 items;		/* VIGIL_NIL: end of a glob's tables */
+	u32 items; /* VIGIL_NIL: end of a glob's tables */
 	u32 m;
-	u16 b, e;		/* glob: the segment is pattern[b, e) */
+	u16 b, e; /* glob: the segment is pattern[b, e) */
 	u8 cls[256];
 };
 
@@ -42,7 +42,7 @@ struct vigil_gplan {
 };
 
 /* Globs with more middle segments build their tables at match time. */
-#define VIGIL_PAT_MAX_TABS	8
+#define VIGIL_PAT_MAX_TABS 8
 
 /* match.c */
 u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr);
@@ -59,12 +59,12 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
  * list.  A MATCH then costs one hash of the value plus the others.
  */
 struct vigil_setplan {
-	u32 mask;		/* buckets - 1 */
-	u32 bucket;		/* first of mask + 2 offsets in sx_bucket */
-	u32 n_ex;		/* EXACT patterns */
-	u32 min_len, max_len;	/* of the EXACT patterns */
-	u32 other, n_other;	/* range in sx_other */
-	u32 mc, n_mc;		/* range in mcgroups */
+	u32 mask; /* buckets - 1 */
+	u32 bucket; /* first of mask + 2 offsets in sx_bucket */
+	u32 n_ex; /* EXACT patterns */
+	u32 min_len, max_len; /* of the EXACT patterns */
+	u32 other, n_other; /* range in sx_other */
+	u32 mc, n_mc; /* range in mcgroups */
 };
 
 /*
@@ -72,11 +72,11 @@ struct vigil_setplan {
  * in one pass: multi-pattern Shift-And, positions of all the patterns
  * laid end to end, indexed by the value byte directly.
  */
-#define VIGIL_MC_BYTES		64
+#define VIGIL_MC_BYTES 64
 struct vigil_mcgroup {
-	u64 starts;		/* first position of each pattern */
-	u64 ends;		/* last position of each pattern */
-	u64 masks[256];		/* byte -> positions that accept it */
+	u64 starts; /* first position of each pattern */
+	u64 ends; /* last position of each pattern */
+	u64 masks[256]; /* byte -> positions that accept it */
 };
 
 struct vigil_sxent {
@@ -106,15 +106,15 @@ struct vigil_rs {
 	const char *strtab;
 	const u8 *dfas;
 	/* precomputed by the engine; NULL in the bare validator */
-	const u32 *pat_tab;		/* per pattern: first table or NIL */
+	const u32 *pat_tab; /* per pattern: first table or NIL */
 	const struct vigil_segtab *tabs;
-	const struct vigil_gplan *plans;	/* per pattern */
-	const struct vigil_setplan *setplans;	/* per set */
+	const struct vigil_gplan *plans; /* per pattern */
+	const struct vigil_setplan *setplans; /* per set */
 	const u32 *sx_bucket;
 	const struct vigil_sxent *sx_ent;
 	const u32 *sx_other;
 	const struct vigil_mcgroup *mcgroups;
-	const u64 *step_req;		/* per step: vigil_step_required() */
+	const u64 *step_req; /* per step: vigil_step_required() */
 	/* per step and event kind: vigil_step_start() */
 	const struct vigil_stepstart *starts;
 };
@@ -126,23 +126,23 @@ struct vigil_cand {
 };
 
 struct vigil_ientry {
-	u64 hash;		/* folded value hash, index field mixed in */
+	u64 hash; /* folded value hash, index field mixed in */
 	struct vigil_cand c;
 };
 
 /* PREFIX/SUFFIX index hint patterns up to this many bytes are used. */
-#define VIGIL_IDX_AFFIX		64
+#define VIGIL_IDX_AFFIX 64
 
 struct vigil_index {
 	/* per event kind: candidates without a usable index hint */
 	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
 	u32 kind_n[__VIGIL_EV_LAST];
-	u64 fields;		/* bit per field with EXACT hint patterns */
-	u64 afields;		/* bit per field with PREFIX/SUFFIX ones */
-	u64 plens[64];		/* per field: bit L-1 per PREFIX length L */
-	u64 slens[64];		/* per field: bit L-1 per SUFFIX length L */
-	u32 mask;		/* buckets - 1 */
-	u32 *bucket;		/* mask + 2 offsets into ent (CSR) */
+	u64 fields; /* bit per field with EXACT hint patterns */
+	u64 afields; /* bit per field with PREFIX/SUFFIX ones */
+	u64 plens[64]; /* per field: bit L-1 per PREFIX length L */
+	u64 slens[64]; /* per field: bit L-1 per SUFFIX length L */
+	u32 mask; /* buckets - 1 */
+	u32 *bucket; /* mask + 2 offsets into ent (CSR) */
 	struct vigil_ientry *ent;
 	u32 n_ent;
 };
@@ -152,8 +152,8 @@ struct vigil_terms;
 
 struct vigil_rule_state {
 	u32 enabled;
-	vg_atomic64_t hits;
-	struct vigil_terms *terms;	/* NEW_TERMS only */
+	struct vg_atomic64 hits;
+	struct vigil_terms *terms; /* NEW_TERMS only */
 };
 
 struct vigil_engine {
@@ -177,7 +177,7 @@ struct vigil_engine {
 };
 
 /* event.c: the strings vigil_event_set_kind() derives from the kind */
-#define VIGIL_KIND_NF		4
+#define VIGIL_KIND_NF 4
 extern const u8 vigil_kind_fields[VIGIL_KIND_NF];
 const char *vigil_kind_value(u32 k, u32 i, u32 *len);
 bool vigil_event_canonical(const struct vigil_event *ev, u32 k);
@@ -205,25 +205,24 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 bool vigil_step_hint_match(const struct vigil_rs *rs,
 			   const struct vigil_rs_step *st,
 			   const struct vigil_event *ev);
-void vigil_step_start(const struct vigil_rs *rs,
-		      const struct vigil_rs_step *st, u32 kind,
-		      struct vigil_stepstart *out);
+void vigil_step_start(const struct vigil_rs *rs, const struct vigil_rs_step *st,
+		      u32 kind, struct vigil_stepstart *out);
 u64 vigil_step_required(const struct vigil_rs *rs,
 			const struct vigil_rs_step *st, u8 *reach);
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		     const struct vigil_event *ev, u32 canon);
 
 /* The ARRAY fields (see vigil_field_type()), for the interpreter. */
-#define VIGIL_ARRAY_FIELDS	((1ULL << VIGIL_F_PROCESS_ARGS) | \
-				 (1ULL << VIGIL_F_PARENT_ARGS))
+#define VIGIL_ARRAY_FIELDS \
+	((1ULL << VIGIL_F_PROCESS_ARGS) | (1ULL << VIGIL_F_PARENT_ARGS))
 static inline bool vigil_is_array(u32 f)
 {
 	return f < 64 && (VIGIL_ARRAY_FIELDS & (1ULL << f));
 }
 
 /* hashing of field tuples (seq keys, term tuples) */
-#define VIGIL_FNV_OFFSET	0xcbf29ce484222325ULL
-#define VIGIL_FNV_PRIME		0x100000001b3ULL
+#define VIGIL_FNV_OFFSET 0xcbf29ce484222325ULL
+#define VIGIL_FNV_PRIME 0x100000001b3ULL
 static inline u64 vigil_fnv(u64 h, const void *p, u32 len)
 {
 	const u8 *b = p;
@@ -255,8 +254,7 @@ void vigil_seq_stats(const struct vigil_engine *e,
 struct vigil_terms *vigil_terms_new(u32 capacity);
 void vigil_terms_free(struct vigil_terms *t);
 /* Return: true if the tuple is new (absent or older than the window). */
-bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now,
-		       u64 window_ns);
+bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now, u64 window_ns);
 void vigil_terms_put(struct vigil_terms *t, u64 hash, u64 last_seen);
 int vigil_terms_each(struct vigil_terms *t,
 		     int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),

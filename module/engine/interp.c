@@ -5,12 +5,12 @@
  */
 #include "internal.h"
 
-static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s,
-		      u32 len)
+static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s, u32 len)
 {
 	const struct vigil_rs_pat *p = &rs->pats[k];
 	const char *ps = p->kind == VIGIL_PAT_REGEX ?
-			 (const char *)rs->dfas + p->str : rs->strtab + p->str;
+				 (const char *)rs->dfas + p->str :
+				 rs->strtab + p->str;
 	const struct vigil_segtab *t = NULL;
 	const struct vigil_gplan *g = NULL;
 
@@ -56,7 +56,7 @@ static inline bool exact_eq(const struct vigil_rs *rs, u32 k, const char *s,
 }
 
 /* EXACT patterns of a set up to this many are compared, not hashed. */
-#define VIGIL_SET_SCAN	6
+#define VIGIL_SET_SCAN 6
 
 /* With the engine's set plan: one hash probe for the EXACT patterns. */
 static bool set_match_plan(const struct vigil_rs *rs, u32 set, const char *s,
@@ -219,9 +219,8 @@ static bool kind_field(u32 f)
  * Follows the program's leading "MATCH kind-field; JF n" pairs with the
  * strings vigil_event_set_kind() gives @kind, as vigil_step_eval() would.
  */
-void vigil_step_start(const struct vigil_rs *rs,
-		      const struct vigil_rs_step *st, u32 kind,
-		      struct vigil_stepstart *out)
+void vigil_step_start(const struct vigil_rs *rs, const struct vigil_rs_step *st,
+		      u32 kind, struct vigil_stepstart *out)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 i = 0, n = st->n_insns, j, len = 0;
@@ -235,19 +234,19 @@ void vigil_step_start(const struct vigil_rs *rs,
 			if (vigil_kind_fields[j] == prog[i].field)
 				s = vigil_kind_value(kind, j, &len);
 		acc = set_match(rs, prog[i].arg, s, len);
-		i += 2 + (acc ? 0 : prog[i + 1].arg);	/* validated: <= n */
+		i += 2 + (acc ? 0 : prog[i + 1].arg); /* validated: <= n */
 	}
 	out->insn = i;
 	out->acc = acc;
 }
 
 /* Abstract accumulator values: which results are possible. */
-#define ACC_F	1U
-#define ACC_T	2U
+#define ACC_F 1U
+#define ACC_T 2U
 
 /* Can the program be true when field @f is missing?  See below. */
-static bool may_be_true_without(const struct vigil_rs_insn *prog, u32 n,
-				u32 f, u8 *reach)
+static bool may_be_true_without(const struct vigil_rs_insn *prog, u32 n, u32 f,
+				u8 *reach)
 {
 	u32 i, to;
 	u8 a, res = 0;
@@ -267,14 +266,15 @@ static bool may_be_true_without(const struct vigil_rs_insn *prog, u32 n,
 			a = in->field == f ? ACC_F : ACC_F | ACC_T;
 			break;
 		case VIGIL_OP_NOT:
-			a = ((a & ACC_F) ? ACC_T : 0) | ((a & ACC_T) ? ACC_F : 0);
+			a = ((a & ACC_F) ? ACC_T : 0) |
+			    ((a & ACC_T) ? ACC_F : 0);
 			break;
 		case VIGIL_OP_CONST:
 			a = in->arg ? ACC_T : ACC_F;
 			break;
 		case VIGIL_OP_JF:
 		case VIGIL_OP_JT:
-			to = i + 1 + in->arg;	/* validated: <= n */
+			to = i + 1 + in->arg; /* validated: <= n */
 			if (in->op == VIGIL_OP_JF) {
 				reach[to] |= a & ACC_F;
 				a &= ACC_T;
@@ -320,8 +320,8 @@ u64 vigil_step_required(const struct vigil_rs *rs,
 		u8 op = prog[i].op;
 
 		if ((op == VIGIL_OP_MATCH || op == VIGIL_OP_EXISTS ||
-		     op == VIGIL_OP_NUMCMP) && prog[i].field < __VIGIL_F_LAST &&
-		    prog[i].field < 64)
+		     op == VIGIL_OP_NUMCMP) &&
+		    prog[i].field < __VIGIL_F_LAST && prog[i].field < 64)
 			seen |= 1ULL << prog[i].field;
 	}
 	while (seen) {

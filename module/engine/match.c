@@ -14,7 +14,7 @@
  */
 #include "internal.h"
 
-#define ANY	(-1)
+#define ANY (-1)
 
 static inline u8 fold(u8 c)
 {
@@ -22,10 +22,10 @@ static inline u8 fold(u8 c)
 }
 
 struct seg {
-	const u8 *p;		/* pattern bytes of the segment */
+	const u8 *p; /* pattern bytes of the segment */
 	u32 plen;
-	u32 items;		/* number of items (escapes count once) */
-	bool raw;		/* no escapes, no '?' */
+	u32 items; /* number of items (escapes count once) */
+	bool raw; /* no escapes, no '?' */
 	bool nocase;
 };
 
@@ -99,7 +99,7 @@ static void segtab_build(const struct seg *sg, struct vigil_segtab *t)
  * Leftmost occurrence of the segment that starts at or after @from and
  * ends at or before @limit.  Return: its start, or VIGIL_NOPOS.
  */
-#define VIGIL_NOPOS	0xffffffffU
+#define VIGIL_NOPOS 0xffffffffU
 static u32 seg_find(const struct seg *sg, const struct vigil_segtab *t,
 		    const u8 *s, u32 from, u32 limit)
 {
@@ -114,7 +114,7 @@ static u32 seg_find(const struct seg *sg, const struct vigil_segtab *t,
 		d = ((d << 1) | 1) & t->masks[t->cls[s[pos]]];
 		if (!(d & hit))
 			continue;
-		k = pos + 1 - t->m;	/* candidate start */
+		k = pos + 1 - t->m; /* candidate start */
 		if (k > limit - sg->items)
 			return VIGIL_NOPOS;
 		if (t->m == sg->items || seg_at(sg, s, k, t->m))
@@ -181,8 +181,8 @@ static void glob_plan(const u8 *p, u32 plen, struct vigil_gplan *g)
 	g->last_items = count_items(p + l, plen - l);
 }
 
-static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len,
-		       bool nocase, const struct vigil_segtab *tabs,
+static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len, bool nocase,
+		       const struct vigil_segtab *tabs,
 		       const struct vigil_gplan *plan)
 {
 	struct vigil_segtab local;
@@ -196,7 +196,7 @@ static bool glob_match(const u8 *p, u32 plen, const u8 *s, u32 len,
 	}
 	sg = (struct seg){ p, plan->first_end, plan->first_items, false,
 			   nocase };
-	if (plan->first_end == plen)	/* no star: whole value */
+	if (plan->first_end == plen) /* no star: whole value */
 		return sg.items == len && seg_at(&sg, s, 0, 0);
 	if (sg.items > len || !seg_at(&sg, s, 0, 0))
 		return false;
@@ -247,8 +247,7 @@ static bool lit_eq(const u8 *p, const u8 *s, u32 n, bool nocase)
 	return true;
 }
 
-static bool dfa_match(const u8 *d, const u8 *s, u32 len,
-		      bool nocase)
+static bool dfa_match(const u8 *d, const u8 *s, u32 len, bool nocase)
 {
 	const struct vigil_rs_dfa *dfa = (const void *)d;
 	const u8 *classmap = d + offsetof(struct vigil_rs_dfa, classmap);

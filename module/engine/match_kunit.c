@@ -7,21 +7,22 @@
 
 static bool m(u8 kind, u8 flags, const char *pat, const char *s)
 {
-	struct vigil_rs_pat p = { .len = strlen(pat), .kind = kind,
+	struct vigil_rs_pat p = { .len = strlen(pat),
+				  .kind = kind,
 				  .flags = flags };
 
 	return vigil_pat_match(&p, pat, s, strlen(s));
 }
 
-#define G(pat, s)	m(VIGIL_PAT_GLOB, 0, pat, s)
-#define GI(pat, s)	m(VIGIL_PAT_GLOB, VIGIL_PAT_F_NOCASE, pat, s)
+#define G(pat, s) m(VIGIL_PAT_GLOB, 0, pat, s)
+#define GI(pat, s) m(VIGIL_PAT_GLOB, VIGIL_PAT_F_NOCASE, pat, s)
 
 static void vigil_match_literals(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, m(VIGIL_PAT_EXACT, 0, "bash", "bash"));
 	KUNIT_EXPECT_FALSE(test, m(VIGIL_PAT_EXACT, 0, "bash", "Bash"));
-	KUNIT_EXPECT_TRUE(test, m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE,
-				  "bash", "BaSh"));
+	KUNIT_EXPECT_TRUE(test, m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "bash",
+				  "BaSh"));
 	KUNIT_EXPECT_TRUE(test, m(VIGIL_PAT_EXACT, 0, "", ""));
 	KUNIT_EXPECT_TRUE(test, m(VIGIL_PAT_PREFIX, 0, "/tmp/", "/tmp/x"));
 	KUNIT_EXPECT_FALSE(test, m(VIGIL_PAT_PREFIX, 0, "/tmp/", "/tmp"));
@@ -40,8 +41,8 @@ static void vigil_match_folding(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE,
 				  "caf\xc3\xa9", "CAF\xc3\xa9"));
 	KUNIT_EXPECT_FALSE(test, GI("*\xc3\xa9", "x\xc3\x89"));
-	KUNIT_EXPECT_FALSE(test, m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE,
-				   "{", "["));
+	KUNIT_EXPECT_FALSE(test,
+			   m(VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, "{", "["));
 	KUNIT_EXPECT_TRUE(test, GI("/usr/*", "/USR/X"));
 }
 
@@ -120,12 +121,9 @@ static void vigil_match_regex(struct kunit *test)
 }
 
 static struct kunit_case vigil_match_cases[] = {
-	KUNIT_CASE(vigil_match_literals),
-	KUNIT_CASE(vigil_match_folding),
-	KUNIT_CASE(vigil_match_glob),
-	KUNIT_CASE(vigil_match_long_input),
-	KUNIT_CASE(vigil_match_regex),
-	{}
+	KUNIT_CASE(vigil_match_literals), KUNIT_CASE(vigil_match_folding),
+	KUNIT_CASE(vigil_match_glob),	  KUNIT_CASE(vigil_match_long_input),
+	KUNIT_CASE(vigil_match_regex),	  {}
 };
 
 static struct kunit_suite vigil_match_suite = {

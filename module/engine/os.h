@@ -30,117 +30,47 @@ static inline void vg_free(const void *p)
 	kvfree(p);
 }
 
-typedef spinlock_t vg_lock_t;
+/* A struct, not a typedef: the userspace build defines its own. */
+struct vg_lock {
+	spinlock_t l;
+};
 
-static inline void vg_lock_init(vg_lock_t *l)
+static inline void vg_lock_init(struct vg_lock *l)
 {
-	spin_lock_init(l);
+	spin_lock_init(&l->l);
 }
 
-static inline void vg_lock_destroy(vg_lock_t *l)
+static inline void vg_lock_destroy(struct vg_lock *l)
 {
 }
 
 /* Callers run in process context with preemption disabled, never IRQ. */
-static inline void vg_lock(vg_lock_t *l)
-	__acquires(l)
+static inline void vg_lock(struct vg_lock *l) __acquires(&l->l)
 {
-	spin_lock(l);
+	spin_lock(&l->l);
 }
 
-static inline void vg_unlock(vg_lock_t *l)
-	__releases(l)
+static inline void vg_unlock(struct vg_lock *l) __releases(&l->l)
 {
-	spin_unlock(l);
+	spin_unlock(&l->l);
 }
 
-typedef atomic64_t vg_atomic64_t;
-#define vg_atomic64_inc(a)	atomic64_inc(a)
-#define vg_atomic64_read(a)	((u64)atomic64_read(a))
-#define vg_atomic64_set(a, v)	atomic64_set(a, (s64)(v))
+struct vg_atomic64 {
+	atomic64_t a;
+};
 
-#define vg_snprintf		snprintf
+#define vg_atomic64_inc(x) atomic64_inc(&(x)->a)
+#define vg_atomic64_read(x) ((u64)atomic64_read(&(x)->a))
+#define vg_atomic64_set(x, v) atomic64_set(&(x)->a, (s64)(v))
+
+#define vg_snprintf snprintf
 
 #else /* !__KERNEL__ */
 
-#include <stdint.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdlib.h>
-#include <stdio.h>
-#include <string.h>
-#include <errno.h>
-#include <pthread.h>
-#include <linux/types.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int64_t s64;
-
-#ifndef READ_ONCE
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
-#endif
-
-#ifndef fallthrough
-#define fallthrough	__attribute__((__fallthrough__))
-#endif
-
-#ifndef __acquires
-#define __acquires(x)
-#define __releases(x)
-#endif
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
-
-static inline void *vg_zalloc(size_t n)
-{
-	return calloc(1, n ? n : 1);
-}
-
-static inline void vg_free(const void *p)
-{
-	free((void *)p);
-}
-
-typedef pthread_mutex_t vg_lock_t;
-
-static inline void vg_lock_init(vg_lock_t *l)
-{
-	pthread_mutex_init(l, NULL);
-}
-
-static inline void vg_lock_destroy(vg_lock_t *l)
-{
-	pthread_mutex_destroy(l);
-}
-
-static inline void vg_lock(vg_lock_t *l)
-{
-	pthread_mutex_lock(l);
-}
-
-static inline void vg_unlock(vg_lock_t *l)
-{
-	pthread_mutex_unlock(l);
-}
-
-typedef struct {
-	u64 v;
-} vg_atomic64_t;
-
-#define vg_atomic64_inc(a)	__atomic_add_fetch(&(a)->v, 1, __ATOMIC_RELAXED)
-#define vg_atomic64_read(a)	__atomic_load_n(&(a)->v, __ATOMIC_RELAXED)
-#define vg_atomic64_set(a, x)	__atomic_store_n(&(a)->v, (x), __ATOMIC_RELAXED)
-
-#define vg_snprintf		snprintf
+#include "os_user.h"
 
 #endif /* __KERNEL__ */
 
-#define vg_malloc(n)		vg_zalloc(n)
+#define vg_malloc(n) vg_zalloc(n)
 
 #endif /* VIGIL_ENGINE_OS_H */

@@ -11,13 +11,13 @@
 
 /* Capacities; a test may define bigger ones before including this. */
 #ifndef RSB_RULES
-#define RSB_RULES	64
-#define RSB_STEPS	128
-#define RSB_INSNS	512
-#define RSB_SETS	128
-#define RSB_PATS	512
-#define RSB_STRTAB	8192
-#define RSB_DFA		8192
+#define RSB_RULES 64
+#define RSB_STEPS 128
+#define RSB_INSNS 512
+#define RSB_SETS 128
+#define RSB_PATS 512
+#define RSB_STRTAB 8192
+#define RSB_DFA 8192
 #endif
 
 struct rsb {
@@ -35,7 +35,7 @@ struct rsb {
 static inline void rsb_init(struct rsb *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->strtab_size = 1;	/* offset 0 is the empty string */
+	b->strtab_size = 1; /* offset 0 is the empty string */
 }
 
 static inline u32 rsb_bytes(struct rsb *b, const char *s, u32 len)
@@ -65,8 +65,8 @@ static inline u32 rsb_set_begin(struct rsb *b)
 
 static inline void rsb_set_end(struct rsb *b)
 {
-	b->sets[b->set_open].n_pats = b->n_pats -
-				      b->sets[b->set_open].first_pat;
+	b->sets[b->set_open].n_pats =
+		b->n_pats - b->sets[b->set_open].first_pat;
 }
 
 static inline u32 rsb_pat_n(struct rsb *b, u8 kind, u8 flags, const char *s,
@@ -220,10 +220,12 @@ static inline u32 rsb_finish(const struct rsb *b, void *out, u32 cap)
 	h.version = VIGIL_RS_VERSION;
 	h.header_size = sizeof(h);
 	h.total_size = len;
-#define RSB_SECT(n, o_, arr, cnt) do { \
-		h.n = cnt; h.o_ = off; \
+#define RSB_SECT(n, o_, arr, cnt)                             \
+	do {                                                  \
+		h.n = cnt;                                    \
+		h.o_ = off;                                   \
 		memcpy(o + off, arr, (cnt) * sizeof(arr[0])); \
-		off += (cnt) * sizeof(arr[0]); \
+		off += (cnt) * sizeof(arr[0]);                \
 	} while (0)
 	RSB_SECT(n_rules, rules_off, b->rules, b->n_rules);
 	RSB_SECT(n_steps, steps_off, b->steps, b->n_steps);

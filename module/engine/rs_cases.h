@@ -11,24 +11,34 @@
 
 struct rsb_case {
 	const char *name;
-	const char *reason;	/* substring of the expected reason */
+	const char *reason; /* substring of the expected reason */
 	void (*fn)(struct rsb *b, u8 *blob, u32 *len);
 };
 
-#define PRE(n, ...) \
-static void rsb_m_##n(struct rsb *b, u8 *blob, u32 *len) \
-{ if (blob) return; __VA_ARGS__; }
-#define POST(n, ...) \
-static void rsb_m_##n(struct rsb *b, u8 *blob, u32 *len) \
-{ struct vigil_rs_header *h = (void *)blob; (void)h; if (!blob) return; \
-	__VA_ARGS__; }
+#define PRE(n, ...)                                              \
+	static void rsb_m_##n(struct rsb *b, u8 *blob, u32 *len) \
+	{                                                        \
+		if (blob)                                        \
+			return;                                  \
+		__VA_ARGS__;                                     \
+	}
+#define POST(n, ...)                                             \
+	static void rsb_m_##n(struct rsb *b, u8 *blob, u32 *len) \
+	{                                                        \
+		struct vigil_rs_header *h = (void *)blob;        \
+		(void)h;                                         \
+		if (!blob)                                       \
+			return;                                  \
+		__VA_ARGS__;                                     \
+	}
 
-#define RU(i)	(((struct vigil_rs_rule *)(blob + h->rules_off))[i])
-#define ST(i)	(((struct vigil_rs_step *)(blob + h->steps_off))[i])
-#define IN(i)	(((struct vigil_rs_insn *)(blob + h->insns_off))[i])
-#define PA(i)	(((struct vigil_rs_pat *)(blob + h->pats_off))[i])
+#define RU(i) (((struct vigil_rs_rule *)(blob + h->rules_off))[i])
+#define ST(i) (((struct vigil_rs_step *)(blob + h->steps_off))[i])
+#define IN(i) (((struct vigil_rs_insn *)(blob + h->insns_off))[i])
+#define PA(i) (((struct vigil_rs_pat *)(blob + h->pats_off))[i])
 #define DFA_AT(o) (blob + h->dfa_off + (o))
 
+/* clang-format off */
 /* header */
 POST(short, *len = 20)
 POST(magic, h->magic ^= 1)
@@ -40,15 +50,17 @@ POST(misaligned, h->strtab_off += 2)
 POST(outside, h->n_insns += 1000)
 POST(overlap, h->steps_off = h->rules_off + 4)
 POST(padding, memmove(blob + h->dfa_off + 4, blob + h->dfa_off, h->dfa_size);
-	memset(blob + h->dfa_off, 0, 4); blob[h->dfa_off + 1] = 7;
-	h->dfa_off += 4; h->total_size += 4; *len += 4)
+	memset(blob + h->dfa_off, 0, 4); blob[h->dfa_off + 1] = 7; h->dfa_off += 4;
+	h->total_size += 4; *len += 4)
 POST(trailing, blob[*len] = 1; blob[*len + 1] = 0; blob[*len + 2] = 0;
 	blob[*len + 3] = 0; *len += 4; h->total_size += 4)
 POST(too_many_rules, h->n_rules = VIGIL_RS_MAX_RULES + 1)
 /* rules */
 PRE(id_chars, b->rules[0].id_str = rsb_str(b, "bad id!"))
-PRE(id_long, b->rules[0].id_str = rsb_str(b,
-	"a1234567890123456789012345678901234567890123456789012345678901234"))
+PRE(id_long,
+	b->rules[0].id_str = rsb_str(
+	    b,
+	    "a1234567890123456789012345678901234567890123456789012345678901234"))
 PRE(id_empty, b->rules[0].id_str = 0)
 PRE(id_dup, b->rules[2].id_str = b->rules[0].id_str)
 POST(name_offset, RU(1).name_str = h->strtab_size)
@@ -241,6 +253,7 @@ static const struct rsb_case rsb_cases[] = {
 	C(dfa_next, "transition out of range"),
 	C(cost, "work bound"),
 };
+/* clang-format on */
 #undef C
 #undef PRE
 #undef POST
@@ -254,8 +267,8 @@ static const struct rsb_case rsb_cases[] = {
  * Runs one case: builds the sample, corrupts it, validates.  @blob must
  * hold rsb_size() + 64 bytes.  Return: the reason, or NULL if accepted.
  */
-static inline const char *rsb_case_run(const struct rsb_case *c,
-				       struct rsb *b, u8 *blob)
+static inline const char *rsb_case_run(const struct rsb_case *c, struct rsb *b,
+				       u8 *blob)
 {
 	const char *why = NULL;
 	u32 len;

@@ -11,25 +11,25 @@
 
 struct seq_ent {
 	u64 key;
-	u64 start;		/* ns, time of the step-0 event */
+	u64 start; /* ns, time of the step-0 event */
 	u32 rule;
 	u32 hnext;
-	u32 prev, next;		/* LRU, head is the most recent */
-	u16 runs_seen;		/* matches of the waiting step so far */
-	u8 next_step;		/* the step this sequence waits for */
+	u32 prev, next; /* LRU, head is the most recent */
+	u16 runs_seen; /* matches of the waiting step so far */
+	u8 next_step; /* the step this sequence waits for */
 	u8 used;
 	u32 slot_len[VIGIL_RS_MAX_STEPS - 1];
 };
 
 struct vigil_seq_table {
-	vg_lock_t lock;
+	struct vg_lock lock;
 	u32 cap, mask, n_slots;
 	u32 head, tail, free;
 	u64 pending, evictions, expired;
 	u32 *bucket;
 	struct seq_ent *ent;
 	u8 *slots;
-	u8 *entity_only;	/* per rule: keyed by process.entity_id alone */
+	u8 *entity_only; /* per rule: keyed by process.entity_id alone */
 };
 
 static u8 *slot(struct vigil_seq_table *t, u32 i, u32 k)
@@ -55,7 +55,8 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 
-		if (ru->kind == VIGIL_RULE_SEQUENCE && ru->n_steps - 1U > n_slots)
+		if (ru->kind == VIGIL_RULE_SEQUENCE &&
+		    ru->n_steps - 1U > n_slots)
 			n_slots = ru->n_steps - 1U;
 	}
 	if (!n_slots)
@@ -224,8 +225,8 @@ static void touch(struct vigil_seq_table *t, u32 i)
 static void store(struct vigil_seq_table *t, u32 i, u32 k,
 		  const struct vigil_event *ev)
 {
-	t->ent[i].slot_len[k] = vigil_event_encode(ev, slot(t, i, k),
-						   VIGIL_SEQ_SLOT);
+	t->ent[i].slot_len[k] =
+		vigil_event_encode(ev, slot(t, i, k), VIGIL_SEQ_SLOT);
 }
 
 /*
@@ -333,7 +334,8 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 		return 0;
 	kind = ev->v[VIGIL_F_EVENT_KIND].num;
 	for (k = 0; k < ru->n_steps; k++) {
-		const struct vigil_rs_step *st = &e->rs.steps[ru->first_step + k];
+		const struct vigil_rs_step *st =
+			&e->rs.steps[ru->first_step + k];
 
 		if (!(st->kind_mask & (1U << kind)))
 			continue;
@@ -347,7 +349,8 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 	if (!mask)
 		return 0;
 	now = (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
-	      ev->v[VIGIL_F_TIMESTAMP].num : 0;
+		      ev->v[VIGIL_F_TIMESTAMP].num :
+		      0;
 
 	vg_lock(&t->lock);
 	for (k = ru->n_steps - 1; k > 0; k--) {

@@ -6,7 +6,7 @@
 #include <kunit/test.h>
 #include "rs_builder.h"
 
-#define MS	1000000ULL
+#define MS 1000000ULL
 
 struct seq_hits {
 	u32 n, n_prior;

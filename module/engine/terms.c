@@ -9,13 +9,13 @@
 struct term_ent {
 	u64 hash;
 	u64 last;
-	u32 hnext;		/* bucket chain */
-	u32 prev, next;		/* LRU: head is the most recent */
+	u32 hnext; /* bucket chain */
+	u32 prev, next; /* LRU: head is the most recent */
 	u32 pad;
 };
 
 struct vigil_terms {
-	vg_lock_t lock;
+	struct vg_lock lock;
 	u32 cap, mask, n;
 	u32 head, tail;
 	u64 evictions;
@@ -155,8 +155,7 @@ static u32 get(struct vigil_terms *t, u64 hash)
  *
  * Return: true if new.
  */
-bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now,
-		       u64 window_ns)
+bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now, u64 window_ns)
 {
 	bool fresh;
 	u32 i;

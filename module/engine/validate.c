@@ -11,7 +11,7 @@ struct where {
 	u32 rule, step, insn, set, pat;
 };
 
-#define NONE	VIGIL_NIL
+#define NONE VIGIL_NIL
 
 struct sect {
 	u32 off;
@@ -109,15 +109,15 @@ static const char *check_header(const u8 *b, u32 len)
 	if (h->n_steps > VIGIL_RS_MAX_RULES * VIGIL_RS_MAX_STEPS)
 		return "too many steps";
 	s[0] = (struct sect){ h->rules_off,
-		(u64)h->n_rules * sizeof(struct vigil_rs_rule) };
+			      (u64)h->n_rules * sizeof(struct vigil_rs_rule) };
 	s[1] = (struct sect){ h->steps_off,
-		(u64)h->n_steps * sizeof(struct vigil_rs_step) };
+			      (u64)h->n_steps * sizeof(struct vigil_rs_step) };
 	s[2] = (struct sect){ h->insns_off,
-		(u64)h->n_insns * sizeof(struct vigil_rs_insn) };
+			      (u64)h->n_insns * sizeof(struct vigil_rs_insn) };
 	s[3] = (struct sect){ h->sets_off,
-		(u64)h->n_sets * sizeof(struct vigil_rs_set) };
+			      (u64)h->n_sets * sizeof(struct vigil_rs_set) };
 	s[4] = (struct sect){ h->pats_off,
-		(u64)h->n_pats * sizeof(struct vigil_rs_pat) };
+			      (u64)h->n_pats * sizeof(struct vigil_rs_pat) };
 	s[5] = (struct sect){ h->strtab_off, h->strtab_size };
 	s[6] = (struct sect){ h->dfa_off, h->dfa_size };
 	for (i = 0; i < 7; i++) {
@@ -241,7 +241,8 @@ static const char *check_sets(const struct vigil_rs *rs, u32 *cost,
 			return "set: patterns out of range";
 		c = 0;
 		for (j = 0; j < s->n_pats; j++) {
-			const struct vigil_rs_pat *p = &rs->pats[s->first_pat + j];
+			const struct vigil_rs_pat *p =
+				&rs->pats[s->first_pat + j];
 
 			c += 1 + (p->kind == VIGIL_PAT_REGEX ? 16 : p->len);
 		}
@@ -343,7 +344,8 @@ static const char *check_step(const struct vigil_rs *rs,
 			return "step: index_set out of range";
 		s = &rs->sets[st->index_set];
 		for (i = 0; i < s->n_pats; i++) {
-			const struct vigil_rs_pat *p = &rs->pats[s->first_pat + i];
+			const struct vigil_rs_pat *p =
+				&rs->pats[s->first_pat + i];
 
 			if (p->kind != VIGIL_PAT_EXACT &&
 			    p->kind != VIGIL_PAT_PREFIX &&

@@ -50,9 +50,9 @@
 
 #include <linux/types.h>
 
-#define VIGIL_GENL_NAME		"vigil"
-#define VIGIL_GENL_VERSION	1
-#define VIGIL_GENL_MCGRP_ALERTS	"alerts"
+#define VIGIL_GENL_NAME "vigil"
+#define VIGIL_GENL_VERSION 1
+#define VIGIL_GENL_MCGRP_ALERTS "alerts"
 
 enum vigil_cmd {
 	VIGIL_CMD_UNSPEC,
@@ -70,14 +70,14 @@ enum vigil_cmd {
 
 enum vigil_attr {
 	VIGIL_A_UNSPEC,
-	VIGIL_A_RULESET,	/* binary */
-	VIGIL_A_RULE,		/* nested, enum vigil_rule_attr */
-	VIGIL_A_RULE_ID,	/* NUL-terminated string */
-	VIGIL_A_EVENT,		/* nested, enum vigil_field */
-	VIGIL_A_ALERT_SEQ,	/* u64 */
-	VIGIL_A_ALERT_DROPPED,	/* u64 */
-	VIGIL_A_STATS,		/* nested, enum vigil_stat */
-	VIGIL_A_TERM,		/* nested, enum vigil_term_attr */
+	VIGIL_A_RULESET, /* binary */
+	VIGIL_A_RULE, /* nested, enum vigil_rule_attr */
+	VIGIL_A_RULE_ID, /* NUL-terminated string */
+	VIGIL_A_EVENT, /* nested, enum vigil_field */
+	VIGIL_A_ALERT_SEQ, /* u64 */
+	VIGIL_A_ALERT_DROPPED, /* u64 */
+	VIGIL_A_STATS, /* nested, enum vigil_stat */
+	VIGIL_A_TERM, /* nested, enum vigil_term_attr */
 	VIGIL_A_PAD,
 	__VIGIL_A_LAST
 };
@@ -85,14 +85,14 @@ enum vigil_attr {
 
 enum vigil_rule_attr {
 	VIGIL_RA_UNSPEC,
-	VIGIL_RA_ID,		/* string */
-	VIGIL_RA_NAME,		/* string */
-	VIGIL_RA_SEVERITY,	/* u8, enum vigil_severity */
-	VIGIL_RA_RISK_SCORE,	/* u8, 0..100 */
-	VIGIL_RA_TYPE,		/* u8, enum vigil_rule_kind */
-	VIGIL_RA_THREAT,	/* string, see struct vigil_rs_rule.threat_str */
-	VIGIL_RA_ENABLED,	/* u8, 0 or 1 */
-	VIGIL_RA_HITS,		/* u64 */
+	VIGIL_RA_ID, /* string */
+	VIGIL_RA_NAME, /* string */
+	VIGIL_RA_SEVERITY, /* u8, enum vigil_severity */
+	VIGIL_RA_RISK_SCORE, /* u8, 0..100 */
+	VIGIL_RA_TYPE, /* u8, enum vigil_rule_kind */
+	VIGIL_RA_THREAT, /* string, see struct vigil_rs_rule.threat_str */
+	VIGIL_RA_ENABLED, /* u8, 0 or 1 */
+	VIGIL_RA_HITS, /* u64 */
 	VIGIL_RA_PAD,
 	__VIGIL_RA_LAST
 };
@@ -100,8 +100,8 @@ enum vigil_rule_attr {
 
 enum vigil_term_attr {
 	VIGIL_TA_UNSPEC,
-	VIGIL_TA_HASH,		/* u64, hash of the term tuple */
-	VIGIL_TA_LAST_SEEN,	/* u64, ns since the epoch (CLOCK_REALTIME) */
+	VIGIL_TA_HASH, /* u64, hash of the term tuple */
+	VIGIL_TA_LAST_SEEN, /* u64, ns since the epoch (CLOCK_REALTIME) */
 	VIGIL_TA_PAD,
 	__VIGIL_TA_LAST
 };
@@ -135,22 +135,22 @@ enum vigil_stat {
 /* What happened; also the bit numbers of vigil_rs_step.kind_mask. */
 enum vigil_event_kind {
 	VIGIL_EV_NONE,
-	VIGIL_EV_EXEC,		/* process/start/exec */
-	VIGIL_EV_CREATE,	/* file/creation/creation: open(O_CREAT), mknod, link */
-	VIGIL_EV_SYMLINK,	/* file/creation/symlink */
-	VIGIL_EV_RENAME,	/* file/change/rename */
-	VIGIL_EV_DELETE,	/* file/deletion/deletion */
+	VIGIL_EV_EXEC, /* process/start/exec */
+	VIGIL_EV_CREATE, /* file/creation/creation: open(O_CREAT), mknod, link */
+	VIGIL_EV_SYMLINK, /* file/creation/symlink */
+	VIGIL_EV_RENAME, /* file/change/rename */
+	VIGIL_EV_DELETE, /* file/deletion/deletion */
 	__VIGIL_EV_LAST
 };
-#define VIGIL_EV_MASK_ALL	(((1U << __VIGIL_EV_LAST) - 1) & ~1U)
-#define VIGIL_EV_MASK_PROCESS	(1U << VIGIL_EV_EXEC)
-#define VIGIL_EV_MASK_FILE	(VIGIL_EV_MASK_ALL & ~VIGIL_EV_MASK_PROCESS)
+#define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
+#define VIGIL_EV_MASK_PROCESS (1U << VIGIL_EV_EXEC)
+#define VIGIL_EV_MASK_FILE (VIGIL_EV_MASK_ALL & ~VIGIL_EV_MASK_PROCESS)
 
 /* Value types of event fields. */
 enum vigil_ftype {
-	VIGIL_FT_STR,		/* bytes, no NUL inside the attribute */
-	VIGIL_FT_NUM,		/* u64 */
-	VIGIL_FT_ARRAY,		/* elements, each NUL-terminated, concatenated */
+	VIGIL_FT_STR, /* bytes, no NUL inside the attribute */
+	VIGIL_FT_NUM, /* u64 */
+	VIGIL_FT_ARRAY, /* elements, each NUL-terminated, concatenated */
 };
 
 /*
@@ -161,50 +161,51 @@ enum vigil_ftype {
  */
 enum vigil_field {
 	VIGIL_F_UNSPEC,
-	VIGIL_F_TIMESTAMP,		/* NUM  @timestamp, ns since epoch */
-	VIGIL_F_EVENT_KIND,		/* NUM  enum vigil_event_kind */
-	VIGIL_F_EVENT_CATEGORY,		/* STR  "process" | "file" */
-	VIGIL_F_EVENT_TYPE,		/* STR  "start" | "creation" | "change" | "deletion" */
-	VIGIL_F_EVENT_ACTION,		/* STR  "exec" | "creation" | "symlink" | "rename" | "deletion" */
-	VIGIL_F_EVENT_FLAGS,		/* NUM  VIGIL_EVF_* */
-	VIGIL_F_HOST_OS_TYPE,		/* STR  "linux" */
-	VIGIL_F_PROCESS_NAME,		/* STR */
-	VIGIL_F_PROCESS_EXECUTABLE,	/* STR */
-	VIGIL_F_PROCESS_ARGS,		/* ARRAY */
-	VIGIL_F_PROCESS_ARGS_COUNT,	/* NUM */
-	VIGIL_F_PROCESS_COMMAND_LINE,	/* STR */
-	VIGIL_F_PROCESS_PID,		/* NUM */
-	VIGIL_F_PROCESS_ENTITY_ID,	/* STR */
+	VIGIL_F_TIMESTAMP, /* NUM  @timestamp, ns since epoch */
+	VIGIL_F_EVENT_KIND, /* NUM  enum vigil_event_kind */
+	VIGIL_F_EVENT_CATEGORY, /* STR  "process" | "file" */
+	VIGIL_F_EVENT_TYPE, /* STR  "start" | "creation" | "change" | "deletion" */
+	VIGIL_F_EVENT_ACTION, /* STR  "exec" | "creation" | "symlink" | "rename" | "deletion" */
+	VIGIL_F_EVENT_FLAGS, /* NUM  VIGIL_EVF_* */
+	VIGIL_F_HOST_OS_TYPE, /* STR  "linux" */
+	VIGIL_F_PROCESS_NAME, /* STR */
+	VIGIL_F_PROCESS_EXECUTABLE, /* STR */
+	VIGIL_F_PROCESS_ARGS, /* ARRAY */
+	VIGIL_F_PROCESS_ARGS_COUNT, /* NUM */
+	VIGIL_F_PROCESS_COMMAND_LINE, /* STR */
+	VIGIL_F_PROCESS_PID, /* NUM */
+	VIGIL_F_PROCESS_ENTITY_ID, /* STR */
 	VIGIL_F_PROCESS_WORKING_DIRECTORY, /* STR */
-	VIGIL_F_PARENT_NAME,		/* STR  process.parent.name */
-	VIGIL_F_PARENT_EXECUTABLE,	/* STR */
-	VIGIL_F_PARENT_ARGS,		/* ARRAY */
-	VIGIL_F_PARENT_ARGS_COUNT,	/* NUM */
-	VIGIL_F_PARENT_COMMAND_LINE,	/* STR */
-	VIGIL_F_PARENT_PID,		/* NUM */
-	VIGIL_F_PARENT_ENTITY_ID,	/* STR */
-	VIGIL_F_PARENT_USER_ID,		/* NUM  process.parent.user.id (euid) */
-	VIGIL_F_PARENT_GROUP_ID,	/* NUM  process.parent.group.id (egid) */
-	VIGIL_F_USER_ID,		/* NUM  user.id = euid */
-	VIGIL_F_USER_REAL_ID,		/* NUM  user.Ext.real.id = uid */
-	VIGIL_F_GROUP_ID,		/* NUM  group.id = egid */
-	VIGIL_F_GROUP_REAL_ID,		/* NUM  group.Ext.real.id = gid */
-	VIGIL_F_FILE_PATH,		/* STR */
-	VIGIL_F_FILE_NAME,		/* STR */
-	VIGIL_F_FILE_EXTENSION,		/* STR  after the last '.', without it */
-	VIGIL_F_FILE_DIRECTORY,		/* STR */
-	VIGIL_F_FILE_TARGET_PATH,	/* STR  symlink target as written */
-	VIGIL_F_FILE_ORIG_PATH,		/* STR  file.Ext.original.path (rename) */
-	VIGIL_F_FILE_ORIG_NAME,		/* STR */
-	VIGIL_F_FILE_ORIG_EXTENSION,	/* STR */
-	VIGIL_F_FILE_ORIG_DIRECTORY,	/* STR */
+	VIGIL_F_PARENT_NAME, /* STR  process.parent.name */
+	VIGIL_F_PARENT_EXECUTABLE, /* STR */
+	VIGIL_F_PARENT_ARGS, /* ARRAY */
+	VIGIL_F_PARENT_ARGS_COUNT, /* NUM */
+	VIGIL_F_PARENT_COMMAND_LINE, /* STR */
+	VIGIL_F_PARENT_PID, /* NUM */
+	VIGIL_F_PARENT_ENTITY_ID, /* STR */
+	VIGIL_F_PARENT_USER_ID, /* NUM  process.parent.user.id (euid) */
+	VIGIL_F_PARENT_GROUP_ID, /* NUM  process.parent.group.id (egid) */
+	VIGIL_F_USER_ID, /* NUM  user.id = euid */
+	VIGIL_F_USER_REAL_ID, /* NUM  user.Ext.real.id = uid */
+	VIGIL_F_GROUP_ID, /* NUM  group.id = egid */
+	VIGIL_F_GROUP_REAL_ID, /* NUM  group.Ext.real.id = gid */
+	VIGIL_F_FILE_PATH, /* STR */
+	VIGIL_F_FILE_NAME, /* STR */
+	VIGIL_F_FILE_EXTENSION, /* STR  after the last '.', without it */
+	VIGIL_F_FILE_DIRECTORY, /* STR */
+	VIGIL_F_FILE_TARGET_PATH, /* STR  symlink target as written */
+	VIGIL_F_FILE_ORIG_PATH, /* STR  file.Ext.original.path (rename) */
+	VIGIL_F_FILE_ORIG_NAME, /* STR */
+	VIGIL_F_FILE_ORIG_EXTENSION, /* STR */
+	VIGIL_F_FILE_ORIG_DIRECTORY, /* STR */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)
 
 /* VIGIL_F_EVENT_FLAGS bits */
-#define VIGIL_EVF_ARGS_TRUNCATED	(1U << 0)	/* argv cut at the cap */
-#define VIGIL_EVF_PARENT_FALLBACK	(1U << 1)	/* parent not in the process table */
+#define VIGIL_EVF_ARGS_TRUNCATED (1U << 0) /* argv cut at the cap */
+#define VIGIL_EVF_PARENT_FALLBACK \
+	(1U << 1) /* parent not in the process table */
 
 /* ------------------------------------------------------------------ */
 /* Ruleset format                                                      */
@@ -229,26 +230,26 @@ enum vigil_field {
  * after at most n_insns instructions.  Falling off the end returns the
  * accumulator.
  */
-#define VIGIL_RS_MAGIC		0x53524756U	/* "VGRS" */
-#define VIGIL_RS_VERSION	1
+#define VIGIL_RS_MAGIC 0x53524756U /* "VGRS" */
+#define VIGIL_RS_VERSION 1
 
-#define VIGIL_RS_MAX_SIZE	(16U << 20)
-#define VIGIL_RS_MAX_RULES	4096
-#define VIGIL_RS_MAX_STEPS	8	/* per rule */
-#define VIGIL_RS_MAX_INSNS	4096	/* per step */
-#define VIGIL_RS_MAX_SET	4096	/* patterns per set */
-#define VIGIL_RS_MAX_STR	4095	/* bytes of one string or pattern */
-#define VIGIL_RS_MAX_BY		4	/* join fields per step */
-#define VIGIL_RS_MAX_TERMS	3	/* new_terms fields */
-#define VIGIL_RS_MAX_RUNS	64
-#define VIGIL_RS_MAX_MAXSPAN_MS	(5U * 60 * 1000)
-#define VIGIL_RS_NO_SET		0xffffffffU
+#define VIGIL_RS_MAX_SIZE (16U << 20)
+#define VIGIL_RS_MAX_RULES 4096
+#define VIGIL_RS_MAX_STEPS 8 /* per rule */
+#define VIGIL_RS_MAX_INSNS 4096 /* per step */
+#define VIGIL_RS_MAX_SET 4096 /* patterns per set */
+#define VIGIL_RS_MAX_STR 4095 /* bytes of one string or pattern */
+#define VIGIL_RS_MAX_BY 4 /* join fields per step */
+#define VIGIL_RS_MAX_TERMS 3 /* new_terms fields */
+#define VIGIL_RS_MAX_RUNS 64
+#define VIGIL_RS_MAX_MAXSPAN_MS (5U * 60 * 1000)
+#define VIGIL_RS_NO_SET 0xffffffffU
 
 struct vigil_rs_header {
 	__u32 magic;
 	__u16 version;
-	__u16 header_size;	/* sizeof(struct vigil_rs_header) */
-	__u32 total_size;	/* whole blob, header included */
+	__u16 header_size; /* sizeof(struct vigil_rs_header) */
+	__u32 total_size; /* whole blob, header included */
 	__u32 n_rules, rules_off;
 	__u32 n_steps, steps_off;
 	__u32 n_insns, insns_off;
@@ -256,13 +257,13 @@ struct vigil_rs_header {
 	__u32 n_pats, pats_off;
 	__u32 strtab_size, strtab_off;
 	__u32 dfa_size, dfa_off;
-	__u32 reserved[4];	/* must be zero */
+	__u32 reserved[4]; /* must be zero */
 };
 
 enum vigil_rule_kind {
-	VIGIL_RULE_EVENT,	/* one step: alert when it matches */
-	VIGIL_RULE_SEQUENCE,	/* n_steps in order, same join key, in maxspan */
-	VIGIL_RULE_NEW_TERMS,	/* one step + first sighting of term tuple */
+	VIGIL_RULE_EVENT, /* one step: alert when it matches */
+	VIGIL_RULE_SEQUENCE, /* n_steps in order, same join key, in maxspan */
+	VIGIL_RULE_NEW_TERMS, /* one step + first sighting of term tuple */
 	__VIGIL_RULE_KIND_LAST
 };
 
@@ -274,38 +275,38 @@ enum vigil_severity {
 	__VIGIL_SEV_LAST
 };
 
-#define VIGIL_RULE_F_DISABLED	(1U << 0)	/* loaded disabled */
+#define VIGIL_RULE_F_DISABLED (1U << 0) /* loaded disabled */
 
 struct vigil_rs_rule {
-	__u32 id_str;		/* strtab offset: rule_id, [A-Za-z0-9_.-]{1,64} */
-	__u32 name_str;		/* strtab offset: name */
+	__u32 id_str; /* strtab offset: rule_id, [A-Za-z0-9_.-]{1,64} */
+	__u32 name_str; /* strtab offset: name */
 	/*
 	 * strtab offset: MITRE ATT&CK mapping as lines "kind\tid\tname",
 	 * kind one of tactic, technique, subtechnique, joined by '\n'.
 	 * May be the empty string.
 	 */
 	__u32 threat_str;
-	__u8 kind;		/* enum vigil_rule_kind */
-	__u8 severity;		/* enum vigil_severity */
-	__u8 risk_score;	/* 0..100 */
-	__u8 flags;		/* VIGIL_RULE_F_* */
+	__u8 kind; /* enum vigil_rule_kind */
+	__u8 severity; /* enum vigil_severity */
+	__u8 risk_score; /* 0..100 */
+	__u8 flags; /* VIGIL_RULE_F_* */
 	__u16 first_step;
-	__u16 n_steps;		/* 1 unless SEQUENCE; SEQUENCE: 2..MAX_STEPS */
-	__u32 maxspan_ms;	/* SEQUENCE: 1..VIGIL_RS_MAX_MAXSPAN_MS */
-	__u32 history_window_s;	/* NEW_TERMS: > 0 */
-	__u8 n_terms;		/* NEW_TERMS: 1..VIGIL_RS_MAX_TERMS */
-	__u8 term_fields[VIGIL_RS_MAX_TERMS];	/* enum vigil_field */
+	__u16 n_steps; /* 1 unless SEQUENCE; SEQUENCE: 2..MAX_STEPS */
+	__u32 maxspan_ms; /* SEQUENCE: 1..VIGIL_RS_MAX_MAXSPAN_MS */
+	__u32 history_window_s; /* NEW_TERMS: > 0 */
+	__u8 n_terms; /* NEW_TERMS: 1..VIGIL_RS_MAX_TERMS */
+	__u8 term_fields[VIGIL_RS_MAX_TERMS]; /* enum vigil_field */
 };
 
 struct vigil_rs_step {
 	__u32 first_insn;
-	__u32 n_insns;		/* 1..VIGIL_RS_MAX_INSNS */
-	__u16 kind_mask;	/* 1 << enum vigil_event_kind; non-zero */
-	__u16 runs;		/* 1..VIGIL_RS_MAX_RUNS consecutive matches */
-	__u8 n_by;		/* join key fields; equal for all steps of a rule */
-	__u8 by_fields[VIGIL_RS_MAX_BY];	/* enum vigil_field */
-	__u8 index_field;	/* VIGIL_F_UNSPEC or a STR field */
-	__u16 reserved;		/* must be zero */
+	__u32 n_insns; /* 1..VIGIL_RS_MAX_INSNS */
+	__u16 kind_mask; /* 1 << enum vigil_event_kind; non-zero */
+	__u16 runs; /* 1..VIGIL_RS_MAX_RUNS consecutive matches */
+	__u8 n_by; /* join key fields; equal for all steps of a rule */
+	__u8 by_fields[VIGIL_RS_MAX_BY]; /* enum vigil_field */
+	__u8 index_field; /* VIGIL_F_UNSPEC or a STR field */
+	__u16 reserved; /* must be zero */
 	/*
 	 * Index hint: when index_field is set, the step can only match an
 	 * event whose index_field matches one of the patterns of this set,
@@ -314,18 +315,18 @@ struct vigil_rs_step {
 	 * the engine uses it to skip the step.  (PREFIX and SUFFIX hints
 	 * were added compatibly: older blobs have EXACT ones only.)
 	 */
-	__u32 index_set;	/* VIGIL_RS_NO_SET or a set index */
+	__u32 index_set; /* VIGIL_RS_NO_SET or a set index */
 };
 
 enum vigil_op {
-	VIGIL_OP_MATCH,		/* acc = some element of field matches some pattern of set arg */
-	VIGIL_OP_EXISTS,	/* acc = field present (an ARRAY: at least one element) */
-	VIGIL_OP_NUMCMP,	/* acc = field <cmp> arg (NUM field; missing: false) */
-	VIGIL_OP_NOT,		/* acc = !acc */
-	VIGIL_OP_CONST,		/* acc = arg (0 or 1) */
-	VIGIL_OP_JF,		/* if !acc: skip arg further instructions (arg >= 1) */
-	VIGIL_OP_JT,		/* if acc: skip arg further instructions (arg >= 1) */
-	VIGIL_OP_RET,		/* stop, result acc */
+	VIGIL_OP_MATCH, /* acc = some element of field matches some pattern of set arg */
+	VIGIL_OP_EXISTS, /* acc = field present (an ARRAY: at least one element) */
+	VIGIL_OP_NUMCMP, /* acc = field <cmp> arg (NUM field; missing: false) */
+	VIGIL_OP_NOT, /* acc = !acc */
+	VIGIL_OP_CONST, /* acc = arg (0 or 1) */
+	VIGIL_OP_JF, /* if !acc: skip arg further instructions (arg >= 1) */
+	VIGIL_OP_JT, /* if acc: skip arg further instructions (arg >= 1) */
+	VIGIL_OP_RET, /* stop, result acc */
 	__VIGIL_OP_LAST
 };
 
@@ -344,25 +345,25 @@ enum vigil_cmp {
  * which must be <= n_insns of the step (n_insns means "end").
  */
 struct vigil_rs_insn {
-	__u8 op;		/* enum vigil_op */
-	__u8 field;		/* enum vigil_field, for MATCH, EXISTS, NUMCMP */
-	__u8 flags;		/* must be zero */
-	__u8 cmp;		/* enum vigil_cmp, for NUMCMP */
+	__u8 op; /* enum vigil_op */
+	__u8 field; /* enum vigil_field, for MATCH, EXISTS, NUMCMP */
+	__u8 flags; /* must be zero */
+	__u8 cmp; /* enum vigil_cmp, for NUMCMP */
 	__u32 arg;
 };
 
 struct vigil_rs_set {
 	__u32 first_pat;
-	__u32 n_pats;		/* 1..VIGIL_RS_MAX_SET */
+	__u32 n_pats; /* 1..VIGIL_RS_MAX_SET */
 };
 
 enum vigil_pat_kind {
-	VIGIL_PAT_EXACT,	/* whole value equals str */
-	VIGIL_PAT_PREFIX,	/* value starts with str */
-	VIGIL_PAT_SUFFIX,	/* value ends with str */
-	VIGIL_PAT_CONTAINS,	/* str occurs in value */
-	VIGIL_PAT_GLOB,		/* '*' any run, '?' one byte, '\' escapes the next byte */
-	VIGIL_PAT_REGEX,	/* str is an offset into dfas: struct vigil_rs_dfa */
+	VIGIL_PAT_EXACT, /* whole value equals str */
+	VIGIL_PAT_PREFIX, /* value starts with str */
+	VIGIL_PAT_SUFFIX, /* value ends with str */
+	VIGIL_PAT_CONTAINS, /* str occurs in value */
+	VIGIL_PAT_GLOB, /* '*' any run, '?' one byte, '\' escapes the next byte */
+	VIGIL_PAT_REGEX, /* str is an offset into dfas: struct vigil_rs_dfa */
 	__VIGIL_PAT_LAST
 };
 
@@ -370,13 +371,13 @@ enum vigil_pat_kind {
  * NOCASE folds ASCII A-Z to a-z on both sides; every other byte compares
  * exactly.  The compiler stores NOCASE literals already folded.
  */
-#define VIGIL_PAT_F_NOCASE	(1U << 0)
+#define VIGIL_PAT_F_NOCASE (1U << 0)
 
 struct vigil_rs_pat {
-	__u32 str;		/* strtab offset (REGEX: dfas offset) */
-	__u16 len;		/* bytes, 0..VIGIL_RS_MAX_STR (REGEX: dfa bytes) */
-	__u8 kind;		/* enum vigil_pat_kind */
-	__u8 flags;		/* VIGIL_PAT_F_* */
+	__u32 str; /* strtab offset (REGEX: dfas offset) */
+	__u16 len; /* bytes, 0..VIGIL_RS_MAX_STR (REGEX: dfa bytes) */
+	__u8 kind; /* enum vigil_pat_kind */
+	__u8 flags; /* VIGIL_PAT_F_* */
 };
 
 /*
@@ -389,13 +390,13 @@ struct vigil_rs_pat {
  *   __u8  accept[n_states]            1 if accepting
  *   __u16 next[n_states * n_classes]  next state, or VIGIL_DFA_DEAD
  */
-#define VIGIL_DFA_DEAD		0xffffU
-#define VIGIL_DFA_MAX_STATES	1024
+#define VIGIL_DFA_DEAD 0xffffU
+#define VIGIL_DFA_MAX_STATES 1024
 
 struct vigil_rs_dfa {
-	__u16 n_states;		/* 1..VIGIL_DFA_MAX_STATES */
-	__u16 n_classes;	/* 1..256 */
-	__u8 classmap[256];	/* byte -> class, each < n_classes */
+	__u16 n_states; /* 1..VIGIL_DFA_MAX_STATES */
+	__u16 n_classes; /* 1..256 */
+	__u8 classmap[256]; /* byte -> class, each < n_classes */
 };
 
 #endif /* _UAPI_LINUX_VIGIL_H */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The userspace half of os.h: what the engine needs from the kernel,
+ * provided by libc for vigilctl, the unit tests, fuzzers and benchmarks.
+ * Never included by the kernel build.
+ */
+#ifndef VIGIL_ENGINE_OS_USER_H
+#define VIGIL_ENGINE_OS_USER_H
+
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <pthread.h>
+#include <linux/types.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+
+#ifndef READ_ONCE
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+#endif
+
+#ifndef fallthrough
+#define fallthrough	__attribute__((__fallthrough__))
+#endif
+
+#ifndef __acquires
+#define __acquires(x)
+#define __releases(x)
+#endif
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+static inline void *vg_zalloc(size_t n)
+{
+	return calloc(1, n ? n : 1);
+}
+
+static inline void vg_free(const void *p)
+{
+	free((void *)p);
+}
+
+struct vg_lock {
+	pthread_mutex_t m;
+};
+
+static inline void vg_lock_init(struct vg_lock *l)
+{
+	pthread_mutex_init(&l->m, NULL);
+}
+
+static inline void vg_lock_destroy(struct vg_lock *l)
+{
+	pthread_mutex_destroy(&l->m);
+}
+
+static inline void vg_lock(struct vg_lock *l)
+{
+	pthread_mutex_lock(&l->m);
+}
+
+static inline void vg_unlock(struct vg_lock *l)
+{
+	pthread_mutex_unlock(&l->m);
+}
+
+struct vg_atomic64 {
+	u64 v;
+};
+
+#define vg_atomic64_inc(a)	__atomic_add_fetch(&(a)->v, 1, __ATOMIC_RELAXED)
+#define vg_atomic64_read(a)	__atomic_load_n(&(a)->v, __ATOMIC_RELAXED)
+#define vg_atomic64_set(a, x)	__atomic_store_n(&(a)->v, (x), __ATOMIC_RELAXED)
+
+#define vg_snprintf		snprintf
+
+#endif /* VIGIL_ENGINE_OS_USER_H */
