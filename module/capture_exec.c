@@ -175,7 +175,7 @@ static void capture_exec(struct linux_binprm *bprm)
 
 	rcu_read_lock();
 	p = vigil_proctab_set(task_tgid_nr(current), &img, true);
-	if (!READ_ONCE(vigil_enabled))
+	if (!vigil_detect_wants(VIGIL_EV_EXEC))
 		goto out_unlock;
 
 	vigil_capture_begin(sc, VIGIL_EV_EXEC);

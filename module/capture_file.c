@@ -80,7 +80,7 @@ static void file_event(const struct file_op *op)
 	const char *s;
 	u32 len;
 
-	if (vigil_capture_skip() || !READ_ONCE(vigil_enabled))
+	if (vigil_capture_skip() || !vigil_detect_wants(op->kind))
 		return;
 	sc = vigil_scratch_get();
 	if (!sc)

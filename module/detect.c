@@ -33,21 +33,41 @@ static void alert_cb(void *ctx, const struct vigil_match *m)
 	vigil_alertq_alert(ctx, m);
 }
 
+/*
+ * The event kinds the running rules can use: capture does not even build
+ * an event of another kind.  Written under vigil_detect_mutex when a
+ * ruleset is published; a reader racing with a load may use the old
+ * mask for one event, as it may use the old engine.
+ */
+static u32 vigil_detect_kinds;
+
+/**
+ * vigil_detect_wants() - count a hooked event and say if it is needed
+ * @kind: what happened
+ *
+ * Called from probe context at the start of every hook.
+ *
+ * Return: true when vigil is enabled and some rule can use @kind.
+ */
+bool vigil_detect_wants(enum vigil_event_kind kind)
+{
+	if (kind < VIGIL_EV_EXEC || kind >= __VIGIL_EV_LAST)
+		return false;
+	vigil_stat_inc(VIGIL_STAT_EVENTS_EXEC + (kind - VIGIL_EV_EXEC));
+	return READ_ONCE(vigil_enabled) &&
+	       (READ_ONCE(vigil_detect_kinds) & (1U << kind));
+}
+
 /**
  * vigil_detect_event() - run the rules over one event
  * @ev: a complete event (kind, timestamp and fields)
  *
- * Called from probe context; never sleeps.
+ * Called from probe context, after vigil_detect_wants(); never sleeps.
  */
 void vigil_detect_event(const struct vigil_event *ev)
 {
 	struct vigil_engine *e;
-	u64 kind = ev->v[VIGIL_F_EVENT_KIND].num;
 
-	if (kind >= VIGIL_EV_EXEC && kind < __VIGIL_EV_LAST)
-		vigil_stat_inc(VIGIL_STAT_EVENTS_EXEC + (kind - VIGIL_EV_EXEC));
-	if (!READ_ONCE(vigil_enabled))
-		return;
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
 	if (e)
@@ -199,6 +219,7 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 	if (old)
 		vigil_engine_inherit(e, old);
 	rcu_assign_pointer(vigil_engine_cur, e);
+	WRITE_ONCE(vigil_detect_kinds, vigil_engine_kind_mask(e));
 	WRITE_ONCE(vigil_generation, vigil_generation + 1);
 	vigil_sysfs_rules_rebuild(e);
 	mutex_unlock(&vigil_detect_mutex);

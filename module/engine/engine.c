@@ -361,6 +361,21 @@ u32 vigil_engine_rule_count(const struct vigil_engine *e)
 }
 
 /**
+ * vigil_engine_kind_mask() - the event kinds the rules can use
+ * @e: engine
+ *
+ * Return: the union of every step's kind_mask.
+ */
+u32 vigil_engine_kind_mask(const struct vigil_engine *e)
+{
+	u32 i, m = 0;
+
+	for (i = 0; i < e->rs.h->n_steps; i++)
+		m |= e->rs.steps[i].kind_mask;
+	return m;
+}
+
+/**
  * vigil_engine_rule_info() - describe a rule
  * @e: engine
  * @rule: index below vigil_engine_rule_count()

@@ -102,6 +102,11 @@ int vigil_ruleset_validate(const void *blob, u32 len, const char **reason);
 int vigil_ruleset_validate_r(const void *blob, u32 len, char *buf, u32 buflen);
 
 u32 vigil_engine_rule_count(const struct vigil_engine *e);
+/*
+ * The event kinds some step of some rule accepts, as 1 << enum
+ * vigil_event_kind bits: events of other kinds cannot match anything.
+ */
+u32 vigil_engine_kind_mask(const struct vigil_engine *e);
 struct vigil_rule_info {
 	const char *id, *name, *threat;
 	u8 kind, severity, risk_score;
