@@ -8,13 +8,14 @@
  * One spinlock protects the table; everything is allocated up front.
  */
 #include "internal.h"
+#include "lru.h"
 
 struct seq_ent {
 	u64 key;
 	u64 start; /* ns, time of the step-0 event */
 	u32 rule;
 	u32 hnext;
-	u32 prev, next; /* LRU, head is the most recent */
+	struct vigil_lru_link lru; /* head is the most recent */
 	u16 runs_seen; /* matches of the waiting step so far */
 	u8 next_step; /* the step this sequence waits for */
 	u8 used;
@@ -24,7 +25,8 @@ struct seq_ent {
 struct vigil_seq_table {
 	struct vg_lock lock;
 	u32 cap, mask, n_slots;
-	u32 head, tail, free;
+	struct vigil_lru lru;
+	u32 free;
 	u64 pending, evictions, expired;
 	u32 *bucket;
 	struct seq_ent *ent;
@@ -70,8 +72,7 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 	t->cap = capacity;
 	t->mask = nb - 1;
 	t->n_slots = n_slots;
-	t->head = VIGIL_NIL;
-	t->tail = VIGIL_NIL;
+	vigil_lru_init(&t->lru);
 	t->bucket = vg_zalloc(sizeof(u32) * nb);
 	t->ent = vg_zalloc(sizeof(*t->ent) * capacity);
 	t->slots = vg_zalloc((size_t)capacity * n_slots * VIGIL_SEQ_SLOT);
@@ -120,29 +121,12 @@ void vigil_seq_free(struct vigil_engine *e)
 
 static void lru_unlink(struct vigil_seq_table *t, u32 i)
 {
-	struct seq_ent *e = &t->ent[i];
-
-	if (e->prev != VIGIL_NIL)
-		t->ent[e->prev].next = e->next;
-	else
-		t->head = e->next;
-	if (e->next != VIGIL_NIL)
-		t->ent[e->next].prev = e->prev;
-	else
-		t->tail = e->prev;
+	vigil_lru_unlink(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
 }
 
 static void lru_push(struct vigil_seq_table *t, u32 i)
 {
-	struct seq_ent *e = &t->ent[i];
-
-	e->prev = VIGIL_NIL;
-	e->next = t->head;
-	if (t->head != VIGIL_NIL)
-		t->ent[t->head].prev = i;
-	t->head = i;
-	if (t->tail == VIGIL_NIL)
-		t->tail = i;
+	vigil_lru_push(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
 }
 
 static u32 bucket_of(struct vigil_seq_table *t, u32 rule, u64 key)
@@ -194,7 +178,7 @@ static u32 alloc(struct vigil_engine *e, u32 rule, u64 key, u64 now)
 	u32 i = t->free;
 
 	if (i == VIGIL_NIL) {
-		i = t->tail;
+		i = t->lru.tail;
 		en = &t->ent[i];
 		if (expired(en, now, span_of(&e->rs, en->rule)))
 			t->expired++;

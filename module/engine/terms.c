@@ -5,19 +5,20 @@
  * per entry plus 4 bytes per bucket, all allocated up front.
  */
 #include "internal.h"
+#include "lru.h"
 
 struct term_ent {
 	u64 hash;
 	u64 last;
 	u32 hnext; /* bucket chain */
-	u32 prev, next; /* LRU: head is the most recent */
+	struct vigil_lru_link lru; /* head is the most recent */
 	u32 pad;
 };
 
 struct vigil_terms {
 	struct vg_lock lock;
 	u32 cap, mask, n;
-	u32 head, tail;
+	struct vigil_lru lru;
 	u64 evictions;
 	u32 *bucket;
 	struct term_ent *ent;
@@ -43,8 +44,7 @@ struct vigil_terms *vigil_terms_new(u32 capacity)
 		nb <<= 1;
 	t->cap = capacity;
 	t->mask = nb - 1;
-	t->head = VIGIL_NIL;
-	t->tail = VIGIL_NIL;
+	vigil_lru_init(&t->lru);
 	t->bucket = vg_zalloc(sizeof(u32) * nb);
 	t->ent = vg_zalloc(sizeof(*t->ent) * capacity);
 	if (!t->bucket || !t->ent) {
@@ -72,29 +72,12 @@ void vigil_terms_free(struct vigil_terms *t)
 
 static void lru_unlink(struct vigil_terms *t, u32 i)
 {
-	struct term_ent *e = &t->ent[i];
-
-	if (e->prev != VIGIL_NIL)
-		t->ent[e->prev].next = e->next;
-	else
-		t->head = e->next;
-	if (e->next != VIGIL_NIL)
-		t->ent[e->next].prev = e->prev;
-	else
-		t->tail = e->prev;
+	vigil_lru_unlink(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
 }
 
 static void lru_push(struct vigil_terms *t, u32 i)
 {
-	struct term_ent *e = &t->ent[i];
-
-	e->prev = VIGIL_NIL;
-	e->next = t->head;
-	if (t->head != VIGIL_NIL)
-		t->ent[t->head].prev = i;
-	t->head = i;
-	if (t->tail == VIGIL_NIL)
-		t->tail = i;
+	vigil_lru_push(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
 }
 
 static u32 find(struct vigil_terms *t, u64 hash)
@@ -130,7 +113,7 @@ static u32 get(struct vigil_terms *t, u64 hash)
 	if (t->n < t->cap) {
 		i = t->n++;
 	} else {
-		i = t->tail;
+		i = t->lru.tail;
 		lru_unlink(t, i);
 		hash_unlink(t, i);
 		t->evictions++;
@@ -204,7 +187,7 @@ int vigil_terms_each(struct vigil_terms *t,
 	u32 i;
 
 	vg_lock(&t->lock);
-	for (i = t->tail; i != VIGIL_NIL && !ret; i = t->ent[i].prev)
+	for (i = t->lru.tail; i != VIGIL_NIL && !ret; i = t->ent[i].lru.prev)
 		ret = fn(ctx, t->ent[i].hash, t->ent[i].last);
 	vg_unlock(&t->lock);
 	return ret;

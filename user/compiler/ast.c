@@ -91,6 +91,22 @@ int cerr_set(struct cerr *e, int off, const char *fmt, ...)
 	return -1;
 }
 
+int tokbuf_put(char **buf, size_t *len, size_t *cap, char c)
+{
+	if (*len + 1 >= *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		char *nb = realloc(*buf, ncap);
+
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = ncap;
+	}
+	(*buf)[(*len)++] = c;
+	(*buf)[*len] = 0;
+	return 0;
+}
+
 void cquery_free(struct cquery *q)
 {
 	int i;

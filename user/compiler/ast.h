@@ -76,6 +76,11 @@ int node_add_pat(struct node *m, const char *s, size_t len, __u8 kind,
 		 bool nocase);
 int cerr_set(struct cerr *e, int off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Appends @c to the NUL-terminated token buffer *@buf of *@len bytes and
+ * *@cap capacity, growing it.  Return: 0, or -1 when out of memory.
+ */
+int tokbuf_put(char **buf, size_t *len, size_t *cap, char c);
 bool pat_eval(const struct pat *p, const char *s, size_t len);
 void cquery_free(struct cquery *q);
 /* Simplifies @n in place (flatten, fold constants, merge sets). */

@@ -34,17 +34,8 @@ struct klex {
 
 static int put(struct klex *l, char c)
 {
-	if (l->blen + 1 >= l->bcap) {
-		size_t cap = l->bcap ? l->bcap * 2 : 64;
-		char *nb = realloc(l->buf, cap);
-
-		if (!nb)
-			return cerr_set(l->e, l->off, "out of memory");
-		l->buf = nb;
-		l->bcap = cap;
-	}
-	l->buf[l->blen++] = c;
-	l->buf[l->blen] = 0;
+	if (tokbuf_put(&l->buf, &l->blen, &l->bcap, c))
+		return cerr_set(l->e, l->off, "out of memory");
 	return 0;
 }
 
