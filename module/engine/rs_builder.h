@@ -256,6 +256,37 @@ static inline u32 rsb_dfa_slash(struct rsb *b)
 }
 
 /*
+ * A new builder (vg_zalloc; free with vg_free) holding one rule "seq":
+ * sequence by process.entity_id with maxspan=1s of @n_steps steps (at
+ * most 4), step k matching process.name == "a", "b", "c", "d" in turn,
+ * and step 1 needing @runs1 matches.  Return: NULL when out of memory.
+ */
+static inline struct rsb *rsb_seq_chain(u32 n_steps, u16 runs1)
+{
+	static const char *const names[] = { "a", "b", "c", "d" };
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	u32 k, first = 0, st, set;
+
+	if (!b)
+		return NULL;
+	rsb_init(b);
+	for (k = 0; k < n_steps && k < ARRAY_SIZE(names); k++) {
+		set = rsb_set1(b, VIGIL_PAT_EXACT, 0, names[k]);
+		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
+		rsb_step_end(b);
+		rsb_step_by(b, st, VIGIL_F_PROCESS_ENTITY_ID);
+		if (!k)
+			first = st;
+		if (k == 1)
+			b->steps[st].runs = runs1;
+	}
+	rsb_rule(b, "seq", VIGIL_RULE_SEQUENCE, first, n_steps);
+	b->rules[0].maxspan_ms = 1000;
+	return b;
+}
+
+/*
  * A valid ruleset using every feature; the validator tests corrupt it.
  *   rule 0 "event-rule"  EVENT, step 0, indexed on process.name
  *   rule 1 "seq-rule"    SEQUENCE, steps 1-2, by process.entity_id

@@ -37,32 +37,6 @@ static struct vigil_engine *build(struct kunit *test, struct rsb *b,
 	return e;
 }
 
-/* sequence by process.entity_id [name == a] [name == b] [name == c] */
-static struct rsb *seq_rules(u32 n_steps, u16 runs1)
-{
-	static const char *const names[] = { "a", "b", "c" };
-	struct rsb *b = vg_zalloc(sizeof(*b));
-	u32 k, first = 0, st, set;
-
-	if (!b)
-		return NULL;
-	rsb_init(b);
-	for (k = 0; k < n_steps; k++) {
-		set = rsb_set1(b, VIGIL_PAT_EXACT, 0, names[k]);
-		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
-		rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
-		rsb_step_end(b);
-		rsb_step_by(b, st, VIGIL_F_PROCESS_ENTITY_ID);
-		if (!k)
-			first = st;
-		if (k == 1)
-			b->steps[st].runs = runs1;
-	}
-	rsb_rule(b, "seq", VIGIL_RULE_SEQUENCE, first, n_steps);
-	b->rules[0].maxspan_ms = 1000;
-	return b;
-}
-
 static u32 feed(struct vigil_engine *e, struct seq_hits *h, const char *name,
 		const char *ent, u64 ts)
 {
@@ -85,7 +59,7 @@ static u32 feed(struct vigil_engine *e, struct seq_hits *h, const char *name,
 
 static void vigil_seq_order(struct kunit *test)
 {
-	struct rsb *b = seq_rules(3, 1);
+	struct rsb *b = rsb_seq_chain(3, 1);
 	struct vigil_engine *e;
 	struct seq_hits h = { 0 };
 
@@ -108,7 +82,7 @@ out:
 
 static void vigil_seq_maxspan(struct kunit *test)
 {
-	struct rsb *b = seq_rules(2, 1);
+	struct rsb *b = rsb_seq_chain(2, 1);
 	struct vigil_engine *e;
 	struct seq_hits h = { 0 };
 	u64 t0 = 1000000 * MS;
@@ -128,7 +102,7 @@ out:
 
 static void vigil_seq_runs(struct kunit *test)
 {
-	struct rsb *b = seq_rules(3, 3);
+	struct rsb *b = rsb_seq_chain(3, 3);
 	struct vigil_engine *e;
 	struct seq_hits h = { 0 };
 
@@ -149,7 +123,7 @@ out:
 
 static void vigil_seq_capacity_forget(struct kunit *test)
 {
-	struct rsb *b = seq_rules(2, 1);
+	struct rsb *b = rsb_seq_chain(2, 1);
 	struct vigil_engine_stats st;
 	struct vigil_engine *e;
 	struct seq_hits h = { 0 };

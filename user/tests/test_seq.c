@@ -58,31 +58,6 @@ static void ev_exec(struct vigil_event *ev, const char *name, const char *ent,
 				    strlen(ent));
 }
 
-/* sequence by process.entity_id [name == a] [name == b] ... maxspan 1s */
-static struct rsb *seq_rules(u32 n_steps, u16 runs1)
-{
-	struct rsb *b = calloc(1, sizeof(*b));
-	static const char *names[] = { "a", "b", "c", "d" };
-	u32 k, first = 0, st;
-
-	rsb_init(b);
-	for (k = 0; k < n_steps; k++) {
-		u32 set = rsb_set1(b, VIGIL_PAT_EXACT, 0, names[k]);
-
-		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
-		rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
-		rsb_step_end(b);
-		rsb_step_by(b, st, VIGIL_F_PROCESS_ENTITY_ID);
-		if (k == 0)
-			first = st;
-		if (k == 1)
-			b->steps[st].runs = runs1;
-	}
-	rsb_rule(b, "seq", VIGIL_RULE_SEQUENCE, first, n_steps);
-	b->rules[0].maxspan_ms = 1000;
-	return b;
-}
-
 static u32 feed(struct vigil_engine *e, struct hits *h, const char *name,
 		const char *ent, u64 ts)
 {
@@ -94,7 +69,7 @@ static u32 feed(struct vigil_engine *e, struct hits *h, const char *name,
 
 static void seq_order(void)
 {
-	struct rsb *b = seq_rules(3, 1);
+	struct rsb *b = rsb_seq_chain(3, 1);
 	struct vigil_engine *e = build(b, 0, 0);
 	struct hits h = { 0 };
 	struct vigil_engine_stats st;
@@ -123,7 +98,7 @@ out:
 
 static void seq_maxspan(void)
 {
-	struct rsb *b = seq_rules(2, 1);
+	struct rsb *b = rsb_seq_chain(2, 1);
 	struct vigil_engine *e = build(b, 0, 0);
 	struct hits h = { 0 };
 	struct vigil_engine_stats st;
@@ -152,7 +127,7 @@ out:
 
 static void seq_runs(void)
 {
-	struct rsb *b = seq_rules(3, 3);
+	struct rsb *b = rsb_seq_chain(3, 3);
 	struct vigil_engine *e = build(b, 0, 0);
 	struct hits h = { 0 };
 
@@ -208,7 +183,7 @@ out:
 
 static void seq_capacity(void)
 {
-	struct rsb *b = seq_rules(2, 1);
+	struct rsb *b = rsb_seq_chain(2, 1);
 	struct vigil_engine *e = build(b, 4, 0);
 	struct vigil_engine_stats st;
 	struct hits h = { 0 };
@@ -235,7 +210,7 @@ out:
 
 static void seq_forget(void)
 {
-	struct rsb *b = seq_rules(2, 1);
+	struct rsb *b = rsb_seq_chain(2, 1);
 	struct vigil_engine *e = build(b, 0, 0);
 	struct vigil_engine_stats st;
 	struct hits h = { 0 };
