@@ -306,7 +306,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
 	    compile_req(e))
 		goto err_free;
-	if (vigil_index_build(e))
+	if (vigil_index_build(e) || vigil_pf_build(e))
 		goto err_free;
 	return e;
 
@@ -329,6 +329,7 @@ void vigil_engine_free(struct vigil_engine *e)
 	if (!e)
 		return;
 	vigil_index_free(&e->idx);
+	vigil_pf_free(&e->pf);
 	vigil_seq_free(e);
 	if (e->rstate) {
 		for (r = 0; r < e->rs.h->n_rules; r++)
@@ -454,8 +455,8 @@ u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule)
 }
 
 static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
-		    const struct vigil_cand *c, u32 canon, vigil_alert_fn fn,
-		    void *ctx)
+		    const struct vigil_cand *c, const struct vigil_evctx *x,
+		    vigil_alert_fn fn, void *ctx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[c->rule];
 	struct vigil_match m;
@@ -464,8 +465,9 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 	if (!READ_ONCE(e->rstate[c->rule].enabled))
 		return 0;
 	if (ru->kind == VIGIL_RULE_SEQUENCE)
-		return vigil_seq_process(e, c->rule, ev, canon, fn, ctx);
-	if (!vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, canon))
+		return vigil_seq_process(e, c->rule, ev, x, fn, ctx);
+	if (!vigil_pf_pass(e, x, c->step) ||
+	    !vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, x->canon))
 		return 0;
 	if (ru->kind == VIGIL_RULE_NEW_TERMS) {
 		if (!vigil_tuple_hash(ev, ru->term_fields, ru->n_terms, &h))

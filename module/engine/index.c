@@ -120,8 +120,17 @@ static bool hint_ok(const struct vigil_rs *rs, const struct vigil_rs_set *s)
 	return true;
 }
 
-static bool indexed(const struct vigil_rs *rs, const struct vigil_rs_rule *ru,
-		    const struct vigil_rs_step *st)
+/**
+ * vigil_index_covers() - does the index narrow this step?
+ * @rs: validated ruleset
+ * @ru: its rule
+ * @st: the step
+ *
+ * Return: true when the step is found through its index hint alone.
+ */
+bool vigil_index_covers(const struct vigil_rs *rs,
+			const struct vigil_rs_rule *ru,
+			const struct vigil_rs_step *st)
 {
 	return ru->kind != VIGIL_RULE_SEQUENCE && st->index_field &&
 	       st->index_field < 64 && st->index_set != VIGIL_RS_NO_SET &&
@@ -152,7 +161,7 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		u16 m;
 
-		if (indexed(rs, ru, st))
+		if (vigil_index_covers(rs, ru, st))
 			continue;
 		m = rule_kinds(rs, ru);
 		for (k = 1; k < __VIGIL_EV_LAST; k++) {
@@ -223,7 +232,7 @@ int vigil_index_build(struct vigil_engine *e)
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 
-		if (indexed(rs, ru, st)) {
+		if (vigil_index_covers(rs, ru, st)) {
 			const struct vigil_rs_set *s = &rs->sets[st->index_set];
 
 			n += s->n_pats;
@@ -249,7 +258,7 @@ int vigil_index_build(struct vigil_engine *e)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		const struct vigil_rs_set *s;
 
-		if (!indexed(rs, ru, st))
+		if (!vigil_index_covers(rs, ru, st))
 			continue;
 		s = &rs->sets[st->index_set];
 		for (i = 0; i < s->n_pats; i++)
@@ -266,7 +275,7 @@ int vigil_index_build(struct vigil_engine *e)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		const struct vigil_rs_set *s;
 
-		if (!indexed(rs, ru, st))
+		if (!vigil_index_covers(rs, ru, st))
 			continue;
 		s = &rs->sets[st->index_set];
 		for (i = 0; i < s->n_pats; i++) {
@@ -304,10 +313,11 @@ void vigil_index_free(struct vigil_index *idx)
 
 /* Calls @fn for the entries of hash @h whose step takes events of @kind. */
 static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
-		 u64 kind, u32 canon, u64 h,
+		 u64 kind, const struct vigil_evctx *x, u64 h,
 		 u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
-			   const struct vigil_cand *c, u32 canon,
-			   vigil_alert_fn afn, void *ctx),
+			   const struct vigil_cand *c,
+			   const struct vigil_evctx *x, vigil_alert_fn afn,
+			   void *ctx),
 		 vigil_alert_fn afn, void *ctx)
 {
 	const struct vigil_index *idx = &e->idx;
@@ -321,7 +331,7 @@ static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
 			continue;
 		if (!(e->rs.steps[en->c.step].kind_mask & (1U << kind)))
 			continue;
-		n += fn(me, ev, &en->c, canon, afn, ctx);
+		n += fn(me, ev, &en->c, x, afn, ctx);
 	}
 	return n;
 }
@@ -336,27 +346,31 @@ static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
  *
  * Return: the sum of what @fn returned.
  */
-u32 vigil_index_lookup(const struct vigil_engine *e,
-		       const struct vigil_event *ev,
-		       u32 (*fn)(struct vigil_engine *e,
-				 const struct vigil_event *ev,
-				 const struct vigil_cand *c, u32 canon,
-				 vigil_alert_fn afn, void *ctx),
-		       vigil_alert_fn afn, void *ctx)
+u32 vigil_index_lookup(
+	const struct vigil_engine *e, const struct vigil_event *ev,
+	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
+		  const struct vigil_cand *c, const struct vigil_evctx *x,
+		  vigil_alert_fn afn, void *ctx),
+	vigil_alert_fn afn, void *ctx)
 {
 	const struct vigil_index *idx = &e->idx;
 	struct vigil_engine *me = (struct vigil_engine *)e;
-	u64 kind, fields;
-	u32 n = 0, i, canon;
+	struct vigil_evctx x = { 0, NULL };
+	u64 kind, fields, hits[VIGIL_PF_WORDS];
+	u32 n = 0, i;
 
 	if (!(ev->present & (1ULL << VIGIL_F_EVENT_KIND)))
 		return 0;
 	kind = ev->v[VIGIL_F_EVENT_KIND].num;
 	if (kind == VIGIL_EV_NONE || kind >= __VIGIL_EV_LAST)
 		return 0;
-	canon = vigil_event_canonical(ev, kind) ? kind : 0;
+	x.canon = vigil_event_canonical(ev, kind) ? kind : 0;
+	if (e->pf.kslots[kind]) {
+		vigil_pf_scan(e, ev, kind, hits);
+		x.hits = hits;
+	}
 	for (i = 0; i < idx->kind_n[kind]; i++)
-		n += fn(me, ev, &idx->kind_list[kind][i], canon, afn, ctx);
+		n += fn(me, ev, &idx->kind_list[kind][i], &x, afn, ctx);
 	fields = (idx->fields | idx->afields) & ev->present;
 	while (fields) {
 		u32 f = __builtin_ctzll(fields), j, len;
@@ -365,7 +379,7 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 
 		fields &= fields - 1;
 		if (idx->fields & (1ULL << f))
-			n += probe(e, ev, kind, canon,
+			n += probe(e, ev, kind, &x,
 				   vigil_hash_folded(
 					   field_seed(f, VIGIL_PAT_EXACT),
 					   v->str, v->len),
@@ -378,14 +392,14 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 		for (j = 0; j < len && lens >> j; j++) {
 			h = fnv_fold1(h, v->str[j]);
 			if (lens & (1ULL << j))
-				n += probe(e, ev, kind, canon, h, fn, afn, ctx);
+				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 		}
 		lens = idx->slens[f];
 		h = field_seed(f, VIGIL_PAT_SUFFIX);
 		for (j = 0; j < len && lens >> j; j++) {
 			h = fnv_fold1(h, v->str[v->len - 1 - j]);
 			if (lens & (1ULL << j))
-				n += probe(e, ev, kind, canon, h, fn, afn, ctx);
+				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 		}
 	}
 	return n;

@@ -147,6 +147,54 @@ struct vigil_index {
 	u32 n_ent;
 };
 
+/*
+ * Literal prefilter (prefilter.c): a slot per filtered step, a bitmap of
+ * hashed 2- or 3-byte grams, and the gram table of the filters' literals (CSR
+ * buckets).
+ */
+#define VIGIL_PF_SLOTS 1024U
+#define VIGIL_PF_WORDS (VIGIL_PF_SLOTS / 64)
+#define VIGIL_PF_NONE 0xffffU
+#define VIGIL_PF_BLOOM_LOG2 15
+#define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
+
+/* One distinct literal: a field, folded bytes, where it must sit. */
+struct vigil_pfent {
+	u32 gram; /* folded bytes [off, off + glen) of the literal */
+	u8 field;
+	u8 anchor; /* PF_AT_* (prefilter.c) */
+	u16 off;
+	u32 str; /* strtab offset of the literal */
+	u16 len;
+	u16 n_slots; /* the steps that need it: slots[slot0, + n_slots) */
+	u32 slot0;
+};
+
+struct vigil_pf {
+	u16 *step_slot; /* per step: its slot, or VIGIL_PF_NONE */
+	u32 n_slots;
+	u32 n_words; /* of the per-event bitmap in use */
+	u32 kslots[__VIGIL_EV_LAST]; /* filtered steps per event kind */
+	u64 kfields[__VIGIL_EV_LAST]; /* fields their filters read */
+	u8 glen[64]; /* per field: gram bytes, 2 or 3 (its shortest literal) */
+	u8 fold[256]; /* ASCII A-Z to a-z */
+	u64 *bloom; /* 1 << VIGIL_PF_BLOOM_LOG2 bits */
+	u32 bmask; /* buckets - 1 */
+	u32 *bucket; /* bmask + 2 offsets into ent */
+	struct vigil_pfent *ent;
+	u32 n_ent;
+	u16 *slots;
+};
+
+/*
+ * What the dispatch knows of one event: @canon (see vigil_step_eval())
+ * and @hits, the prefilter bitmap (NULL: no step is filtered out).
+ */
+struct vigil_evctx {
+	u32 canon;
+	const u64 *hits;
+};
+
 struct vigil_seq_table;
 struct vigil_terms;
 
@@ -172,6 +220,7 @@ struct vigil_engine {
 	struct vigil_stepstart *starts;
 	struct vigil_rule_state *rstate;
 	struct vigil_index idx;
+	struct vigil_pf pf;
 	struct vigil_seq_table *seq;
 	u32 terms_cap;
 };
@@ -189,17 +238,37 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob);
 int vigil_index_build(struct vigil_engine *e);
 void vigil_index_free(struct vigil_index *idx);
 u64 vigil_hash_folded(u64 h, const char *s, u32 len);
+bool vigil_index_covers(const struct vigil_rs *rs,
+			const struct vigil_rs_rule *ru,
+			const struct vigil_rs_step *st);
 /*
- * Calls fn for every candidate of @ev, with @canon: the event's kind when
- * vigil_event_canonical(), else 0 (see vigil_step_eval()).
+ * Calls fn for every candidate of @ev that the prefilter lets through,
+ * with what is known of the event (struct vigil_evctx).
  */
-u32 vigil_index_lookup(const struct vigil_engine *e,
-		       const struct vigil_event *ev,
-		       u32 (*fn)(struct vigil_engine *e,
-				 const struct vigil_event *ev,
-				 const struct vigil_cand *c, u32 canon,
-				 vigil_alert_fn afn, void *ctx),
-		       vigil_alert_fn afn, void *ctx);
+u32 vigil_index_lookup(
+	const struct vigil_engine *e, const struct vigil_event *ev,
+	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
+		  const struct vigil_cand *c, const struct vigil_evctx *x,
+		  vigil_alert_fn afn, void *ctx),
+	vigil_alert_fn afn, void *ctx);
+
+/* prefilter.c */
+int vigil_pf_build(struct vigil_engine *e);
+void vigil_pf_free(struct vigil_pf *pf);
+void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
+		   u32 kind, u64 *hits);
+
+/* Can step @step match, as far as the prefilter knows? */
+static inline bool vigil_pf_pass(const struct vigil_engine *e,
+				 const struct vigil_evctx *x, u32 step)
+{
+	u32 s;
+
+	if (!x->hits)
+		return true;
+	s = e->pf.step_slot[step];
+	return s == VIGIL_PF_NONE || (x->hits[s / 64] >> (s % 64)) & 1;
+}
 
 /* interp.c */
 bool vigil_step_hint_match(const struct vigil_rs *rs,
@@ -244,7 +313,7 @@ bool vigil_tuple_hash(const struct vigil_event *ev, const u8 *fields, u32 n,
 int vigil_seq_new(struct vigil_engine *e, u32 capacity);
 void vigil_seq_free(struct vigil_engine *e);
 u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
-		      const struct vigil_event *ev, u32 canon,
+		      const struct vigil_event *ev, const struct vigil_evctx *x,
 		      vigil_alert_fn fn, void *ctx);
 void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len);
 void vigil_seq_stats(const struct vigil_engine *e,

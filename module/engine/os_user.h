@@ -39,6 +39,8 @@ typedef int64_t s64;
 #endif
 
 #ifndef ARRAY_SIZE
+#define U32_MAX		((u32)~0U)
+#define U64_MAX		((u64)~0ULL)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 

@@ -295,7 +295,7 @@ static void start(struct vigil_engine *e, u32 rule, u64 key,
  * @e: engine
  * @rule: a SEQUENCE rule
  * @ev: the event
- * @canon: see vigil_step_eval()
+ * @x: what the dispatch knows of @ev
  * @fn: alert callback, called with the table lock held
  * @ctx: its context
  *
@@ -306,7 +306,7 @@ static void start(struct vigil_engine *e, u32 rule, u64 key,
  * Return: number of alerts (0 or 1).
  */
 u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
-		      const struct vigil_event *ev, u32 canon,
+		      const struct vigil_event *ev, const struct vigil_evctx *x,
 		      vigil_alert_fn fn, void *ctx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[rule];
@@ -323,9 +323,13 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 
 		if (!(st->kind_mask & (1U << kind)))
 			continue;
-		/* cheapest test first: the index hint, the program, the key */
-		if (!vigil_step_hint_match(&e->rs, st, ev) ||
-		    !vigil_step_eval(&e->rs, st, ev, canon))
+		/*
+		 * cheapest test first: the prefilter, the index hint, the
+		 * program, the key
+		 */
+		if (!vigil_pf_pass(e, x, ru->first_step + k) ||
+		    !vigil_step_hint_match(&e->rs, st, ev) ||
+		    !vigil_step_eval(&e->rs, st, ev, x->canon))
 			continue;
 		if (vigil_tuple_hash(ev, st->by_fields, st->n_by, &keys[k]))
 			mask |= 1U << k;

@@ -1,0 +1,841 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Literal prefilter: which steps an event lets through before their
+ * programs run.
+ *
+ * The index (index.c) narrows steps that test a name or a path affix.
+ * Most of the others still need some literal: "process.command_line :
+ * *base64 -d*", "process.args in (...)", "file.path : /etc/cron*".  For
+ * each such step -- every step the index does not narrow, and every step
+ * of a sequence rule -- an abstract interpretation of its program (the
+ * same walk over the accumulator as vigil_step_required()) derives a
+ * filter: a disjunction of (field, set) atoms such that whenever the
+ * program returns true, some pattern of some atom's set matched that
+ * field.  A MATCH makes its atom known on the true branch; paths that
+ * meet take the union; along one path the most selective known filter is
+ * kept (a conjunction implies each of its parts).
+ *
+ * Each pattern of an atom's set needs one literal: the string of an
+ * EXACT, PREFIX, SUFFIX or CONTAINS pattern, a glob's longest run of
+ * fixed bytes, with where it must sit (at the start or the end of the
+ * value, or of an ARRAY element).  REGEX patterns, literals under 2
+ * bytes and fields that every event of a kind carries (event.*,
+ * host.os.type) give no filter.  Equal literals of several steps are one
+ * entry listing those steps.
+ *
+ * Per event, one pass over each field a filter reads finds all literals
+ * at once: a rolling window of the last 3 ASCII-folded bytes (2 for a
+ * field with a 2-byte literal) is looked up in a bitmap with one bit per
+ * hashed gram (field mixed in); only bitmap hits reach the gram table,
+ * where each literal with that gram is verified in place.  A verified
+ * literal sets its steps' bits; a step whose bit stays clear cannot
+ * match and is skipped.  The bytes verified per event are bounded; past
+ * the bound every step passes.
+ *
+ * Scanning costs instructions per byte of every event of the kind, so a
+ * cost model keeps only the fields whose filtered steps would cost more
+ * to run (prune()).  Deriving the filters costs instructions times atoms
+ * per step, under a global work bound: steps past it get no filter.
+ */
+#include "internal.h"
+
+#define PF_MAX 16 /* atoms per filter; more: no filter */
+#define PF_BOT 0xfe /* no path reaches here */
+#define PF_TOP 0xff /* nothing known */
+#define PF_MIN_LIT 2 /* shorter literals give no filter */
+#define PF_WORK (1U << 18) /* instructions interpreted, all steps */
+#define PF_MAX_LITS (1U << 16) /* literals, all filters */
+#define PF_BLOOM_SHIFT (32 - VIGIL_PF_BLOOM_LOG2)
+
+struct pf_filt {
+	u8 n; /* atoms, PF_BOT or PF_TOP */
+	u8 f[PF_MAX];
+	u32 s[PF_MAX];
+};
+
+/* Fields that carry text worth a literal search. */
+#define PF_FIELDS                                                              \
+	((1ULL << VIGIL_F_PROCESS_NAME) |                                      \
+	 (1ULL << VIGIL_F_PROCESS_EXECUTABLE) |                                \
+	 (1ULL << VIGIL_F_PROCESS_ARGS) |                                      \
+	 (1ULL << VIGIL_F_PROCESS_COMMAND_LINE) |                              \
+	 (1ULL << VIGIL_F_PROCESS_WORKING_DIRECTORY) |                         \
+	 (1ULL << VIGIL_F_PARENT_NAME) | (1ULL << VIGIL_F_PARENT_EXECUTABLE) | \
+	 (1ULL << VIGIL_F_PARENT_ARGS) |                                       \
+	 (1ULL << VIGIL_F_PARENT_COMMAND_LINE) | (1ULL << VIGIL_F_FILE_PATH) | \
+	 (1ULL << VIGIL_F_FILE_NAME) | (1ULL << VIGIL_F_FILE_EXTENSION) |      \
+	 (1ULL << VIGIL_F_FILE_DIRECTORY) |                                    \
+	 (1ULL << VIGIL_F_FILE_TARGET_PATH) |                                  \
+	 (1ULL << VIGIL_F_FILE_ORIG_PATH) | (1ULL << VIGIL_F_FILE_ORIG_NAME) | \
+	 (1ULL << VIGIL_F_FILE_ORIG_EXTENSION) |                               \
+	 (1ULL << VIGIL_F_FILE_ORIG_DIRECTORY))
+
+static inline u8 fold(u8 c)
+{
+	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
+}
+
+#define PF_AT_START 1U /* the literal starts the value (element) */
+#define PF_AT_END 2U /* the literal ends it */
+
+/*
+ * The literal pattern @p cannot match without: its string, or a glob's
+ * longest run of bytes other than '*', '?' and escapes.  Return: its
+ * length (0: none); *@off its offset in the pattern's string, *@anchor
+ * where it must sit (PF_AT_*).
+ */
+static u32 pat_literal(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
+		       u32 *off, u8 *anchor)
+{
+	const char *s = rs->strtab + p->str;
+	u32 i, run = 0, best = 0;
+
+	*off = 0;
+	*anchor = 0;
+	switch (p->kind) {
+	case VIGIL_PAT_EXACT:
+		*anchor = PF_AT_START | PF_AT_END;
+		return p->len;
+	case VIGIL_PAT_PREFIX:
+		*anchor = PF_AT_START;
+		return p->len;
+	case VIGIL_PAT_SUFFIX:
+		*anchor = PF_AT_END;
+		return p->len;
+	case VIGIL_PAT_CONTAINS:
+		return p->len;
+	case VIGIL_PAT_GLOB:
+		for (i = 0; i < p->len; i++) {
+			if (s[i] == '*' || s[i] == '?' || s[i] == '\\') {
+				run = 0;
+				if (s[i] == '\\')
+					i++; /* the escaped byte ends the run too */
+				continue;
+			}
+			if (++run > best) {
+				best = run;
+				*off = i + 1 - run;
+			}
+		}
+		if (best && !*off)
+			*anchor |= PF_AT_START;
+		if (best && *off + best == p->len)
+			*anchor |= PF_AT_END;
+		return best;
+	default:
+		return 0;
+	}
+}
+
+/* Path prefixes nearly every exec or file event carries. */
+static const char *const common_prefixes[] = {
+	"/usr/local/bin/", "/usr/local/sbin/",
+	"/usr/local/",	   "/usr/bin/",
+	"/usr/sbin/",	   "/usr/lib/",
+	"/usr/share/",	   "/usr/",
+	"/bin/",	   "/sbin/",
+	"/lib/",	   "/etc/",
+	"/tmp/",	   "/var/tmp/",
+	"/var/lib/",	   "/var/",
+	"/home/",	   "/root/",
+	"/dev/",	   "/proc/",
+	"/run/",	   "/opt/",
+};
+
+/*
+ * Rough odds that a literal occurs, lower is better: by its length, not
+ * counting a leading common path prefix.
+ */
+static u64 lit_weight(const char *s, u32 len)
+{
+	u32 i, l, n = len;
+
+	for (i = 0; i < ARRAY_SIZE(common_prefixes); i++) {
+		l = strlen(common_prefixes[i]);
+		if (l <= len && !memcmp(s, common_prefixes[i], l)) {
+			n = len - l;
+			break;
+		}
+	}
+	return 1ULL << (3 * (12 - (n < 8 ? n : 8)));
+}
+
+/* Per set: the sum of its literals' weights, or U64_MAX if one has none. */
+static u64 set_score(const struct vigil_rs *rs, u32 set)
+{
+	const struct vigil_rs_set *s = &rs->sets[set];
+	u64 sum = 0;
+	u32 i, len, off;
+	u8 anchor;
+
+	for (i = 0; i < s->n_pats; i++) {
+		const struct vigil_rs_pat *p = &rs->pats[s->first_pat + i];
+
+		len = pat_literal(rs, p, &off, &anchor);
+		if (len < PF_MIN_LIT)
+			return U64_MAX;
+		sum += lit_weight(rs->strtab + p->str + off, len);
+	}
+	return sum;
+}
+
+static u64 filt_score(const u64 *scores, const struct pf_filt *a)
+{
+	u64 sum = 0;
+	u32 i;
+
+	if (a->n == PF_TOP)
+		return U64_MAX;
+	for (i = 0; i < a->n; i++) {
+		if (sum + scores[a->s[i]] < sum)
+			return U64_MAX;
+		sum += scores[a->s[i]];
+	}
+	return sum;
+}
+
+/* @a = @a or @b. */
+static void filt_join(struct pf_filt *a, const struct pf_filt *b)
+{
+	u32 i, j;
+
+	if (b->n == PF_BOT || a->n == PF_TOP)
+		return;
+	if (a->n == PF_BOT || b->n == PF_TOP) {
+		*a = *b;
+		return;
+	}
+	for (i = 0; i < b->n; i++) {
+		for (j = 0; j < a->n; j++)
+			if (a->f[j] == b->f[i] && a->s[j] == b->s[i])
+				break;
+		if (j < a->n)
+			continue;
+		if (a->n == PF_MAX) {
+			a->n = PF_TOP;
+			return;
+		}
+		a->f[a->n] = b->f[i];
+		a->s[a->n++] = b->s[i];
+	}
+}
+
+/* @out = @p and (field @f matches set @s): the more selective side. */
+static void filt_and_atom(struct pf_filt *out, const struct pf_filt *p,
+			  const u64 *scores, u32 f, u32 s)
+{
+	struct pf_filt atom = { .n = 1 };
+
+	*out = *p;
+	if (p->n == PF_BOT || f >= 64 || !(PF_FIELDS & (1ULL << f)) ||
+	    scores[s] == U64_MAX)
+		return;
+	atom.f[0] = f;
+	atom.s[0] = s;
+	if (scores[s] < filt_score(scores, p))
+		*out = atom;
+}
+
+/*
+ * Derives the filter of one step into @res.  @st2 is scratch for
+ * 2 * (n_insns + 1) filters: per instruction, what holds on the paths
+ * reaching it with the accumulator false ([2i]) and true ([2i + 1]).
+ */
+static void derive(const struct vigil_rs *rs, const struct vigil_rs_step *st,
+		   const u64 *scores, struct pf_filt *st2, struct pf_filt *res)
+{
+	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
+	u32 n = st->n_insns, i, to;
+	struct pf_filt p, nf, nt;
+
+	for (i = 0; i < 2 * (n + 1); i++)
+		st2[i].n = PF_BOT;
+	st2[0].n = PF_TOP; /* the start: acc false, nothing known */
+	res->n = PF_BOT;
+	for (i = 0; i < n; i++) {
+		const struct vigil_rs_insn *in = &prog[i];
+		struct pf_filt *f = &st2[2 * i], *t = &st2[2 * i + 1];
+
+		if (f->n == PF_BOT && t->n == PF_BOT)
+			continue;
+		p = *f;
+		filt_join(&p, t);
+		switch (in->op) {
+		case VIGIL_OP_MATCH:
+			nf = p;
+			filt_and_atom(&nt, &p, scores, in->field, in->arg);
+			break;
+		case VIGIL_OP_NOT:
+			nf = *t;
+			nt = *f;
+			break;
+		case VIGIL_OP_CONST:
+			nf = p;
+			nt = p;
+			if (in->arg)
+				nf.n = PF_BOT;
+			else
+				nt.n = PF_BOT;
+			break;
+		case VIGIL_OP_JF:
+		case VIGIL_OP_JT:
+			to = i + 1 + in->arg; /* validated: <= n */
+			nf = *f;
+			nt = *t;
+			if (in->op == VIGIL_OP_JF) {
+				filt_join(&st2[2 * to], f);
+				nf.n = PF_BOT;
+			} else {
+				filt_join(&st2[2 * to + 1], t);
+				nt.n = PF_BOT;
+			}
+			break;
+		case VIGIL_OP_RET:
+			filt_join(res, t);
+			nf.n = PF_BOT;
+			nt.n = PF_BOT;
+			break;
+		default: /* EXISTS, NUMCMP: either result, same condition */
+			nf = p;
+			nt = p;
+			break;
+		}
+		filt_join(&st2[2 * (i + 1)], &nf);
+		filt_join(&st2[2 * (i + 1) + 1], &nt);
+	}
+	filt_join(res, &st2[2 * n + 1]);
+}
+
+static u32 gram_of(const char *s, u32 g)
+{
+	u32 w = 0, i;
+
+	for (i = 0; i < g; i++)
+		w = (w << 8) | fold((u8)s[i]);
+	return w;
+}
+
+/* Multiplicative: the bitmap takes the high bits, buckets a mix. */
+#define PF_HASH_MUL 0x9e3779b1U
+static inline u32 gram_hash(u32 gram, u32 field)
+{
+	return (gram ^ (field << 24)) * PF_HASH_MUL;
+}
+
+static inline u32 bucket_of(const struct vigil_pf *pf, u32 h)
+{
+	return (h ^ (h >> 16)) & pf->bmask;
+}
+
+/* How common a byte is in paths and command lines: 0 rare .. 3 common. */
+static u32 byte_commonness(u8 c)
+{
+	c = fold(c);
+	if (c == '/' || c == ' ' || c == '.' || c == '-' || c == 0)
+		return 3;
+	if (c == 'e' || c == 't' || c == 'a' || c == 'o' || c == 'i' ||
+	    c == 'n' || c == 's' || c == 'r' || c == 'l' || c == 'u' ||
+	    c == 'b')
+		return 2;
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+		return 1;
+	return 0;
+}
+
+/* The gram of a literal to look up: its rarest-looking window. */
+static u32 pick_gram(const char *s, u32 len, u32 g)
+{
+	u32 i, j, sc, best = U32_MAX, off = 0;
+
+	for (i = 0; i + g <= len; i++) {
+		for (sc = 0, j = 0; j < g; j++)
+			sc += byte_commonness((u8)s[i + j]);
+		if (sc <= best) {
+			best = sc;
+			off = i;
+		}
+	}
+	return off;
+}
+
+/*
+ * The steps that get a filter: those the index does not narrow, and the
+ * steps of sequence rules (each of which vigil_seq_process() tries on
+ * every event of its kinds).
+ */
+static bool wants_filter(const struct vigil_rs *rs,
+			 const struct vigil_rs_rule *ru, u32 k)
+{
+	return ru->kind == VIGIL_RULE_SEQUENCE ||
+	       !vigil_index_covers(rs, ru, &rs->steps[ru->first_step + k]);
+}
+
+/* Derives the filter of every step that wants one into @filt. */
+static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
+{
+	struct pf_filt *st2;
+	u64 *scores;
+	u32 i, r, k, max_insns = 1, work = 0;
+
+	for (i = 0; i < rs->h->n_steps; i++) {
+		filt[i].n = PF_TOP;
+		if (rs->steps[i].n_insns > max_insns)
+			max_insns = rs->steps[i].n_insns;
+	}
+	scores = vg_zalloc(sizeof(u64) * (rs->h->n_sets + 1));
+	st2 = vg_zalloc(sizeof(*st2) * 2 * (max_insns + 1));
+	if (!scores || !st2) {
+		vg_free(scores);
+		vg_free(st2);
+		return -ENOMEM;
+	}
+	for (i = 0; i < rs->h->n_sets; i++)
+		scores[i] = set_score(rs, i);
+	for (r = 0; r < rs->h->n_rules; r++) {
+		const struct vigil_rs_rule *ru = &rs->rules[r];
+
+		for (k = 0; k < ru->n_steps; k++) {
+			i = ru->first_step + k;
+			if (!wants_filter(rs, ru, k))
+				continue;
+			work += rs->steps[i].n_insns;
+			if (work > PF_WORK)
+				goto out;
+			derive(rs, &rs->steps[i], scores, st2, &filt[i]);
+			if (filt[i].n == PF_BOT) /* never true */
+				filt[i].n = 0;
+		}
+	}
+out:
+	vg_free(scores);
+	vg_free(st2);
+	return 0;
+}
+
+/* Typical bytes of a field's value, for the cost model below. */
+static u32 field_len(u32 f)
+{
+	switch (f) {
+	case VIGIL_F_PROCESS_NAME:
+	case VIGIL_F_PARENT_NAME:
+	case VIGIL_F_FILE_EXTENSION:
+	case VIGIL_F_FILE_ORIG_EXTENSION:
+		return 8;
+	case VIGIL_F_PROCESS_ARGS:
+	case VIGIL_F_PROCESS_COMMAND_LINE:
+	case VIGIL_F_PARENT_ARGS:
+	case VIGIL_F_PARENT_COMMAND_LINE:
+		return 48;
+	default:
+		return 24;
+	}
+}
+
+/* Rough instructions a step's program costs when it runs. */
+static u32 step_cost(const struct vigil_rs *rs, const struct vigil_rs_step *st)
+{
+	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
+	u32 i, j, c = 16 + 4 * st->n_insns;
+
+	for (i = 0; i < st->n_insns; i++) {
+		const struct vigil_rs_set *set;
+
+		if (prog[i].op != VIGIL_OP_MATCH)
+			continue;
+		set = &rs->sets[prog[i].arg];
+		c += 24;
+		/* EXACT ones are hashed; the others scan the value */
+		for (j = 0; j < set->n_pats; j++)
+			if (rs->pats[set->first_pat + j].kind !=
+			    VIGIL_PAT_EXACT)
+				c += 8 + 2 * field_len(prog[i].field);
+	}
+	return c;
+}
+
+/*
+ * Scanning a field costs about PF_SCAN_COST instructions per byte, paid
+ * by every event of a kind whose filters read it.  A field is worth it
+ * only when the steps filtered on it would cost more to run; the others
+ * lose their filters, which can make further fields not worth it.
+ */
+#define PF_SCAN_COST 16U
+
+static int prune(const struct vigil_rs *rs, struct pf_filt *filt)
+{
+	u32 *benefit, i, j, k, round, f;
+	bool changed = true;
+
+	benefit = vg_zalloc(sizeof(u32) * __VIGIL_EV_LAST * 64);
+	if (!benefit)
+		return -ENOMEM;
+	for (round = 0; changed && round < 16; round++) {
+		changed = false;
+		memset(benefit, 0, sizeof(u32) * __VIGIL_EV_LAST * 64);
+		for (i = 0; i < rs->h->n_steps; i++) {
+			u32 c;
+
+			if (filt[i].n == PF_TOP)
+				continue;
+			c = step_cost(rs, &rs->steps[i]);
+			for (k = 1; k < __VIGIL_EV_LAST; k++)
+				if (rs->steps[i].kind_mask & (1U << k))
+					for (j = 0; j < filt[i].n; j++)
+						benefit[k * 64 + filt[i].f[j]] +=
+							c;
+		}
+		for (i = 0; i < rs->h->n_steps; i++) {
+			if (filt[i].n == PF_TOP)
+				continue;
+			for (k = 1; k < __VIGIL_EV_LAST; k++) {
+				if (!(rs->steps[i].kind_mask & (1U << k)))
+					continue;
+				for (j = 0; j < filt[i].n; j++) {
+					f = filt[i].f[j];
+					if (benefit[k * 64 + f] >=
+					    PF_SCAN_COST * field_len(f))
+						continue;
+					filt[i].n = PF_TOP;
+					changed = true;
+					break;
+				}
+				if (filt[i].n == PF_TOP)
+					break;
+			}
+		}
+	}
+	vg_free(benefit);
+	return 0;
+}
+
+/* One literal of one step's filter, before deduplication. */
+struct pf_lit {
+	u32 str; /* strtab offset */
+	u16 len;
+	u8 field;
+	u8 anchor;
+	u16 slot;
+	u32 uid; /* its entry */
+};
+
+/* The literals of a filter (@out NULL: count them).  Return: how many. */
+static u32 collect(const struct vigil_rs *rs, const struct pf_filt *a, u16 slot,
+		   struct pf_lit *out)
+{
+	u32 i, j, n = 0, off, len;
+	u8 anchor;
+
+	for (i = 0; i < a->n; i++) {
+		const struct vigil_rs_set *s = &rs->sets[a->s[i]];
+
+		for (j = 0; j < s->n_pats; j++, n++) {
+			const struct vigil_rs_pat *p =
+				&rs->pats[s->first_pat + j];
+
+			len = pat_literal(rs, p, &off, &anchor);
+			if (!out)
+				continue;
+			out[n].str = p->str + off;
+			out[n].len = len;
+			out[n].field = a->f[i];
+			out[n].anchor = anchor;
+			out[n].slot = slot;
+		}
+	}
+	return n;
+}
+
+static bool lit_same(const char *strtab, const struct pf_lit *a,
+		     const struct pf_lit *b)
+{
+	u32 i;
+
+	if (a->field != b->field || a->anchor != b->anchor || a->len != b->len)
+		return false;
+	for (i = 0; i < a->len; i++)
+		if (fold((u8)strtab[a->str + i]) !=
+		    fold((u8)strtab[b->str + i]))
+			return false;
+	return true;
+}
+
+/*
+ * Gives equal literals (folded, same field and anchors) one entry id.
+ * Return: the number of entries, *@rep the first literal of each.
+ */
+static int dedup(const char *strtab, struct pf_lit *lits, u32 n, u32 *rep,
+		 u32 *n_uid)
+{
+	u32 i, j, nb = 2, *tab, u = 0;
+	u64 h;
+
+	while (nb < 2 * n)
+		nb <<= 1;
+	tab = vg_zalloc(sizeof(u32) * nb);
+	if (!tab)
+		return -ENOMEM;
+	for (i = 0; i < nb; i++)
+		tab[i] = VIGIL_NIL;
+	for (i = 0; i < n; i++) {
+		h = vigil_hash_folded(VIGIL_FNV_OFFSET ^ lits[i].field,
+				      strtab + lits[i].str, lits[i].len);
+		for (j = h & (nb - 1); tab[j] != VIGIL_NIL;
+		     j = (j + 1) & (nb - 1))
+			if (lit_same(strtab, &lits[rep[tab[j]]], &lits[i]))
+				break;
+		if (tab[j] == VIGIL_NIL) {
+			rep[u] = i;
+			tab[j] = u++;
+		}
+		lits[i].uid = tab[j];
+	}
+	vg_free(tab);
+	*n_uid = u;
+	return 0;
+}
+
+/* Fills the gram bitmap and table from the deduplicated literals. */
+static int build_table(struct vigil_pf *pf, const char *strtab,
+		       const struct pf_lit *lits, u32 n, const u32 *rep,
+		       u32 n_uid)
+{
+	u32 i, nb = 1, *where, *pos, g, off, h, gram;
+
+	while (nb < 2 * n_uid && nb < (1U << 24))
+		nb <<= 1;
+	pf->bmask = nb - 1;
+	pf->n_ent = n_uid;
+	pf->bucket = vg_zalloc(sizeof(u32) * (nb + 1));
+	pf->ent = vg_zalloc(sizeof(*pf->ent) * (n_uid + 1));
+	pf->slots = vg_zalloc(sizeof(u16) * (n + 1));
+	where = vg_zalloc(sizeof(u32) * (n_uid + 1));
+	pos = vg_zalloc(sizeof(u32) * (nb + 1));
+	if (!pf->bucket || !pf->ent || !pf->slots || !where || !pos) {
+		vg_free(where);
+		vg_free(pos);
+		return -ENOMEM;
+	}
+	/* entries in bucket order (CSR): count, prefix sums, place */
+	for (i = 0; i < n_uid; i++) {
+		const struct pf_lit *l = &lits[rep[i]];
+
+		g = pf->glen[l->field];
+		off = pick_gram(strtab + l->str, l->len, g);
+		gram = gram_of(strtab + l->str + off, g);
+		h = gram_hash(gram, l->field);
+		pf->bloom[h >> (PF_BLOOM_SHIFT + 6)] |=
+			1ULL << ((h >> PF_BLOOM_SHIFT) & 63);
+		where[i] = bucket_of(pf, h);
+		pf->bucket[where[i] + 1]++;
+	}
+	for (i = 0; i < nb; i++)
+		pf->bucket[i + 1] += pf->bucket[i];
+	memcpy(pos, pf->bucket, sizeof(u32) * (nb + 1));
+	for (i = 0; i < n_uid; i++) {
+		const struct pf_lit *l = &lits[rep[i]];
+		struct vigil_pfent *en;
+
+		where[i] = pos[where[i]]++; /* now: the entry's index */
+		en = &pf->ent[where[i]];
+		g = pf->glen[l->field];
+		off = pick_gram(strtab + l->str, l->len, g);
+		en->gram = gram_of(strtab + l->str + off, g);
+		en->field = l->field;
+		en->anchor = l->anchor;
+		en->off = off;
+		en->str = l->str;
+		en->len = l->len;
+	}
+	/* each entry's steps: count, prefix sums, place */
+	for (i = 0; i < n; i++)
+		pf->ent[where[lits[i].uid]].n_slots++;
+	for (i = 0, h = 0; i < n_uid; i++) {
+		pf->ent[i].slot0 = h;
+		h += pf->ent[i].n_slots;
+		pf->ent[i].n_slots = 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct vigil_pfent *en = &pf->ent[where[lits[i].uid]];
+
+		pf->slots[en->slot0 + en->n_slots++] = lits[i].slot;
+	}
+	vg_free(where);
+	vg_free(pos);
+	return 0;
+}
+
+/**
+ * vigil_pf_build() - derive the step filters and the gram table
+ * @e: engine whose index is built
+ *
+ * May sleep.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vigil_pf_build(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	struct vigil_pf *pf = &e->pf;
+	struct pf_filt *filt;
+	struct pf_lit *lits = NULL;
+	u32 i, j, k, n = 0, n_uid, *rep = NULL;
+	int err = -ENOMEM;
+
+	pf->step_slot = vg_zalloc(sizeof(u16) * (rs->h->n_steps + 1));
+	filt = vg_zalloc(sizeof(*filt) * (rs->h->n_steps + 1));
+	pf->bloom = vg_zalloc(sizeof(u64) << (VIGIL_PF_BLOOM_LOG2 - 6));
+	if (!pf->step_slot || !filt || !pf->bloom)
+		goto out;
+	for (i = 0; i < rs->h->n_steps; i++)
+		pf->step_slot[i] = VIGIL_PF_NONE;
+	memset(pf->glen, 3, sizeof(pf->glen));
+	for (i = 0; i < 256; i++)
+		pf->fold[i] = fold(i);
+	if (derive_all(rs, filt) || prune(rs, filt))
+		goto out;
+	for (i = 0; i < rs->h->n_steps; i++) {
+		u32 cnt;
+
+		if (filt[i].n == PF_TOP || pf->n_slots >= VIGIL_PF_SLOTS)
+			continue;
+		cnt = collect(rs, &filt[i], 0, NULL);
+		if (n + cnt > PF_MAX_LITS)
+			continue;
+		n += cnt;
+		pf->step_slot[i] = pf->n_slots++;
+		for (k = 1; k < __VIGIL_EV_LAST; k++) {
+			if (!(rs->steps[i].kind_mask & (1U << k)))
+				continue;
+			pf->kslots[k]++;
+			for (j = 0; j < filt[i].n; j++)
+				pf->kfields[k] |= 1ULL << filt[i].f[j];
+		}
+	}
+	lits = vg_zalloc(sizeof(*lits) * (n + 1));
+	rep = vg_zalloc(sizeof(u32) * (n + 1));
+	if (!lits || !rep)
+		goto out;
+	for (i = 0, n = 0; i < rs->h->n_steps; i++)
+		if (pf->step_slot[i] != VIGIL_PF_NONE)
+			n += collect(rs, &filt[i], pf->step_slot[i], lits + n);
+	/* a field's grams are as long as its shortest literal allows */
+	for (i = 0; i < n; i++)
+		if (lits[i].len < pf->glen[lits[i].field])
+			pf->glen[lits[i].field] = lits[i].len;
+	if (dedup(rs->strtab, lits, n, rep, &n_uid) ||
+	    build_table(pf, rs->strtab, lits, n, rep, n_uid))
+		goto out;
+	pf->n_words = (pf->n_slots + 63) / 64;
+	err = 0;
+out:
+	vg_free(rep);
+	vg_free(lits);
+	vg_free(filt);
+	return err;
+}
+
+/**
+ * vigil_pf_free() - free what vigil_pf_build() allocated
+ * @pf: prefilter (may be partly built)
+ */
+void vigil_pf_free(struct vigil_pf *pf)
+{
+	vg_free(pf->step_slot);
+	vg_free(pf->bloom);
+	vg_free(pf->bucket);
+	vg_free(pf->ent);
+	vg_free(pf->slots);
+}
+
+/* Folded equality of @n bytes; @lit as stored, @s from the event. */
+static bool lit_eq(const char *lit, const char *s, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (fold((u8)lit[i]) != fold((u8)s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The gram ending at @s[@end] is in the bitmap: verify the literals with
+ * that gram.  Return: false when the work bound is spent.
+ */
+static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
+		   u32 gram, u32 h, const char *s, u32 len, u32 end, u64 *hits,
+		   u32 *budget)
+{
+	u32 b = bucket_of(pf, h), i, j, start, g = pf->glen[field];
+
+	for (i = pf->bucket[b]; i < pf->bucket[b + 1]; i++) {
+		const struct vigil_pfent *en = &pf->ent[i];
+
+		if (en->gram != gram || en->field != field)
+			continue;
+		if (*budget < en->len + 1U)
+			return false;
+		*budget -= en->len + 1U;
+		if (end + 1 < g + en->off)
+			continue;
+		start = end + 1 - g - en->off;
+		if (start + en->len > len)
+			continue;
+		/* anchors: at a value's (an element's) start or end */
+		if ((en->anchor & PF_AT_START) && start && s[start - 1])
+			continue;
+		if ((en->anchor & PF_AT_END) && start + en->len < len &&
+		    s[start + en->len])
+			continue;
+		if (!lit_eq(strtab + en->str, s + start, en->len))
+			continue;
+		for (j = 0; j < en->n_slots; j++) {
+			u32 slot = pf->slots[en->slot0 + j];
+
+			hits[slot / 64] |= 1ULL << (slot % 64);
+		}
+	}
+	return true;
+}
+
+/**
+ * vigil_pf_scan() - which filtered steps an event lets through
+ * @e: engine
+ * @ev: event
+ * @kind: its kind
+ * @hits: VIGIL_PF_WORDS words: bit per slot, set when the step may match
+ *
+ * Atomic-context safe.
+ */
+void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
+		   u32 kind, u64 *hits)
+{
+	const struct vigil_pf *pf = &e->pf;
+	u64 fields = pf->kfields[kind] & ev->present;
+	u32 budget = VIGIL_PF_VERIFY_MAX;
+
+	memset(hits, 0, sizeof(u64) * pf->n_words);
+	while (fields) {
+		u32 f = __builtin_ctzll(fields), i, w = 0, h;
+		const u8 *s = (const u8 *)ev->v[f].str;
+		u32 len = ev->v[f].len, g = pf->glen[f], seed = f << 24;
+		u32 wmask = g == 2 ? 0xffff : 0xffffff;
+
+		fields &= fields - 1;
+		/* the hot loop: a table fold, a multiply, a bit test */
+		for (i = 0; i < len; i++) {
+			w = ((w << 8) | pf->fold[s[i]]) & wmask;
+			h = (w ^ seed) * PF_HASH_MUL;
+			if (!(pf->bloom[h >> (PF_BLOOM_SHIFT + 6)] &
+			      (1ULL << ((h >> PF_BLOOM_SHIFT) & 63))))
+				continue;
+			if (i + 1 >= g &&
+			    !verify(pf, e->rs.strtab, f, w, h, (const char *)s,
+				    len, i, hits, &budget))
+				goto all;
+		}
+	}
+	return;
+all:
+	memset(hits, 0xff, sizeof(u64) * pf->n_words);
+}

