@@ -40,6 +40,24 @@ static void alert_cb(void *ctx, const struct vigil_match *m)
  * mask for one event, as it may use the old engine.
  */
 static u32 vigil_detect_kinds;
+/*
+ * The kinds only later steps of sequence rules use (a file creation
+ * after a copy, say): built only while some sequence is pending, which
+ * on a quiet host is almost never.
+ */
+static u32 vigil_detect_later;
+
+static bool sequence_waits(void)
+{
+	struct vigil_engine *e;
+	bool waits;
+
+	rcu_read_lock();
+	e = rcu_dereference(vigil_engine_cur);
+	waits = e && vigil_engine_seq_pending(e);
+	rcu_read_unlock();
+	return waits;
+}
 
 /**
  * vigil_detect_wants() - count a hooked event and say if it is needed
@@ -47,15 +65,19 @@ static u32 vigil_detect_kinds;
  *
  * Called from probe context at the start of every hook.
  *
- * Return: true when vigil is enabled and some rule can use @kind.
+ * Return: true when vigil is enabled and some rule can use @kind now.
  */
 bool vigil_detect_wants(enum vigil_event_kind kind)
 {
 	if (kind < VIGIL_EV_EXEC || kind >= __VIGIL_EV_LAST)
 		return false;
 	vigil_stat_inc(VIGIL_STAT_EVENTS_EXEC + (kind - VIGIL_EV_EXEC));
-	return READ_ONCE(vigil_enabled) &&
-	       (READ_ONCE(vigil_detect_kinds) & (1U << kind));
+	if (!READ_ONCE(vigil_enabled))
+		return false;
+	if (READ_ONCE(vigil_detect_kinds) & (1U << kind))
+		return true;
+	return (READ_ONCE(vigil_detect_later) & (1U << kind)) &&
+	       sequence_waits();
 }
 
 /**
@@ -219,7 +241,10 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 	if (old)
 		vigil_engine_inherit(e, old);
 	rcu_assign_pointer(vigil_engine_cur, e);
-	WRITE_ONCE(vigil_detect_kinds, vigil_engine_kind_mask(e));
+	WRITE_ONCE(vigil_detect_later, vigil_engine_kind_mask_later(e));
+	WRITE_ONCE(vigil_detect_kinds,
+		   vigil_engine_kind_mask(e) &
+			   ~vigil_engine_kind_mask_later(e));
 	WRITE_ONCE(vigil_generation, vigil_generation + 1);
 	vigil_sysfs_rules_rebuild(e);
 	mutex_unlock(&vigil_detect_mutex);

@@ -377,6 +377,46 @@ u32 vigil_engine_kind_mask(const struct vigil_engine *e)
 }
 
 /**
+ * vigil_engine_kind_mask_later() - kinds only later sequence steps use
+ * @e: engine
+ *
+ * Return: the kinds of steps 2.. of sequence rules that no first step
+ * and no other rule accepts.
+ */
+u32 vigil_engine_kind_mask_later(const struct vigil_engine *e)
+{
+	u32 r, k, first = 0, later = 0;
+
+	for (r = 0; r < e->rs.h->n_rules; r++) {
+		const struct vigil_rs_rule *ru = &e->rs.rules[r];
+
+		for (k = 0; k < ru->n_steps; k++) {
+			u32 m = e->rs.steps[ru->first_step + k].kind_mask;
+
+			if (ru->kind == VIGIL_RULE_SEQUENCE && k > 0)
+				later |= m;
+			else
+				first |= m;
+		}
+	}
+	return later & ~first;
+}
+
+/**
+ * vigil_engine_seq_pending() - how many sequences wait for a next step
+ * @e: engine
+ *
+ * Return: the count (expired ones that nothing touched yet included).
+ */
+u64 vigil_engine_seq_pending(const struct vigil_engine *e)
+{
+	struct vigil_engine_stats st;
+
+	vigil_seq_stats(e, &st);
+	return st.seq_pending;
+}
+
+/**
  * vigil_engine_rule_info() - describe a rule
  * @e: engine
  * @rule: index below vigil_engine_rule_count()

@@ -107,6 +107,14 @@ u32 vigil_engine_rule_count(const struct vigil_engine *e);
  * vigil_event_kind bits: events of other kinds cannot match anything.
  */
 u32 vigil_engine_kind_mask(const struct vigil_engine *e);
+/*
+ * Of those, the kinds that only steps after the first of sequence rules
+ * accept: such an event can matter only while a sequence is pending
+ * (vigil_engine_seq_pending() non-zero).
+ */
+u32 vigil_engine_kind_mask_later(const struct vigil_engine *e);
+/* Pending sequences, all rules; a racy snapshot (atomic context safe). */
+u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 struct vigil_rule_info {
 	const char *id, *name, *threat;
 	u8 kind, severity, risk_score;

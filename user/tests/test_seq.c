@@ -96,6 +96,42 @@ out:
 	free(b);
 }
 
+/* A kind only a later step uses matters only while a sequence waits. */
+static void seq_later_kinds(void)
+{
+	struct rsb *b = rsb_seq_chain(2, 1);
+	struct vigil_engine *e;
+	struct hits h = { 0 };
+
+	CHECK(b != NULL);
+	if (!b)
+		return;
+	b->steps[1].kind_mask = 1U << VIGIL_EV_CREATE;
+	e = build(b, 0, 0);
+	CHECK(e != NULL);
+	if (!e)
+		goto out;
+	CHECK_EQ(vigil_engine_kind_mask(e),
+		 (1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_CREATE));
+	CHECK_EQ(vigil_engine_kind_mask_later(e), 1U << VIGIL_EV_CREATE);
+	CHECK_EQ(vigil_engine_seq_pending(e), 0);
+	CHECK_EQ(feed(e, &h, "a", "p1", 1 * MS), 0);
+	CHECK_EQ(vigil_engine_seq_pending(e), 1);
+	vigil_engine_forget_entity(e, "p1", 2);
+	CHECK_EQ(vigil_engine_seq_pending(e), 0);
+	/* a rule of its own on that kind: always wanted */
+	vigil_engine_free(e);
+	rsb_simple(b, "create", 1U << VIGIL_EV_CREATE, VIGIL_F_FILE_PATH,
+		   VIGIL_PAT_EXACT, 0, "/x");
+	e = build(b, 0, 0);
+	CHECK(e != NULL);
+	if (e)
+		CHECK_EQ(vigil_engine_kind_mask_later(e), 0);
+	vigil_engine_free(e);
+out:
+	free(b);
+}
+
 static void seq_maxspan(void)
 {
 	struct rsb *b = rsb_seq_chain(2, 1);
@@ -323,6 +359,7 @@ out:
 int main(void)
 {
 	RUN(seq_order);
+	RUN(seq_later_kinds);
 	RUN(seq_maxspan);
 	RUN(seq_runs);
 	RUN(seq_same_event);
