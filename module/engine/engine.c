@@ -306,7 +306,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
 	    compile_req(e))
 		goto err_free;
-	if (vigil_index_build(e) || vigil_pf_build(e))
+	if (vigil_pf_build(e) || vigil_index_build(e))
 		goto err_free;
 	return e;
 

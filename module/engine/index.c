@@ -161,8 +161,9 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		u16 m;
 
-		if (vigil_index_covers(rs, ru, st))
-			continue;
+		if (vigil_index_covers(rs, ru, st) ||
+		    (e->pf.rule_slot && e->pf.rule_slot[r] != VIGIL_PF_NONE))
+			continue; /* found by the index, or by the prefilter */
 		m = rule_kinds(rs, ru);
 		for (k = 1; k < __VIGIL_EV_LAST; k++) {
 			if (!(m & (1U << k)))
@@ -247,8 +248,9 @@ int vigil_index_build(struct vigil_engine *e)
 	idx->n_ent = n;
 	idx->bucket = vg_zalloc(sizeof(u32) * (nb + 1));
 	idx->ent = vg_zalloc(sizeof(*idx->ent) * (n + 1));
+	idx->bloom = vg_zalloc(sizeof(u64) << (VIGIL_IDX_BLOOM_LOG2 - 6));
 	fillpos = vg_zalloc(sizeof(u32) * (nb + 1));
-	if (!idx->bucket || !idx->ent || !fillpos) {
+	if (!idx->bucket || !idx->ent || !idx->bloom || !fillpos) {
 		vg_free(fillpos);
 		return -ENOMEM;
 	}
@@ -284,6 +286,9 @@ int vigil_index_build(struct vigil_engine *e)
 			struct vigil_ientry *en = &idx->ent[fillpos[b]++];
 
 			en->hash = h;
+			idx->bloom[h >> (64 - VIGIL_IDX_BLOOM_LOG2 + 6)] |=
+				1ULL
+				<< ((h >> (64 - VIGIL_IDX_BLOOM_LOG2)) & 63);
 			en->c.rule = r;
 			en->c.step = ru->first_step;
 			for (j = idx->bucket[b]; j < fillpos[b] - 1; j++) {
@@ -309,6 +314,14 @@ void vigil_index_free(struct vigil_index *idx)
 		vg_free(idx->kind_list[k]);
 	vg_free(idx->bucket);
 	vg_free(idx->ent);
+	vg_free(idx->bloom);
+}
+
+/* Most probes miss: one bit says so without touching a bucket. */
+static inline bool may_hold(const struct vigil_index *idx, u64 h)
+{
+	return idx->bloom[h >> (64 - VIGIL_IDX_BLOOM_LOG2 + 6)] &
+	       (1ULL << ((h >> (64 - VIGIL_IDX_BLOOM_LOG2)) & 63));
 }
 
 /* Calls @fn for the entries of hash @h whose step takes events of @kind. */
@@ -322,8 +335,10 @@ static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
 {
 	const struct vigil_index *idx = &e->idx;
 	struct vigil_engine *me = (struct vigil_engine *)e;
-	u32 b = h & idx->mask, i, end = idx->bucket[b + 1], n = 0;
+	u32 b, i, end, n = 0;
 
+	b = h & idx->mask;
+	end = idx->bucket[b + 1];
 	for (i = idx->bucket[b]; i < end; i++) {
 		const struct vigil_ientry *en = &idx->ent[i];
 
@@ -371,6 +386,8 @@ u32 vigil_index_lookup(
 	}
 	for (i = 0; i < idx->kind_n[kind]; i++)
 		n += fn(me, ev, &idx->kind_list[kind][i], &x, afn, ctx);
+	if (e->pf.n_slots)
+		n += vigil_pf_candidates(e, ev, kind, &x, fn, afn, ctx);
 	fields = (idx->fields | idx->afields) & ev->present;
 	while (fields) {
 		u32 f = __builtin_ctzll(fields), j, len;
@@ -378,12 +395,12 @@ u32 vigil_index_lookup(
 		u64 h, lens;
 
 		fields &= fields - 1;
-		if (idx->fields & (1ULL << f))
-			n += probe(e, ev, kind, &x,
-				   vigil_hash_folded(
-					   field_seed(f, VIGIL_PAT_EXACT),
-					   v->str, v->len),
-				   fn, afn, ctx);
+		if (idx->fields & (1ULL << f)) {
+			h = vigil_hash_folded(field_seed(f, VIGIL_PAT_EXACT),
+					      v->str, v->len);
+			if (may_hold(idx, h))
+				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
+		}
 		if (!(idx->afields & (1ULL << f)))
 			continue;
 		len = v->len < VIGIL_IDX_AFFIX ? v->len : VIGIL_IDX_AFFIX;
@@ -391,14 +408,14 @@ u32 vigil_index_lookup(
 		h = field_seed(f, VIGIL_PAT_PREFIX);
 		for (j = 0; j < len && lens >> j; j++) {
 			h = fnv_fold1(h, v->str[j]);
-			if (lens & (1ULL << j))
+			if ((lens & (1ULL << j)) && may_hold(idx, h))
 				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 		}
 		lens = idx->slens[f];
 		h = field_seed(f, VIGIL_PAT_SUFFIX);
 		for (j = 0; j < len && lens >> j; j++) {
 			h = fnv_fold1(h, v->str[v->len - 1 - j]);
-			if (lens & (1ULL << j))
+			if ((lens & (1ULL << j)) && may_hold(idx, h))
 				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 		}
 	}

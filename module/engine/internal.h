@@ -145,7 +145,10 @@ struct vigil_index {
 	u32 *bucket; /* mask + 2 offsets into ent (CSR) */
 	struct vigil_ientry *ent;
 	u32 n_ent;
+	u64 *bloom; /* bit per entry hash (its top bits): probes that miss */
 };
+
+#define VIGIL_IDX_BLOOM_LOG2 16
 
 /*
  * Literal prefilter (prefilter.c): a slot per filtered step, a bitmap of
@@ -170,8 +173,16 @@ struct vigil_pfent {
 	u32 slot0;
 };
 
+/* A filtered candidate: a rule (and step) that runs only if its bit is set. */
+struct vigil_pfcand {
+	struct vigil_cand c; /* rule VIGIL_NIL: a sequence step's own slot */
+	u32 kinds; /* event kinds it takes */
+};
+
 struct vigil_pf {
 	u16 *step_slot; /* per step: its slot, or VIGIL_PF_NONE */
+	u16 *rule_slot; /* per rule: its candidate slot, or VIGIL_PF_NONE */
+	struct vigil_pfcand *cand; /* per slot */
 	u32 n_slots;
 	u32 n_words; /* of the per-event bitmap in use */
 	u32 kslots[__VIGIL_EV_LAST]; /* filtered steps per event kind */
@@ -257,6 +268,13 @@ int vigil_pf_build(struct vigil_engine *e);
 void vigil_pf_free(struct vigil_pf *pf);
 void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		   u32 kind, u64 *hits);
+u32 vigil_pf_candidates(
+	const struct vigil_engine *e, const struct vigil_event *ev, u32 kind,
+	const struct vigil_evctx *x,
+	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
+		  const struct vigil_cand *c, const struct vigil_evctx *x,
+		  vigil_alert_fn afn, void *ctx),
+	vigil_alert_fn afn, void *ctx);
 
 /* Can step @step match, as far as the prefilter knows? */
 static inline bool vigil_pf_pass(const struct vigil_engine *e,

@@ -7,7 +7,6 @@
 #ifndef VIGIL_ENGINE_OS_USER_H
 #define VIGIL_ENGINE_OS_USER_H
 
-
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,12 +24,12 @@ typedef uint64_t u64;
 typedef int64_t s64;
 
 #ifndef READ_ONCE
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #endif
 
 #ifndef fallthrough
-#define fallthrough	__attribute__((__fallthrough__))
+#define fallthrough __attribute__((__fallthrough__))
 #endif
 
 #ifndef __acquires
@@ -39,9 +38,9 @@ typedef int64_t s64;
 #endif
 
 #ifndef ARRAY_SIZE
-#define U32_MAX		((u32)~0U)
-#define U64_MAX		((u64)~0ULL)
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define U32_MAX ((u32)~0U)
+#define U64_MAX ((u64)~0ULL)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 static inline void *vg_zalloc(size_t n)
@@ -82,10 +81,10 @@ struct vg_atomic64 {
 	u64 v;
 };
 
-#define vg_atomic64_inc(a)	__atomic_add_fetch(&(a)->v, 1, __ATOMIC_RELAXED)
-#define vg_atomic64_read(a)	__atomic_load_n(&(a)->v, __ATOMIC_RELAXED)
-#define vg_atomic64_set(a, x)	__atomic_store_n(&(a)->v, (x), __ATOMIC_RELAXED)
+#define vg_atomic64_inc(a) __atomic_add_fetch(&(a)->v, 1, __ATOMIC_RELAXED)
+#define vg_atomic64_read(a) __atomic_load_n(&(a)->v, __ATOMIC_RELAXED)
+#define vg_atomic64_set(a, x) __atomic_store_n(&(a)->v, (x), __ATOMIC_RELAXED)
 
-#define vg_snprintf		snprintf
+#define vg_snprintf snprintf
 
 #endif /* VIGIL_ENGINE_OS_USER_H */

@@ -316,10 +316,36 @@ static u32 gram_of(const char *s, u32 g)
 }
 
 /* Multiplicative: the bitmap takes the high bits, buckets a mix. */
+/*
+ * process.command_line is process.args joined by spaces (capture builds
+ * it so), and the same for the parent: each pair shares one hash seed,
+ * so that one scan of the command line can find the literals of both.
+ */
+static inline u32 pair_of(u32 f)
+{
+	switch (f) {
+	case VIGIL_F_PROCESS_ARGS:
+		return VIGIL_F_PROCESS_COMMAND_LINE;
+	case VIGIL_F_PROCESS_COMMAND_LINE:
+		return VIGIL_F_PROCESS_ARGS;
+	case VIGIL_F_PARENT_ARGS:
+		return VIGIL_F_PARENT_COMMAND_LINE;
+	case VIGIL_F_PARENT_COMMAND_LINE:
+		return VIGIL_F_PARENT_ARGS;
+	default:
+		return VIGIL_F_UNSPEC;
+	}
+}
+
+static inline u32 seed_of(u32 f)
+{
+	return (vigil_is_array(f) ? pair_of(f) : f) << 24;
+}
+
 #define PF_HASH_MUL 0x9e3779b1U
 static inline u32 gram_hash(u32 gram, u32 field)
 {
-	return (gram ^ (field << 24)) * PF_HASH_MUL;
+	return (gram ^ seed_of(field)) * PF_HASH_MUL;
 }
 
 static inline u32 bucket_of(const struct vigil_pf *pf, u32 h)
@@ -359,15 +385,21 @@ static u32 pick_gram(const char *s, u32 len, u32 g)
 }
 
 /*
- * The steps that get a filter: those the index does not narrow, and the
- * steps of sequence rules (each of which vigil_seq_process() tries on
- * every event of its kinds).
+ * The steps that get a filter: those the index does not narrow, those
+ * whose hint most events match (a literal that is all common path
+ * prefix, such as "/usr/bin/" in a glob), and the steps of sequence rules (each
+ * of which vigil_seq_process() tries on every event of its kinds).
  */
-static bool wants_filter(const struct vigil_rs *rs,
+#define PF_WEAK_HINT (1ULL << 33) /* a literal of at most 1 rare byte */
+
+static bool wants_filter(const struct vigil_rs *rs, const u64 *scores,
 			 const struct vigil_rs_rule *ru, u32 k)
 {
+	const struct vigil_rs_step *st = &rs->steps[ru->first_step + k];
+
 	return ru->kind == VIGIL_RULE_SEQUENCE ||
-	       !vigil_index_covers(rs, ru, &rs->steps[ru->first_step + k]);
+	       !vigil_index_covers(rs, ru, st) ||
+	       scores[st->index_set] >= PF_WEAK_HINT;
 }
 
 /* Derives the filter of every step that wants one into @filt. */
@@ -396,7 +428,7 @@ static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
 
 		for (k = 0; k < ru->n_steps; k++) {
 			i = ru->first_step + k;
-			if (!wants_filter(rs, ru, k))
+			if (!wants_filter(rs, scores, ru, k))
 				continue;
 			work += rs->steps[i].n_insns;
 			if (work > PF_WORK)
@@ -664,9 +696,95 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 	return 0;
 }
 
+/* What vigil_pf_build() works with. */
+struct pf_build {
+	struct vigil_engine *e;
+	struct pf_filt *filt; /* per step */
+	/* per slot: its literals are those of these steps' filters */
+	u32 *first_step, *n_steps;
+	u32 n_lits;
+};
+
+/* The literals of slot @s (@out NULL: count them).  Return: how many. */
+static u32 slot_literals(const struct pf_build *b, u32 s, struct pf_lit *out)
+{
+	u32 k, n = 0;
+
+	for (k = 0; k < b->n_steps[s]; k++)
+		n += collect(&b->e->rs, &b->filt[b->first_step[s] + k], s,
+			     out ? out + n : NULL);
+	return n;
+}
+
+/*
+ * A slot for the filters of steps [@first, + @n), when the slot and
+ * literal budgets allow; a candidate of @rule (from step @first) unless
+ * @rule is VIGIL_NIL.  Return: the slot or VIGIL_PF_NONE.
+ */
+static u32 new_slot(struct pf_build *b, u32 first, u32 n, u32 rule)
+{
+	struct vigil_pf *pf = &b->e->pf;
+	const struct vigil_rs_step *steps = b->e->rs.steps;
+	u32 s = pf->n_slots, cnt, k, kind, j;
+
+	if (s >= VIGIL_PF_SLOTS)
+		return VIGIL_PF_NONE;
+	b->first_step[s] = first;
+	b->n_steps[s] = n;
+	cnt = slot_literals(b, s, NULL);
+	if (b->n_lits + cnt > PF_MAX_LITS)
+		return VIGIL_PF_NONE;
+	b->n_lits += cnt;
+	pf->n_slots++;
+	pf->cand[s].c.rule = rule;
+	pf->cand[s].c.step = first;
+	for (k = first; k < first + n; k++) {
+		pf->cand[s].kinds |= steps[k].kind_mask;
+		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
+			if (!(steps[k].kind_mask & (1U << kind)))
+				continue;
+			pf->kslots[kind]++;
+			for (j = 0; j < b->filt[k].n; j++)
+				pf->kfields[kind] |= 1ULL << b->filt[k].f[j];
+		}
+	}
+	return s;
+}
+
+/*
+ * Slots for rule @r.  An EVENT or NEW_TERMS rule whose step has a filter
+ * is a candidate only when that step's bit is set.  A sequence rule
+ * gets a slot per filtered step (tested in vigil_seq_process()), and
+ * when all its steps have one, a slot of its own carrying all their
+ * literals: it is a candidate only when one of them occurs.  Either
+ * leaves the index's kind lists.
+ */
+static void assign_rule(struct pf_build *b, u32 r)
+{
+	const struct vigil_rs *rs = &b->e->rs;
+	const struct vigil_rs_rule *ru = &rs->rules[r];
+	struct vigil_pf *pf = &b->e->pf;
+	bool seq = ru->kind == VIGIL_RULE_SEQUENCE, found, all = true;
+	u32 k, i;
+
+	/* a step the index finds keeps its filter only as a test */
+	found = !seq && vigil_index_covers(rs, ru, &rs->steps[ru->first_step]);
+	for (k = 0; k < ru->n_steps; k++) {
+		i = ru->first_step + k;
+		if (b->filt[i].n != PF_TOP)
+			pf->step_slot[i] =
+				new_slot(b, i, 1, seq || found ? VIGIL_NIL : r);
+		all = all && pf->step_slot[i] != VIGIL_PF_NONE;
+	}
+	if (!seq && !found)
+		pf->rule_slot[r] = pf->step_slot[ru->first_step];
+	else if (seq && all)
+		pf->rule_slot[r] = new_slot(b, ru->first_step, ru->n_steps, r);
+}
+
 /**
  * vigil_pf_build() - derive the step filters and the gram table
- * @e: engine whose index is built
+ * @e: engine with a validated, mapped ruleset
  *
  * May sleep.
  *
@@ -676,52 +794,47 @@ int vigil_pf_build(struct vigil_engine *e)
 {
 	const struct vigil_rs *rs = &e->rs;
 	struct vigil_pf *pf = &e->pf;
-	struct pf_filt *filt;
+	struct pf_build b = { .e = e };
 	struct pf_lit *lits = NULL;
-	u32 i, j, k, n = 0, n_uid, *rep = NULL;
+	u32 i, j, n, n_uid, *rep = NULL;
 	int err = -ENOMEM;
 
 	pf->step_slot = vg_zalloc(sizeof(u16) * (rs->h->n_steps + 1));
-	filt = vg_zalloc(sizeof(*filt) * (rs->h->n_steps + 1));
+	pf->rule_slot = vg_zalloc(sizeof(u16) * (rs->h->n_rules + 1));
+	pf->cand = vg_zalloc(sizeof(*pf->cand) * VIGIL_PF_SLOTS);
 	pf->bloom = vg_zalloc(sizeof(u64) << (VIGIL_PF_BLOOM_LOG2 - 6));
-	if (!pf->step_slot || !filt || !pf->bloom)
+	b.filt = vg_zalloc(sizeof(*b.filt) * (rs->h->n_steps + 1));
+	b.first_step = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
+	b.n_steps = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
+	if (!pf->step_slot || !pf->rule_slot || !pf->cand || !pf->bloom ||
+	    !b.filt || !b.first_step || !b.n_steps)
 		goto out;
 	for (i = 0; i < rs->h->n_steps; i++)
 		pf->step_slot[i] = VIGIL_PF_NONE;
+	for (i = 0; i < rs->h->n_rules; i++)
+		pf->rule_slot[i] = VIGIL_PF_NONE;
 	memset(pf->glen, 3, sizeof(pf->glen));
 	for (i = 0; i < 256; i++)
 		pf->fold[i] = fold(i);
-	if (derive_all(rs, filt) || prune(rs, filt))
+	if (derive_all(rs, b.filt) || prune(rs, b.filt))
 		goto out;
-	for (i = 0; i < rs->h->n_steps; i++) {
-		u32 cnt;
-
-		if (filt[i].n == PF_TOP || pf->n_slots >= VIGIL_PF_SLOTS)
-			continue;
-		cnt = collect(rs, &filt[i], 0, NULL);
-		if (n + cnt > PF_MAX_LITS)
-			continue;
-		n += cnt;
-		pf->step_slot[i] = pf->n_slots++;
-		for (k = 1; k < __VIGIL_EV_LAST; k++) {
-			if (!(rs->steps[i].kind_mask & (1U << k)))
-				continue;
-			pf->kslots[k]++;
-			for (j = 0; j < filt[i].n; j++)
-				pf->kfields[k] |= 1ULL << filt[i].f[j];
-		}
-	}
-	lits = vg_zalloc(sizeof(*lits) * (n + 1));
-	rep = vg_zalloc(sizeof(u32) * (n + 1));
+	for (i = 0; i < rs->h->n_rules; i++)
+		assign_rule(&b, i);
+	lits = vg_zalloc(sizeof(*lits) * (b.n_lits + 1));
+	rep = vg_zalloc(sizeof(u32) * (b.n_lits + 1));
 	if (!lits || !rep)
 		goto out;
-	for (i = 0, n = 0; i < rs->h->n_steps; i++)
-		if (pf->step_slot[i] != VIGIL_PF_NONE)
-			n += collect(rs, &filt[i], pf->step_slot[i], lits + n);
+	for (i = 0, n = 0; i < pf->n_slots; i++)
+		n += slot_literals(&b, i, lits + n);
 	/* a field's grams are as long as its shortest literal allows */
 	for (i = 0; i < n; i++)
 		if (lits[i].len < pf->glen[lits[i].field])
 			pf->glen[lits[i].field] = lits[i].len;
+	for (i = 0; i < 64; i++) {
+		j = pair_of(i);
+		if (j && pf->glen[j] < pf->glen[i])
+			pf->glen[i] = pf->glen[j];
+	}
 	if (dedup(rs->strtab, lits, n, rep, &n_uid) ||
 	    build_table(pf, rs->strtab, lits, n, rep, n_uid))
 		goto out;
@@ -730,7 +843,9 @@ int vigil_pf_build(struct vigil_engine *e)
 out:
 	vg_free(rep);
 	vg_free(lits);
-	vg_free(filt);
+	vg_free(b.n_steps);
+	vg_free(b.first_step);
+	vg_free(b.filt);
 	return err;
 }
 
@@ -745,6 +860,8 @@ void vigil_pf_free(struct vigil_pf *pf)
 	vg_free(pf->bucket);
 	vg_free(pf->ent);
 	vg_free(pf->slots);
+	vg_free(pf->rule_slot);
+	vg_free(pf->cand);
 }
 
 /* Folded equality of @n bytes; @lit as stored, @s from the event. */
@@ -759,19 +876,24 @@ static bool lit_eq(const char *lit, const char *s, u32 n)
 }
 
 /*
- * The gram ending at @s[@end] is in the bitmap: verify the literals with
- * that gram.  Return: false when the work bound is spent.
+ * The gram ending at @s[@end] of field @field is in the bitmap: verify
+ * the literals with that gram.  With @pair set, @s is a command line
+ * that joins the arguments of field @pair, whose literals are verified
+ * too, with a space as element boundary.  Return: false when the work
+ * bound is spent.
  */
 static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
-		   u32 gram, u32 h, const char *s, u32 len, u32 end, u64 *hits,
-		   u32 *budget)
+		   u32 pair, u32 gram, u32 h, const char *s, u32 len, u32 end,
+		   u64 *hits, u32 *budget)
 {
 	u32 b = bucket_of(pf, h), i, j, start, g = pf->glen[field];
+	char sep;
 
 	for (i = pf->bucket[b]; i < pf->bucket[b + 1]; i++) {
 		const struct vigil_pfent *en = &pf->ent[i];
 
-		if (en->gram != gram || en->field != field)
+		if (en->gram != gram ||
+		    (en->field != field && (!pair || en->field != pair)))
 			continue;
 		if (*budget < en->len + 1U)
 			return false;
@@ -782,10 +904,12 @@ static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
 		if (start + en->len > len)
 			continue;
 		/* anchors: at a value's (an element's) start or end */
-		if ((en->anchor & PF_AT_START) && start && s[start - 1])
+		sep = en->field == field ? 0 : ' ';
+		if ((en->anchor & PF_AT_START) && start && s[start - 1] &&
+		    s[start - 1] != sep)
 			continue;
 		if ((en->anchor & PF_AT_END) && start + en->len < len &&
-		    s[start + en->len])
+		    s[start + en->len] && s[start + en->len] != sep)
 			continue;
 		if (!lit_eq(strtab + en->str, s + start, en->len))
 			continue;
@@ -795,6 +919,19 @@ static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
 			hits[slot / 64] |= 1ULL << (slot % 64);
 		}
 	}
+	return true;
+}
+
+/* Is @cl exactly the elements of @args joined by single spaces? */
+static bool joins(const struct vigil_value *cl, const struct vigil_value *args)
+{
+	u32 i;
+
+	if (!args->len || cl->len + 1 != args->len || args->str[args->len - 1])
+		return false;
+	for (i = 0; i < cl->len; i++)
+		if (cl->str[i] != (args->str[i] ? args->str[i] : ' '))
+			return false;
 	return true;
 }
 
@@ -811,17 +948,32 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		   u32 kind, u64 *hits)
 {
 	const struct vigil_pf *pf = &e->pf;
-	u64 fields = pf->kfields[kind] & ev->present;
+	u64 fields = pf->kfields[kind] & ev->present, joined = 0;
 	u32 budget = VIGIL_PF_VERIFY_MAX;
 
 	memset(hits, 0, sizeof(u64) * pf->n_words);
 	while (fields) {
-		u32 f = __builtin_ctzll(fields), i, w = 0, h;
+		u32 f = __builtin_ctzll(fields), i, w = 0, h, pair = pair_of(f);
 		const u8 *s = (const u8 *)ev->v[f].str;
-		u32 len = ev->v[f].len, g = pf->glen[f], seed = f << 24;
+		u32 len = ev->v[f].len, g = pf->glen[f], seed = seed_of(f);
 		u32 wmask = g == 2 ? 0xffff : 0xffffff;
 
 		fields &= fields - 1;
+		/*
+		 * A command line that joins the arguments covers both: the
+		 * arguments (lower field number, so seen first) are skipped
+		 * and left to the command line's scan.
+		 */
+		if (vigil_is_array(f)) {
+			if ((fields & (1ULL << pair)) &&
+			    joins(&ev->v[pair], &ev->v[f])) {
+				joined |= 1ULL << pair;
+				continue;
+			}
+			pair = VIGIL_F_UNSPEC;
+		} else if (!(joined & (1ULL << f))) {
+			pair = VIGIL_F_UNSPEC;
+		}
 		/* the hot loop: a table fold, a multiply, a bit test */
 		for (i = 0; i < len; i++) {
 			w = ((w << 8) | pf->fold[s[i]]) & wmask;
@@ -830,12 +982,55 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 			      (1ULL << ((h >> PF_BLOOM_SHIFT) & 63))))
 				continue;
 			if (i + 1 >= g &&
-			    !verify(pf, e->rs.strtab, f, w, h, (const char *)s,
-				    len, i, hits, &budget))
+			    !verify(pf, e->rs.strtab, f, pair, w, h,
+				    (const char *)s, len, i, hits, &budget))
 				goto all;
 		}
 	}
 	return;
 all:
 	memset(hits, 0xff, sizeof(u64) * pf->n_words);
+}
+
+/**
+ * vigil_pf_candidates() - call @fn for the filtered candidates of an event
+ * @e: engine
+ * @ev: event
+ * @kind: its kind
+ * @x: what is known of it; without a bitmap every candidate is called
+ * @fn: as for vigil_index_lookup()
+ * @afn: alert callback passed through
+ * @ctx: its context
+ *
+ * In slot order, so that the order does not depend on the bitmap.
+ *
+ * Return: the sum of what @fn returned.
+ */
+u32 vigil_pf_candidates(
+	const struct vigil_engine *e, const struct vigil_event *ev, u32 kind,
+	const struct vigil_evctx *x,
+	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
+		  const struct vigil_cand *c, const struct vigil_evctx *x,
+		  vigil_alert_fn afn, void *ctx),
+	vigil_alert_fn afn, void *ctx)
+{
+	const struct vigil_pf *pf = &e->pf;
+	struct vigil_engine *me = (struct vigil_engine *)e;
+	u32 w, s, n = 0;
+	u64 bits;
+
+	for (w = 0; w < pf->n_words; w++) {
+		bits = x->hits ? x->hits[w] : ~0ULL;
+		while (bits) {
+			s = w * 64 + __builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (s >= pf->n_slots)
+				break;
+			if (pf->cand[s].c.rule == VIGIL_NIL ||
+			    !(pf->cand[s].kinds & (1U << kind)))
+				continue;
+			n += fn(me, ev, &pf->cand[s].c, x, afn, ctx);
+		}
+	}
+	return n;
 }

@@ -6,8 +6,8 @@
  *  - which steps get a filter, and what an event lets through, on small
  *    rules whose filters are known;
  *  - differential: the same events through two engines over the same
- *    rules, one with the prefilter switched off, give the same alerts in
- *    the same order.  The rules are ours (rules/) and, when present, the
+ *    rules, one rebuilt without a prefilter, give the same alerts for
+ *    every event.  The rules are ours (rules/) and, when present, the
  *    Elastic corpus; the events are built from every pattern of every
  *    MATCH of every step (the literal alone, inside other text, in upper
  *    case) in the field that MATCH reads, so each step sees values that
@@ -22,10 +22,17 @@
 
 #define CORPUS "../../../shared/corpus/elastic/"
 
-/* Switches the prefilter of @e off: every step is let through. */
+/*
+ * Rebuilds @e as an engine without a prefilter: no filters, and every
+ * candidate the index does not find on its kind's list.
+ */
 static void pf_off(struct vigil_engine *e)
 {
-	memset(e->pf.kslots, 0, sizeof(e->pf.kslots));
+	vigil_pf_free(&e->pf);
+	memset(&e->pf, 0, sizeof(e->pf));
+	vigil_index_free(&e->idx);
+	memset(&e->idx, 0, sizeof(e->idx));
+	CHECK_EQ(vigil_index_build(e), 0);
 }
 
 static bool step_filtered(const struct vigil_engine *e, u32 rule)
@@ -153,6 +160,17 @@ struct diff {
 	char buf[4096];
 };
 
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The alerts of one event may come in another order (the prefilter's
+ * candidates follow the index's): compare them sorted.
+ */
 static void run_both(struct diff *d, struct cu_ev *c)
 {
 	struct rec a = { .n = 0 }, b = { .n = 0 };
@@ -162,6 +180,8 @@ static void run_both(struct diff *d, struct cu_ev *c)
 	vigil_engine_process(d->off, &c->ev, rec_cb, &b);
 	d->events++;
 	d->alerts += b.n;
+	qsort(a.rules, a.n < 64 ? a.n : 64, sizeof(u32), cmp_u32);
+	qsort(b.rules, b.n < 64 ? b.n : 64, sizeof(u32), cmp_u32);
 	if (a.n == b.n &&
 	    !memcmp(a.rules, b.rules, sizeof(u32) * (a.n < 64 ? a.n : 64)))
 		return;
@@ -204,9 +224,17 @@ static const char *strdup_tmp(const char *s)
 /* Sets @f to @v (an ARRAY: a second element); file paths derive names. */
 static void put(struct cu_ev *c, u32 f, const char *v)
 {
+	static char cl[2][1300];
+
 	if (vigil_is_array(f)) {
-		cu_args(&c->ev, f, f == VIGIL_F_PROCESS_ARGS ? c->args : c->pargs,
-			ARGV("x", v));
+		bool own = f == VIGIL_F_PROCESS_ARGS;
+
+		cu_args(&c->ev, f, own ? c->args : c->pargs, ARGV("x", v));
+		/* and the command line, joined from them as capture does */
+		snprintf(cl[own], sizeof(cl[own]), "x %s", v);
+		cu_set(c, own ? VIGIL_F_PROCESS_COMMAND_LINE :
+				VIGIL_F_PARENT_COMMAND_LINE,
+		       cl[own]);
 		return;
 	}
 	if (vigil_field_type(f) != VIGIL_FT_STR)
