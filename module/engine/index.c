@@ -192,18 +192,27 @@ static u64 pat_hash(const struct vigil_rs *rs, u32 field, u32 pat)
 	return h;
 }
 
-/* Notes which fields and affix lengths the index must probe. */
-static void note_pat(struct vigil_index *idx, u32 field,
+/*
+ * Notes which fields (per event kind of the step, @kinds) and affix
+ * lengths the index must probe.
+ */
+static void note_pat(struct vigil_index *idx, u32 field, u32 kinds,
 		     const struct vigil_rs_pat *p)
 {
-	if (p->kind == VIGIL_PAT_EXACT)
-		idx->fields |= 1ULL << field;
-	else if (p->kind == VIGIL_PAT_PREFIX)
+	u32 k;
+
+	if (p->kind == VIGIL_PAT_PREFIX)
 		idx->plens[field] |= 1ULL << (p->len - 1);
-	else
+	else if (p->kind == VIGIL_PAT_SUFFIX)
 		idx->slens[field] |= 1ULL << (p->len - 1);
-	if (p->kind != VIGIL_PAT_EXACT)
-		idx->afields |= 1ULL << field;
+	for (k = 1; k < __VIGIL_EV_LAST; k++) {
+		if (!(kinds & (1U << k)))
+			continue;
+		if (p->kind == VIGIL_PAT_EXACT)
+			idx->fields[k] |= 1ULL << field;
+		else
+			idx->afields[k] |= 1ULL << field;
+	}
 }
 
 /**
@@ -238,7 +247,7 @@ int vigil_index_build(struct vigil_engine *e)
 
 			n += s->n_pats;
 			for (i = 0; i < s->n_pats; i++)
-				note_pat(idx, st->index_field,
+				note_pat(idx, st->index_field, st->kind_mask,
 					 &rs->pats[s->first_pat + i]);
 		}
 	}
@@ -388,20 +397,20 @@ u32 vigil_index_lookup(
 		n += fn(me, ev, &idx->kind_list[kind][i], &x, afn, ctx);
 	if (e->pf.n_slots)
 		n += vigil_pf_candidates(e, ev, kind, &x, fn, afn, ctx);
-	fields = (idx->fields | idx->afields) & ev->present;
+	fields = (idx->fields[kind] | idx->afields[kind]) & ev->present;
 	while (fields) {
 		u32 f = __builtin_ctzll(fields), j, len;
 		const struct vigil_value *v = &ev->v[f];
 		u64 h, lens;
 
 		fields &= fields - 1;
-		if (idx->fields & (1ULL << f)) {
+		if (idx->fields[kind] & (1ULL << f)) {
 			h = vigil_hash_folded(field_seed(f, VIGIL_PAT_EXACT),
 					      v->str, v->len);
 			if (may_hold(idx, h))
 				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 		}
-		if (!(idx->afields & (1ULL << f)))
+		if (!(idx->afields[kind] & (1ULL << f)))
 			continue;
 		len = v->len < VIGIL_IDX_AFFIX ? v->len : VIGIL_IDX_AFFIX;
 		lens = idx->plens[f];

@@ -137,8 +137,9 @@ struct vigil_index {
 	/* per event kind: candidates without a usable index hint */
 	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
 	u32 kind_n[__VIGIL_EV_LAST];
-	u64 fields; /* bit per field with EXACT hint patterns */
-	u64 afields; /* bit per field with PREFIX/SUFFIX ones */
+	/* per event kind: bit per field with EXACT hint patterns */
+	u64 fields[__VIGIL_EV_LAST];
+	u64 afields[__VIGIL_EV_LAST]; /* ... with PREFIX/SUFFIX ones */
 	u64 plens[64]; /* per field: bit L-1 per PREFIX length L */
 	u64 slens[64]; /* per field: bit L-1 per SUFFIX length L */
 	u32 mask; /* buckets - 1 */
