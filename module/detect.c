@@ -110,7 +110,7 @@ void vigil_detect_forget_entity(const char *entity_id, u32 len)
 
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
-	if (e)
+	if (e && vigil_engine_seq_pending(e))
 		vigil_engine_forget_entity(e, entity_id, len);
 	rcu_read_unlock();
 }

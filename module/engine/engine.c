@@ -410,10 +410,7 @@ u32 vigil_engine_kind_mask_later(const struct vigil_engine *e)
  */
 u64 vigil_engine_seq_pending(const struct vigil_engine *e)
 {
-	struct vigil_engine_stats st;
-
-	vigil_seq_stats(e, &st);
-	return st.seq_pending;
+	return vigil_seq_pending(e);
 }
 
 /**

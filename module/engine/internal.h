@@ -335,6 +335,7 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 		      const struct vigil_event *ev, const struct vigil_evctx *x,
 		      vigil_alert_fn fn, void *ctx);
 void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len);
+u64 vigil_seq_pending(const struct vigil_engine *e);
 void vigil_seq_stats(const struct vigil_engine *e,
 		     struct vigil_engine_stats *st);
 

@@ -401,6 +401,17 @@ void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len)
 }
 
 /**
+ * vigil_seq_pending() - pending sequences, a racy snapshot
+ * @e: engine
+ *
+ * Return: the count.
+ */
+u64 vigil_seq_pending(const struct vigil_engine *e)
+{
+	return e->seq ? READ_ONCE(e->seq->pending) : 0;
+}
+
+/**
  * vigil_seq_stats() - sequence counters
  * @e: engine
  * @st: filled: seq_pending, seq_evictions, seq_expired
