@@ -6,8 +6,9 @@
  * The index (index.c) narrows steps that test a name or a path affix.
  * Most of the others still need some literal: "process.command_line :
  * *base64 -d*", "process.args in (...)", "file.path : /etc/cron*".  For
- * each such step -- every step the index does not narrow, and every step
- * of a sequence rule -- an abstract interpretation of its program (the
+ * each such step -- every step the index does not narrow or narrows only
+ * by a common path prefix, and every step of a sequence rule -- an
+ * abstract interpretation of its program (the
  * same walk over the accumulator as vigil_step_required()) derives a
  * filter: a disjunction of (field, set) atoms such that whenever the
  * program returns true, some pattern of some atom's set matched that
@@ -29,8 +30,11 @@
  * hashed gram (field mixed in); only bitmap hits reach the gram table,
  * where each literal with that gram is verified in place.  A verified
  * literal sets its steps' bits; a step whose bit stays clear cannot
- * match and is skipped.  The bytes verified per event are bounded; past
- * the bound every step passes.
+ * match and is skipped.  A command line that joins its arguments is
+ * scanned once for the literals of both.  Rules whose filters cover them
+ * leave the index's kind lists: an event calls only the rules whose bits
+ * are set (vigil_pf_candidates()).  The bytes verified per event are
+ * bounded; past the bound every step passes.
  *
  * Scanning costs instructions per byte of every event of the kind, so a
  * cost model keeps only the fields whose filtered steps would cost more
@@ -315,7 +319,6 @@ static u32 gram_of(const char *s, u32 g)
 	return w;
 }
 
-/* Multiplicative: the bitmap takes the high bits, buckets a mix. */
 /*
  * process.command_line is process.args joined by spaces (capture builds
  * it so), and the same for the parent: each pair shares one hash seed,
@@ -342,6 +345,7 @@ static inline u32 seed_of(u32 f)
 	return (vigil_is_array(f) ? pair_of(f) : f) << 24;
 }
 
+/* Multiplicative: the bitmap takes the high bits, buckets a mix. */
 #define PF_HASH_MUL 0x9e3779b1U
 static inline u32 gram_hash(u32 gram, u32 field)
 {
@@ -387,8 +391,9 @@ static u32 pick_gram(const char *s, u32 len, u32 g)
 /*
  * The steps that get a filter: those the index does not narrow, those
  * whose hint most events match (a literal that is all common path
- * prefix, such as "/usr/bin/" in a glob), and the steps of sequence rules (each
- * of which vigil_seq_process() tries on every event of its kinds).
+ * prefix, such as "/usr/bin/" in a glob), and the steps of sequence
+ * rules (each of which vigil_seq_process() tries on every event of its
+ * kinds).
  */
 #define PF_WEAK_HINT (1ULL << 33) /* a literal of at most 1 rare byte */
 
