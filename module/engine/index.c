@@ -6,14 +6,12 @@
  *    sequence rule once, by the union of its steps' kind masks);
  *  - a hash table from (index field, ASCII-folded value) to the steps
  *    whose index_set holds that value, in CSR layout (bucket offsets into
- *    one entry array), so an event costs one hash per index field used;
- *  - in the same table, PREFIX and SUFFIX hint patterns (up to
- *    VIGIL_IDX_AFFIX bytes) keyed by the hash of the value's first or
- *    last bytes: per field, a bitmap of the lengths in use says where to
- *    probe while one pass hashes the value incrementally.
+ *    one entry array), so an event costs one hash per index field used.
  *
- * A step is indexed only when no value can match two of its hint
- * patterns (checked here), so each candidate is found at most once.
+ * Only hints made of EXACT patterns are used.  A PREFIX or SUFFIX hint
+ * is left to the literal prefilter (prefilter.c), which finds anchored
+ * literals of every field in one scan and costs less than hashing every
+ * prefix and suffix length of a path (measured; see engine.rst).
  */
 #include "internal.h"
 
@@ -41,82 +39,19 @@ u64 vigil_hash_folded(u64 h, const char *s, u32 len)
 	return h;
 }
 
-static u64 field_seed(u32 field, u32 kind)
+static u64 field_seed(u32 field)
 {
-	return VIGIL_FNV_OFFSET ^ ((u64)field * 0x9e3779b97f4a7c15ULL) ^
-	       ((u64)kind << 56);
+	return VIGIL_FNV_OFFSET ^ ((u64)field * 0x9e3779b97f4a7c15ULL);
 }
 
-static inline u64 fnv_fold1(u64 h, u8 c)
-{
-	return (h ^ fold(c)) * VIGIL_FNV_PRIME;
-}
-
-/* Folded equality of a[0..n) and b[0..n). */
-static bool fold_eq(const char *a, const char *b, u32 n)
+/* Hints of EXACT patterns only (equal values are found once by hash). */
+static bool hint_ok(const struct vigil_rs *rs, const struct vigil_rs_set *s)
 {
 	u32 i;
 
-	for (i = 0; i < n; i++)
-		if (fold((u8)a[i]) != fold((u8)b[i]))
-			return false;
-	return true;
-}
-
-/* Could one value match both hint patterns @a and @b (a != b)? */
-static bool pats_overlap(const struct vigil_rs *rs,
-			 const struct vigil_rs_pat *a,
-			 const struct vigil_rs_pat *b)
-{
-	const char *as = rs->strtab + a->str, *bs = rs->strtab + b->str;
-	const struct vigil_rs_pat *t;
-
-	if (a->kind == VIGIL_PAT_EXACT && b->kind == VIGIL_PAT_EXACT)
-		return false; /* equal ones are deduplicated by hash */
-	if (a->kind != VIGIL_PAT_EXACT && b->kind != VIGIL_PAT_EXACT &&
-	    a->kind != b->kind)
-		return true; /* PREFIX and SUFFIX: "ab" matches a* and *b */
-	if (b->kind == VIGIL_PAT_EXACT ||
-	    (a->kind == b->kind && b->len > a->len)) {
-		t = a;
-		a = b;
-		b = t;
-		as = rs->strtab + a->str;
-		bs = rs->strtab + b->str;
-	}
-	/* b: PREFIX or SUFFIX; a: EXACT, or the same kind and not shorter */
-	if (b->len > a->len)
-		return false;
-	if (b->kind == VIGIL_PAT_PREFIX)
-		return fold_eq(as, bs, b->len);
-	return fold_eq(as + a->len - b->len, bs, b->len);
-}
-
-/* Hint sets this large with PREFIX/SUFFIX are not checked: no index. */
-#define VIGIL_IDX_CHECK_MAX 256
-
-static bool hint_ok(const struct vigil_rs *rs, const struct vigil_rs_set *s)
-{
-	u32 i, j, affix = 0;
-
-	for (i = 0; i < s->n_pats; i++) {
-		const struct vigil_rs_pat *p = &rs->pats[s->first_pat + i];
-
-		if (p->kind == VIGIL_PAT_EXACT)
-			continue;
-		if (!p->len || p->len > VIGIL_IDX_AFFIX)
-			return false;
-		affix++;
-	}
-	if (!affix)
-		return true;
-	if (s->n_pats > VIGIL_IDX_CHECK_MAX)
-		return false;
 	for (i = 0; i < s->n_pats; i++)
-		for (j = i + 1; j < s->n_pats; j++)
-			if (pats_overlap(rs, &rs->pats[s->first_pat + i],
-					 &rs->pats[s->first_pat + j]))
-				return false;
+		if (rs->pats[s->first_pat + i].kind != VIGIL_PAT_EXACT)
+			return false;
 	return true;
 }
 
@@ -181,38 +116,19 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 static u64 pat_hash(const struct vigil_rs *rs, u32 field, u32 pat)
 {
 	const struct vigil_rs_pat *p = &rs->pats[pat];
-	const char *str = rs->strtab + p->str;
-	u64 h = field_seed(field, p->kind);
-	u32 i;
 
-	if (p->kind != VIGIL_PAT_SUFFIX)
-		return vigil_hash_folded(h, str, p->len);
-	for (i = p->len; i > 0; i--) /* from the end */
-		h = fnv_fold1(h, str[i - 1]);
-	return h;
+	return vigil_hash_folded(field_seed(field), rs->strtab + p->str,
+				 p->len);
 }
 
-/*
- * Notes which fields (per event kind of the step, @kinds) and affix
- * lengths the index must probe.
- */
-static void note_pat(struct vigil_index *idx, u32 field, u32 kinds,
-		     const struct vigil_rs_pat *p)
+/* Notes which fields the index must hash, per event kind in @kinds. */
+static void note_field(struct vigil_index *idx, u32 field, u32 kinds)
 {
 	u32 k;
 
-	if (p->kind == VIGIL_PAT_PREFIX)
-		idx->plens[field] |= 1ULL << (p->len - 1);
-	else if (p->kind == VIGIL_PAT_SUFFIX)
-		idx->slens[field] |= 1ULL << (p->len - 1);
-	for (k = 1; k < __VIGIL_EV_LAST; k++) {
-		if (!(kinds & (1U << k)))
-			continue;
-		if (p->kind == VIGIL_PAT_EXACT)
+	for (k = 1; k < __VIGIL_EV_LAST; k++)
+		if (kinds & (1U << k))
 			idx->fields[k] |= 1ULL << field;
-		else
-			idx->afields[k] |= 1ULL << field;
-	}
 }
 
 /**
@@ -246,9 +162,7 @@ int vigil_index_build(struct vigil_engine *e)
 			const struct vigil_rs_set *s = &rs->sets[st->index_set];
 
 			n += s->n_pats;
-			for (i = 0; i < s->n_pats; i++)
-				note_pat(idx, st->index_field, st->kind_mask,
-					 &rs->pats[s->first_pat + i]);
+			note_field(idx, st->index_field, st->kind_mask);
 		}
 	}
 	while (nb < n && nb < (1U << 24))
@@ -397,36 +311,16 @@ u32 vigil_index_lookup(
 		n += fn(me, ev, &idx->kind_list[kind][i], &x, afn, ctx);
 	if (e->pf.n_slots)
 		n += vigil_pf_candidates(e, ev, kind, &x, fn, afn, ctx);
-	fields = (idx->fields[kind] | idx->afields[kind]) & ev->present;
+	fields = idx->fields[kind] & ev->present;
 	while (fields) {
-		u32 f = __builtin_ctzll(fields), j, len;
+		u32 f = __builtin_ctzll(fields);
 		const struct vigil_value *v = &ev->v[f];
-		u64 h, lens;
+		u64 h;
 
 		fields &= fields - 1;
-		if (idx->fields[kind] & (1ULL << f)) {
-			h = vigil_hash_folded(field_seed(f, VIGIL_PAT_EXACT),
-					      v->str, v->len);
-			if (may_hold(idx, h))
-				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
-		}
-		if (!(idx->afields[kind] & (1ULL << f)))
-			continue;
-		len = v->len < VIGIL_IDX_AFFIX ? v->len : VIGIL_IDX_AFFIX;
-		lens = idx->plens[f];
-		h = field_seed(f, VIGIL_PAT_PREFIX);
-		for (j = 0; j < len && lens >> j; j++) {
-			h = fnv_fold1(h, v->str[j]);
-			if ((lens & (1ULL << j)) && may_hold(idx, h))
-				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
-		}
-		lens = idx->slens[f];
-		h = field_seed(f, VIGIL_PAT_SUFFIX);
-		for (j = 0; j < len && lens >> j; j++) {
-			h = fnv_fold1(h, v->str[v->len - 1 - j]);
-			if ((lens & (1ULL << j)) && may_hold(idx, h))
-				n += probe(e, ev, kind, &x, h, fn, afn, ctx);
-		}
+		h = vigil_hash_folded(field_seed(f), v->str, v->len);
+		if (may_hold(idx, h))
+			n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 	}
 	return n;
 }

@@ -130,18 +130,12 @@ struct vigil_ientry {
 	struct vigil_cand c;
 };
 
-/* PREFIX/SUFFIX index hint patterns up to this many bytes are used. */
-#define VIGIL_IDX_AFFIX 64
-
 struct vigil_index {
 	/* per event kind: candidates without a usable index hint */
 	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
 	u32 kind_n[__VIGIL_EV_LAST];
 	/* per event kind: bit per field with EXACT hint patterns */
 	u64 fields[__VIGIL_EV_LAST];
-	u64 afields[__VIGIL_EV_LAST]; /* ... with PREFIX/SUFFIX ones */
-	u64 plens[64]; /* per field: bit L-1 per PREFIX length L */
-	u64 slens[64]; /* per field: bit L-1 per SUFFIX length L */
 	u32 mask; /* buckets - 1 */
 	u32 *bucket; /* mask + 2 offsets into ent (CSR) */
 	struct vigil_ientry *ent;
