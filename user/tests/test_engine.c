@@ -416,8 +416,8 @@ static u32 hinted_rule(struct rsb *b, const char *id, u8 f, u32 set)
 }
 
 /*
- * PREFIX and SUFFIX index hints; a hint whose patterns overlap is not
- * indexed (it would find the step twice) but the rule still works.
+ * PREFIX and SUFFIX hints, overlapping ones too: the index leaves them to
+ * the prefilter, and each rule still matches exactly once.
  */
 static void affix_index(void)
 {
