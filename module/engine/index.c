@@ -249,11 +249,7 @@ static inline bool may_hold(const struct vigil_index *idx, u64 h)
 
 /* Calls @fn for the entries of hash @h whose step takes events of @kind. */
 static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
-		 u64 kind, const struct vigil_evctx *x, u64 h,
-		 u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
-			   const struct vigil_cand *c,
-			   const struct vigil_evctx *x, vigil_alert_fn afn,
-			   void *ctx),
+		 u64 kind, const struct vigil_evctx *x, u64 h, vigil_cand_fn fn,
 		 vigil_alert_fn afn, void *ctx)
 {
 	const struct vigil_index *idx = &e->idx;
@@ -284,12 +280,9 @@ static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
  *
  * Return: the sum of what @fn returned.
  */
-u32 vigil_index_lookup(
-	const struct vigil_engine *e, const struct vigil_event *ev,
-	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
-		  const struct vigil_cand *c, const struct vigil_evctx *x,
-		  vigil_alert_fn afn, void *ctx),
-	vigil_alert_fn afn, void *ctx)
+u32 vigil_index_lookup(const struct vigil_engine *e,
+		       const struct vigil_event *ev, vigil_cand_fn fn,
+		       vigil_alert_fn afn, void *ctx)
 {
 	const struct vigil_index *idx = &e->idx;
 	struct vigil_engine *me = (struct vigil_engine *)e;

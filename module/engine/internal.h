@@ -201,6 +201,16 @@ struct vigil_evctx {
 	const u64 *hits;
 };
 
+/*
+ * Runs one candidate of an event (engine.c: run_cand()); returns the
+ * alerts it raised.
+ */
+typedef u32 (*vigil_cand_fn)(struct vigil_engine *e,
+			     const struct vigil_event *ev,
+			     const struct vigil_cand *c,
+			     const struct vigil_evctx *x, vigil_alert_fn afn,
+			     void *ctx);
+
 struct vigil_seq_table;
 struct vigil_terms;
 
@@ -251,25 +261,19 @@ bool vigil_index_covers(const struct vigil_rs *rs,
  * Calls fn for every candidate of @ev that the prefilter lets through,
  * with what is known of the event (struct vigil_evctx).
  */
-u32 vigil_index_lookup(
-	const struct vigil_engine *e, const struct vigil_event *ev,
-	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
-		  const struct vigil_cand *c, const struct vigil_evctx *x,
-		  vigil_alert_fn afn, void *ctx),
-	vigil_alert_fn afn, void *ctx);
+u32 vigil_index_lookup(const struct vigil_engine *e,
+		       const struct vigil_event *ev, vigil_cand_fn fn,
+		       vigil_alert_fn afn, void *ctx);
 
 /* prefilter.c */
 int vigil_pf_build(struct vigil_engine *e);
 void vigil_pf_free(struct vigil_pf *pf);
 void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		   u32 kind, u64 *hits);
-u32 vigil_pf_candidates(
-	const struct vigil_engine *e, const struct vigil_event *ev, u32 kind,
-	const struct vigil_evctx *x,
-	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
-		  const struct vigil_cand *c, const struct vigil_evctx *x,
-		  vigil_alert_fn afn, void *ctx),
-	vigil_alert_fn afn, void *ctx);
+u32 vigil_pf_candidates(const struct vigil_engine *e,
+			const struct vigil_event *ev, u32 kind,
+			const struct vigil_evctx *x, vigil_cand_fn fn,
+			vigil_alert_fn afn, void *ctx);
 
 /* Can step @step match, as far as the prefilter knows? */
 static inline bool vigil_pf_pass(const struct vigil_engine *e,

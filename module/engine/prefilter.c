@@ -1011,13 +1011,10 @@ all:
  *
  * Return: the sum of what @fn returned.
  */
-u32 vigil_pf_candidates(
-	const struct vigil_engine *e, const struct vigil_event *ev, u32 kind,
-	const struct vigil_evctx *x,
-	u32 (*fn)(struct vigil_engine *e, const struct vigil_event *ev,
-		  const struct vigil_cand *c, const struct vigil_evctx *x,
-		  vigil_alert_fn afn, void *ctx),
-	vigil_alert_fn afn, void *ctx)
+u32 vigil_pf_candidates(const struct vigil_engine *e,
+			const struct vigil_event *ev, u32 kind,
+			const struct vigil_evctx *x, vigil_cand_fn fn,
+			vigil_alert_fn afn, void *ctx)
 {
 	const struct vigil_pf *pf = &e->pf;
 	struct vigil_engine *me = (struct vigil_engine *)e;

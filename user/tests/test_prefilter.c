@@ -267,87 +267,82 @@ static void sample(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
 	out[o] = 0;
 }
 
+/* The @j-th pattern (modulo the set) of MATCH @in, as a value. */
+static const char *pattern_sample(const struct vigil_rs *rs,
+				  const struct vigil_rs_insn *in, u32 j)
+{
+	const struct vigil_rs_set *set = &rs->sets[in->arg];
+	char lit[1024];
+
+	sample(rs, &rs->pats[set->first_pat + j % set->n_pats], lit,
+	       sizeof(lit));
+	return strdup_tmp(lit); /* an ARRAY keeps pointing at it */
+}
+
 /*
  * Events that satisfy whole conjunctions: every field a step matches
- * set at once, to the @j-th pattern (modulo the set) of its MATCH.
+ * set at once, to the @j-th pattern of its MATCH.
  */
-static void feed_steps(struct diff *d, struct cu_ev *c)
+static void feed_step(struct diff *d, struct cu_ev *c,
+		      const struct vigil_rs_step *step, u32 kind)
 {
 	const struct vigil_rs *rs = &d->off->rs;
-	char lit[1024];
-	u32 st, i, j, kind;
+	const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
+	u32 i, j;
 
-	for (st = 0; st < rs->h->n_steps; st++) {
-		const struct vigil_rs_step *step = &rs->steps[st];
-		const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
+	for (j = 0; j < 8; j++) {
+		base_event(c, kind);
+		for (i = 0; i < step->n_insns; i++)
+			if (prog[i].op == VIGIL_OP_MATCH)
+				put(c, prog[i].field,
+				    pattern_sample(rs, &prog[i], j));
+		run_both(d, c);
+	}
+}
 
-		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
-			if (!(step->kind_mask & (1U << kind)))
-				continue;
-			for (j = 0; j < 8; j++) {
+/*
+ * Events from every pattern (up to 64 per set) of every MATCH: the
+ * value alone, inside other text, upper-cased.
+ */
+static void feed_patterns(struct diff *d, struct cu_ev *c,
+			  const struct vigil_rs_step *step, u32 kind)
+{
+	const struct vigil_rs *rs = &d->off->rs;
+	const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
+	char v[1200];
+	u32 i, j, k, q;
+
+	for (i = 0; i < step->n_insns; i++) {
+		if (prog[i].op != VIGIL_OP_MATCH)
+			continue;
+		for (j = 0; j < rs->sets[prog[i].arg].n_pats && j < 64; j++) {
+			const char *lit = pattern_sample(rs, &prog[i], j);
+
+			for (k = 0; k < 3; k++) {
 				base_event(c, kind);
-				for (i = 0; i < step->n_insns; i++) {
-					const struct vigil_rs_set *set;
-
-					if (prog[i].op != VIGIL_OP_MATCH)
-						continue;
-					set = &rs->sets[prog[i].arg];
-					sample(rs,
-					       &rs->pats[set->first_pat +
-							 j % set->n_pats],
-					       lit, sizeof(lit));
-					/* the array's own storage: copy */
-					put(c, prog[i].field, strdup_tmp(lit));
-				}
+				snprintf(v, sizeof(v), k == 1 ? "A %s B" : "%s",
+					 lit);
+				for (q = 0; k == 2 && v[q]; q++)
+					v[q] = toupper((u8)v[q]);
+				put(c, prog[i].field, v);
 				run_both(d, c);
 			}
 		}
 	}
 }
 
-/* Events from every pattern of every MATCH of every step. */
-static void feed_patterns(struct diff *d, struct cu_ev *c)
+/* Every step, once per event kind it takes. */
+static void feed(struct diff *d, struct cu_ev *c)
 {
 	const struct vigil_rs *rs = &d->off->rs;
-	char lit[1024], v[1200];
-	u32 st, i, j, k, kind;
+	u32 st, kind;
 
-	for (st = 0; st < rs->h->n_steps; st++) {
-		const struct vigil_rs_step *step = &rs->steps[st];
-		const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
-
-		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
-			if (!(step->kind_mask & (1U << kind)))
-				continue;
-			for (i = 0; i < step->n_insns; i++) {
-				const struct vigil_rs_set *set;
-
-				if (prog[i].op != VIGIL_OP_MATCH)
-					continue;
-				set = &rs->sets[prog[i].arg];
-				for (j = 0; j < set->n_pats && j < 64; j++) {
-					sample(rs, &rs->pats[set->first_pat + j],
-					       lit, sizeof(lit));
-					for (k = 0; k < 3; k++) {
-						base_event(c, kind);
-						if (k == 0)
-							snprintf(v, sizeof(v), "%s", lit);
-						else if (k == 1)
-							snprintf(v, sizeof(v), "A %s B", lit);
-						else {
-							size_t q;
-
-							snprintf(v, sizeof(v), "%s", lit);
-							for (q = 0; v[q]; q++)
-								v[q] = toupper((u8)v[q]);
-						}
-						put(c, prog[i].field, v);
-						run_both(d, c);
-					}
-				}
+	for (st = 0; st < rs->h->n_steps; st++)
+		for (kind = 1; kind < __VIGIL_EV_LAST; kind++)
+			if (rs->steps[st].kind_mask & (1U << kind)) {
+				feed_patterns(d, c, &rs->steps[st], kind);
+				feed_step(d, c, &rs->steps[st], kind);
 			}
-		}
-	}
 }
 
 static void differential(const char *what, void *blob, __u32 len)
@@ -368,8 +363,7 @@ static void differential(const char *what, void *blob, __u32 len)
 	if (!d->on || !d->off)
 		goto out;
 	pf_off(d->off);
-	feed_patterns(d, c);
-	feed_steps(d, c);
+	feed(d, c);
 	printf("# %s: %u filtered steps, %llu events, %llu alerts, %llu differ\n",
 	       what, d->on->pf.n_slots, (unsigned long long)d->events,
 	       (unsigned long long)d->alerts,
