@@ -13,6 +13,7 @@
  * formatted into a struct vigil_outbuf (no stdio call per character);
  * the FILE printers write each alert with one fwrite().
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,26 +79,44 @@ static void put_digits(struct vigil_outbuf *b, u64 v, int n)
 	vigil_outbuf_put(b, tmp, n);
 }
 
-/* 2026-11-25T08:00:00.000000000Z, UTC, as strftime("%Y-%m-%dT%H:%M:%S") */
-static void put_time(struct vigil_outbuf *b, u64 ns, bool quoted)
+/* "2026-11-25T08:00:00" of @s seconds since the epoch, UTC; 19 bytes. */
+static void fmt_seconds(char *out, u64 s)
 {
-	u64 s = ns / 1000000000ULL, y;
+	struct vigil_outbuf b = { .p = out, .cap = 19 };
 	unsigned int m, d, sod = (unsigned int)(s % 86400);
+	u64 y;
 
 	civil(s / 86400, &y, &m, &d);
+	put_digits(&b, y, 4);
+	vigil_outbuf_putc(&b, '-');
+	put_digits(&b, m, 2);
+	vigil_outbuf_putc(&b, '-');
+	put_digits(&b, d, 2);
+	vigil_outbuf_putc(&b, 'T');
+	put_digits(&b, sod / 3600, 2);
+	vigil_outbuf_putc(&b, ':');
+	put_digits(&b, sod / 60 % 60, 2);
+	vigil_outbuf_putc(&b, ':');
+	put_digits(&b, sod % 60, 2);
+}
+
+/*
+ * 2026-11-25T08:00:00.000000000Z, UTC, as strftime("%Y-%m-%dT%H:%M:%S")
+ * with the nanoseconds; the seconds part is kept for the next alert.
+ */
+static void put_time(struct vigil_outbuf *b, u64 ns, bool quoted)
+{
+	static u64 last_s = ~0ULL;
+	static char last[19];
+	u64 s = ns / 1000000000ULL;
+
+	if (s != last_s) {
+		fmt_seconds(last, s);
+		last_s = s;
+	}
 	if (quoted)
 		vigil_outbuf_putc(b, '"');
-	put_digits(b, y, 4);
-	vigil_outbuf_putc(b, '-');
-	put_digits(b, m, 2);
-	vigil_outbuf_putc(b, '-');
-	put_digits(b, d, 2);
-	vigil_outbuf_putc(b, 'T');
-	put_digits(b, sod / 3600, 2);
-	vigil_outbuf_putc(b, ':');
-	put_digits(b, sod / 60 % 60, 2);
-	vigil_outbuf_putc(b, ':');
-	put_digits(b, sod % 60, 2);
+	vigil_outbuf_put(b, last, sizeof(last));
 	vigil_outbuf_putc(b, '.');
 	put_digits(b, ns % 1000000000ULL, 9);
 	vigil_outbuf_put(b, quoted ? "Z\"" : "Z", quoted ? 2 : 1);
@@ -147,6 +166,7 @@ struct key {
 	char text[KEY_TEXT_MAX];
 	u8 len, n;		/* n = 0: field not printed */
 	u8 off[KEY_COMP_MAX];
+	bool num;		/* a VIGIL_FT_NUM field */
 };
 
 static struct key keys[sizeof(order)];
@@ -210,12 +230,71 @@ static void keys_init(void)
 {
 	size_t i, j;
 
-	for (i = 0; i < sizeof(order); i++)
+	for (i = 0; i < sizeof(order); i++) {
 		key_init(&keys[i], vigil_field_name(order[i]));
+		keys[i].num = vigil_field_type(order[i]) == VIGIL_FT_NUM;
+	}
 	for (i = 0; i < sizeof(order); i++)
 		for (j = 0; j < sizeof(order); j++)
 			shared[i][j] = key_shared(&keys[i], &keys[j]);
 	keys_ready = true;
+}
+
+/*
+ * Consecutive alerts mostly repeat their values (the same process, parent,
+ * rule): the last JSON text of each field is kept with the bytes (or the
+ * number) it came from and copied when they match, instead of escaping or
+ * formatting again.
+ * Exact: the key is the whole value.  Not thread-safe (vigilctl is not
+ * threaded).
+ */
+#define MEMO_RAW_MAX 256
+#define MEMO_JSON_MAX (6 * MEMO_RAW_MAX + 2 * MEMO_RAW_MAX + 2)
+
+struct memo {
+	u64 num;
+	u32 raw_len, count, json_len;
+	bool valid;
+	char raw[MEMO_RAW_MAX];
+	char json[MEMO_JSON_MAX];
+};
+
+static struct memo memos[sizeof(order)];
+
+static void put_value_memo(struct vigil_outbuf *b, const struct vigil_event *ev,
+			   u8 fld, size_t i)
+{
+	const struct vigil_value *v = &ev->v[fld];
+	struct memo *m = &memos[i];
+	size_t start = b->len;
+
+	if (keys[i].num) {
+		/* numbers: the key is the value */
+		if (m->valid && m->num == v->num) {
+			vigil_outbuf_put(b, m->json, m->json_len);
+			return;
+		}
+	} else if (v->len > MEMO_RAW_MAX) {
+		put_value(b, ev, fld);
+		return;
+	} else if (m->valid && m->raw_len == v->len && m->count == v->count &&
+		   !memcmp(m->raw, v->str, v->len)) {
+		vigil_outbuf_put(b, m->json, m->json_len);
+		return;
+	}
+	put_value(b, ev, fld);
+	m->valid = !b->oom && b->len - start <= MEMO_JSON_MAX;
+	if (!m->valid)
+		return;
+	if (keys[i].num) {
+		m->num = v->num;
+	} else {
+		m->raw_len = v->len;
+		m->count = v->count;
+		memcpy(m->raw, v->str, v->len);
+	}
+	m->json_len = (u32)(b->len - start);
+	memcpy(m->json, b->p + start, m->json_len);
 }
 
 /*
@@ -251,7 +330,7 @@ static void put_event_members(struct vigil_outbuf *b,
 			vigil_outbuf_putc(b, ',');
 		vigil_outbuf_put(b, k->text + k->off[c], k->len - k->off[c]);
 		depth = k->n - 1;
-		put_value(b, ev, fld);
+		put_value_memo(b, ev, fld, i);
 		first = false;
 		prev = (int)i;
 	}
@@ -298,6 +377,88 @@ static void put_threat(struct vigil_outbuf *b, const char *t)
 	vigil_outbuf_putc(b, ']');
 }
 
+static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
+{
+	vigil_outbuf_puts(b, ",\"rule\":{\"id\":");
+	json_buf_cstr(b, a->rule_id);
+	vigil_outbuf_puts(b, ",\"name\":");
+	json_buf_cstr(b, a->rule_name);
+	vigil_outbuf_puts(b, ",\"severity\":\"");
+	vigil_outbuf_puts(b, sev_name(a->severity));
+	vigil_outbuf_puts(b, "\",\"risk_score\":");
+	vigil_outbuf_u64(b, a->risk_score);
+	vigil_outbuf_puts(b, ",\"type\":\"");
+	vigil_outbuf_puts(b, kind_name(a->kind));
+	vigil_outbuf_puts(b, "\",\"threat\":");
+	put_threat(b, a->threat);
+	vigil_outbuf_putc(b, '}');
+}
+
+/* The "rule" object of the last alert, kept like the field values. */
+#define RULE_RAW_MAX 512
+#define RULE_JSON_MAX 4096
+#define RULE_NULL UINT32_MAX
+
+static struct {
+	bool valid;
+	u8 severity, risk_score, kind;
+	u32 len[3];		/* id, name, threat; RULE_NULL for NULL */
+	u32 json_len;
+	char raw[RULE_RAW_MAX];
+	char json[RULE_JSON_MAX];
+} rule_memo;
+
+static bool rule_memo_hit(const char *const str[3], const size_t len[3])
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (!str[i]) {
+			if (rule_memo.len[i] != RULE_NULL)
+				return false;
+			continue;
+		}
+		if (rule_memo.len[i] != len[i] ||
+		    memcmp(rule_memo.raw + off, str[i], len[i]))
+			return false;
+		off += len[i];
+	}
+	return true;
+}
+
+static void put_rule_memo(struct vigil_outbuf *b,
+			  const struct vigil_alert_view *a)
+{
+	const char *const str[3] = { a->rule_id, a->rule_name, a->threat };
+	size_t len[3], i, total = 0, start = b->len, off = 0;
+
+	for (i = 0; i < 3; i++) {
+		len[i] = str[i] ? strlen(str[i]) : 0;
+		total += len[i];
+	}
+	if (rule_memo.valid && rule_memo.severity == a->severity &&
+	    rule_memo.risk_score == a->risk_score &&
+	    rule_memo.kind == a->kind && rule_memo_hit(str, len)) {
+		vigil_outbuf_put(b, rule_memo.json, rule_memo.json_len);
+		return;
+	}
+	put_rule(b, a);
+	rule_memo.valid = !b->oom && total <= RULE_RAW_MAX &&
+			  b->len - start <= RULE_JSON_MAX;
+	if (!rule_memo.valid)
+		return;
+	rule_memo.severity = a->severity;
+	rule_memo.risk_score = a->risk_score;
+	rule_memo.kind = a->kind;
+	for (i = 0; i < 3; i++) {
+		rule_memo.len[i] = str[i] ? (u32)len[i] : RULE_NULL;
+		memcpy(rule_memo.raw + off, str[i] ? str[i] : "", len[i]);
+		off += len[i];
+	}
+	rule_memo.json_len = (u32)(b->len - start);
+	memcpy(rule_memo.json, b->p + start, rule_memo.json_len);
+}
+
 /**
  * vigil_alert_format_json() - append one alert as a JSON line
  * @b: the buffer
@@ -314,19 +475,8 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 	last = &a->events[a->n_events - 1];
 	vigil_outbuf_putc(b, '{');
 	put_event_members(b, last, true);
-	vigil_outbuf_puts(b, ",\"rule\":{\"id\":");
-	json_buf_cstr(b, a->rule_id);
-	vigil_outbuf_puts(b, ",\"name\":");
-	json_buf_cstr(b, a->rule_name);
-	vigil_outbuf_puts(b, ",\"severity\":\"");
-	vigil_outbuf_puts(b, sev_name(a->severity));
-	vigil_outbuf_puts(b, "\",\"risk_score\":");
-	vigil_outbuf_u64(b, a->risk_score);
-	vigil_outbuf_puts(b, ",\"type\":\"");
-	vigil_outbuf_puts(b, kind_name(a->kind));
-	vigil_outbuf_puts(b, "\",\"threat\":");
-	put_threat(b, a->threat);
-	vigil_outbuf_puts(b, "},\"alert\":{\"seq\":");
+	put_rule_memo(b, a);
+	vigil_outbuf_puts(b, ",\"alert\":{\"seq\":");
 	vigil_outbuf_u64(b, a->seq);
 	vigil_outbuf_puts(b, ",\"dropped\":");
 	vigil_outbuf_u64(b, a->dropped);
