@@ -45,7 +45,7 @@
 #define VIGIL_ALERT_BATCH SKB_WITH_OVERHEAD(8192)
 
 /* Send at once, without the one-jiffy wait, from this many batches. */
-#define VIGIL_ALERT_BATCHES_NOW 16
+#define VIGIL_ALERT_BATCHES_NOW 32
 
 /* A queued batch: how many alerts it carries.  Cleared before sending. */
 struct alertq_cb {
@@ -54,8 +54,8 @@ struct alertq_cb {
 
 #define ALERTQ_CB(skb) ((struct alertq_cb *)(skb)->cb)
 
-static struct sk_buff_head vigil_alertq;	/* lock: also guards below */
-static unsigned int vigil_alertq_alerts;	/* alerts in vigil_alertq */
+static struct sk_buff_head vigil_alertq; /* lock: also guards below */
+static unsigned int vigil_alertq_alerts; /* alerts in vigil_alertq */
 static struct delayed_work vigil_alertq_work;
 static atomic64_t vigil_alert_seq = ATOMIC64_INIT(0);
 
@@ -73,7 +73,8 @@ static u32 event_size(const struct vigil_event *ev)
 {
 	u64 bits = ev->present & vigil_alert_fields;
 	u64 nums = bits & vigil_alert_num_fields;
-	u32 size = hweight64(nums) * nla_total_size_64bit(sizeof(u64)) + 64;
+	/* each number, and the flags attribute a truncation may add */
+	u32 size = (hweight64(nums) + 1) * nla_total_size(sizeof(u64));
 
 	/* only the fields present, not every field id */
 	for (bits &= ~nums; bits; bits &= bits - 1)
@@ -104,8 +105,8 @@ static int put_event(struct sk_buff *skb, const struct vigil_event *ev, u32 cap)
 struct alert_desc {
 	const struct vigil_match *m;
 	struct vigil_rule_info ri;
-	u32 cap;	/* room reserved for the final event */
-	u32 size;	/* the whole netlink message, aligned */
+	u32 cap; /* room reserved for the final event */
+	u32 size; /* the whole netlink message, aligned */
 };
 
 static int alert_size(struct vigil_engine *e, const struct vigil_match *m,
@@ -223,12 +224,14 @@ void vigil_alertq_alert(struct vigil_engine *e, const struct vigil_match *m)
 	struct sk_buff *fresh = NULL;
 	struct alert_desc d = {};
 	u32 batches = 0;
+	bool full;
 	int err;
 
 	if (!vigil_netlink_has_listeners())
 		return;
-	if (READ_ONCE(vigil_alertq_alerts) >= READ_ONCE(vigil_alert_queue_max) ||
-	    alert_size(e, m, &d)) {
+	full = READ_ONCE(vigil_alertq_alerts) >=
+	       READ_ONCE(vigil_alert_queue_max);
+	if (full || alert_size(e, m, &d)) {
 		/* Still uses a sequence number: the gap shows the loss. */
 		drop_one();
 		return;
@@ -324,7 +327,8 @@ int vigil_alertq_init(void)
 {
 	int f;
 
-	BUILD_BUG_ON(sizeof(struct alertq_cb) > sizeof_field(struct sk_buff, cb));
+	BUILD_BUG_ON(sizeof(struct alertq_cb) >
+		     sizeof_field(struct sk_buff, cb));
 	BUILD_BUG_ON(VIGIL_F_MAX >= 64);
 	for (f = VIGIL_F_UNSPEC + 1; f <= VIGIL_F_MAX; f++) {
 		vigil_alert_fields |= 1ULL << f;

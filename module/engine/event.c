@@ -420,7 +420,7 @@ int vigil_event_decode(struct vigil_event *ev, const void *buf, u32 len)
 	while (len - off >= NLA_HDR) {
 		u16 nla_len, type;
 		const char *p;
-		u32 plen, i, cnt;
+		u32 plen, cnt;
 
 		memcpy(&nla_len, b + off, 2);
 		memcpy(&type, b + off + 2, 2);
@@ -446,8 +446,7 @@ int vigil_event_decode(struct vigil_event *ev, const void *buf, u32 len)
 		case VIGIL_FT_ARRAY:
 			if (plen && p[plen - 1])
 				return -EINVAL;
-			for (i = 0, cnt = 0; i < plen; i++)
-				cnt += !p[i];
+			cnt = count_nul(p, plen);
 			vigil_event_set_array(ev, type, p, plen, cnt);
 			break;
 		default:
