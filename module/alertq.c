@@ -6,11 +6,12 @@
  * The engine's alert callback runs in atomic context with an engine lock
  * held.  It writes the complete VIGIL_CMD_ALERT message straight into
  * the batch at the tail of a queue (a new batch is allocated GFP_ATOMIC,
- * never waiting, when the tail has no room).  A work item multicasts the
- * queued batches to the "alerts" group with GFP_KERNEL, one datagram per
- * batch, so a listener does one recvmsg() per batch.  The work runs a
- * jiffy after the first alert of a quiet queue, so that a burst shares
- * datagrams, and at once when several batches are waiting.
+ * never waiting, when the tail has no room); an alert bigger than a batch
+ * is built in an skb of its own before taking the lock.  A work item
+ * multicasts the queued batches to the "alerts" group with GFP_KERNEL,
+ * one datagram per batch, so a listener does one recvmsg() per batch.
+ * The work runs a jiffy after the first alert of a quiet queue, so that
+ * a burst shares datagrams, and at once when many batches are waiting.
  *
  * Accounting, so that alerts_dropped is exactly the alerts a listener
  * did not get:
@@ -133,9 +134,13 @@ static int alert_size(struct vigil_engine *e, const struct vigil_match *m,
 	return 0;
 }
 
-/* Appends the message to @skb, which has room for d->size.  Queue lock. */
+/*
+ * Appends the message to @skb, which has room for d->size.  Takes the
+ * alert's sequence number, also when it fails.
+ */
 static int alert_put(struct sk_buff *skb, const struct alert_desc *d)
 {
+	u64 seq = atomic64_inc_return(&vigil_alert_seq);
 	const struct vigil_match *m = d->m;
 	void *hdr;
 	u32 i;
@@ -143,9 +148,7 @@ static int alert_put(struct sk_buff *skb, const struct alert_desc *d)
 	hdr = vigil_netlink_alert_put(skb);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, VIGIL_A_ALERT_SEQ,
-			      atomic64_inc_return(&vigil_alert_seq),
-			      VIGIL_A_PAD) ||
+	if (nla_put_u64_64bit(skb, VIGIL_A_ALERT_SEQ, seq, VIGIL_A_PAD) ||
 	    nla_put_u64_64bit(skb, VIGIL_A_ALERT_DROPPED,
 			      vigil_stat_read(VIGIL_STAT_ALERTS_DROPPED),
 			      VIGIL_A_PAD) ||
@@ -166,16 +169,17 @@ static int alert_put(struct sk_buff *skb, const struct alert_desc *d)
 	return 0;
 
 err_cancel:
-	/* Cannot happen (d->size is an upper bound); no seq gap either. */
+	/* Cannot happen: d->size is an upper bound. */
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
 }
 
 /*
  * Appends to the tail batch, or to @fresh (then queued) when the tail has
- * no room.  Return: 0 when queued, -ENOSPC when the queue is full,
- * -EAGAIN when a new batch is needed and @fresh is NULL, -EMSGSIZE.
- * *@batches is the number of batches queued.
+ * no room; the message is built under the lock, in stream order, and is
+ * at most a batch.  Return: 0 when queued, -ENOSPC when the queue is
+ * full, -EAGAIN when a new batch is needed and @fresh is NULL,
+ * -EMSGSIZE.  *@batches is the number of batches queued.
  */
 static int alert_queue(const struct alert_desc *d, struct sk_buff **fresh,
 		       u32 *batches)
@@ -211,6 +215,43 @@ out_unlock:
 	return err;
 }
 
+/*
+ * An alert bigger than a batch gets a batch of its own, built before the
+ * lock is taken so that interrupts stay enabled while up to
+ * VIGIL_RS_MAX_STEPS events are copied.  Return: 0 when queued, -ENOMEM,
+ * -EMSGSIZE, or -ENOBUFS when the queue filled up meanwhile.
+ */
+static int alert_queue_alone(const struct alert_desc *d, u32 *batches)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+	int err;
+
+	skb = alloc_skb(d->size, GFP_ATOMIC | __GFP_NOWARN);
+	if (!skb)
+		return -ENOMEM;
+	err = alert_put(skb, d);
+	if (err)
+		goto err_free;
+	ALERTQ_CB(skb)->alerts = 1;
+	spin_lock_irqsave(&vigil_alertq.lock, flags);
+	if (vigil_alertq_alerts >= READ_ONCE(vigil_alert_queue_max)) {
+		err = -ENOBUFS;
+	} else {
+		__skb_queue_tail(&vigil_alertq, skb);
+		WRITE_ONCE(vigil_alertq_alerts, vigil_alertq_alerts + 1);
+	}
+	*batches = skb_queue_len(&vigil_alertq);
+	spin_unlock_irqrestore(&vigil_alertq.lock, flags);
+	if (err)
+		goto err_free;
+	return 0;
+
+err_free:
+	kfree_skb(skb);
+	return err;
+}
+
 /**
  * vigil_alertq_alert() - queue an alert for the "alerts" group
  * @e: the engine that matched
@@ -236,19 +277,26 @@ void vigil_alertq_alert(struct vigil_engine *e, const struct vigil_match *m)
 		drop_one();
 		return;
 	}
-	err = alert_queue(&d, &fresh, &batches);
-	if (err == -EAGAIN) {
-		/* Allocated outside the lock; the second try cannot say EAGAIN. */
-		fresh = alloc_skb(max_t(u32, d.size, VIGIL_ALERT_BATCH),
-				  GFP_ATOMIC | __GFP_NOWARN);
-		err = fresh ? alert_queue(&d, &fresh, &batches) : -ENOMEM;
-		kfree_skb(fresh);
+	if (d.size > VIGIL_ALERT_BATCH) {
+		err = alert_queue_alone(&d, &batches);
+	} else {
+		err = alert_queue(&d, &fresh, &batches);
+		if (err == -EAGAIN) {
+			/* Allocated unlocked; the second try cannot say EAGAIN. */
+			fresh = alloc_skb(VIGIL_ALERT_BATCH,
+					  GFP_ATOMIC | __GFP_NOWARN);
+			err = fresh ? alert_queue(&d, &fresh, &batches) :
+				      -ENOMEM;
+			kfree_skb(fresh);
+		}
+	}
+	if (err == -EMSGSIZE || err == -ENOBUFS) {
+		/* its sequence number was taken: the gap is there */
+		vigil_stat_inc(VIGIL_STAT_ALERTS_DROPPED);
+		return;
 	}
 	if (err) {
-		if (err != -EMSGSIZE)
-			drop_one();
-		else
-			vigil_stat_inc(VIGIL_STAT_ALERTS_DROPPED);
+		drop_one();
 		return;
 	}
 	/*
