@@ -39,7 +39,7 @@ u64 vigil_alertq_pending(void);
 /* netlink.c */
 bool vigil_netlink_has_listeners(void);
 int vigil_netlink_multicast(struct sk_buff *skb);
-struct sk_buff *vigil_netlink_alert_new(size_t payload, void **hdr);
+void *vigil_netlink_alert_put(struct sk_buff *skb);
 int vigil_netlink_put_rule(struct sk_buff *skb,
 			   const struct vigil_rule_info *ri,
 			   const struct vigil_engine *e, u32 rule);

@@ -417,32 +417,21 @@ bool vigil_netlink_has_listeners(void)
 }
 
 /**
- * vigil_netlink_alert_new() - a new VIGIL_CMD_ALERT message
- * @payload: bytes of attributes to make room for
- * @hdr: the genl header, for genlmsg_end()
+ * vigil_netlink_alert_put() - start a VIGIL_CMD_ALERT message in @skb
+ * @skb: a batch of alert messages
  *
- * Atomic context; never waits.
+ * Atomic context; never waits.  End the message with genlmsg_end().
  *
- * Return: the message, or NULL.
+ * Return: the genl header, or NULL when @skb has no room.
  */
-struct sk_buff *vigil_netlink_alert_new(size_t payload, void **hdr)
+void *vigil_netlink_alert_put(struct sk_buff *skb)
 {
-	struct sk_buff *skb;
-
-	skb = genlmsg_new(payload, GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb)
-		return NULL;
-	*hdr = genlmsg_put(skb, 0, 0, &vigil_genl_family, 0, VIGIL_CMD_ALERT);
-	if (!*hdr) {
-		nlmsg_free(skb);
-		return NULL;
-	}
-	return skb;
+	return genlmsg_put(skb, 0, 0, &vigil_genl_family, 0, VIGIL_CMD_ALERT);
 }
 
 /**
- * vigil_netlink_multicast() - send a finished alert to "alerts"
- * @skb: the message; always consumed
+ * vigil_netlink_multicast() - send a batch of alerts to "alerts"
+ * @skb: one or more finished messages, one datagram; always consumed
  *
  * Process context.
  *

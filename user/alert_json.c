@@ -9,11 +9,13 @@
  * Numeric ids (user.id, group.id and the parent's) are strings as in ECS;
  * pids and counts are numbers.  rule.threat is a flat array of
  * {"kind","id","name"} objects in rule-file order.  Strings are escaped
- * by json_put_str(): invalid UTF-8 bytes become \u00XX.
+ * by json_buf_str(): invalid UTF-8 bytes become \u00XX.  Alerts are
+ * formatted into a struct vigil_outbuf (no stdio call per character);
+ * the FILE printers write each alert with one fwrite().
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "alert_json.h"
 #include "json.h"
@@ -51,125 +53,289 @@ static bool has(const struct vigil_event *ev, u8 f)
 	return ev->present & (1ULL << f);
 }
 
-static void put_time(FILE *f, u64 ns, bool quoted)
+/* Proleptic Gregorian date of @days since 1970-01-01 (H. Hinnant). */
+static void civil(u64 days, u64 *y, unsigned int *m, unsigned int *d)
 {
-	time_t s = (time_t)(ns / 1000000000ULL);
-	struct tm tm;
-	char buf[40];
+	u64 z = days + 719468, era = z / 146097;
+	unsigned int doe = (unsigned int)(z - era * 146097);
+	unsigned int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned int mp = (5 * doy + 2) / 153;
 
-	if (!gmtime_r(&s, &tm) ||
-	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm)) {
-		fputs("null", f);
-		return;
-	}
-	fprintf(f, quoted ? "\"%s.%09lluZ\"" : "%s.%09lluZ", buf,
-		(unsigned long long)(ns % 1000000000ULL));
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
 }
 
-static void put_value(FILE *f, const struct vigil_event *ev, u8 fld)
+static void put_digits(struct vigil_outbuf *b, u64 v, int n)
+{
+	char tmp[20];
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		tmp[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	vigil_outbuf_put(b, tmp, n);
+}
+
+/* "2026-11-25T08:00:00" of @s seconds since the epoch, UTC; 19 bytes. */
+static void fmt_seconds(char *out, u64 s)
+{
+	struct vigil_outbuf b = { .p = out, .cap = 19 };
+	unsigned int m, d, sod = (unsigned int)(s % 86400);
+	u64 y;
+
+	civil(s / 86400, &y, &m, &d);
+	put_digits(&b, y, 4);
+	vigil_outbuf_putc(&b, '-');
+	put_digits(&b, m, 2);
+	vigil_outbuf_putc(&b, '-');
+	put_digits(&b, d, 2);
+	vigil_outbuf_putc(&b, 'T');
+	put_digits(&b, sod / 3600, 2);
+	vigil_outbuf_putc(&b, ':');
+	put_digits(&b, sod / 60 % 60, 2);
+	vigil_outbuf_putc(&b, ':');
+	put_digits(&b, sod % 60, 2);
+}
+
+/*
+ * 2026-11-25T08:00:00.000000000Z, UTC, as strftime("%Y-%m-%dT%H:%M:%S")
+ * with the nanoseconds; the seconds part is kept for the next alert.
+ */
+static void put_time(struct vigil_outbuf *b, u64 ns, bool quoted)
+{
+	static u64 last_s = ~0ULL;
+	static char last[19];
+	u64 s = ns / 1000000000ULL;
+
+	if (s != last_s) {
+		fmt_seconds(last, s);
+		last_s = s;
+	}
+	if (quoted)
+		vigil_outbuf_putc(b, '"');
+	vigil_outbuf_put(b, last, sizeof(last));
+	vigil_outbuf_putc(b, '.');
+	put_digits(b, ns % 1000000000ULL, 9);
+	vigil_outbuf_put(b, quoted ? "Z\"" : "Z", quoted ? 2 : 1);
+}
+
+static void put_value(struct vigil_outbuf *b, const struct vigil_event *ev, u8 fld)
 {
 	const struct vigil_value *v = &ev->v[fld];
 	u32 i, off = 0;
 
 	switch (vigil_field_type(fld)) {
 	case VIGIL_FT_NUM:
-		fprintf(f, is_id(fld) ? "\"%llu\"" : "%llu",
-			(unsigned long long)v->num);
+		if (is_id(fld))
+			vigil_outbuf_putc(b, '"');
+		vigil_outbuf_u64(b, v->num);
+		if (is_id(fld))
+			vigil_outbuf_putc(b, '"');
 		break;
 	case VIGIL_FT_STR:
-		json_put_str(f, v->str, v->len);
+		json_buf_str(b, v->str, v->len);
 		break;
 	case VIGIL_FT_ARRAY:
-		fputc('[', f);
+		vigil_outbuf_putc(b, '[');
 		for (i = 0; i < v->count && off < v->len; i++) {
 			size_t l = strnlen(v->str + off, v->len - off);
 
 			if (i)
-				fputc(',', f);
-			json_put_str(f, v->str + off, l);
+				vigil_outbuf_putc(b, ',');
+			json_buf_str(b, v->str + off, l);
 			off += (u32)l + 1;
 		}
-		fputc(']', f);
+		vigil_outbuf_putc(b, ']');
 		break;
 	}
 }
 
-/* Number of leading dotted components shared by @a and @b. */
-static int common(const char *a, const char *b, int na)
+/*
+ * The JSON keys of each field in @order, split at the dots once: for
+ * "process.parent.pid" text is "process":{"parent":{"pid": and off[]
+ * says where each component starts, so that a field sharing a prefix
+ * with the previous one is written from the first new component on.
+ */
+#define KEY_TEXT_MAX 128
+#define KEY_COMP_MAX 8
+
+struct key {
+	char text[KEY_TEXT_MAX];
+	u8 len, n;		/* n = 0: field not printed */
+	u8 off[KEY_COMP_MAX];
+	bool num;		/* a VIGIL_FT_NUM field */
+};
+
+static struct key keys[sizeof(order)];
+/* Leading components, all but the last, shared by fields i and j. */
+static u8 shared[sizeof(order)][sizeof(order)];
+static bool keys_ready;
+
+static bool key_char_ok(char c)
 {
-	int n = 0;
+	return c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
 
-	while (n < na) {
-		const char *da = strchr(a, '.'), *db = strchr(b, '.');
-		size_t la, lb;
+static void key_init(struct key *k, const char *name)
+{
+	size_t len = 0;
+	const char *p = name;
 
-		if (!da || !db)
-			break;
-		la = da - a;
-		lb = db - b;
-		if (la != lb || memcmp(a, b, la))
-			break;
-		a = da + 1;
-		b = db + 1;
-		n++;
+	k->n = 0;
+	while (p && *p) {
+		const char *d = strchr(p, '.');
+		size_t l = d ? (size_t)(d - p) : strlen(p), i;
+
+		if (k->n == KEY_COMP_MAX || len + l + 4 > KEY_TEXT_MAX)
+			goto err;
+		k->off[k->n++] = (u8)len;
+		k->text[len++] = '"';
+		for (i = 0; i < l; i++) {
+			if (!key_char_ok(p[i]))
+				goto err;
+			k->text[len++] = p[i];
+		}
+		k->text[len++] = '"';
+		k->text[len++] = ':';
+		if (d)
+			k->text[len++] = '{';
+		p = d ? d + 1 : NULL;
 	}
-	return n;
+	k->len = (u8)len;
+	return;
+err:
+	/* cannot happen with the names of event.c (tests print them all) */
+	k->n = 0;
+}
+
+static u8 key_shared(const struct key *a, const struct key *b)
+{
+	u8 c = 0;
+
+	while (c + 1 < a->n && c + 1 < b->n) {
+		size_t la = a->off[c + 1] - a->off[c];
+
+		if (la != (size_t)(b->off[c + 1] - b->off[c]) ||
+		    memcmp(a->text + a->off[c], b->text + b->off[c], la))
+			break;
+		c++;
+	}
+	return c;
+}
+
+static void keys_init(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(order); i++) {
+		key_init(&keys[i], vigil_field_name(order[i]));
+		keys[i].num = vigil_field_type(order[i]) == VIGIL_FT_NUM;
+	}
+	for (i = 0; i < sizeof(order); i++)
+		for (j = 0; j < sizeof(order); j++)
+			shared[i][j] = key_shared(&keys[i], &keys[j]);
+	keys_ready = true;
+}
+
+/*
+ * Consecutive alerts mostly repeat their values (the same process, parent,
+ * rule): the last JSON text of each field is kept with the bytes (or the
+ * number) it came from and copied when they match, instead of escaping or
+ * formatting again.
+ * Exact: the key is the whole value.  Not thread-safe (vigilctl is not
+ * threaded).
+ */
+#define MEMO_RAW_MAX 256
+#define MEMO_JSON_MAX (6 * MEMO_RAW_MAX + 2 * MEMO_RAW_MAX + 2)
+
+struct memo {
+	u64 num;
+	u32 raw_len, count, json_len;
+	bool valid;
+	char raw[MEMO_RAW_MAX];
+	char json[MEMO_JSON_MAX];
+};
+
+static struct memo memos[sizeof(order)];
+
+static void put_value_memo(struct vigil_outbuf *b, const struct vigil_event *ev,
+			   u8 fld, size_t i)
+{
+	const struct vigil_value *v = &ev->v[fld];
+	struct memo *m = &memos[i];
+	size_t start = b->len;
+
+	if (keys[i].num) {
+		/* numbers: the key is the value */
+		if (m->valid && m->num == v->num) {
+			vigil_outbuf_put(b, m->json, m->json_len);
+			return;
+		}
+	} else if (v->len > MEMO_RAW_MAX) {
+		put_value(b, ev, fld);
+		return;
+	} else if (m->valid && m->raw_len == v->len && m->count == v->count &&
+		   !memcmp(m->raw, v->str, v->len)) {
+		vigil_outbuf_put(b, m->json, m->json_len);
+		return;
+	}
+	put_value(b, ev, fld);
+	m->valid = !b->oom && b->len - start <= MEMO_JSON_MAX;
+	if (!m->valid)
+		return;
+	if (keys[i].num) {
+		m->num = v->num;
+	} else {
+		m->raw_len = v->len;
+		m->count = v->count;
+		memcpy(m->raw, v->str, v->len);
+	}
+	m->json_len = (u32)(b->len - start);
+	memcpy(m->json, b->p + start, m->json_len);
 }
 
 /*
  * Writes the event's fields as members of an already open object;
  * @first says whether no member was written yet.
  */
-static void put_event_members(FILE *f, const struct vigil_event *ev,
-			      bool first)
+static void put_event_members(struct vigil_outbuf *b,
+			      const struct vigil_event *ev, bool first)
 {
-	const char *prev = "";
-	int depth = 0;
+	int depth = 0, c, prev = -1;
 	size_t i;
 
+	if (!keys_ready)
+		keys_init();
 	if (has(ev, VIGIL_F_TIMESTAMP)) {
-		fputs(first ? "\"@timestamp\":" : ",\"@timestamp\":", f);
-		put_time(f, ev->v[VIGIL_F_TIMESTAMP].num, true);
+		vigil_outbuf_puts(b, first ? "\"@timestamp\":" : ",\"@timestamp\":");
+		put_time(b, ev->v[VIGIL_F_TIMESTAMP].num, true);
 		first = false;
 	}
 	for (i = 0; i < sizeof(order); i++) {
+		const struct key *k = &keys[i];
 		u8 fld = order[i];
-		const char *name = vigil_field_name(fld), *p;
-		int c, k;
 
-		if (!name || !has(ev, fld))
+		if (!k->n || !has(ev, fld))
 			continue;
 		if (fld == VIGIL_F_EVENT_FLAGS && !ev->v[fld].num)
 			continue;
-		c = common(prev, name, depth);
-		for (k = depth; k > c; k--)
-			fputc('}', f);
-		depth = c;
-		/* skip the shared components, open the new ones */
-		p = name;
-		for (k = 0; k < c; k++)
-			p = strchr(p, '.') + 1;
-		for (;;) {
-			const char *d = strchr(p, '.');
-
-			if (!first)
-				fputc(',', f);
-			first = false;
-			json_put_str(f, p, d ? (size_t)(d - p) : strlen(p));
-			fputc(':', f);
-			if (!d)
-				break;
-			fputc('{', f);
-			first = true;
-			depth++;
-			p = d + 1;
-		}
-		put_value(f, ev, fld);
+		/* close what is not shared, open the new components */
+		c = prev < 0 ? 0 : shared[prev][i];
+		for (; depth > c; depth--)
+			vigil_outbuf_putc(b, '}');
+		if (!first)
+			vigil_outbuf_putc(b, ',');
+		vigil_outbuf_put(b, k->text + k->off[c], k->len - k->off[c]);
+		depth = k->n - 1;
+		put_value_memo(b, ev, fld, i);
 		first = false;
-		prev = name;
+		prev = (int)i;
 	}
-	while (depth-- > 0)
-		fputc('}', f);
+	for (; depth > 0; depth--)
+		vigil_outbuf_putc(b, '}');
 }
 
 static const char *sev_name(u8 s)
@@ -186,29 +352,228 @@ static const char *kind_name(u8 k)
 	return k < 3 ? n[k] : "unknown";
 }
 
-static void put_threat(FILE *f, const char *t)
+static void put_threat(struct vigil_outbuf *b, const char *t)
 {
 	bool first = true;
 
-	fputc('[', f);
+	vigil_outbuf_putc(b, '[');
 	while (t && *t) {
 		const char *nl = strchr(t, '\n'), *end = nl ? nl : t + strlen(t);
 		const char *t1 = memchr(t, '\t', end - t);
 		const char *t2 = t1 ? memchr(t1 + 1, '\t', end - t1 - 1) : NULL;
 
 		if (t1 && t2) {
-			fputs(first ? "{\"kind\":" : ",{\"kind\":", f);
-			json_put_str(f, t, t1 - t);
-			fputs(",\"id\":", f);
-			json_put_str(f, t1 + 1, t2 - t1 - 1);
-			fputs(",\"name\":", f);
-			json_put_str(f, t2 + 1, end - t2 - 1);
-			fputc('}', f);
+			vigil_outbuf_puts(b, first ? "{\"kind\":" : ",{\"kind\":");
+			json_buf_str(b, t, t1 - t);
+			vigil_outbuf_puts(b, ",\"id\":");
+			json_buf_str(b, t1 + 1, t2 - t1 - 1);
+			vigil_outbuf_puts(b, ",\"name\":");
+			json_buf_str(b, t2 + 1, end - t2 - 1);
+			vigil_outbuf_putc(b, '}');
 			first = false;
 		}
 		t = nl ? nl + 1 : end;
 	}
-	fputc(']', f);
+	vigil_outbuf_putc(b, ']');
+}
+
+static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
+{
+	vigil_outbuf_puts(b, ",\"rule\":{\"id\":");
+	json_buf_cstr(b, a->rule_id);
+	vigil_outbuf_puts(b, ",\"name\":");
+	json_buf_cstr(b, a->rule_name);
+	vigil_outbuf_puts(b, ",\"severity\":\"");
+	vigil_outbuf_puts(b, sev_name(a->severity));
+	vigil_outbuf_puts(b, "\",\"risk_score\":");
+	vigil_outbuf_u64(b, a->risk_score);
+	vigil_outbuf_puts(b, ",\"type\":\"");
+	vigil_outbuf_puts(b, kind_name(a->kind));
+	vigil_outbuf_puts(b, "\",\"threat\":");
+	put_threat(b, a->threat);
+	vigil_outbuf_putc(b, '}');
+}
+
+/* The "rule" object of the last alert, kept like the field values. */
+#define RULE_RAW_MAX 512
+#define RULE_JSON_MAX 4096
+#define RULE_NULL UINT32_MAX
+
+static struct {
+	bool valid;
+	u8 severity, risk_score, kind;
+	u32 len[3];		/* id, name, threat; RULE_NULL for NULL */
+	u32 json_len;
+	char raw[RULE_RAW_MAX];
+	char json[RULE_JSON_MAX];
+} rule_memo;
+
+static bool rule_memo_hit(const char *const str[3], const size_t len[3])
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (!str[i]) {
+			if (rule_memo.len[i] != RULE_NULL)
+				return false;
+			continue;
+		}
+		if (rule_memo.len[i] != len[i] ||
+		    memcmp(rule_memo.raw + off, str[i], len[i]))
+			return false;
+		off += len[i];
+	}
+	return true;
+}
+
+static void put_rule_memo(struct vigil_outbuf *b,
+			  const struct vigil_alert_view *a)
+{
+	const char *const str[3] = { a->rule_id, a->rule_name, a->threat };
+	size_t len[3], i, total = 0, start = b->len, off = 0;
+
+	for (i = 0; i < 3; i++) {
+		len[i] = str[i] ? strlen(str[i]) : 0;
+		total += len[i];
+	}
+	if (rule_memo.valid && rule_memo.severity == a->severity &&
+	    rule_memo.risk_score == a->risk_score &&
+	    rule_memo.kind == a->kind && rule_memo_hit(str, len)) {
+		vigil_outbuf_put(b, rule_memo.json, rule_memo.json_len);
+		return;
+	}
+	put_rule(b, a);
+	rule_memo.valid = !b->oom && total <= RULE_RAW_MAX &&
+			  b->len - start <= RULE_JSON_MAX;
+	if (!rule_memo.valid)
+		return;
+	rule_memo.severity = a->severity;
+	rule_memo.risk_score = a->risk_score;
+	rule_memo.kind = a->kind;
+	for (i = 0; i < 3; i++) {
+		rule_memo.len[i] = str[i] ? (u32)len[i] : RULE_NULL;
+		memcpy(rule_memo.raw + off, str[i] ? str[i] : "", len[i]);
+		off += len[i];
+	}
+	rule_memo.json_len = (u32)(b->len - start);
+	memcpy(rule_memo.json, b->p + start, rule_memo.json_len);
+}
+
+/**
+ * vigil_alert_format_json() - append one alert as a JSON line
+ * @b: the buffer
+ * @a: the alert
+ */
+void vigil_alert_format_json(struct vigil_outbuf *b,
+			     const struct vigil_alert_view *a)
+{
+	const struct vigil_event *last;
+	u32 i;
+
+	if (!a->n_events)
+		return;
+	last = &a->events[a->n_events - 1];
+	vigil_outbuf_putc(b, '{');
+	put_event_members(b, last, true);
+	put_rule_memo(b, a);
+	vigil_outbuf_puts(b, ",\"alert\":{\"seq\":");
+	vigil_outbuf_u64(b, a->seq);
+	vigil_outbuf_puts(b, ",\"dropped\":");
+	vigil_outbuf_u64(b, a->dropped);
+	vigil_outbuf_putc(b, '}');
+	if (a->kind == VIGIL_RULE_SEQUENCE || a->n_events > 1) {
+		vigil_outbuf_puts(b, ",\"events\":[");
+		for (i = 0; i < a->n_events; i++) {
+			vigil_outbuf_puts(b, i ? ",{" : "{");
+			put_event_members(b, &a->events[i], true);
+			vigil_outbuf_putc(b, '}');
+		}
+		vigil_outbuf_putc(b, ']');
+	}
+	vigil_outbuf_puts(b, "}\n");
+}
+
+static void put_hex_escape(struct vigil_outbuf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+	vigil_outbuf_put(b, e, sizeof(e));
+}
+
+static void put_text_str(struct vigil_outbuf *b, const struct vigil_event *ev,
+			 u8 fld)
+{
+	const struct vigil_value *v = &ev->v[fld];
+	u32 i;
+
+	for (i = 0; i < v->len; i++) {
+		unsigned char c = (unsigned char)v->str[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			put_hex_escape(b, c);
+		else
+			vigil_outbuf_putc(b, c);
+	}
+}
+
+/**
+ * vigil_alert_format_text() - append one alert as a readable line
+ * @b: the buffer
+ * @a: the alert
+ *
+ * Format: TIME SEVERITY "RULE NAME" process=NAME[PID] file=PATH cmd=CMDLINE
+ * (missing parts left out; control bytes as \xNN).
+ */
+void vigil_alert_format_text(struct vigil_outbuf *b,
+			     const struct vigil_alert_view *a)
+{
+	const struct vigil_event *ev;
+
+	if (!a->n_events)
+		return;
+	ev = &a->events[a->n_events - 1];
+	if (has(ev, VIGIL_F_TIMESTAMP)) {
+		put_time(b, ev->v[VIGIL_F_TIMESTAMP].num, false);
+		vigil_outbuf_putc(b, ' ');
+	}
+	vigil_outbuf_puts(b, sev_name(a->severity));
+	vigil_outbuf_puts(b, " \"");
+	vigil_outbuf_puts(b, a->rule_name ? a->rule_name : "");
+	vigil_outbuf_putc(b, '"');
+	if (has(ev, VIGIL_F_PROCESS_NAME)) {
+		vigil_outbuf_puts(b, " process=");
+		put_text_str(b, ev, VIGIL_F_PROCESS_NAME);
+		if (has(ev, VIGIL_F_PROCESS_PID)) {
+			vigil_outbuf_putc(b, '[');
+			vigil_outbuf_u64(b, ev->v[VIGIL_F_PROCESS_PID].num);
+			vigil_outbuf_putc(b, ']');
+		}
+	}
+	if (has(ev, VIGIL_F_FILE_PATH)) {
+		vigil_outbuf_puts(b, " file=");
+		put_text_str(b, ev, VIGIL_F_FILE_PATH);
+	}
+	if (has(ev, VIGIL_F_PROCESS_COMMAND_LINE)) {
+		vigil_outbuf_puts(b, " cmd=");
+		put_text_str(b, ev, VIGIL_F_PROCESS_COMMAND_LINE);
+	}
+	vigil_outbuf_putc(b, '\n');
+}
+
+static void print(FILE *f, const struct vigil_alert_view *a, bool json)
+{
+	struct vigil_outbuf b = {};
+
+	if (json)
+		vigil_alert_format_json(&b, a);
+	else
+		vigil_alert_format_text(&b, a);
+	if (b.oom)
+		fputs("vigilctl: out of memory formatting an alert\n", stderr);
+	else
+		vigil_outbuf_fwrite(&b, f);
+	vigil_outbuf_free(&b);
 }
 
 /**
@@ -218,85 +583,15 @@ static void put_threat(FILE *f, const char *t)
  */
 void vigil_alert_print_json(FILE *f, const struct vigil_alert_view *a)
 {
-	const struct vigil_event *last;
-	u32 i;
-
-	if (!a->n_events)
-		return;
-	last = &a->events[a->n_events - 1];
-	fputc('{', f);
-	put_event_members(f, last, true);
-	fputs(",\"rule\":{\"id\":", f);
-	json_put_cstr(f, a->rule_id);
-	fputs(",\"name\":", f);
-	json_put_cstr(f, a->rule_name);
-	fprintf(f, ",\"severity\":\"%s\",\"risk_score\":%u,\"type\":\"%s\",\"threat\":",
-		sev_name(a->severity), a->risk_score, kind_name(a->kind));
-	put_threat(f, a->threat);
-	fprintf(f, "},\"alert\":{\"seq\":%llu,\"dropped\":%llu}",
-		(unsigned long long)a->seq, (unsigned long long)a->dropped);
-	if (a->kind == VIGIL_RULE_SEQUENCE || a->n_events > 1) {
-		fputs(",\"events\":[", f);
-		for (i = 0; i < a->n_events; i++) {
-			fputs(i ? ",{" : "{", f);
-			put_event_members(f, &a->events[i], true);
-			fputc('}', f);
-		}
-		fputc(']', f);
-	}
-	fputs("}\n", f);
-}
-
-static void put_text_str(FILE *f, const struct vigil_event *ev, u8 fld)
-{
-	const struct vigil_value *v = &ev->v[fld];
-	u32 i;
-
-	for (i = 0; i < v->len; i++) {
-		unsigned char c = (unsigned char)v->str[i];
-
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	print(f, a, true);
 }
 
 /**
  * vigil_alert_print_text() - print one alert as a readable line
  * @f: the stream
  * @a: the alert
- *
- * Format: TIME SEVERITY "RULE NAME" process=NAME[PID] file=PATH cmd=CMDLINE
- * (missing parts left out; control bytes as \xNN).
  */
 void vigil_alert_print_text(FILE *f, const struct vigil_alert_view *a)
 {
-	const struct vigil_event *ev;
-
-	if (!a->n_events)
-		return;
-	ev = &a->events[a->n_events - 1];
-	if (has(ev, VIGIL_F_TIMESTAMP)) {
-		put_time(f, ev->v[VIGIL_F_TIMESTAMP].num, false);
-		fputc(' ', f);
-	}
-	fprintf(f, "%s \"%s\"", sev_name(a->severity),
-		a->rule_name ? a->rule_name : "");
-	if (has(ev, VIGIL_F_PROCESS_NAME)) {
-		fputs(" process=", f);
-		put_text_str(f, ev, VIGIL_F_PROCESS_NAME);
-		if (has(ev, VIGIL_F_PROCESS_PID))
-			fprintf(f, "[%llu]", (unsigned long long)
-				ev->v[VIGIL_F_PROCESS_PID].num);
-	}
-	if (has(ev, VIGIL_F_FILE_PATH)) {
-		fputs(" file=", f);
-		put_text_str(f, ev, VIGIL_F_FILE_PATH);
-	}
-	if (has(ev, VIGIL_F_PROCESS_COMMAND_LINE)) {
-		fputs(" cmd=", f);
-		put_text_str(f, ev, VIGIL_F_PROCESS_COMMAND_LINE);
-	}
-	fputc('\n', f);
+	print(f, a, false);
 }

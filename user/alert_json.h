@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include "engine.h"
+#include "outbuf.h"
 
 struct vigil_alert_view {
 	u64 seq;		/* alert sequence number (listen); replay counts from 1 */
@@ -19,6 +20,12 @@ struct vigil_alert_view {
 	struct vigil_event events[VIGIL_RS_MAX_STEPS];
 };
 
+/* Append one alert, newline included, to @b (check b->oom). */
+void vigil_alert_format_json(struct vigil_outbuf *b,
+			     const struct vigil_alert_view *a);
+void vigil_alert_format_text(struct vigil_outbuf *b,
+			     const struct vigil_alert_view *a);
+/* The same, written to @f with one fwrite(). */
 void vigil_alert_print_json(FILE *f, const struct vigil_alert_view *a);
 void vigil_alert_print_text(FILE *f, const struct vigil_alert_view *a);
 

@@ -2,6 +2,12 @@
 /*
  * vigilctl listen [--json]: print alerts as the kernel sends them, one
  * line each, until SIGINT or SIGTERM.
+ *
+ * Output is buffered and written with write() in whole lines: when the
+ * socket has nothing more to read (before waiting for more), when
+ * LISTEN_FLUSH_AT bytes are waiting, and on exit.  So a consumer sees an
+ * alert as soon as the burst it came in is read, and a file never ends
+ * in half a line, even if vigilctl is killed.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,15 +21,32 @@
 
 #include "alert_json.h"
 #include "nl.h"
+#include "outbuf.h"
 #include "vigilctl.h"
 
 #define LISTEN_RCVBUF	(32 * 1024 * 1024)
+#define LISTEN_FLUSH_AT	(64 * 1024)
+/* Datagrams read before looking at the signalfd again. */
+#define LISTEN_BURST	64
 
 struct listen_ctx {
 	struct vigil_nl *nl;
 	bool json;
+	int out_err;		/* first write() error, -errno */
+	struct vigil_outbuf out;
 	struct vigil_alert_view view;
 };
+
+static void out_flush(struct listen_ctx *lc)
+{
+	int err = vigil_outbuf_write(&lc->out, STDOUT_FILENO);
+
+	if (err && !lc->out_err) {
+		lc->out_err = err;
+		fprintf(stderr, "%s listen: writing alerts: %s\n", prog,
+			strerror(-err));
+	}
+}
 
 static int alert_decode(const struct nlmsghdr *nlh,
 			struct vigil_alert_view *v)
@@ -33,7 +56,16 @@ static int alert_decode(const struct nlmsghdr *nlh,
 	const void *payload;
 	size_t len, rem;
 
-	memset(v, 0, sizeof(*v));
+	/*
+	 * Not a memset of the whole view (7 KiB, per alert): the events are
+	 * initialized by vigil_event_decode().
+	 */
+	v->seq = 0;
+	v->dropped = 0;
+	v->severity = 0;
+	v->risk_score = 0;
+	v->kind = 0;
+	v->n_events = 0;
 	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 || !tb[VIGIL_A_RULE])
 		return -EINVAL;
 	vigil_nla_u64(tb[VIGIL_A_ALERT_SEQ], &v->seq);
@@ -106,6 +138,7 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	struct listen_ctx *lc = ctx;
 	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	size_t len;
 
 	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 		return 0;
@@ -119,12 +152,20 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 		fprintf(stderr, "%s listen: malformed alert skipped\n", prog);
 		return 0;
 	}
+	/* Whole lines only: a line that did not fit in memory is left out. */
+	len = lc->out.len;
 	if (lc->json)
-		vigil_alert_print_json(stdout, &lc->view);
+		vigil_alert_format_json(&lc->out, &lc->view);
 	else
-		vigil_alert_print_text(stdout, &lc->view);
-	/* Complete lines even when stdout is a file killed at any time. */
-	fflush(stdout);
+		vigil_alert_format_text(&lc->out, &lc->view);
+	if (lc->out.oom) {
+		lc->out.len = len;
+		lc->out.oom = false;
+		fprintf(stderr, "%s listen: out of memory, alert seq %llu not printed\n",
+			prog, (unsigned long long)lc->view.seq);
+	}
+	if (lc->out.len >= LISTEN_FLUSH_AT)
+		out_flush(lc);
 	return 0;
 }
 
@@ -207,26 +248,35 @@ int listen_main(int argc, char **argv)
 				strerror(errno));
 			goto out_close_nl;
 		}
-		if (pfd[0].revents & POLLIN) {
-			err = vigil_nl_recv_once(&nl, alert_cb, lc);
+		if (pfd[1].revents & POLLIN)
+			break;
+		if (!(pfd[0].revents & (POLLIN | POLLERR)))
+			continue;
+		/* Read what is there, then write it out before waiting. */
+		for (i = 0; i < LISTEN_BURST; i++) {
+			err = vigil_nl_recv_once(&nl, MSG_DONTWAIT, alert_cb,
+						 lc);
+			if (err == -EAGAIN)
+				break;
 			if (err == -ENOBUFS) {
 				fprintf(stderr, "%s listen: warning: receive buffer overflowed, alerts lost (see the gap in seq)\n",
 					prog);
-			} else if (err && err != -EAGAIN) {
+			} else if (err) {
 				vigil_nl_perror(&nl, "listen", err);
+				out_flush(lc);
 				goto out_close_nl;
 			}
 		}
-		if (pfd[1].revents & POLLIN)
-			break;
+		if (i < LISTEN_BURST)
+			out_flush(lc);
 	}
-	/* Drain what already arrived before leaving. */
-	while (recv(nl.fd, NULL, 0, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC) > 0) {
-		err = vigil_nl_recv_once(&nl, alert_cb, lc);
+	/* Drain what already arrived (bounded: alerts may keep coming). */
+	for (i = 0; i < LISTEN_BURST * LISTEN_BURST; i++) {
+		err = vigil_nl_recv_once(&nl, MSG_DONTWAIT, alert_cb, lc);
 		if (err && err != -ENOBUFS)
 			break;
 	}
-	fflush(stdout);
+	out_flush(lc);
 	ret = 0;
 
 out_close_nl:
@@ -234,6 +284,7 @@ out_close_nl:
 out_close_sfd:
 	close(sfd);
 out_free:
+	vigil_outbuf_free(&lc->out);
 	free(lc);
 	return ret;
 }

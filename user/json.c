@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -440,43 +441,137 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return l;
 }
 
+static const char hex[] = "0123456789abcdef";
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Does the word hold a byte < 0x20, >= 0x7f, '"' or '\'? */
+static bool word_special(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+
+	return (((x - ONES * 0x20) & ~x) | (x + ONES) | x |
+		((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGHS;
+}
+
+static bool byte_special(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f || c == '"' || c == '\\';
+}
+
+/* Writes the escape of a byte that is not copied as is; returns the end. */
+static char *put_escape(char *o, unsigned char c)
+{
+	char e = 0;
+
+	switch (c) {
+	case '"': e = '"'; break;
+	case '\\': e = '\\'; break;
+	case '\n': e = 'n'; break;
+	case '\r': e = 'r'; break;
+	case '\t': e = 't'; break;
+	}
+	*o++ = '\\';
+	if (e) {
+		*o++ = e;
+		return o;
+	}
+	*o++ = 'u';
+	*o++ = '0';
+	*o++ = '0';
+	*o++ = hex[c >> 4];
+	*o++ = hex[c & 15];
+	return o;
+}
+
+/**
+ * json_buf_str() - append a JSON string literal
+ * @b: the buffer
+ * @s: bytes (any)
+ * @len: their count
+ */
+void json_buf_str(struct vigil_outbuf *b, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, l;
+	char *o;
+
+	/* At most 6 bytes out per byte in, and the quotes. */
+	if (len > (SIZE_MAX - 2) / 6) {
+		b->oom = true;
+		return;
+	}
+	if (b->cap - b->len < 6 * len + 2 && vigil_outbuf_grow(b, 6 * len + 2))
+		return;
+	o = b->p + b->len;
+	*o++ = '"';
+	while (i < len) {
+		uint64_t w;
+		unsigned char c;
+
+		/* The common case: printable ASCII, eight bytes at a time. */
+		if (len - i >= 8) {
+			memcpy(&w, u + i, 8);
+			if (!word_special(w)) {
+				memcpy(o, &w, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+		}
+		c = u[i];
+		if (!byte_special(c)) {
+			*o++ = (char)c;
+			i++;
+			continue;
+		}
+		/* control bytes, DEL and invalid UTF-8 are escaped */
+		l = c < 0x80 ? 0 : utf8_len(u + i, len - i);
+		if (!l) {
+			o = put_escape(o, c);
+			i++;
+			continue;
+		}
+		memcpy(o, u + i, l);
+		o += l;
+		i += l;
+	}
+	*o++ = '"';
+	b->len = (size_t)(o - b->p);
+}
+
+/**
+ * json_buf_cstr() - append a NUL-terminated string as a JSON literal
+ * @b: the buffer
+ * @s: the string (NULL appends null)
+ */
+void json_buf_cstr(struct vigil_outbuf *b, const char *s)
+{
+	if (!s)
+		vigil_outbuf_put(b, "null", 4);
+	else
+		json_buf_str(b, s, strlen(s));
+}
+
 /**
  * json_put_str() - write a JSON string literal
  * @f: the stream
  * @s: bytes (any)
  * @len: their count
+ *
+ * Writes null if memory runs out.
  */
 void json_put_str(FILE *f, const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, l;
+	struct vigil_outbuf b = {};
 
-	fputc('"', f);
-	while (i < len) {
-		unsigned char c = u[i];
-
-		switch (c) {
-		case '"': fputs("\\\"", f); i++; continue;
-		case '\\': fputs("\\\\", f); i++; continue;
-		case '\n': fputs("\\n", f); i++; continue;
-		case '\r': fputs("\\r", f); i++; continue;
-		case '\t': fputs("\\t", f); i++; continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			fprintf(f, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		l = utf8_len(u + i, len - i);
-		if (!l) {
-			fprintf(f, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		fwrite(u + i, 1, l, f);
-		i += l;
-	}
-	fputc('"', f);
+	json_buf_str(&b, s, len);
+	if (b.oom)
+		fputs("null", f);
+	else
+		vigil_outbuf_fwrite(&b, f);
+	vigil_outbuf_free(&b);
 }
 
 /**

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "outbuf.h"
+
 enum json_type {
 	JSON_NULL,
 	JSON_BOOL,
@@ -39,5 +41,8 @@ struct json *json_get(const struct json *obj, const char *key);
 /* Writes @s as a JSON string literal (quotes included). */
 void json_put_str(FILE *f, const char *s, size_t len);
 void json_put_cstr(FILE *f, const char *s);
+/* The same, appended to @b. */
+void json_buf_str(struct vigil_outbuf *b, const char *s, size_t len);
+void json_buf_cstr(struct vigil_outbuf *b, const char *s);
 
 #endif

@@ -225,20 +225,21 @@ static void save_extack(struct vigil_nl *nl, const struct nlmsghdr *nlh)
 		snprintf(nl->ext_msg, sizeof(nl->ext_msg), "%s", msg);
 }
 
-/* Receives one datagram into nl->rbuf, growing it to fit. */
-static ssize_t recv_dgram(struct vigil_nl *nl)
+/*
+ * Receives one datagram into nl->rbuf, growing it to fit: a peek with
+ * no buffer tells the size without copying anything.  @flags may hold
+ * MSG_DONTWAIT.
+ */
+static ssize_t recv_dgram(struct vigil_nl *nl, int flags)
 {
 	ssize_t n;
 
-	for (;;) {
-		n = recv(nl->fd, nl->rbuf, nl->rcap, MSG_PEEK | MSG_TRUNC);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if ((size_t)n <= nl->rcap)
-			break;
+	do {
+		n = recv(nl->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | flags);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n > nl->rcap) {
 		if ((size_t)n > RBUF_MAX)
 			return -EMSGSIZE;
 		free(nl->rbuf);
@@ -248,7 +249,7 @@ static ssize_t recv_dgram(struct vigil_nl *nl)
 			return -ENOMEM;
 	}
 	do {
-		n = recv(nl->fd, nl->rbuf, nl->rcap, 0);
+		n = recv(nl->fd, nl->rbuf, nl->rcap, flags);
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : n;
 }
@@ -298,9 +299,10 @@ static int walk_dgram(struct vigil_nl *nl, size_t n, uint32_t seq,
 	return 0;
 }
 
-int vigil_nl_recv_once(struct vigil_nl *nl, vigil_nl_cb cb, void *ctx)
+int vigil_nl_recv_once(struct vigil_nl *nl, int flags, vigil_nl_cb cb,
+		       void *ctx)
 {
-	ssize_t n = recv_dgram(nl);
+	ssize_t n = recv_dgram(nl, flags);
 	int ret;
 
 	if (n < 0)
@@ -332,7 +334,7 @@ int vigil_nl_talk(struct vigil_nl *nl, struct vigil_nl_msg *m,
 	if (n < 0)
 		return -errno;
 	for (;;) {
-		n = recv_dgram(nl);
+		n = recv_dgram(nl, 0);
 		if (n < 0)
 			return n;
 		ret = walk_dgram(nl, n, seq, cb, ctx);

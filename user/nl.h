@@ -77,10 +77,13 @@ int vigil_nl_talk(struct vigil_nl *nl, struct vigil_nl_msg *m,
 		  vigil_nl_cb cb, void *ctx);
 
 /*
- * Reads one datagram and calls @cb for each message in it.
- * Return: 0, or -errno (-ENOBUFS: the socket overflowed, messages lost).
+ * Reads one datagram and calls @cb for each message in it (a datagram
+ * may carry several: the kernel batches alerts).  @flags: 0 or
+ * MSG_DONTWAIT.  Return: 0, or -errno (-ENOBUFS: the socket overflowed,
+ * messages lost; -EAGAIN: MSG_DONTWAIT and nothing to read).
  */
-int vigil_nl_recv_once(struct vigil_nl *nl, vigil_nl_cb cb, void *ctx);
+int vigil_nl_recv_once(struct vigil_nl *nl, int flags, vigil_nl_cb cb,
+		       void *ctx);
 
 /* Prints "PROG CMD: strerror[: extack]" to stderr, with hints for EPERM. */
 void vigil_nl_perror(const struct vigil_nl *nl, const char *what, int err);

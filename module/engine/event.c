@@ -290,14 +290,37 @@ static u32 put_attr(u8 *buf, u32 off, u32 cap, u16 type, const void *data,
 	u16 nla_len = (u16)(NLA_HDR + len);
 	u32 total = NLA_ALIGN(NLA_HDR + len);
 
+	u32 i;
+
 	if (NLA_HDR + len > 0xffffU || total > cap - off)
 		return 0;
 	memcpy(buf + off, &nla_len, 2);
 	memcpy(buf + off + 2, &type, 2);
 	if (len)
 		memcpy(buf + off + NLA_HDR, data, len);
-	memset(buf + off + NLA_HDR + len, 0, total - NLA_HDR - len);
+	/* at most 3 bytes of padding: not worth a memset() call */
+	for (i = NLA_HDR + len; i < total; i++)
+		buf[off + i] = 0;
 	return total;
+}
+
+/* Number of NUL bytes in @s[0..@len), eight at a time. */
+static u32 count_nul(const char *s, u32 len)
+{
+	const u64 low7 = 0x7f7f7f7f7f7f7f7fULL;
+	u32 i, n = 0;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		u64 w, t;
+
+		memcpy(&w, s + i, 8);
+		/* 0x80 in exactly the bytes that are 0, no carries */
+		t = ~(((w & low7) + low7) | w | low7);
+		n += (u32)(((t >> 7) * 0x0101010101010101ULL) >> 56);
+	}
+	for (; i < len; i++)
+		n += !s[i];
+	return n;
 }
 
 /* Longest prefix of whole elements of an ARRAY value that fits in @room. */
@@ -305,6 +328,11 @@ static u32 array_fit(const struct vigil_value *v, u32 room, u32 *count)
 {
 	u32 i, end = 0, n = 0;
 
+	/* the common case: all of it fits and it ends with a NUL */
+	if (v->len && v->len <= room && !v->str[v->len - 1]) {
+		*count = count_nul(v->str, v->len);
+		return v->len;
+	}
 	for (i = 0; i < v->len && i < room; i++) {
 		if (!v->str[i]) {
 			end = i + 1;
@@ -332,6 +360,7 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 	const u32 flags_sz = NLA_ALIGN(NLA_HDR + 8);
 	u64 flags = 0;
 	u32 off = 0, room, f, n, cnt;
+	u64 todo;
 	u8 *b = buf;
 
 	if (cap < flags_sz)
@@ -339,11 +368,15 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 	room = cap - flags_sz;
 	if (ev->present & (1ULL << VIGIL_F_EVENT_FLAGS))
 		flags = ev->v[VIGIL_F_EVENT_FLAGS].num;
-	for (f = 1; f < __VIGIL_F_LAST; f++) {
-		const struct vigil_value *v = &ev->v[f];
+	/* the present fields in increasing order, flags and 0 left out */
+	todo = ev->present & ~(1ULL << VIGIL_F_EVENT_FLAGS) & ~1ULL;
+	if (__VIGIL_F_LAST < 64)
+		todo &= (1ULL << (__VIGIL_F_LAST & 63)) - 1;
+	for (; todo; todo &= todo - 1) {
+		const struct vigil_value *v;
 
-		if (!(ev->present & (1ULL << f)) || f == VIGIL_F_EVENT_FLAGS)
-			continue;
+		f = (u32)__builtin_ctzll(todo);
+		v = &ev->v[f];
 		switch (fields[f].type) {
 		case VIGIL_FT_NUM:
 			n = put_attr(b, off, room, f, &v->num, 8);
@@ -387,7 +420,7 @@ int vigil_event_decode(struct vigil_event *ev, const void *buf, u32 len)
 	while (len - off >= NLA_HDR) {
 		u16 nla_len, type;
 		const char *p;
-		u32 plen, i, cnt;
+		u32 plen, cnt;
 
 		memcpy(&nla_len, b + off, 2);
 		memcpy(&type, b + off + 2, 2);
@@ -413,8 +446,7 @@ int vigil_event_decode(struct vigil_event *ev, const void *buf, u32 len)
 		case VIGIL_FT_ARRAY:
 			if (plen && p[plen - 1])
 				return -EINVAL;
-			for (i = 0, cnt = 0; i < plen; i++)
-				cnt += !p[i];
+			cnt = count_nul(p, plen);
 			vigil_event_set_array(ev, type, p, plen, cnt);
 			break;
 		default:

@@ -14,6 +14,8 @@
  * (CAP_NET_ADMIN or CAP_SYS_ADMIN in the initial user namespace).
  *
  * VIGIL_CMD_ALERT (kernel -> "alerts" group, never accepted from userspace)
+ *   Alerts are sent in batches: one datagram may hold several
+ *   VIGIL_CMD_ALERT messages; walk them all (NLMSG_OK/NLMSG_NEXT).
  *   VIGIL_A_ALERT_SEQ: u64, one per alert, +1 each; a gap means lost alerts
  *   VIGIL_A_ALERT_DROPPED: u64, alerts dropped since module load
  *   VIGIL_A_RULE: nested rule description (VIGIL_RA_*), no HITS/ENABLED

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fast paths of the alert printer: the eight-bytes-at-a-time string
+ * escaper against a byte-by-byte reference, the hand-made timestamp
+ * against gmtime_r() + strftime(), the value memo across alerts, and the
+ * output buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "alert_json.h"
+#include "json.h"
+#include "outbuf.h"
+
+/* The escaper as it was, one byte at a time. */
+static size_t ref_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t l, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		l = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		l = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		l = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (l > n)
+		return 0;
+	for (i = 1; i < l; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((l == 2 && cp < 0x80) || (l == 3 && cp < 0x800) ||
+	    (l == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return l;
+}
+
+static void ref_str(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	fputc('"', f);
+	while (i < len) {
+		unsigned char c = u[i];
+
+		switch (c) {
+		case '"': fputs("\\\"", f); i++; continue;
+		case '\\': fputs("\\\\", f); i++; continue;
+		case '\n': fputs("\\n", f); i++; continue;
+		case '\r': fputs("\\r", f); i++; continue;
+		case '\t': fputs("\\t", f); i++; continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		l = ref_utf8_len(u + i, len - i);
+		if (!l) {
+			fprintf(f, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		fwrite(u + i, 1, l, f);
+		i += l;
+	}
+	fputc('"', f);
+}
+
+static int same_as_ref(const char *s, size_t len)
+{
+	struct vigil_outbuf b = {};
+	char *ref = NULL;
+	size_t rlen;
+	FILE *f = open_memstream(&ref, &rlen);
+	int same;
+
+	ref_str(f, s, len);
+	fclose(f);
+	json_buf_str(&b, s, len);
+	same = !b.oom && b.len == rlen && !memcmp(b.p, ref, rlen);
+	if (!same)
+		printf("#   differs for %zu bytes: %.*s vs %s\n", len,
+		       (int)b.len, b.p, ref);
+	vigil_outbuf_free(&b);
+	free(ref);
+	return same;
+}
+
+static void escaper(void)
+{
+	static const char special[] = "\"\\\n\r\t\x01\x1f\x7f\x80\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\x80\xff ~a";
+	char s[40];
+	size_t len, at, k;
+	unsigned int seed = 1;
+	int bad = 0, i;
+
+	/* every special byte at every offset of strings around 8 and 16 */
+	for (len = 1; len <= 24; len++)
+		for (at = 0; at < len; at++)
+			for (k = 0; k < sizeof(special) - 1; k++) {
+				memset(s, 'x', len);
+				s[at] = special[k];
+				bad += !same_as_ref(s, len);
+			}
+	/* random mixes, mostly multi-byte sequences cut anywhere */
+	for (i = 0; i < 20000; i++) {
+		len = rand_r(&seed) % sizeof(s);
+		for (k = 0; k < len; k++)
+			s[k] = special[rand_r(&seed) % (sizeof(special) - 1)];
+		bad += !same_as_ref(s, len);
+	}
+	CHECK_EQ(bad, 0);
+}
+
+static void timestamps(void)
+{
+	static const unsigned long long fixed[] = {
+		0, 999999999, 86399999999999ULL, 951782400000000000ULL,
+		4107542399999999999ULL, 1795593600021787000ULL,
+		~0ULL,
+	};
+	struct vigil_alert_view *v = calloc(1, sizeof(*v));
+	unsigned int seed = 2;
+	int bad = 0, i;
+
+	if (!v)
+		return;
+	v->rule_id = "r";
+	v->rule_name = "n";
+	v->threat = "";
+	v->n_events = 1;
+	for (i = 0; i < 20000; i++) {
+		unsigned long long ns = i < 7 ? fixed[i] :
+			((unsigned long long)rand_r(&seed) << 33) ^
+			((unsigned long long)rand_r(&seed) << 2);
+		struct vigil_outbuf b = {};
+		char exp[80], buf[40];
+		struct tm tm;
+		time_t s;
+
+		/* also the same second twice in a row */
+		if (i % 3 == 2 && ns % 1000000000ULL != 999999999)
+			ns += 1;
+		s = (time_t)(ns / 1000000000ULL);
+		gmtime_r(&s, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(exp, sizeof(exp), "{\"@timestamp\":\"%s.%09lluZ\",",
+			 buf, ns % 1000000000ULL);
+		vigil_event_init(&v->events[0]);
+		vigil_event_set_num(&v->events[0], VIGIL_F_TIMESTAMP, ns);
+		vigil_alert_format_json(&b, v);
+		if (b.oom || b.len < strlen(exp) ||
+		    memcmp(b.p, exp, strlen(exp))) {
+			printf("#   %llu: %.50s, expected %s\n", ns,
+			       b.p ? b.p : "", exp);
+			bad++;
+		}
+		vigil_outbuf_free(&b);
+	}
+	CHECK_EQ(bad, 0);
+	free(v);
+}
+
+static char *format(struct vigil_alert_view *v)
+{
+	struct vigil_outbuf b = {};
+
+	vigil_alert_format_json(&b, v);
+	vigil_outbuf_putc(&b, '\0');
+	return b.oom ? NULL : b.p;
+}
+
+/* The memo never serves a value that is not the current one. */
+static void memo(void)
+{
+	struct vigil_alert_view *v = calloc(1, sizeof(*v));
+	char *a1, *b1, *a2;
+
+	if (!v)
+		return;
+	v->rule_id = "r";
+	v->rule_name = "n";
+	v->threat = "";
+	v->n_events = 1;
+	vigil_event_init(&v->events[0]);
+	vigil_event_set_str(&v->events[0], VIGIL_F_PROCESS_NAME, "ab", 2);
+	vigil_event_set_num(&v->events[0], VIGIL_F_PROCESS_PID, 7);
+	vigil_event_set_array(&v->events[0], VIGIL_F_PROCESS_ARGS, "x\0y", 4, 2);
+	a1 = format(v);
+	/* same length and bytes but one: must not reuse */
+	vigil_event_set_str(&v->events[0], VIGIL_F_PROCESS_NAME, "ac", 2);
+	vigil_event_set_num(&v->events[0], VIGIL_F_PROCESS_PID, 8);
+	vigil_event_set_array(&v->events[0], VIGIL_F_PROCESS_ARGS, "x\0z", 4, 2);
+	b1 = format(v);
+	CHECK(b1 && strstr(b1, "\"name\":\"ac\""));
+	CHECK(b1 && strstr(b1, "\"pid\":8"));
+	CHECK(b1 && strstr(b1, "\"args\":[\"x\",\"z\"]"));
+	vigil_event_set_str(&v->events[0], VIGIL_F_PROCESS_NAME, "ab", 2);
+	vigil_event_set_num(&v->events[0], VIGIL_F_PROCESS_PID, 7);
+	vigil_event_set_array(&v->events[0], VIGIL_F_PROCESS_ARGS, "x\0y", 4, 2);
+	a2 = format(v);
+	CHECK(a1 && a2 && !strcmp(a1, a2));
+	CHECK(a1 && strstr(a1, "\"args\":[\"x\",\"y\"]"));
+	free(a1);
+	free(b1);
+	free(a2);
+	free(v);
+}
+
+static void outbuf(void)
+{
+	struct vigil_outbuf b = {};
+	char path[] = "/tmp/vigil-outbuf-XXXXXX", back[64];
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	vigil_outbuf_u64(&b, 0);
+	vigil_outbuf_putc(&b, ' ');
+	vigil_outbuf_u64(&b, 18446744073709551615ULL);
+	vigil_outbuf_puts(&b, "\n");
+	CHECK(!b.oom && b.len == 23 && !memcmp(b.p, "0 18446744073709551615\n", 23));
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_EQ(vigil_outbuf_write(&b, fd), 0);
+		CHECK_EQ(b.len, 0);
+		n = pread(fd, back, sizeof(back), 0);
+		CHECK_EQ(n, 23);
+		close(fd);
+		unlink(path);
+	}
+	vigil_outbuf_free(&b);
+}
+
+int main(void)
+{
+	RUN(escaper);
+	RUN(timestamps);
+	RUN(memo);
+	RUN(outbuf);
+	return tap_done();
+}
