@@ -407,8 +407,8 @@ struct json *json_get(const struct json *obj, const char *key)
 	return NULL;
 }
 
-/* Length of the valid UTF-8 sequence at @s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Length of the valid UTF-8 sequence at @s (@n bytes left), or 0. */
+size_t json_utf8_len(const unsigned char *s, size_t n)
 {
 	size_t l, i;
 	unsigned int cp;
@@ -527,7 +527,7 @@ void json_buf_str(struct vigil_outbuf *b, const char *s, size_t len)
 			continue;
 		}
 		/* control bytes, DEL and invalid UTF-8 are escaped */
-		l = c < 0x80 ? 0 : utf8_len(u + i, len - i);
+		l = c < 0x80 ? 0 : json_utf8_len(u + i, len - i);
 		if (!l) {
 			o = put_escape(o, c);
 			i++;

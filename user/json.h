@@ -39,6 +39,7 @@ void json_free(struct json *j);
 struct json *json_get(const struct json *obj, const char *key);
 
 /* Writes @s as a JSON string literal (quotes included). */
+size_t json_utf8_len(const unsigned char *s, size_t n);
 void json_put_str(FILE *f, const char *s, size_t len);
 void json_put_cstr(FILE *f, const char *s);
 /* The same, appended to @b. */

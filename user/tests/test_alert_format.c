@@ -15,40 +15,10 @@
 #include "json.h"
 #include "outbuf.h"
 
-/* The escaper as it was, one byte at a time. */
-static size_t ref_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t l, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		l = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		l = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		l = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (l > n)
-		return 0;
-	for (i = 1; i < l; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((l == 2 && cp < 0x80) || (l == 3 && cp < 0x800) ||
-	    (l == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return l;
-}
-
+/*
+ * The escaper as it was, one byte at a time (UTF-8 validation is not what
+ * the fast path changed: it uses json.c's).
+ */
 static void ref_str(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -70,7 +40,7 @@ static void ref_str(FILE *f, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		l = ref_utf8_len(u + i, len - i);
+		l = json_utf8_len(u + i, len - i);
 		if (!l) {
 			fprintf(f, "\\u%04x", c);
 			i++;
