@@ -15,11 +15,6 @@
  */
 #include "internal.h"
 
-static inline u8 fold(u8 c)
-{
-	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
-}
-
 /**
  * vigil_hash_folded() - FNV-1a of the ASCII-folded bytes
  * @h: running hash
@@ -33,7 +28,7 @@ u64 vigil_hash_folded(u64 h, const char *s, u32 len)
 	u32 i;
 
 	for (i = 0; i < len; i++) {
-		h ^= fold((u8)s[i]);
+		h ^= vigil_fold((u8)s[i]);
 		h *= VIGIL_FNV_PRIME;
 	}
 	return h;

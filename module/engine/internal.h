@@ -306,6 +306,12 @@ static inline bool vigil_is_array(u32 f)
 	return f < 64 && (VIGIL_ARRAY_FIELDS & (1ULL << f));
 }
 
+/* ASCII A-Z to a-z; every other byte as it is (NOCASE, hashes, index). */
+static inline u8 vigil_fold(u8 c)
+{
+	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
+}
+
 /* hashing of field tuples (seq keys, term tuples) */
 #define VIGIL_FNV_OFFSET 0xcbf29ce484222325ULL
 #define VIGIL_FNV_PRIME 0x100000001b3ULL

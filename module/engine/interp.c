@@ -23,11 +23,6 @@ static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s, u32 len)
 	return vigil_pat_match_tab(p, ps, s, len, t, g);
 }
 
-static inline u8 fold(u8 c)
-{
-	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
-}
-
 /* The literal of pattern @p against @len bytes at @s, inline. */
 static inline bool affix_eq(const struct vigil_rs *rs,
 			    const struct vigil_rs_pat *p, const char *s,
@@ -38,7 +33,7 @@ static inline bool affix_eq(const struct vigil_rs *rs,
 
 	if (p->flags & VIGIL_PAT_F_NOCASE) {
 		for (i = 0; i < len; i++)
-			if (a[i] != fold(b[i]))
+			if (a[i] != vigil_fold(b[i]))
 				return false;
 		return true;
 	}

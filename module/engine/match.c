@@ -16,11 +16,6 @@
 
 #define ANY (-1)
 
-static inline u8 fold(u8 c)
-{
-	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
-}
-
 struct seg {
 	const u8 *p; /* pattern bytes of the segment */
 	u32 plen;
@@ -45,7 +40,7 @@ static inline int item_next(const struct seg *sg, u32 *i)
 
 static inline u8 in_byte(const struct seg *sg, u8 c)
 {
-	return sg->nocase ? fold(c) : c;
+	return sg->nocase ? vigil_fold(c) : c;
 }
 
 /* Does the segment match at s[pos..pos+items)?  Caller checks bounds. */
@@ -242,7 +237,7 @@ static bool lit_eq(const u8 *p, const u8 *s, u32 n, bool nocase)
 	if (!nocase)
 		return !memcmp(p, s, n);
 	for (i = 0; i < n; i++)
-		if (p[i] != fold(s[i]))
+		if (p[i] != vigil_fold(s[i]))
 			return false;
 	return true;
 }
@@ -261,7 +256,7 @@ static bool dfa_match(const u8 *d, const u8 *s, u32 len, bool nocase)
 	memcpy(&n_classes, d + offsetof(struct vigil_rs_dfa, n_classes), 2);
 	next = accept + n_states;
 	for (i = 0; i < len; i++) {
-		u8 c = nocase ? fold(s[i]) : s[i];
+		u8 c = nocase ? vigil_fold(s[i]) : s[i];
 
 		memcpy(&nx, next + 2 * (state * n_classes + classmap[c]), 2);
 		if (nx == VIGIL_DFA_DEAD)

@@ -74,11 +74,6 @@ struct pf_filt {
 	 (1ULL << VIGIL_F_FILE_ORIG_EXTENSION) |                               \
 	 (1ULL << VIGIL_F_FILE_ORIG_DIRECTORY))
 
-static inline u8 fold(u8 c)
-{
-	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
-}
-
 #define PF_AT_START 1U /* the literal starts the value (element) */
 #define PF_AT_END 2U /* the literal ends it */
 
@@ -315,7 +310,7 @@ static u32 gram_of(const char *s, u32 g)
 	u32 w = 0, i;
 
 	for (i = 0; i < g; i++)
-		w = (w << 8) | fold((u8)s[i]);
+		w = (w << 8) | vigil_fold((u8)s[i]);
 	return w;
 }
 
@@ -360,7 +355,7 @@ static inline u32 bucket_of(const struct vigil_pf *pf, u32 h)
 /* How common a byte is in paths and command lines: 0 rare .. 3 common. */
 static u32 byte_commonness(u8 c)
 {
-	c = fold(c);
+	c = vigil_fold(c);
 	if (c == '/' || c == ' ' || c == '.' || c == '-' || c == 0)
 		return 3;
 	if (c == 'e' || c == 't' || c == 'a' || c == 'o' || c == 'i' ||
@@ -590,8 +585,8 @@ static bool lit_same(const char *strtab, const struct pf_lit *a,
 	if (a->field != b->field || a->anchor != b->anchor || a->len != b->len)
 		return false;
 	for (i = 0; i < a->len; i++)
-		if (fold((u8)strtab[a->str + i]) !=
-		    fold((u8)strtab[b->str + i]))
+		if (vigil_fold((u8)strtab[a->str + i]) !=
+		    vigil_fold((u8)strtab[b->str + i]))
 			return false;
 	return true;
 }
@@ -820,7 +815,7 @@ int vigil_pf_build(struct vigil_engine *e)
 		pf->rule_slot[i] = VIGIL_PF_NONE;
 	memset(pf->glen, 3, sizeof(pf->glen));
 	for (i = 0; i < 256; i++)
-		pf->fold[i] = fold(i);
+		pf->fold[i] = vigil_fold(i);
 	if (derive_all(rs, b.filt) || prune(rs, b.filt))
 		goto out;
 	for (i = 0; i < rs->h->n_rules; i++)
@@ -875,7 +870,7 @@ static bool lit_eq(const char *lit, const char *s, u32 n)
 	u32 i;
 
 	for (i = 0; i < n; i++)
-		if (fold((u8)lit[i]) != fold((u8)s[i]))
+		if (vigil_fold((u8)lit[i]) != vigil_fold((u8)s[i]))
 			return false;
 	return true;
 }
