@@ -23,8 +23,6 @@
 #error "vigil needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, backported to Debian 6.1)"
 #endif
 
-#define VIGIL_RULE_ID_MAX 64
-
 static const struct nla_policy vigil_term_policy[VIGIL_TA_MAX + 1] = {
 	[VIGIL_TA_HASH] = { .type = NLA_U64 },
 	[VIGIL_TA_LAST_SEEN] = { .type = NLA_U64 },

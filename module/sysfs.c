@@ -25,8 +25,6 @@
 #include <linux/rcupdate.h>
 #include "detect.h"
 
-#define VIGIL_RULE_ID_MAX 64
-
 struct vigil_rule_kobj {
 	struct kobject kobj;
 	struct list_head list;
@@ -211,7 +209,10 @@ static const struct kobj_type rule_ktype = {
 	.default_groups = rule_groups,
 };
 
-/* rule_ids are [A-Za-z0-9_.-]{1,64}; "." and ".." cannot be directories. */
+/*
+ * rule_ids are 1..VIGIL_RULE_ID_MAX bytes of [A-Za-z0-9_.-]; "." and ".."
+ * cannot be directories.
+ */
 static bool rule_id_dir_ok(const char *id)
 {
 	size_t len = strnlen(id, VIGIL_RULE_ID_MAX + 1);

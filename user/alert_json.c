@@ -19,6 +19,7 @@
 
 #include "alert_json.h"
 #include "json.h"
+#include "names.h"
 
 /* Output order: fields sharing a dotted prefix are adjacent. */
 static const u8 order[] = {
@@ -338,20 +339,6 @@ static void put_event_members(struct vigil_outbuf *b,
 		vigil_outbuf_putc(b, '}');
 }
 
-static const char *sev_name(u8 s)
-{
-	static const char *const n[] = { "low", "medium", "high", "critical" };
-
-	return s < 4 ? n[s] : "unknown";
-}
-
-static const char *kind_name(u8 k)
-{
-	static const char *const n[] = { "event", "sequence", "new_terms" };
-
-	return k < 3 ? n[k] : "unknown";
-}
-
 static void put_threat(struct vigil_outbuf *b, const char *t)
 {
 	bool first = true;
@@ -384,11 +371,11 @@ static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 	vigil_outbuf_puts(b, ",\"name\":");
 	json_buf_cstr(b, a->rule_name);
 	vigil_outbuf_puts(b, ",\"severity\":\"");
-	vigil_outbuf_puts(b, sev_name(a->severity));
+	vigil_outbuf_puts(b, (vigil_severity_name(a->severity) ?: "unknown"));
 	vigil_outbuf_puts(b, "\",\"risk_score\":");
 	vigil_outbuf_u64(b, a->risk_score);
 	vigil_outbuf_puts(b, ",\"type\":\"");
-	vigil_outbuf_puts(b, kind_name(a->kind));
+	vigil_outbuf_puts(b, (vigil_rule_kind_name(a->kind) ?: "unknown"));
 	vigil_outbuf_puts(b, "\",\"threat\":");
 	put_threat(b, a->threat);
 	vigil_outbuf_putc(b, '}');
@@ -537,7 +524,7 @@ void vigil_alert_format_text(struct vigil_outbuf *b,
 		put_time(b, ev->v[VIGIL_F_TIMESTAMP].num, false);
 		vigil_outbuf_putc(b, ' ');
 	}
-	vigil_outbuf_puts(b, sev_name(a->severity));
+	vigil_outbuf_puts(b, (vigil_severity_name(a->severity) ?: "unknown"));
 	vigil_outbuf_puts(b, " \"");
 	vigil_outbuf_puts(b, a->rule_name ? a->rule_name : "");
 	vigil_outbuf_putc(b, '"');

@@ -8,17 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
 #include "nl.h"
 #include "vigilctl.h"
 #include "uapi/vigil.h"
-
-static const char *const severity_names[__VIGIL_SEV_LAST] = {
-	"low", "medium", "high", "critical",
-};
-
-static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
-	"event", "sequence", "new_terms",
-};
 
 static void json_str(FILE *f, const char *s)
 {
@@ -71,9 +64,8 @@ static int list_cb(const struct nlmsghdr *nlh, void *ctx)
 		fputs(",\"name\":", stdout);
 		json_str(stdout, name);
 		printf(",\"severity\":\"%s\",\"risk_score\":%u,\"type\":\"%s\",\"enabled\":%s,\"hits\":%llu}\n",
-		       sev < __VIGIL_SEV_LAST ? severity_names[sev] : "unknown",
-		       risk,
-		       kind < __VIGIL_RULE_KIND_LAST ? kind_names[kind] : "unknown",
+		       vigil_severity_name(sev) ?: "unknown", risk,
+		       vigil_rule_kind_name(kind) ?: "unknown",
 		       enabled ? "true" : "false", (unsigned long long)hits);
 	} else {
 		if (!lc->n)
@@ -82,9 +74,8 @@ static int list_cb(const struct nlmsghdr *nlh, void *ctx)
 			       "NAME");
 		printf("%-40s %-7s %-8s %4u %-9s %8llu  %s\n", id,
 		       enabled ? "yes" : "no",
-		       sev < __VIGIL_SEV_LAST ? severity_names[sev] : "?",
-		       risk,
-		       kind < __VIGIL_RULE_KIND_LAST ? kind_names[kind] : "?",
+		       vigil_severity_name(sev) ?: "?", risk,
+		       vigil_rule_kind_name(kind) ?: "?",
 		       (unsigned long long)hits, name);
 	}
 	lc->n++;
@@ -126,9 +117,9 @@ static int toggle(int argc, char **argv, uint8_t cmd)
 		fprintf(stderr, "Usage: %s %s RULE_ID\n", prog, argv[0]);
 		return 1;
 	}
-	if (strlen(argv[1]) > 64) {
-		fprintf(stderr, "%s %s: rule_id \"%s\" is longer than 64 bytes\n",
-			prog, argv[0], argv[1]);
+	if (strlen(argv[1]) > VIGIL_RULE_ID_MAX) {
+		fprintf(stderr, "%s %s: rule_id \"%s\" is longer than %d bytes\n",
+			prog, argv[0], argv[1], VIGIL_RULE_ID_MAX);
 		return 1;
 	}
 	if (vigil_nl_open(&nl))

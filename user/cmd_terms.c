@@ -22,15 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "nl.h"
 #include "vigilctl.h"
 #include "uapi/vigil.h"
 
 #define TERMS_PER_MSG	1000
-#define RULE_ID_MAX	64
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 struct term {
-	char rule[RULE_ID_MAX + 1];
+	char rule[VIGIL_RULE_ID_MAX + 1];
 	uint64_t hash, last_seen;
 };
 
@@ -104,18 +106,6 @@ static int terms_export(const char *path)
 
 /* ---------------- import ---------------- */
 
-static bool rule_id_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (!len || len > RULE_ID_MAX)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
-			return false;
-	return true;
-}
-
 static int parse_line(char *line, struct term *t)
 {
 	char *id, *hash, *last, *end, *save;
@@ -125,7 +115,7 @@ static int parse_line(char *line, struct term *t)
 	last = strtok_r(NULL, " \t", &save);
 	if (!id || !hash || !last || strtok_r(NULL, " \t", &save))
 		return -1;
-	if (!rule_id_ok(id, strlen(id)))
+	if (!vigil_rule_id_ok(id, strlen(id)))
 		return -2;
 	if (strlen(hash) > 16 || !isxdigit((unsigned char)hash[0]))
 		return -3;
@@ -145,7 +135,7 @@ static int parse_line(char *line, struct term *t)
 
 static const char *const parse_errors[] = {
 	"", "expected \"rule_id hash_hex last_seen_ns\"",
-	"invalid rule_id (1 to 64 of [A-Za-z0-9_.-])",
+	"invalid rule_id (1 to " STR(VIGIL_RULE_ID_MAX) " of [A-Za-z0-9_.-])",
 	"invalid hash (1 to 16 hexadecimal digits)",
 	"invalid last_seen (decimal nanoseconds)",
 };
@@ -218,7 +208,7 @@ err:
 }
 
 struct known_rules {
-	char (*id)[RULE_ID_MAX + 1];
+	char (*id)[VIGIL_RULE_ID_MAX + 1];
 	uint8_t *kind;
 	size_t n, cap;
 	bool oom;
@@ -237,7 +227,7 @@ static int known_cb(const struct nlmsghdr *nlh, void *ctx)
 			   VIGIL_RA_MAX) < 0)
 		return 0;
 	id = vigil_nla_str(rb[VIGIL_RA_ID]);
-	if (!id || strlen(id) > RULE_ID_MAX)
+	if (!id || strlen(id) > VIGIL_RULE_ID_MAX)
 		return 0;
 	vigil_nla_u8(rb[VIGIL_RA_TYPE], &kind);
 	if (k->n == k->cap) {

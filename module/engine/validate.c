@@ -70,7 +70,7 @@ static bool id_ok(const char *s, u32 len)
 {
 	u32 i;
 
-	if (len < 1 || len > 64)
+	if (len < 1 || len > VIGIL_RULE_ID_MAX)
 		return false;
 	for (i = 0; i < len; i++) {
 		char c = s[i];
@@ -391,7 +391,7 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 		return "rule: bad kind";
 	if (ru->severity >= __VIGIL_SEV_LAST)
 		return "rule: bad severity";
-	if (ru->risk_score > 100)
+	if (ru->risk_score > VIGIL_RS_MAX_RISK_SCORE)
 		return "rule: risk_score above 100";
 	if (ru->flags & ~VIGIL_RULE_F_DISABLED)
 		return "rule: unknown flags";

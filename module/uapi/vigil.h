@@ -90,7 +90,7 @@ enum vigil_rule_attr {
 	VIGIL_RA_ID, /* string */
 	VIGIL_RA_NAME, /* string */
 	VIGIL_RA_SEVERITY, /* u8, enum vigil_severity */
-	VIGIL_RA_RISK_SCORE, /* u8, 0..100 */
+	VIGIL_RA_RISK_SCORE, /* u8, 0..VIGIL_RS_MAX_RISK_SCORE */
 	VIGIL_RA_TYPE, /* u8, enum vigil_rule_kind */
 	VIGIL_RA_THREAT, /* string, see struct vigil_rs_rule.threat_str */
 	VIGIL_RA_ENABLED, /* u8, 0 or 1 */
@@ -245,7 +245,15 @@ enum vigil_field {
 #define VIGIL_RS_MAX_TERMS 3 /* new_terms fields */
 #define VIGIL_RS_MAX_RUNS 64
 #define VIGIL_RS_MAX_MAXSPAN_MS (5U * 60 * 1000)
+#define VIGIL_RS_MAX_RISK_SCORE 100
 #define VIGIL_RS_NO_SET 0xffffffffU
+
+/*
+ * A rule_id (vigil_rs_rule.id_str, VIGIL_A_RULE_ID, the directory names
+ * under /sys/kernel/vigil/rules) is 1..VIGIL_RULE_ID_MAX bytes of
+ * [A-Za-z0-9_.-]; VIGIL_A_RULE_ID carries it NUL-terminated.
+ */
+#define VIGIL_RULE_ID_MAX 64
 
 struct vigil_rs_header {
 	__u32 magic;
@@ -280,7 +288,7 @@ enum vigil_severity {
 #define VIGIL_RULE_F_DISABLED (1U << 0) /* loaded disabled */
 
 struct vigil_rs_rule {
-	__u32 id_str; /* strtab offset: rule_id, [A-Za-z0-9_.-]{1,64} */
+	__u32 id_str; /* strtab offset: rule_id (VIGIL_RULE_ID_MAX) */
 	__u32 name_str; /* strtab offset: name */
 	/*
 	 * strtab offset: MITRE ATT&CK mapping as lines "kind\tid\tname",
@@ -290,7 +298,7 @@ struct vigil_rs_rule {
 	__u32 threat_str;
 	__u8 kind; /* enum vigil_rule_kind */
 	__u8 severity; /* enum vigil_severity */
-	__u8 risk_score; /* 0..100 */
+	__u8 risk_score; /* 0..VIGIL_RS_MAX_RISK_SCORE */
 	__u8 flags; /* VIGIL_RULE_F_* */
 	__u16 first_step;
 	__u16 n_steps; /* 1 unless SEQUENCE; SEQUENCE: 2..MAX_STEPS */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "names.h"
 #include "rule.h"
 #include "toml.h"
 
@@ -242,16 +243,6 @@ static int parse_new_terms(const struct toml_value *rule, struct crule *r,
 	return rfail(err, h, "new_terms rule without history_window_start");
 }
 
-static bool id_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!n || n > 64)
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		      "0123456789_.-") == n;
-}
-
 /* Maps a query error to the file position. */
 static int qfail(struct vigil_cerror *err, const struct toml_doc *doc,
 		 const struct toml_value *q, const struct cerr *ce)
@@ -288,8 +279,9 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 	if (!v)
 		return -EINVAL;
 	snprintf(err->rule_id, sizeof(err->rule_id), "%s", v->str);
-	if (!id_ok(v->str))
-		return rfail(err, v, "rule_id must be 1..64 of [A-Za-z0-9_.-]");
+	if (!vigil_rule_id_ok(v->str, v->len))
+		return rfail(err, v, "rule_id must be 1..%d of [A-Za-z0-9_.-]",
+			     VIGIL_RULE_ID_MAX);
 	r->id = strdup(v->str);
 	v = get_str(rule, "name", err);
 	if (!v)
@@ -327,21 +319,17 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 	sev = get_str(rule, "severity", err);
 	if (!sev)
 		goto err;
-	if (!strcmp(sev->str, "low"))
-		r->severity = VIGIL_SEV_LOW;
-	else if (!strcmp(sev->str, "medium"))
-		r->severity = VIGIL_SEV_MEDIUM;
-	else if (!strcmp(sev->str, "high"))
-		r->severity = VIGIL_SEV_HIGH;
-	else if (!strcmp(sev->str, "critical"))
-		r->severity = VIGIL_SEV_CRITICAL;
-	else {
+	i = vigil_severity_parse(sev->str);
+	if (i < 0) {
 		rfail(err, sev, "unknown severity '%s'", sev->str);
 		goto err;
 	}
+	r->severity = (__u8)i;
 	risk = toml_get(rule, "risk_score");
-	if (!risk || risk->type != TOML_INT || risk->i < 0 || risk->i > 100) {
-		rfail(err, risk ? risk : rule, "risk_score must be 0..100");
+	if (!risk || risk->type != TOML_INT || risk->i < 0 ||
+	    risk->i > VIGIL_RS_MAX_RISK_SCORE) {
+		rfail(err, risk ? risk : rule, "risk_score must be 0..%d",
+		      VIGIL_RS_MAX_RISK_SCORE);
 		goto err;
 	}
 	r->risk_score = (__u8)risk->i;

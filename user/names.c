@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Severity and rule-kind names, and the rule_id syntax (names.h).
+ */
+#include <string.h>
+#include <linux/types.h>
+
+#include "names.h"
+#include "uapi/vigil.h"
+
+static const char *const severity_names[__VIGIL_SEV_LAST] = {
+	[VIGIL_SEV_LOW] = "low",
+	[VIGIL_SEV_MEDIUM] = "medium",
+	[VIGIL_SEV_HIGH] = "high",
+	[VIGIL_SEV_CRITICAL] = "critical",
+};
+
+static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
+	[VIGIL_RULE_EVENT] = "event",
+	[VIGIL_RULE_SEQUENCE] = "sequence",
+	[VIGIL_RULE_NEW_TERMS] = "new_terms",
+};
+
+const char *vigil_severity_name(unsigned int severity)
+{
+	return severity < __VIGIL_SEV_LAST ? severity_names[severity] : NULL;
+}
+
+int vigil_severity_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < __VIGIL_SEV_LAST; i++)
+		if (!strcmp(s, severity_names[i]))
+			return i;
+	return -1;
+}
+
+const char *vigil_rule_kind_name(unsigned int kind)
+{
+	return kind < __VIGIL_RULE_KIND_LAST ? kind_names[kind] : NULL;
+}
+
+bool vigil_rule_id_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (!len || len > VIGIL_RULE_ID_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
