@@ -144,11 +144,6 @@ void vigil_event_set_array(struct vigil_event *ev, enum vigil_field f,
 	ev->present |= 1ULL << f;
 }
 
-static void set_cstr(struct vigil_event *ev, enum vigil_field f, const char *s)
-{
-	vigil_event_set_str(ev, f, s, strlen(s));
-}
-
 /* The strings vigil_event_set_kind() sets, per kind, per VIGIL_KIND_F_*. */
 struct kind_str {
 	const char *s;
@@ -159,6 +154,7 @@ struct kind_str {
 		x, sizeof(x) - 1 \
 	}
 static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
+	[VIGIL_EV_NONE] = { KS("linux") },
 	[VIGIL_EV_EXEC] = { KS("linux"), KS("process"), KS("start"),
 			    KS("exec") },
 	[VIGIL_EV_CREATE] = { KS("linux"), KS("file"), KS("creation"),
@@ -227,15 +223,16 @@ bool vigil_event_canonical(const struct vigil_event *ev, u32 k)
  */
 void vigil_event_set_kind(struct vigil_event *ev, enum vigil_event_kind k)
 {
+	const struct kind_str *row;
 	u32 i;
 
 	vigil_event_set_num(ev, VIGIL_F_EVENT_KIND, k);
-	set_cstr(ev, VIGIL_F_HOST_OS_TYPE, "linux");
-	if ((u32)k >= __VIGIL_EV_LAST || k == VIGIL_EV_NONE)
-		return;
-	for (i = 1; i < VIGIL_KIND_NF; i++)
-		vigil_event_set_str(ev, vigil_kind_fields[i], kind_tab[k][i].s,
-				    kind_tab[k][i].len);
+	/* an unknown kind gets what VIGIL_EV_NONE gets: host.os.type */
+	row = kind_tab[(u32)k < __VIGIL_EV_LAST ? k : VIGIL_EV_NONE];
+	for (i = 0; i < VIGIL_KIND_NF; i++)
+		if (row[i].s)
+			vigil_event_set_str(ev, vigil_kind_fields[i], row[i].s,
+					    row[i].len);
 }
 
 static void derive(struct vigil_event *ev, enum vigil_field path,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "internal.h"
 
 struct node *node_new(enum node_type t, int off)
 {
@@ -66,10 +67,10 @@ int node_add_pat(struct node *m, const char *s, size_t len, __u8 kind,
 		return -1;
 	memcpy(dup, s, len);
 	dup[len] = 0;
+	/* the engine expects NOCASE literals folded (VIGIL_PAT_F_NOCASE) */
 	if (nocase && kind != VIGIL_PAT_REGEX)
 		for (i = 0; i < len; i++)
-			if (dup[i] >= 'A' && dup[i] <= 'Z')
-				dup[i] += 'a' - 'A';
+			dup[i] = (char)vigil_fold((u8)dup[i]);
 	p[m->npats].s = dup;
 	p[m->npats].len = len;
 	p[m->npats].kind = kind;
@@ -116,87 +117,29 @@ void cquery_free(struct cquery *q)
 	memset(q, 0, sizeof(*q));
 }
 
-static char fold(char c, bool nocase)
+/**
+ * pat_eval() - does a constant value match a pattern
+ * @p: the pattern, not a REGEX (its source is not a DFA yet)
+ * @s: the value
+ * @len: its length
+ *
+ * The engine's matcher decides (vigil_pat_match()), so a condition the
+ * compiler folds gives what the kernel would have computed.
+ *
+ * Return: 1 or 0; -1 for a pattern no ruleset can hold (a REGEX, or
+ * longer than a pattern length field), which cannot be decided here.
+ */
+int pat_eval(const struct pat *p, const char *s, size_t len)
 {
-	return nocase && c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
-}
+	struct vigil_rs_pat rp = {
+		.len = (__u16)p->len,
+		.kind = p->kind,
+		.flags = p->nocase ? VIGIL_PAT_F_NOCASE : 0,
+	};
 
-/* Iterative glob match with one backtrack point: linear enough here. */
-static bool glob_match(const char *p, size_t pl, const char *s, size_t sl,
-		       bool nocase)
-{
-	size_t pi = 0, si = 0, star_p = (size_t)-1, star_s = 0;
-
-	while (si < sl) {
-		if (pi < pl && p[pi] == '*') {
-			star_p = ++pi;
-			star_s = si;
-			continue;
-		}
-		if (pi < pl && (p[pi] == '?' ||
-				(p[pi] == '\\' && pi + 1 < pl ?
-				 p[pi + 1] == fold(s[si], nocase) :
-				 p[pi] == fold(s[si], nocase)))) {
-			pi += p[pi] == '\\' ? 2 : 1;
-			si++;
-			continue;
-		}
-		if (star_p != (size_t)-1) {
-			pi = star_p;
-			si = ++star_s;
-			continue;
-		}
-		return false;
-	}
-	while (pi < pl && p[pi] == '*')
-		pi++;
-	return pi == pl;
-}
-
-static bool has(const char *s, size_t sl, const char *p, size_t pl,
-		bool nocase)
-{
-	size_t i, j;
-
-	if (pl > sl)
-		return false;
-	for (i = 0; i + pl <= sl; i++) {
-		for (j = 0; j < pl; j++)
-			if (fold(s[i + j], nocase) != p[j])
-				break;
-		if (j == pl)
-			return true;
-	}
-	return false;
-}
-
-static bool eq(const char *s, const char *p, size_t n, bool nocase)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (fold(s[i], nocase) != p[i])
-			return false;
-	return true;
-}
-
-/* Evaluates one pattern (not REGEX) against a value; for constant folding. */
-bool pat_eval(const struct pat *p, const char *s, size_t len)
-{
-	switch (p->kind) {
-	case VIGIL_PAT_EXACT:
-		return len == p->len && eq(s, p->s, len, p->nocase);
-	case VIGIL_PAT_PREFIX:
-		return len >= p->len && eq(s, p->s, p->len, p->nocase);
-	case VIGIL_PAT_SUFFIX:
-		return len >= p->len && eq(s + len - p->len, p->s, p->len,
-					   p->nocase);
-	case VIGIL_PAT_CONTAINS:
-		return has(s, len, p->s, p->len, p->nocase);
-	case VIGIL_PAT_GLOB:
-		return glob_match(p->s, p->len, s, len, p->nocase);
-	}
-	return false;
+	if (p->kind >= VIGIL_PAT_REGEX || p->len > 0xffff || len > U32_MAX)
+		return -1;
+	return vigil_pat_match(&rp, p->s, s, (u32)len);
 }
 
 /* ---- simplification ---- */
@@ -345,19 +288,23 @@ struct node *node_simplify(struct node *n)
 
 enum tri { T_FALSE, T_TRUE, T_UNKNOWN };
 
-static const char *const kind_str[__VIGIL_EV_LAST][3] = {
-	[VIGIL_EV_EXEC] = { "process", "start", "exec" },
-	[VIGIL_EV_CREATE] = { "file", "creation", "creation" },
-	[VIGIL_EV_SYMLINK] = { "file", "creation", "symlink" },
-	[VIGIL_EV_RENAME] = { "file", "change", "rename" },
-	[VIGIL_EV_DELETE] = { "file", "deletion", "deletion" },
-};
+/* Index of @field in vigil_kind_fields (set by the kind), or -1. */
+static int kind_field(__u8 field)
+{
+	int i;
+
+	for (i = 0; i < VIGIL_KIND_NF; i++)
+		if (vigil_kind_fields[i] == field)
+			return i;
+	return -1;
+}
 
 static enum tri eval_kind(const struct node *n, int kind)
 {
 	enum tri r, k;
 	const char *v;
-	int i;
+	int i, kf;
+	u32 len;
 
 	switch (n->t) {
 	case N_CONST:
@@ -379,25 +326,36 @@ static enum tri eval_kind(const struct node *n, int kind)
 		}
 		return r;
 	case N_EXISTS:
-		if (n->field >= VIGIL_F_EVENT_CATEGORY &&
-		    n->field <= VIGIL_F_EVENT_ACTION)
-			return T_TRUE;
-		return T_UNKNOWN;
+		return kind_field(n->field) < 0 ? T_UNKNOWN : T_TRUE;
 	case N_MATCH:
-		if (n->field < VIGIL_F_EVENT_CATEGORY ||
-		    n->field > VIGIL_F_EVENT_ACTION)
+		kf = kind_field(n->field);
+		if (kf < 0)
 			return T_UNKNOWN;
-		v = kind_str[kind][n->field - VIGIL_F_EVENT_CATEGORY];
+		v = vigil_kind_value(kind, kf, &len);
 		for (i = 0; i < n->npats; i++) {
-			if (n->pats[i].kind == VIGIL_PAT_REGEX)
-				return T_UNKNOWN;
-			if (pat_eval(&n->pats[i], v, strlen(v)))
+			switch (pat_eval(&n->pats[i], v, len)) {
+			case 1:
 				return T_TRUE;
+			case -1:
+				return T_UNKNOWN;
+			}
 		}
 		return T_FALSE;
 	default:
 		return T_UNKNOWN;
 	}
+}
+
+__u16 kinds_of_category(const char *category)
+{
+	int k, kf = kind_field(VIGIL_F_EVENT_CATEGORY);
+	__u16 mask = 0;
+	u32 len;
+
+	for (k = VIGIL_EV_EXEC; kf >= 0 && k < __VIGIL_EV_LAST; k++)
+		if (!strcmp(vigil_kind_value(k, kf, &len), category))
+			mask |= 1U << k;
+	return mask;
 }
 
 __u16 node_kind_mask(const struct node *n, __u16 mask)

@@ -81,10 +81,12 @@ int cerr_set(struct cerr *e, int off, const char *fmt, ...)
  * *@cap capacity, growing it.  Return: 0, or -1 when out of memory.
  */
 int tokbuf_put(char **buf, size_t *len, size_t *cap, char c);
-bool pat_eval(const struct pat *p, const char *s, size_t len);
+int pat_eval(const struct pat *p, const char *s, size_t len);
 void cquery_free(struct cquery *q);
 /* Simplifies @n in place (flatten, fold constants, merge sets). */
 struct node *node_simplify(struct node *n);
+/* Kinds of event whose event.category is @category (0: none). */
+__u16 kinds_of_category(const char *category);
 /* Kinds of event for which @n is not statically false. */
 __u16 node_kind_mask(const struct node *n, __u16 mask);
 

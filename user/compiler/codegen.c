@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "rule.h"
 
 #define ARR(type, name) type *name; size_t n_##name, cap_##name
@@ -607,11 +608,6 @@ static const __u8 hint_fields[] = {
 	VIGIL_F_PROCESS_WORKING_DIRECTORY,
 };
 
-static inline char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /*
  * Does hint pattern (@ka, @a) cover (@kb, @b): does every value matching
  * b match a?  NOCASE (@ia) a compares folded; otherwise b must be case
@@ -632,7 +628,8 @@ static bool covers(int ka, const char *a, size_t al, bool ia, int kb,
 		return false;
 	off = ka == VIGIL_PAT_SUFFIX ? bl - al : 0;
 	for (i = 0; i < al; i++)
-		if (ia ? lower(a[i]) != lower(b[off + i]) : a[i] != b[off + i])
+		if (ia ? vigil_fold((u8)a[i]) != vigil_fold((u8)b[off + i]) :
+			 a[i] != b[off + i])
 			return false;
 	return true;
 }

@@ -532,12 +532,16 @@ static struct node *build_cond(struct lex *l, const char *fname, int foff,
 		bool hit = false;
 
 		for (i = 0; i < n->npats; i++) {
-			if (n->pats[i].kind == VIGIL_PAT_REGEX) {
-				cerr_set(l->e, foff,
-					 "regex on host.os.type is not supported");
+			int r = pat_eval(&n->pats[i], cval, strlen(cval));
+
+			if (r < 0) {
+				cerr_set(l->e, foff, n->pats[i].kind ==
+					 VIGIL_PAT_REGEX ?
+					 "regex on host.os.type is not supported" :
+					 "pattern too long");
 				goto err;
 			}
-			hit |= pat_eval(&n->pats[i], cval, strlen(cval));
+			hit |= r;
 		}
 		node_free(n);
 		n = node_new(N_CONST, foff);
@@ -839,15 +843,13 @@ static int parse_event_query(struct lex *l, struct cstep *st)
 
 	if (l->t != T_IDENT)
 		return cerr_set(l->e, l->off, "expected an event category");
-	if (!strcmp(l->buf, "process"))
-		st->kind_mask = VIGIL_EV_MASK_PROCESS;
-	else if (!strcmp(l->buf, "file"))
-		st->kind_mask = VIGIL_EV_MASK_FILE;
-	else if (!strcmp(l->buf, "any"))
+	/* the kinds whose event.category it names, or any */
+	st->kind_mask = kinds_of_category(l->buf);
+	if (!strcmp(l->buf, "any"))
 		st->kind_mask = VIGIL_EV_MASK_ALL;
 	else if (!strcmp(l->buf, "sample"))
 		return cerr_set(l->e, off, "'sample' is not supported");
-	else
+	else if (!st->kind_mask)
 		return cerr_set(l->e, off,
 				"event category '%s' is not supported", l->buf);
 	if (next(l))

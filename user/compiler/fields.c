@@ -1,102 +1,117 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ECS field names -> enum vigil_field, with aliases, and the constant
- * host.os.type.  Documentation/fields.rst describes each field.
+ * Field names for the rule languages.  The engine's field table
+ * (module/engine/event.c: vigil_field_name(), vigil_field_type()) is the
+ * only list of fields: a field added there can be named in rules at
+ * once.  This file adds what only the compiler needs: ECS aliases that
+ * name the same engine field, and the fields whose value is the same for
+ * every event (host.os.type), which are folded to constants.
+ * Documentation/fields.rst describes each field.
  */
 #include <string.h>
 
 #include "ast.h"
+#include "internal.h"
 
-static const struct field_info fields[] = {
-	{ "@timestamp", VIGIL_F_TIMESTAMP, VIGIL_FT_NUM },
-	{ "event.category", VIGIL_F_EVENT_CATEGORY, VIGIL_FT_STR },
-	{ "event.type", VIGIL_F_EVENT_TYPE, VIGIL_FT_STR },
-	{ "event.action", VIGIL_F_EVENT_ACTION, VIGIL_FT_STR },
-	{ "process.name", VIGIL_F_PROCESS_NAME, VIGIL_FT_STR },
-	{ "process.executable", VIGIL_F_PROCESS_EXECUTABLE, VIGIL_FT_STR },
-	{ "process.args", VIGIL_F_PROCESS_ARGS, VIGIL_FT_ARRAY },
-	{ "process.args_count", VIGIL_F_PROCESS_ARGS_COUNT, VIGIL_FT_NUM },
-	{ "process.command_line", VIGIL_F_PROCESS_COMMAND_LINE, VIGIL_FT_STR },
-	{ "process.pid", VIGIL_F_PROCESS_PID, VIGIL_FT_NUM },
-	{ "process.entity_id", VIGIL_F_PROCESS_ENTITY_ID, VIGIL_FT_STR },
-	{ "process.working_directory", VIGIL_F_PROCESS_WORKING_DIRECTORY,
-	  VIGIL_FT_STR },
-	{ "process.parent.name", VIGIL_F_PARENT_NAME, VIGIL_FT_STR },
-	{ "process.parent.executable", VIGIL_F_PARENT_EXECUTABLE, VIGIL_FT_STR },
-	{ "process.parent.args", VIGIL_F_PARENT_ARGS, VIGIL_FT_ARRAY },
-	{ "process.parent.args_count", VIGIL_F_PARENT_ARGS_COUNT, VIGIL_FT_NUM },
-	{ "process.parent.command_line", VIGIL_F_PARENT_COMMAND_LINE,
-	  VIGIL_FT_STR },
-	{ "process.parent.pid", VIGIL_F_PARENT_PID, VIGIL_FT_NUM },
-	{ "process.parent.entity_id", VIGIL_F_PARENT_ENTITY_ID, VIGIL_FT_STR },
-	{ "process.parent.user.id", VIGIL_F_PARENT_USER_ID, VIGIL_FT_NUM },
-	{ "process.parent.group.id", VIGIL_F_PARENT_GROUP_ID, VIGIL_FT_NUM },
-	{ "user.id", VIGIL_F_USER_ID, VIGIL_FT_NUM },
-	{ "process.user.id", VIGIL_F_USER_ID, VIGIL_FT_NUM },
-	{ "user.effective.id", VIGIL_F_USER_ID, VIGIL_FT_NUM },
-	{ "user.Ext.real.id", VIGIL_F_USER_REAL_ID, VIGIL_FT_NUM },
-	{ "process.real_user.id", VIGIL_F_USER_REAL_ID, VIGIL_FT_NUM },
-	{ "group.id", VIGIL_F_GROUP_ID, VIGIL_FT_NUM },
-	{ "process.group.id", VIGIL_F_GROUP_ID, VIGIL_FT_NUM },
-	{ "group.Ext.real.id", VIGIL_F_GROUP_REAL_ID, VIGIL_FT_NUM },
-	{ "process.real_group.id", VIGIL_F_GROUP_REAL_ID, VIGIL_FT_NUM },
-	{ "file.path", VIGIL_F_FILE_PATH, VIGIL_FT_STR },
-	{ "file.name", VIGIL_F_FILE_NAME, VIGIL_FT_STR },
-	{ "file.extension", VIGIL_F_FILE_EXTENSION, VIGIL_FT_STR },
-	{ "file.directory", VIGIL_F_FILE_DIRECTORY, VIGIL_FT_STR },
-	{ "file.target_path", VIGIL_F_FILE_TARGET_PATH, VIGIL_FT_STR },
-	{ "file.Ext.original.path", VIGIL_F_FILE_ORIG_PATH, VIGIL_FT_STR },
-	{ "file.Ext.original.name", VIGIL_F_FILE_ORIG_NAME, VIGIL_FT_STR },
-	{ "file.Ext.original.extension", VIGIL_F_FILE_ORIG_EXTENSION,
-	  VIGIL_FT_STR },
-	{ "file.Ext.original.directory", VIGIL_F_FILE_ORIG_DIRECTORY,
-	  VIGIL_FT_STR },
+/*
+ * Engine fields a rule cannot name: vigil's own bookkeeping.  Rules name
+ * the event kind by event.category, event.type and event.action.
+ */
+#define NOT_NAMED ((1ULL << VIGIL_F_UNSPEC) | (1ULL << VIGIL_F_EVENT_KIND) | \
+		   (1ULL << VIGIL_F_EVENT_FLAGS))
+
+/* Other ECS names of an engine field; the type is the engine's. */
+static struct field_info aliases[] = {
+	{ "process.user.id", VIGIL_F_USER_ID },
+	{ "user.effective.id", VIGIL_F_USER_ID },
+	{ "process.real_user.id", VIGIL_F_USER_REAL_ID },
+	{ "process.group.id", VIGIL_F_GROUP_ID },
+	{ "process.real_group.id", VIGIL_F_GROUP_REAL_ID },
 };
 
-/* The first table entry of each field is its canonical ECS name. */
+/* The engine's fields as struct field_info, filled on first use. */
+static struct field_info canon[__VIGIL_F_LAST];
+
+/*
+ * The string vigil_event_set_kind() gives field @f whatever the kind,
+ * or NULL when @f is not one of its fields or varies with the kind.
+ */
+static const char *kind_constant(__u8 f)
+{
+	const char *v = NULL, *s;
+	u32 i, k, len;
+
+	for (i = 0; i < VIGIL_KIND_NF; i++) {
+		if (vigil_kind_fields[i] != f)
+			continue;
+		for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++) {
+			s = vigil_kind_value(k, i, &len);
+			if (v && strcmp(v, s))
+				return NULL;
+			v = s;
+		}
+	}
+	return v;
+}
+
+static bool nameable(__u8 f)
+{
+	return f < __VIGIL_F_LAST && f < 64 && !(NOT_NAMED & (1ULL << f)) &&
+	       vigil_field_name(f) && !kind_constant(f);
+}
+
+/*
+ * Resolves an ECS name (the engine's or an alias) to a field that rules
+ * may name.  Return: its info, or NULL.
+ */
 const struct field_info *field_lookup(const char *name)
 {
 	size_t i;
+	__u8 f;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!strcmp(fields[i].name, name))
-			return &fields[i];
+	for (f = 0; f < __VIGIL_F_LAST; f++) {
+		if (!nameable(f) || strcmp(vigil_field_name(f), name))
+			continue;
+		canon[f].name = vigil_field_name(f);
+		canon[f].field = f;
+		canon[f].type = vigil_field_type(f);
+		return &canon[f];
+	}
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(aliases[i].name, name))
+			continue;
+		aliases[i].type = vigil_field_type(aliases[i].field);
+		return &aliases[i];
+	}
 	return NULL;
 }
 
+/* The canonical ECS name of @field (rule dumps, messages), or NULL. */
 const char *field_name(__u8 field)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].field == field)
-			return fields[i].name;
-	if (field == VIGIL_F_HOST_OS_TYPE)
-		return "host.os.type";
-	return NULL;
+	return vigil_field_name(field);
 }
 
 __u8 field_type(__u8 field)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].field == field)
-			return fields[i].type;
-	return VIGIL_FT_STR;
+	return vigil_field_type(field);
 }
 
 const struct field_info *field_resolve(const char *name, int off,
 				       const char **cval, struct cerr *e)
 {
 	const struct field_info *f = field_lookup(name);
+	__u8 i;
 
 	*cval = NULL;
 	if (f)
 		return f;
-	if (!strcmp(name, "host.os.type")) {
-		*cval = "linux";
-		return NULL;
+	for (i = 0; i < __VIGIL_F_LAST; i++) {
+		if (vigil_field_name(i) && !strcmp(vigil_field_name(i), name) &&
+		    kind_constant(i)) {
+			*cval = kind_constant(i);
+			return NULL;
+		}
 	}
 	cerr_set(e, off, "field '%s' is not available in kernel events", name);
 	return NULL;

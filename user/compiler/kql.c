@@ -272,9 +272,13 @@ static struct node *term(struct klex *l, const struct field_info *fi,
 		return NULL;
 	}
 	if (cval) {
-		bool hit = pat_eval(&n->pats[0], cval, strlen(cval));
+		int hit = pat_eval(&n->pats[0], cval, strlen(cval));
 
 		node_free(n);
+		if (hit < 0) {
+			cerr_set(l->e, off, "pattern too long");
+			return NULL;
+		}
 		n = mk(l, N_CONST, off);
 		if (n)
 			n->val = hit;
