@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The alert printer shared by `vigilctl replay` and `vigilctl listen`.
+ * The alert decoder of `vigilctl listen` (and of the rule descriptions
+ * of `vigilctl list` and `terms`), and the alert printer shared by
+ * `vigilctl replay` and `vigilctl listen`.
  *
  * JSON: one object per line, ECS style.  The triggering event's fields
  * are at the top level ("@timestamp", "event", "host", "process", "user",
@@ -13,6 +15,7 @@
  * formatted into a struct vigil_outbuf (no stdio call per character);
  * the FILE printers write each alert with one fwrite().
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +23,83 @@
 #include "alert_json.h"
 #include "json.h"
 #include "names.h"
+#include "nl.h"
+
+/**
+ * vigil_rule_decode() - decode a VIGIL_A_RULE nest
+ * @nest: the attribute (may be NULL)
+ * @r: filled; strings point into @nest
+ *
+ * Return: 0, or -EINVAL when malformed or without VIGIL_RA_ID.
+ */
+int vigil_rule_decode(const struct nlattr *nest, struct vigil_rule_desc *r)
+{
+	const struct nlattr *rb[VIGIL_RA_MAX + 1];
+
+	memset(r, 0, sizeof(*r));
+	if (!nest || vigil_nl_parse(vigil_nla_data(nest), vigil_nla_len(nest),
+				    rb, VIGIL_RA_MAX) < 0)
+		return -EINVAL;
+	r->id = vigil_nla_str(rb[VIGIL_RA_ID]);
+	if (!r->id)
+		return -EINVAL;
+	r->name = vigil_nla_str(rb[VIGIL_RA_NAME]) ?: "";
+	r->threat = vigil_nla_str(rb[VIGIL_RA_THREAT]) ?: "";
+	vigil_nla_u8(rb[VIGIL_RA_SEVERITY], &r->severity);
+	vigil_nla_u8(rb[VIGIL_RA_RISK_SCORE], &r->risk_score);
+	vigil_nla_u8(rb[VIGIL_RA_TYPE], &r->kind);
+	vigil_nla_u8(rb[VIGIL_RA_ENABLED], &r->enabled);
+	vigil_nla_u64(rb[VIGIL_RA_HITS], &r->hits);
+	return 0;
+}
+
+/**
+ * vigil_alert_decode() - decode one VIGIL_CMD_ALERT message
+ * @nlh: the message
+ * @v: filled; strings and event values point into @nlh
+ *
+ * Return: 0, or -EINVAL.
+ */
+int vigil_alert_decode(const struct nlmsghdr *nlh, struct vigil_alert_view *v)
+{
+	const struct nlattr *tb[VIGIL_A_MAX + 1];
+	struct vigil_rule_desc r;
+	const struct nlattr *a;
+	const void *payload;
+	size_t len, rem;
+
+	/*
+	 * Not a memset of the whole view (7 KiB, per alert): the events are
+	 * initialized by vigil_event_decode().
+	 */
+	v->seq = 0;
+	v->dropped = 0;
+	v->n_events = 0;
+	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 ||
+	    vigil_rule_decode(tb[VIGIL_A_RULE], &r))
+		return -EINVAL;
+	vigil_nla_u64(tb[VIGIL_A_ALERT_SEQ], &v->seq);
+	vigil_nla_u64(tb[VIGIL_A_ALERT_DROPPED], &v->dropped);
+	v->rule_id = r.id;
+	v->rule_name = r.name;
+	v->threat = r.threat;
+	v->severity = r.severity;
+	v->risk_score = r.risk_score;
+	v->kind = r.kind;
+
+	payload = vigil_nl_payload(nlh, &len);
+	vigil_nla_for_each(a, payload, len, rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) != VIGIL_A_EVENT)
+			continue;
+		if (v->n_events >= VIGIL_RS_MAX_STEPS)
+			return -EINVAL;
+		if (vigil_event_decode(&v->events[v->n_events],
+				       vigil_nla_data(a), vigil_nla_len(a)))
+			return -EINVAL;
+		v->n_events++;
+	}
+	return v->n_events ? 0 : -EINVAL;
+}
 
 /* Output order: fields sharing a dotted prefix are adjacent. */
 static const u8 order[] = {
@@ -364,19 +444,43 @@ static void put_threat(struct vigil_outbuf *b, const char *t)
 	vigil_outbuf_putc(b, ']');
 }
 
+/* The members a rule object starts with, in an alert and in a list. */
+static void put_rule_head(struct vigil_outbuf *b, const char *id,
+			  const char *name, u8 severity, u8 risk_score,
+			  u8 kind)
+{
+	json_buf_member_cstr(b, "id", id);
+	json_buf_member_cstr(b, "name", name);
+	json_buf_member_cstr(b, "severity",
+			     vigil_severity_name(severity) ?: "unknown");
+	json_buf_member_u64(b, "risk_score", risk_score);
+	json_buf_member_cstr(b, "type", vigil_rule_kind_name(kind) ?: "unknown");
+}
+
+/**
+ * vigil_rule_format_json() - append one rule as `vigilctl list` prints it
+ * @b: the buffer
+ * @r: the rule
+ *
+ * Format: {"id","name","severity","risk_score","type","enabled","hits"}
+ * and a newline; strings escaped as in alerts.
+ */
+void vigil_rule_format_json(struct vigil_outbuf *b,
+			    const struct vigil_rule_desc *r)
+{
+	vigil_outbuf_putc(b, '{');
+	put_rule_head(b, r->id, r->name, r->severity, r->risk_score, r->kind);
+	json_buf_member_bool(b, "enabled", r->enabled);
+	json_buf_member_u64(b, "hits", r->hits);
+	vigil_outbuf_put(b, "}\n", 2);
+}
+
 static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 {
-	vigil_outbuf_puts(b, ",\"rule\":{\"id\":");
-	json_buf_cstr(b, a->rule_id);
-	vigil_outbuf_puts(b, ",\"name\":");
-	json_buf_cstr(b, a->rule_name);
-	vigil_outbuf_puts(b, ",\"severity\":\"");
-	vigil_outbuf_puts(b, (vigil_severity_name(a->severity) ?: "unknown"));
-	vigil_outbuf_puts(b, "\",\"risk_score\":");
-	vigil_outbuf_u64(b, a->risk_score);
-	vigil_outbuf_puts(b, ",\"type\":\"");
-	vigil_outbuf_puts(b, (vigil_rule_kind_name(a->kind) ?: "unknown"));
-	vigil_outbuf_puts(b, "\",\"threat\":");
+	vigil_outbuf_puts(b, ",\"rule\":{");
+	put_rule_head(b, a->rule_id, a->rule_name, a->severity, a->risk_score,
+		      a->kind);
+	json_buf_key(b, "threat");
 	put_threat(b, a->threat);
 	vigil_outbuf_putc(b, '}');
 }

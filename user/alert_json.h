@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One printer for alerts, used by `vigilctl replay` and `vigilctl listen`,
- * so both print exactly the same JSON (one object per line) or text.
+ * One decoder for the alerts and rule descriptions the kernel sends, and
+ * one printer for alerts, used by `vigilctl replay`, `vigilctl listen`,
+ * `vigilctl list` and the fuzzers, so that all of them print a rule and
+ * an alert exactly the same way, in JSON (one object per line) or text.
  */
 #ifndef VIGIL_ALERT_JSON_H
 #define VIGIL_ALERT_JSON_H
@@ -9,6 +11,27 @@
 #include <stdio.h>
 #include "engine.h"
 #include "outbuf.h"
+
+struct nlattr;
+struct nlmsghdr;
+
+/* A VIGIL_A_RULE nest, decoded; the strings point into the message. */
+struct vigil_rule_desc {
+	const char *id;
+	const char *name;	/* "" when absent */
+	const char *threat;	/* "" when absent */
+	u8 severity, risk_score, kind, enabled;	/* 0 when absent */
+	u64 hits;		/* 0 when absent (alerts carry none) */
+};
+
+/*
+ * Decodes a VIGIL_A_RULE nest (alerts, list and terms replies).
+ * Return: 0, or -EINVAL when it is malformed or has no VIGIL_RA_ID.
+ */
+int vigil_rule_decode(const struct nlattr *nest, struct vigil_rule_desc *r);
+/* Appends the JSON line `vigilctl list --json` prints for @r. */
+void vigil_rule_format_json(struct vigil_outbuf *b,
+			    const struct vigil_rule_desc *r);
 
 struct vigil_alert_view {
 	u64 seq;		/* alert sequence number (listen); replay counts from 1 */
@@ -19,6 +42,14 @@ struct vigil_alert_view {
 	u32 n_events;		/* >= 1; the last one is the triggering event */
 	struct vigil_event events[VIGIL_RS_MAX_STEPS];
 };
+
+/*
+ * Decodes one VIGIL_CMD_ALERT message (genl header included) into @v;
+ * the strings and events point into @nlh.  Return: 0, or -EINVAL when
+ * it is malformed, names no rule or carries no (or too many) events.
+ */
+int vigil_alert_decode(const struct nlmsghdr *nlh,
+		       struct vigil_alert_view *v);
 
 /* Append one alert, newline included, to @b (check b->oom). */
 void vigil_alert_format_json(struct vigil_outbuf *b,

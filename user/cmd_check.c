@@ -33,17 +33,23 @@ static void usage(void)
 static void print_json(const char *file, const struct vigil_cerror *e,
 		       bool ok)
 {
-	fputs("{\"file\":", stdout);
-	json_put_cstr(stdout, file);
-	fputs(",\"rule_id\":", stdout);
-	json_put_cstr(stdout, e->rule_id[0] ? e->rule_id : NULL);
-	printf(",\"ok\":%s", ok ? "true" : "false");
+	struct vigil_outbuf b = {};
+
+	vigil_outbuf_putc(&b, '{');
+	json_buf_member_cstr(&b, "file", file);
+	json_buf_member_cstr(&b, "rule_id", e->rule_id[0] ? e->rule_id : NULL);
+	json_buf_member_bool(&b, "ok", ok);
 	if (!ok) {
-		fputs(",\"error\":", stdout);
-		json_put_cstr(stdout, e->msg);
-		printf(",\"line\":%d,\"col\":%d", e->line, e->col);
+		json_buf_member_cstr(&b, "error", e->msg);
+		json_buf_member_u64(&b, "line", (unsigned int)e->line);
+		json_buf_member_u64(&b, "col", (unsigned int)e->col);
 	}
-	fputs("}\n", stdout);
+	vigil_outbuf_put(&b, "}\n", 2);
+	if (b.oom)
+		fprintf(stderr, "%s check: out of memory\n", prog);
+	else
+		vigil_outbuf_fwrite(&b, stdout);
+	vigil_outbuf_free(&b);
 }
 
 /* Compiles @paths into @c, printing rejections.  Return: rejected count. */

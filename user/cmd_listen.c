@@ -48,59 +48,6 @@ static void out_flush(struct listen_ctx *lc)
 	}
 }
 
-static int alert_decode(const struct nlmsghdr *nlh,
-			struct vigil_alert_view *v)
-{
-	const struct nlattr *tb[VIGIL_A_MAX + 1], *rb[VIGIL_RA_MAX + 1];
-	const struct nlattr *a;
-	const void *payload;
-	size_t len, rem;
-
-	/*
-	 * Not a memset of the whole view (7 KiB, per alert): the events are
-	 * initialized by vigil_event_decode().
-	 */
-	v->seq = 0;
-	v->dropped = 0;
-	v->severity = 0;
-	v->risk_score = 0;
-	v->kind = 0;
-	v->n_events = 0;
-	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 || !tb[VIGIL_A_RULE])
-		return -EINVAL;
-	vigil_nla_u64(tb[VIGIL_A_ALERT_SEQ], &v->seq);
-	vigil_nla_u64(tb[VIGIL_A_ALERT_DROPPED], &v->dropped);
-	if (vigil_nl_parse(vigil_nla_data(tb[VIGIL_A_RULE]),
-			   vigil_nla_len(tb[VIGIL_A_RULE]), rb,
-			   VIGIL_RA_MAX) < 0)
-		return -EINVAL;
-	v->rule_id = vigil_nla_str(rb[VIGIL_RA_ID]);
-	v->rule_name = vigil_nla_str(rb[VIGIL_RA_NAME]);
-	v->threat = vigil_nla_str(rb[VIGIL_RA_THREAT]);
-	if (!v->rule_id)
-		return -EINVAL;
-	if (!v->rule_name)
-		v->rule_name = "";
-	if (!v->threat)
-		v->threat = "";
-	vigil_nla_u8(rb[VIGIL_RA_SEVERITY], &v->severity);
-	vigil_nla_u8(rb[VIGIL_RA_RISK_SCORE], &v->risk_score);
-	vigil_nla_u8(rb[VIGIL_RA_TYPE], &v->kind);
-
-	payload = vigil_nl_payload(nlh, &len);
-	vigil_nla_for_each(a, payload, len, rem) {
-		if ((a->nla_type & NLA_TYPE_MASK) != VIGIL_A_EVENT)
-			continue;
-		if (v->n_events >= VIGIL_RS_MAX_STEPS)
-			return -EINVAL;
-		if (vigil_event_decode(&v->events[v->n_events],
-				       vigil_nla_data(a), vigil_nla_len(a)))
-			return -EINVAL;
-		v->n_events++;
-	}
-	return v->n_events ? 0 : -EINVAL;
-}
-
 /*
  * nlctrl notifications: the module went away or came back.  After a
  * reload the family and group ids may differ and the old membership is
@@ -148,7 +95,7 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 	}
 	if (nlh->nlmsg_type != lc->nl->family || g->cmd != VIGIL_CMD_ALERT)
 		return 0;
-	if (alert_decode(nlh, &lc->view)) {
+	if (vigil_alert_decode(nlh, &lc->view)) {
 		fprintf(stderr, "%s listen: malformed alert skipped\n", prog);
 		return 0;
 	}

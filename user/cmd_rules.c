@@ -8,25 +8,49 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alert_json.h"
 #include "names.h"
 #include "nl.h"
 #include "vigilctl.h"
 #include "uapi/vigil.h"
 
-static void json_str(FILE *f, const char *s)
+/**
+ * list_print() - print one rule of a VIGIL_CMD_LIST reply
+ * @f: the stream
+ * @nlh: the reply message
+ * @json: a JSON line (vigil_rule_format_json(), as alerts print rules),
+ *        else a text row
+ * @header: text: print the column header first
+ *
+ * Return: 0, or -EINVAL (nothing printed) for a malformed reply.
+ */
+int list_print(FILE *f, const struct nlmsghdr *nlh, bool json, bool header)
 {
-	const unsigned char *p;
+	const struct nlattr *tb[VIGIL_A_MAX + 1];
+	struct vigil_rule_desc r;
 
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(f, "\\u%04x", *p);
+	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 ||
+	    vigil_rule_decode(tb[VIGIL_A_RULE], &r))
+		return -EINVAL;
+	if (json) {
+		struct vigil_outbuf b = {};
+
+		vigil_rule_format_json(&b, &r);
+		if (b.oom)
+			fprintf(stderr, "%s list: out of memory\n", prog);
 		else
-			fputc(*p, f);
+			vigil_outbuf_fwrite(&b, f);
+		vigil_outbuf_free(&b);
+		return 0;
 	}
-	fputc('"', f);
+	if (header)
+		fprintf(f, "%-40s %-7s %-8s %4s %-9s %8s  %s\n", "RULE_ID",
+			"ENABLED", "SEVERITY", "RISK", "TYPE", "HITS", "NAME");
+	fprintf(f, "%-40s %-7s %-8s %4u %-9s %8llu  %s\n", r.id,
+		r.enabled ? "yes" : "no", vigil_severity_name(r.severity) ?: "?",
+		r.risk_score, vigil_rule_kind_name(r.kind) ?: "?",
+		(unsigned long long)r.hits, r.name);
+	return 0;
 }
 
 struct list_ctx {
@@ -36,49 +60,10 @@ struct list_ctx {
 
 static int list_cb(const struct nlmsghdr *nlh, void *ctx)
 {
-	const struct nlattr *tb[VIGIL_A_MAX + 1], *rb[VIGIL_RA_MAX + 1];
 	struct list_ctx *lc = ctx;
-	uint8_t sev = 0, risk = 0, kind = 0, enabled = 0;
-	const char *id, *name;
-	uint64_t hits = 0;
 
-	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 || !tb[VIGIL_A_RULE] ||
-	    vigil_nl_parse(vigil_nla_data(tb[VIGIL_A_RULE]),
-			   vigil_nla_len(tb[VIGIL_A_RULE]), rb,
-			   VIGIL_RA_MAX) < 0)
-		return 0;
-	id = vigil_nla_str(rb[VIGIL_RA_ID]);
-	name = vigil_nla_str(rb[VIGIL_RA_NAME]);
-	if (!id)
-		return 0;
-	if (!name)
-		name = "";
-	vigil_nla_u8(rb[VIGIL_RA_SEVERITY], &sev);
-	vigil_nla_u8(rb[VIGIL_RA_RISK_SCORE], &risk);
-	vigil_nla_u8(rb[VIGIL_RA_TYPE], &kind);
-	vigil_nla_u8(rb[VIGIL_RA_ENABLED], &enabled);
-	vigil_nla_u64(rb[VIGIL_RA_HITS], &hits);
-	if (lc->json) {
-		fputs("{\"id\":", stdout);
-		json_str(stdout, id);
-		fputs(",\"name\":", stdout);
-		json_str(stdout, name);
-		printf(",\"severity\":\"%s\",\"risk_score\":%u,\"type\":\"%s\",\"enabled\":%s,\"hits\":%llu}\n",
-		       vigil_severity_name(sev) ?: "unknown", risk,
-		       vigil_rule_kind_name(kind) ?: "unknown",
-		       enabled ? "true" : "false", (unsigned long long)hits);
-	} else {
-		if (!lc->n)
-			printf("%-40s %-7s %-8s %4s %-9s %8s  %s\n", "RULE_ID",
-			       "ENABLED", "SEVERITY", "RISK", "TYPE", "HITS",
-			       "NAME");
-		printf("%-40s %-7s %-8s %4u %-9s %8llu  %s\n", id,
-		       enabled ? "yes" : "no",
-		       vigil_severity_name(sev) ?: "?", risk,
-		       vigil_rule_kind_name(kind) ?: "?",
-		       (unsigned long long)hits, name);
-	}
-	lc->n++;
+	if (!list_print(stdout, nlh, lc->json, !lc->n))
+		lc->n++;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "nl.h"
 #include "vigilctl.h"
 #include "uapi/vigil.h"
@@ -36,7 +37,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	const struct nlattr *tb[VIGIL_A_MAX + 1], *sb[VIGIL_STAT_MAX + 1];
 	struct stats_ctx *sc = ctx;
-	bool first = true;
+	struct vigil_outbuf b = {};
 	int s;
 
 	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 || !tb[VIGIL_A_STATS] ||
@@ -44,23 +45,24 @@ static int stats_cb(const struct nlmsghdr *nlh, void *ctx)
 			   vigil_nla_len(tb[VIGIL_A_STATS]), sb,
 			   VIGIL_STAT_MAX) < 0)
 		return 0;
-	if (sc->json)
-		putchar('{');
+	vigil_outbuf_putc(&b, '{');
 	for (s = VIGIL_STAT_UNSPEC + 1; s < __VIGIL_STAT_LAST; s++) {
 		uint64_t v;
 
 		if (!stat_names[s] || vigil_nla_u64(sb[s], &v))
 			continue;
 		if (sc->json)
-			printf("%s\"%s\":%llu", first ? "" : ",", stat_names[s],
-			       (unsigned long long)v);
+			json_buf_member_u64(&b, stat_names[s], v);
 		else
 			printf("%-16s %llu\n", stat_names[s],
 			       (unsigned long long)v);
-		first = false;
 	}
-	if (sc->json)
-		puts("}");
+	vigil_outbuf_put(&b, "}\n", 2);
+	if (sc->json && b.oom)
+		fprintf(stderr, "%s stats: out of memory\n", prog);
+	else if (sc->json)
+		vigil_outbuf_fwrite(&b, stdout);
+	vigil_outbuf_free(&b);
 	sc->got = true;
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert_json.h"
 #include "names.h"
 #include "nl.h"
 #include "vigilctl.h"
@@ -216,20 +217,14 @@ struct known_rules {
 
 static int known_cb(const struct nlmsghdr *nlh, void *ctx)
 {
-	const struct nlattr *tb[VIGIL_A_MAX + 1], *rb[VIGIL_RA_MAX + 1];
+	const struct nlattr *tb[VIGIL_A_MAX + 1];
 	struct known_rules *k = ctx;
-	const char *id;
-	uint8_t kind = 0;
+	struct vigil_rule_desc r;
 
-	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 || !tb[VIGIL_A_RULE] ||
-	    vigil_nl_parse(vigil_nla_data(tb[VIGIL_A_RULE]),
-			   vigil_nla_len(tb[VIGIL_A_RULE]), rb,
-			   VIGIL_RA_MAX) < 0)
+	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 ||
+	    vigil_rule_decode(tb[VIGIL_A_RULE], &r) ||
+	    strlen(r.id) > VIGIL_RULE_ID_MAX)
 		return 0;
-	id = vigil_nla_str(rb[VIGIL_RA_ID]);
-	if (!id || strlen(id) > VIGIL_RULE_ID_MAX)
-		return 0;
-	vigil_nla_u8(rb[VIGIL_RA_TYPE], &kind);
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 64;
 		void *a = realloc(k->id, cap * sizeof(*k->id));
@@ -245,8 +240,8 @@ static int known_cb(const struct nlmsghdr *nlh, void *ctx)
 		k->kind = b;
 		k->cap = cap;
 	}
-	strcpy(k->id[k->n], id);
-	k->kind[k->n] = kind;
+	strcpy(k->id[k->n], r.id);
+	k->kind[k->n] = r.kind;
 	k->n++;
 	return 0;
 }

@@ -555,6 +555,39 @@ void json_buf_cstr(struct vigil_outbuf *b, const char *s)
 }
 
 /**
+ * json_buf_key() - start an object member
+ * @b: the buffer, inside an object
+ * @key: the member's name (no character that needs escaping)
+ */
+void json_buf_key(struct vigil_outbuf *b, const char *key)
+{
+	if (b->len && b->p[b->len - 1] != '{')
+		vigil_outbuf_putc(b, ',');
+	vigil_outbuf_putc(b, '"');
+	vigil_outbuf_puts(b, key);
+	vigil_outbuf_put(b, "\":", 2);
+}
+
+void json_buf_member_u64(struct vigil_outbuf *b, const char *key, uint64_t v)
+{
+	json_buf_key(b, key);
+	vigil_outbuf_u64(b, v);
+}
+
+void json_buf_member_bool(struct vigil_outbuf *b, const char *key, bool v)
+{
+	json_buf_key(b, key);
+	vigil_outbuf_puts(b, v ? "true" : "false");
+}
+
+void json_buf_member_cstr(struct vigil_outbuf *b, const char *key,
+			  const char *s)
+{
+	json_buf_key(b, key);
+	json_buf_cstr(b, s);
+}
+
+/**
  * json_put_str() - write a JSON string literal
  * @f: the stream
  * @s: bytes (any)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "outbuf.h"
@@ -45,5 +46,16 @@ void json_put_cstr(FILE *f, const char *s);
 /* The same, appended to @b. */
 void json_buf_str(struct vigil_outbuf *b, const char *s, size_t len);
 void json_buf_cstr(struct vigil_outbuf *b, const char *s);
+/*
+ * Members of an object written into @b: "key": after a comma unless the
+ * member is the first of its object (@b ends in '{'), then the value.
+ * @key is written as it is: a name vigilctl chose, never input.
+ */
+void json_buf_key(struct vigil_outbuf *b, const char *key);
+void json_buf_member_u64(struct vigil_outbuf *b, const char *key,
+			 uint64_t v);
+void json_buf_member_bool(struct vigil_outbuf *b, const char *key, bool v);
+void json_buf_member_cstr(struct vigil_outbuf *b, const char *key,
+			  const char *s);
 
 #endif

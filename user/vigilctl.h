@@ -7,6 +7,11 @@
 #ifndef VIGILCTL_H
 #define VIGILCTL_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
+struct nlmsghdr;
+
 extern const char *prog;
 
 int check_main(int argc, char **argv);		/* cmd_check.c */
@@ -19,5 +24,11 @@ int enable_main(int argc, char **argv);		/* cmd_rules.c */
 int disable_main(int argc, char **argv);	/* cmd_rules.c */
 int stats_main(int argc, char **argv);		/* cmd_stats.c */
 int terms_main(int argc, char **argv);		/* cmd_terms.c */
+
+/*
+ * One rule of a VIGIL_CMD_LIST reply as `vigilctl list` prints it (JSON
+ * or a text row, after the header if @header).  Return: 0 or -EINVAL.
+ */
+int list_print(FILE *f, const struct nlmsghdr *nlh, bool json, bool header);
 
 #endif

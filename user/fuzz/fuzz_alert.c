@@ -1,23 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: the alert printer of `vigilctl listen` and replay.
+ * libFuzzer target: the alert decoder and printer of `vigilctl listen`
+ * (and the rule decoder and printer of `vigilctl list`).
  *
- * Input: one byte of flags (alert kind, severity), then one or two
- * events as netlink attributes (vigil_event_encode layout), split at the
- * first "\xff\xff\xff\xff".  The events are decoded as the listener does
- * and the alert is printed as JSON and as text; then another alert, then
- * the first again, which must print exactly as the first time (the
- * printer keeps the JSON of repeated values).  Must never crash.
+ * Input: the attributes of one VIGIL_CMD_ALERT message, what follows the
+ * genl header.  The target puts a netlink and a genl header in front and
+ * decodes the message with vigil_alert_decode(), as the listener does;
+ * an alert that decodes is printed as JSON and as text, then another
+ * alert, then the first again, which must print exactly as the first
+ * time (the printer keeps the JSON of repeated values).  The message's
+ * VIGIL_A_RULE is also decoded and printed as `vigilctl list --json`
+ * would.  Must never crash.
  *
  * Seed corpus: tests/fuzz/fuzz_alert/.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 
 #include "alert_json.h"
+#include "nl.h"
 
-static const char split[4] = { '\xff', '\xff', '\xff', '\xff' };
+#define HDR (NLMSG_HDRLEN + GENL_HDRLEN)
 
 static void print(struct vigil_outbuf *b, const struct vigil_alert_view *v)
 {
@@ -25,36 +31,42 @@ static void print(struct vigil_outbuf *b, const struct vigil_alert_view *v)
 	vigil_alert_format_text(b, v);
 }
 
+/* The rule as `vigilctl list --json` prints it. */
+static void list_rule(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[VIGIL_A_MAX + 1];
+	struct vigil_outbuf b = {};
+	struct vigil_rule_desc r;
+
+	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 ||
+	    vigil_rule_decode(tb[VIGIL_A_RULE], &r))
+		return;
+	vigil_rule_format_json(&b, &r);
+	vigil_outbuf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vigil_alert_view v, other;
 	struct vigil_outbuf first = {}, again = {};
-	const uint8_t *cut;
-	u8 *copy;
-	size_t n1;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
 
-	if (size < 1 || size > (1U << 20))
+	if (size > (1U << 20))
 		return 0;
-	/* an exact-size copy so ASan sees every overread */
-	copy = malloc(size - 1 ? size - 1 : 1);
-	if (!copy)
+	/* an exact-size message so ASan sees every overread */
+	nlh = malloc(HDR + size);
+	if (!nlh)
 		return 0;
-	memcpy(copy, data + 1, size - 1);
-	cut = memmem(copy, size - 1, split, sizeof(split));
-	n1 = cut ? (size_t)(cut - copy) : size - 1;
+	memset(nlh, 0, HDR);
+	nlh->nlmsg_len = (__u32)(HDR + size);
+	g = NLMSG_DATA(nlh);
+	g->cmd = VIGIL_CMD_ALERT;
+	memcpy((uint8_t *)nlh + HDR, data, size);
 
-	memset(&v, 0, sizeof(v));
-	v.seq = size;
-	v.rule_id = "fuzz";
-	v.rule_name = "fuzz \"rule\"\n";
-	v.threat = "tactic\tTA0001\tInitial Access\ntechnique\tT1\t";
-	v.kind = data[0] & 3;
-	v.severity = data[0] >> 2 & 7;
-	if (!vigil_event_decode(&v.events[0], copy, (u32)n1))
-		v.n_events = 1;
-	if (cut && !vigil_event_decode(&v.events[v.n_events], cut + 4,
-				       (u32)(size - 1 - n1 - 4)))
-		v.n_events++;
+	list_rule(nlh);
+	if (vigil_alert_decode(nlh, &v))
+		goto out;
 
 	memset(&other, 0, sizeof(other));
 	other.rule_id = "other";
@@ -72,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	vigil_outbuf_free(&first);
 	vigil_outbuf_free(&again);
-	free(copy);
+out:
+	free(nlh);
 	return 0;
 }

@@ -3,7 +3,8 @@
  * The fast paths of the alert printer: the eight-bytes-at-a-time string
  * escaper against a byte-by-byte reference, the hand-made timestamp
  * against gmtime_r() + strftime(), the value memo across alerts, and the
- * output buffer.
+ * output buffer.  And one rule printed by `vigilctl list --json` and in
+ * an alert of `vigilctl listen --json`, both from netlink messages.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #include "tap.h"
 #include "alert_json.h"
 #include "json.h"
+#include "nl.h"
 #include "outbuf.h"
+#include "vigilctl.h"
 
 /*
  * The escaper as it was, one byte at a time (UTF-8 validation is not what
@@ -217,11 +220,118 @@ static void outbuf(void)
 	vigil_outbuf_free(&b);
 }
 
+/* A VIGIL_A_RULE nest as the kernel puts it (vigil_netlink_put_rule()). */
+static void put_rule(struct vigil_nl_msg *m, const char *name, bool list)
+{
+	static const uint8_t sev = VIGIL_SEV_HIGH, risk = 73, one = 1;
+	static const uint8_t kind = VIGIL_RULE_EVENT;
+	size_t nest = vigil_nl_nest_start(m, VIGIL_A_RULE);
+
+	vigil_nl_put_str(m, VIGIL_RA_ID, "r-1");
+	vigil_nl_put_str(m, VIGIL_RA_NAME, name);
+	vigil_nl_put(m, VIGIL_RA_SEVERITY, &sev, 1);
+	vigil_nl_put(m, VIGIL_RA_RISK_SCORE, &risk, 1);
+	vigil_nl_put(m, VIGIL_RA_TYPE, &kind, 1);
+	vigil_nl_put_str(m, VIGIL_RA_THREAT, "");
+	if (list) {
+		vigil_nl_put(m, VIGIL_RA_ENABLED, &one, 1);
+		vigil_nl_put_u64(m, VIGIL_RA_HITS, 5);
+	}
+	vigil_nl_nest_end(m, nest);
+	((struct nlmsghdr *)m->buf)->nlmsg_len = (uint32_t)m->len;
+}
+
+/* What `vigilctl list --json` prints for a LIST reply naming @name. */
+static char *list_line(const char *name)
+{
+	static struct vigil_nl fake = { .fd = -1, .family = 42 };
+	struct vigil_nl_msg m;
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	vigil_nl_msg_init(&m, &fake, VIGIL_CMD_LIST, 0);
+	put_rule(&m, name, true);
+	CHECK(!m.oom);
+	CHECK_EQ(list_print(f, (struct nlmsghdr *)m.buf, true, false), 0);
+	fclose(f);
+	vigil_nl_msg_free(&m);
+	return out;
+}
+
+/* What `vigilctl listen --json` prints for an alert of rule @name. */
+static char *listen_line(const char *name)
+{
+	static struct vigil_nl fake = { .fd = -1, .family = 42 };
+	static struct vigil_alert_view v;
+	struct vigil_event ev;
+	struct vigil_outbuf b = {};
+	struct vigil_nl_msg m;
+	char enc[256];
+	u32 n;
+
+	vigil_event_init(&ev);
+	vigil_event_set_kind(&ev, VIGIL_EV_EXEC);
+	vigil_event_set_str(&ev, VIGIL_F_PROCESS_NAME, "sh", 2);
+	n = vigil_event_encode(&ev, enc, sizeof(enc));
+	vigil_nl_msg_init(&m, &fake, VIGIL_CMD_ALERT, 0);
+	vigil_nl_put_u64(&m, VIGIL_A_ALERT_SEQ, 1);
+	put_rule(&m, name, false);
+	vigil_nl_put(&m, VIGIL_A_EVENT | NLA_F_NESTED, enc, n);
+	((struct nlmsghdr *)m.buf)->nlmsg_len = (uint32_t)m.len;
+	CHECK(!m.oom);
+	CHECK_EQ(vigil_alert_decode((struct nlmsghdr *)m.buf, &v), 0);
+	vigil_alert_format_json(&b, &v);
+	vigil_outbuf_putc(&b, '\0');
+	vigil_nl_msg_free(&m);
+	return b.oom ? NULL : b.p;
+}
+
+/*
+ * A rule name prints the same in `list --json` and `listen --json`, as
+ * RFC 8259 allows: valid UTF-8 as it is, every byte of an invalid
+ * sequence (and controls, DEL) as \u00XX.
+ */
+static void rule_name_list_vs_listen(void)
+{
+	static const struct {
+		const char *name, *json;
+	} cases[] = {
+		{ "caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80\"" },
+		{ "bad \xff\xc3( \xed\xa0\x80 \x7f \xc3",
+		  "\"bad \\u00ff\\u00c3( \\u00ed\\u00a0\\u0080 \\u007f \\u00c3\"" },
+	};
+	char want[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *list = list_line(cases[i].name);
+		char *alert = listen_line(cases[i].name);
+
+		snprintf(want, sizeof(want),
+			 "{\"id\":\"r-1\",\"name\":%s,\"severity\":\"high\","
+			 "\"risk_score\":73,\"type\":\"event\",\"enabled\":true,"
+			 "\"hits\":5}\n", cases[i].json);
+		CHECK_STR(list, want);
+		snprintf(want, sizeof(want),
+			 ",\"rule\":{\"id\":\"r-1\",\"name\":%s,\"severity\":"
+			 "\"high\",\"risk_score\":73,\"type\":\"event\","
+			 "\"threat\":[]}", cases[i].json);
+		CHECK(alert && strstr(alert, want));
+		if (alert && !strstr(alert, want))
+			printf("#   listen printed %s\n", alert);
+		free(list);
+		free(alert);
+	}
+}
+
 int main(void)
 {
 	RUN(escaper);
 	RUN(timestamps);
 	RUN(memo);
 	RUN(outbuf);
+	RUN(rule_name_list_vs_listen);
 	return tap_done();
 }
