@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "alert_json.h"
-#include "names.h"
 #include "nl.h"
 #include "vigilctl.h"
 #include "uapi/vigil.h"

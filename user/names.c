@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Severity and rule-kind names, and the rule_id syntax (names.h).
+ * Severity and rule-kind names (names.h).
  */
 #include <string.h>
 #include <linux/types.h>
@@ -39,21 +39,4 @@ int vigil_severity_parse(const char *s)
 const char *vigil_rule_kind_name(unsigned int kind)
 {
 	return kind < __VIGIL_RULE_KIND_LAST ? kind_names[kind] : NULL;
-}
-
-bool vigil_rule_id_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (!len || len > VIGIL_RULE_ID_MAX)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-		      c == '-'))
-			return false;
-	}
-	return true;
 }

@@ -101,6 +101,9 @@ int vigil_ruleset_validate(const void *blob, u32 len, const char **reason);
  */
 int vigil_ruleset_validate_r(const void *blob, u32 len, char *buf, u32 buflen);
 
+/* 1..VIGIL_RULE_ID_MAX bytes of [A-Za-z0-9_.-]: the validator's rule. */
+bool vigil_rule_id_ok(const char *s, u32 len);
+
 u32 vigil_engine_rule_count(const struct vigil_engine *e);
 /*
  * The event kinds some step of some rule accepts, as 1 << enum

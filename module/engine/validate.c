@@ -66,7 +66,14 @@ static bool str_ok(const struct vigil_rs *rs, u32 off, u32 *len)
 	return false;
 }
 
-static bool id_ok(const char *s, u32 len)
+/**
+ * vigil_rule_id_ok() - is a string a rule_id
+ * @s: the bytes
+ * @len: their count
+ *
+ * Return: true for 1..VIGIL_RULE_ID_MAX bytes of [A-Za-z0-9_.-].
+ */
+bool vigil_rule_id_ok(const char *s, u32 len)
 {
 	u32 i;
 
@@ -381,7 +388,7 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 
 	if (!str_ok(rs, ru->id_str, &len))
 		return "rule: id not a string";
-	if (!id_ok(rs->strtab + ru->id_str, len))
+	if (!vigil_rule_id_ok(rs->strtab + ru->id_str, len))
 		return "rule: id not [A-Za-z0-9_.-]{1,64}";
 	if (!str_ok(rs, ru->name_str, NULL))
 		return "rule: name not a string";

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "engine.h"
 #include "names.h"
 #include "rule.h"
 #include "toml.h"

@@ -98,6 +98,40 @@ static void kind_masks(void)
 	HAS(cu_dump("eql", "file where event.type == \"creation\" or file.name == \"x\""), "mask=0x3c ");
 }
 
+/*
+ * Every field of the engine's table can be named in a rule, by its own
+ * name (vigil's internal kind and flags aside), and aliases name the
+ * same field: the compiler keeps no table of its own to fall behind.
+ */
+static void engine_fields(void)
+{
+	char q[160], want[160];
+	int f;
+
+	for (f = VIGIL_F_UNSPEC + 1; f < __VIGIL_F_LAST; f++) {
+		const char *name = vigil_field_name(f);
+
+		if (!name)
+			continue;
+		snprintf(q, sizeof(q), "%s:*", name);
+		if (f == VIGIL_F_EVENT_KIND || f == VIGIL_F_EVENT_FLAGS) {
+			HAS(cu_error("query", q), "is not available");
+			continue;
+		}
+		if (f == VIGIL_F_HOST_OS_TYPE) {	/* the constant "linux" */
+			HAS(cu_dump("query", q), "const 1");
+			continue;
+		}
+		snprintf(want, sizeof(want), "exists %s\n", name);
+		HAS(cu_dump("query", q), want);
+	}
+	HAS(cu_dump("query", "process.user.id:0 and process.real_group.id:1"),
+	    "numcmp user.id == 0");
+	HAS(cu_dump("query", "process.user.id:0 and process.real_group.id:1"),
+	    "numcmp group.Ext.real.id == 1");
+	HAS(cu_error("query", "host.os.name:linux"), "is not available");
+}
+
 static void metadata(void)
 {
 	const char *toml =
@@ -248,6 +282,7 @@ int main(void)
 	RUN(sets);
 	RUN(index_hints);
 	RUN(kind_masks);
+	RUN(engine_fields);
 	RUN(metadata);
 	RUN(layout);
 	RUN(file_errors);
