@@ -1,6 +1,7 @@
 #!/bin/sh
 # A rule written here, compiled and loaded at runtime with vigilctl load,
 # alerts; a malformed one is refused with a reason and changes nothing.
+# Its non-ASCII name prints the same in `list --json` and in alerts.
 . /vigil/lib.sh
 rc=0
 mkdir -p /tmp/rules /tmp/bad
@@ -11,7 +12,7 @@ creation_date = "2026/11/25"
 [rule]
 author = ["vigil tests"]
 description = "touch of a marker file"
-name = "Runtime Marker"
+name = "Runtime Marker café ☕"
 rule_id = "vigil-test-runtime-marker"
 risk_score = 10
 severity = "low"
@@ -30,6 +31,12 @@ vigilctl list | grep -q vigil-test-runtime-marker || { echo "FAIL: not listed"; 
 vigil_sync
 n=$(jq -c 'select(.rule.id == "vigil-test-runtime-marker")' "$VIGIL_ALERTS" | wc -l)
 [ "$n" -eq 1 ] || { echo "FAIL: $n runtime-rule alerts, expected 1"; rc=1; }
+# UTF-8 as it is (RFC 8259), byte for byte the same in both
+want='"name":"Runtime Marker café ☕"'
+vigilctl list --json | grep -F '"id":"vigil-test-runtime-marker"' |
+	grep -qF "$want" || { echo "FAIL: list --json: $(vigilctl list --json | grep runtime-marker)"; rc=1; }
+grep -F '"id":"vigil-test-runtime-marker"' "$VIGIL_ALERTS" |
+	grep -qF "$want" || { echo "FAIL: listen --json: rule name differs"; rc=1; }
 
 # a rule the compiler rejects: load fails, the running set stays
 printf '[rule]\nname = "x"\nrule_id = "bad"\ntype = "eql"\nlanguage = "eql"\nquery = "process where user.name == \\"x\\""\nseverity = "low"\nrisk_score = 1\n' \
