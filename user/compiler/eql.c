@@ -294,7 +294,8 @@ advance:
 	return 0;
 }
 
-#define MAX_LIST 4096
+/* A list longer than a pattern set can hold is refused while parsing. */
+#define MAX_LIST VIGIL_RS_MAX_SET
 
 /* A value or a parenthesised list of values. */
 static int parse_values(struct lex *l, struct val **out, int *n, bool list_ok)
