@@ -119,15 +119,16 @@ void cquery_free(struct cquery *q)
 
 /**
  * pat_eval() - does a constant value match a pattern
- * @p: the pattern, not a REGEX (its source is not a DFA yet)
+ * @p: the pattern
  * @s: the value
  * @len: its length
  *
  * The engine's matcher decides (vigil_pat_match()), so a condition the
  * compiler folds gives what the kernel would have computed.
  *
- * Return: 1 or 0; -1 for a pattern no ruleset can hold (a REGEX, or
- * longer than a pattern length field), which cannot be decided here.
+ * Return: 1 or 0; -1 when it cannot be decided here: a REGEX (its
+ * source is not a DFA yet) or a pattern longer than the 16-bit length of
+ * struct vigil_rs_pat (codegen refuses those anyway).
  */
 int pat_eval(const struct pat *p, const char *s, size_t len)
 {
