@@ -66,14 +66,7 @@ static bool str_ok(const struct vigil_rs *rs, u32 off, u32 *len)
 	return false;
 }
 
-/**
- * vigil_rule_id_ok() - is a string a rule_id
- * @s: the bytes
- * @len: their count
- *
- * Return: true for 1..VIGIL_RULE_ID_MAX bytes of [A-Za-z0-9_.-].
- */
-bool vigil_rule_id_ok(const char *s, u32 len)
+static bool id_ok(const char *s, u32 len)
 {
 	u32 i;
 
@@ -88,6 +81,20 @@ bool vigil_rule_id_ok(const char *s, u32 len)
 			return false;
 	}
 	return true;
+}
+
+/**
+ * vigil_rule_id_ok() - is a string a rule_id
+ * @s: the bytes
+ * @len: their count
+ *
+ * The validator's rule, also used by the compiler and vigilctl.
+ *
+ * Return: true for 1..VIGIL_RULE_ID_MAX bytes of [A-Za-z0-9_.-].
+ */
+bool vigil_rule_id_ok(const char *s, u32 len)
+{
+	return id_ok(s, len);
 }
 
 static const char *check_header(const u8 *b, u32 len)
@@ -388,7 +395,7 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 
 	if (!str_ok(rs, ru->id_str, &len))
 		return "rule: id not a string";
-	if (!vigil_rule_id_ok(rs->strtab + ru->id_str, len))
+	if (!id_ok(rs->strtab + ru->id_str, len))
 		return "rule: id not [A-Za-z0-9_.-]{1,64}";
 	if (!str_ok(rs, ru->name_str, NULL))
 		return "rule: name not a string";

@@ -245,7 +245,6 @@ enum vigil_field {
 #define VIGIL_RS_MAX_TERMS 3 /* new_terms fields */
 #define VIGIL_RS_MAX_RUNS 64
 #define VIGIL_RS_MAX_MAXSPAN_MS (5U * 60 * 1000)
-#define VIGIL_RS_MAX_RISK_SCORE 100
 #define VIGIL_RS_NO_SET 0xffffffffU
 
 /*
@@ -254,6 +253,7 @@ enum vigil_field {
  * [A-Za-z0-9_.-]; VIGIL_A_RULE_ID carries it NUL-terminated.
  */
 #define VIGIL_RULE_ID_MAX 64
+#define VIGIL_RS_MAX_RISK_SCORE 100 /* vigil_rs_rule.risk_score */
 
 struct vigil_rs_header {
 	__u32 magic;
