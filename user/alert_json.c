@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The alert decoder of `vigilctl listen` (and of the rule descriptions
- * of `vigilctl list` and `terms`), and the alert printer shared by
- * `vigilctl replay` and `vigilctl listen`.
+ * The alert printer shared by `vigilctl replay` and `vigilctl listen`.
  *
  * JSON: one object per line, ECS style.  The triggering event's fields
  * are at the top level ("@timestamp", "event", "host", "process", "user",
@@ -24,6 +22,12 @@
 #include "json.h"
 #include "names.h"
 #include "nl.h"
+
+/*
+ * The decoders: a VIGIL_A_RULE nest (alerts, `vigilctl list`, `terms
+ * import`) and a whole VIGIL_CMD_ALERT message (`vigilctl listen`, the
+ * fuzz_alert fuzzer).
+ */
 
 /**
  * vigil_rule_decode() - decode a VIGIL_A_RULE nest
@@ -419,6 +423,16 @@ static void put_event_members(struct vigil_outbuf *b,
 		vigil_outbuf_putc(b, '}');
 }
 
+static const char *sev_name(u8 s)
+{
+	return vigil_severity_name(s) ?: "unknown";
+}
+
+static const char *kind_name(u8 k)
+{
+	return vigil_rule_kind_name(k) ?: "unknown";
+}
+
 static void put_threat(struct vigil_outbuf *b, const char *t)
 {
 	bool first = true;
@@ -444,17 +458,21 @@ static void put_threat(struct vigil_outbuf *b, const char *t)
 	vigil_outbuf_putc(b, ']');
 }
 
-/* The members a rule object starts with, in an alert and in a list. */
-static void put_rule_head(struct vigil_outbuf *b, const char *id,
-			  const char *name, u8 severity, u8 risk_score,
-			  u8 kind)
+static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 {
-	json_buf_member_cstr(b, "id", id);
-	json_buf_member_cstr(b, "name", name);
-	json_buf_member_cstr(b, "severity",
-			     vigil_severity_name(severity) ?: "unknown");
-	json_buf_member_u64(b, "risk_score", risk_score);
-	json_buf_member_cstr(b, "type", vigil_rule_kind_name(kind) ?: "unknown");
+	vigil_outbuf_puts(b, ",\"rule\":{\"id\":");
+	json_buf_cstr(b, a->rule_id);
+	vigil_outbuf_puts(b, ",\"name\":");
+	json_buf_cstr(b, a->rule_name);
+	vigil_outbuf_puts(b, ",\"severity\":\"");
+	vigil_outbuf_puts(b, sev_name(a->severity));
+	vigil_outbuf_puts(b, "\",\"risk_score\":");
+	vigil_outbuf_u64(b, a->risk_score);
+	vigil_outbuf_puts(b, ",\"type\":\"");
+	vigil_outbuf_puts(b, kind_name(a->kind));
+	vigil_outbuf_puts(b, "\",\"threat\":");
+	put_threat(b, a->threat);
+	vigil_outbuf_putc(b, '}');
 }
 
 /**
@@ -463,26 +481,20 @@ static void put_rule_head(struct vigil_outbuf *b, const char *id,
  * @r: the rule
  *
  * Format: {"id","name","severity","risk_score","type","enabled","hits"}
- * and a newline; strings escaped as in alerts.
+ * and a newline; strings escaped by json.c as in alerts.
  */
 void vigil_rule_format_json(struct vigil_outbuf *b,
 			    const struct vigil_rule_desc *r)
 {
 	vigil_outbuf_putc(b, '{');
-	put_rule_head(b, r->id, r->name, r->severity, r->risk_score, r->kind);
+	json_buf_member_cstr(b, "id", r->id);
+	json_buf_member_cstr(b, "name", r->name);
+	json_buf_member_cstr(b, "severity", sev_name(r->severity));
+	json_buf_member_u64(b, "risk_score", r->risk_score);
+	json_buf_member_cstr(b, "type", kind_name(r->kind));
 	json_buf_member_bool(b, "enabled", r->enabled);
 	json_buf_member_u64(b, "hits", r->hits);
 	vigil_outbuf_put(b, "}\n", 2);
-}
-
-static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
-{
-	vigil_outbuf_puts(b, ",\"rule\":{");
-	put_rule_head(b, a->rule_id, a->rule_name, a->severity, a->risk_score,
-		      a->kind);
-	json_buf_key(b, "threat");
-	put_threat(b, a->threat);
-	vigil_outbuf_putc(b, '}');
 }
 
 /* The "rule" object of the last alert, kept like the field values. */
@@ -628,7 +640,7 @@ void vigil_alert_format_text(struct vigil_outbuf *b,
 		put_time(b, ev->v[VIGIL_F_TIMESTAMP].num, false);
 		vigil_outbuf_putc(b, ' ');
 	}
-	vigil_outbuf_puts(b, (vigil_severity_name(a->severity) ?: "unknown"));
+	vigil_outbuf_puts(b, sev_name(a->severity));
 	vigil_outbuf_puts(b, " \"");
 	vigil_outbuf_puts(b, a->rule_name ? a->rule_name : "");
 	vigil_outbuf_putc(b, '"');

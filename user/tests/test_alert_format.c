@@ -314,10 +314,9 @@ static void rule_name_list_vs_listen(void)
 			 "\"risk_score\":73,\"type\":\"event\",\"enabled\":true,"
 			 "\"hits\":5}\n", cases[i].json);
 		CHECK_STR(list, want);
+		/* the alert's rule.name, whatever follows it */
 		snprintf(want, sizeof(want),
-			 ",\"rule\":{\"id\":\"r-1\",\"name\":%s,\"severity\":"
-			 "\"high\",\"risk_score\":73,\"type\":\"event\","
-			 "\"threat\":[]}", cases[i].json);
+			 ",\"rule\":{\"id\":\"r-1\",\"name\":%s", cases[i].json);
 		CHECK(alert && strstr(alert, want));
 		if (alert && !strstr(alert, want))
 			printf("#   listen printed %s\n", alert);
