@@ -30,6 +30,7 @@
  */
 #include <linux/bitops.h>
 #include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
 #include <linux/atomic.h>
@@ -55,10 +56,27 @@ struct alertq_cb {
 
 #define ALERTQ_CB(skb) ((struct alertq_cb *)(skb)->cb)
 
+static unsigned int alert_queue_max = 4096;
+module_param(alert_queue_max, uint, 0444);
+MODULE_PARM_DESC(
+	alert_queue_max,
+	"Alerts queued for sending before new ones are dropped (default 4096)");
+
 static struct sk_buff_head vigil_alertq; /* lock: also guards below */
 static unsigned int vigil_alertq_alerts; /* alerts in vigil_alertq */
 static struct delayed_work vigil_alertq_work;
 static atomic64_t vigil_alert_seq = ATOMIC64_INIT(0);
+
+/*
+ * Alerts queued changed by @n: the count the limit is checked against,
+ * and the alerts_pending gauge.  Under vigil_alertq.lock.
+ */
+static void queued_add(int n)
+{
+	lockdep_assert_held(&vigil_alertq.lock);
+	WRITE_ONCE(vigil_alertq_alerts, vigil_alertq_alerts + n);
+	vigil_stat_add(VIGIL_STAT_ALERTS_PENDING, (u64)(s64)n);
+}
 
 static void drop_one(void)
 {
@@ -189,7 +207,7 @@ static int alert_queue(const struct alert_desc *d, struct sk_buff **fresh,
 	int err = 0;
 
 	spin_lock_irqsave(&vigil_alertq.lock, flags);
-	if (vigil_alertq_alerts >= READ_ONCE(vigil_alert_queue_max)) {
+	if (vigil_alertq_alerts >= READ_ONCE(alert_queue_max)) {
 		err = -ENOSPC;
 		goto out_unlock;
 	}
@@ -207,7 +225,7 @@ static int alert_queue(const struct alert_desc *d, struct sk_buff **fresh,
 	err = alert_put(skb, d);
 	if (!err) {
 		ALERTQ_CB(skb)->alerts++;
-		WRITE_ONCE(vigil_alertq_alerts, vigil_alertq_alerts + 1);
+		queued_add(1);
 	}
 	*batches = skb_queue_len(&vigil_alertq);
 out_unlock:
@@ -235,11 +253,11 @@ static int alert_queue_alone(const struct alert_desc *d, u32 *batches)
 		goto err_free;
 	ALERTQ_CB(skb)->alerts = 1;
 	spin_lock_irqsave(&vigil_alertq.lock, flags);
-	if (vigil_alertq_alerts >= READ_ONCE(vigil_alert_queue_max)) {
+	if (vigil_alertq_alerts >= READ_ONCE(alert_queue_max)) {
 		err = -ENOBUFS;
 	} else {
 		__skb_queue_tail(&vigil_alertq, skb);
-		WRITE_ONCE(vigil_alertq_alerts, vigil_alertq_alerts + 1);
+		queued_add(1);
 	}
 	*batches = skb_queue_len(&vigil_alertq);
 	spin_unlock_irqrestore(&vigil_alertq.lock, flags);
@@ -271,7 +289,7 @@ void vigil_alertq_alert(struct vigil_engine *e, const struct vigil_match *m)
 	if (!vigil_netlink_has_listeners())
 		return;
 	full = READ_ONCE(vigil_alertq_alerts) >=
-	       READ_ONCE(vigil_alert_queue_max);
+	       READ_ONCE(alert_queue_max);
 	if (full || alert_size(e, m, &d)) {
 		/* Still uses a sequence number: the gap shows the loss. */
 		drop_one();
@@ -321,7 +339,7 @@ static void alertq_send(struct work_struct *work)
 		spin_lock_irqsave(&vigil_alertq.lock, flags);
 		skb = __skb_dequeue(&vigil_alertq);
 		n = skb ? ALERTQ_CB(skb)->alerts : 0;
-		WRITE_ONCE(vigil_alertq_alerts, vigil_alertq_alerts - n);
+		queued_add(-(int)n);
 		spin_unlock_irqrestore(&vigil_alertq.lock, flags);
 		if (!skb)
 			break;
@@ -343,13 +361,12 @@ static void alertq_send(struct work_struct *work)
 }
 
 /**
- * vigil_alertq_pending() - alerts queued and not yet sent
+ * vigil_alertq_rules_changed() - a new ruleset was published
  *
- * Return: the number of alerts in the queued batches now.
+ * Rule indexes mean other rules from now on.  Process context.
  */
-u64 vigil_alertq_pending(void)
+void vigil_alertq_rules_changed(void)
 {
-	return READ_ONCE(vigil_alertq_alerts);
 }
 
 /**
@@ -360,21 +377,29 @@ u64 vigil_alertq_pending(void)
  */
 void vigil_alertq_flush(void)
 {
+	unsigned long flags;
+
 	flush_delayed_work(&vigil_alertq_work);
 	cancel_delayed_work_sync(&vigil_alertq_work);
-	skb_queue_purge(&vigil_alertq);
-	WRITE_ONCE(vigil_alertq_alerts, 0);
+	spin_lock_irqsave(&vigil_alertq.lock, flags);
+	__skb_queue_purge(&vigil_alertq);
+	queued_add(-(int)vigil_alertq_alerts);
+	spin_unlock_irqrestore(&vigil_alertq.lock, flags);
 }
 
 /**
  * vigil_alertq_init() - set up the empty queue
  *
- * Return: 0.
+ * Return: 0, or -EINVAL for a bad module parameter.
  */
 int vigil_alertq_init(void)
 {
 	int f;
 
+	if (!alert_queue_max) {
+		pr_err("vigil: alert_queue_max must be > 0\n");
+		return -EINVAL;
+	}
 	BUILD_BUG_ON(sizeof(struct alertq_cb) >
 		     sizeof_field(struct sk_buff, cb));
 	BUILD_BUG_ON(VIGIL_F_MAX >= 64);

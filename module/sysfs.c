@@ -9,16 +9,21 @@
  *
  * Documented in Documentation/ABI/testing/sysfs-kernel-vigil.
  *
- * A rule directory only remembers its rule_id: every read or write looks
- * the rule up in the running engine under RCU, so a directory that
- * briefly outlives a ruleset swap reads the new ruleset's rule of that
- * id, or fails with -ENOENT.  The rules directory is rebuilt on every
- * load with vigil_detect_mutex held; the handlers never take that mutex,
- * since removing a directory waits for its running handlers.
+ * A rule directory only remembers its rule_id: every read looks the rule
+ * up in the running engine under RCU, so a directory that briefly
+ * outlives a ruleset swap reads the new ruleset's rule of that id, or
+ * fails with -ENOENT.  A write goes through vigil_detect_set_enabled(),
+ * the path netlink's ENABLE/DISABLE take too.  The rules directory is
+ * rebuilt after every load (vigil_sysfs_rules_rebuild(), called by the
+ * loader) under vigil_sysfs_mutex.  Removing a directory waits for its
+ * running handlers, and a store handler takes vigil_detect_mutex, so the
+ * old directories are removed before vigil_detect_mutex is taken, and no
+ * handler ever takes vigil_sysfs_mutex.
  */
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -34,7 +39,9 @@ struct vigil_rule_kobj {
 };
 
 static struct kobject *vigil_kobj, *vigil_rules_kobj, *vigil_stats_kobj;
-static LIST_HEAD(vigil_rule_kobjs); /* under vigil_detect_mutex */
+/* Guards vigil_rule_kobjs and vigil_rules_kobj; before vigil_detect_mutex. */
+static DEFINE_MUTEX(vigil_sysfs_mutex);
+static LIST_HEAD(vigil_rule_kobjs);
 
 static const char *const severity_names[__VIGIL_SEV_LAST] = {
 	[VIGIL_SEV_LOW] = "low",
@@ -146,20 +153,14 @@ static ssize_t rule_enabled_store(struct kobject *kobj,
 {
 	struct vigil_rule_kobj *rk =
 		container_of(kobj, struct vigil_rule_kobj, kobj);
-	struct vigil_engine *e;
-	int idx, err;
 	bool on;
+	int err;
 
 	err = parse_switch(buf, count, &on);
 	if (err)
 		return err;
-	rcu_read_lock();
-	e = vigil_detect_engine_rcu();
-	idx = e ? vigil_engine_find_rule(e, rk->id) : -ENOENT;
-	if (idx >= 0)
-		vigil_engine_set_enabled(e, idx, on);
-	rcu_read_unlock();
-	return idx < 0 ? -ENOENT : count;
+	err = vigil_detect_set_enabled(rk->id, on);
+	return err ?: count;
 }
 
 #define RULE_SHOW(file, what)                                                 \
@@ -224,6 +225,7 @@ static void rules_clear(void)
 {
 	struct vigil_rule_kobj *rk, *tmp;
 
+	lockdep_assert_held(&vigil_sysfs_mutex);
 	list_for_each_entry_safe(rk, tmp, &vigil_rule_kobjs, list) {
 		list_del(&rk->list);
 		kobject_put(&rk->kobj);
@@ -253,21 +255,26 @@ static void rule_add(const char *id)
 }
 
 /**
- * vigil_sysfs_rules_rebuild() - one directory per rule of @e
- * @e: the engine just published, or NULL
+ * vigil_sysfs_rules_rebuild() - one directory per rule of the running engine
  *
- * Called with vigil_detect_mutex held.  A directory that cannot be
- * created is reported and skipped; the ruleset stays loaded.
+ * Called by whoever loaded a ruleset, after vigil_detect_load() returned
+ * 0 (and by vigil_sysfs_init()); process context, no vigil lock held.
+ * A directory that cannot be created is reported and skipped; the
+ * ruleset stays loaded.
  */
-void vigil_sysfs_rules_rebuild(struct vigil_engine *e)
+void vigil_sysfs_rules_rebuild(void)
 {
 	struct vigil_rule_info ri;
+	struct vigil_engine *e;
 	u32 i, n;
 
-	lockdep_assert_held(&vigil_detect_mutex);
+	mutex_lock(&vigil_sysfs_mutex);
 	if (!vigil_rules_kobj)
-		return;
+		goto out_unlock;
+	/* Waits for the handlers in flight, which may take the detect mutex. */
 	rules_clear();
+	mutex_lock(&vigil_detect_mutex);
+	e = vigil_detect_engine_locked();
 	n = e ? vigil_engine_rule_count(e) : 0;
 	for (i = 0; i < n; i++) {
 		memset(&ri, 0, sizeof(ri));
@@ -275,6 +282,9 @@ void vigil_sysfs_rules_rebuild(struct vigil_engine *e)
 		if (ri.id)
 			rule_add(ri.id);
 	}
+	mutex_unlock(&vigil_detect_mutex);
+out_unlock:
+	mutex_unlock(&vigil_sysfs_mutex);
 }
 
 /* ---------------- /sys/kernel/vigil/stats/ ---------------- */
@@ -290,7 +300,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	struct vigil_stat_attr *sa =
 		container_of(attr, struct vigil_stat_attr, attr);
 
-	return sysfs_emit(buf, "%llu\n", vigil_stat_read(sa->stat));
+	return sysfs_emit(buf, "%llu\n", vigil_detect_stat_read(sa->stat));
 }
 
 #define STAT_ATTR(file, s)                                   \
@@ -366,9 +376,7 @@ int vigil_sysfs_init(void)
 		err = -ENOMEM;
 		goto err_put_stats;
 	}
-	mutex_lock(&vigil_detect_mutex);
-	vigil_sysfs_rules_rebuild(vigil_detect_engine_locked());
-	mutex_unlock(&vigil_detect_mutex);
+	vigil_sysfs_rules_rebuild();
 	return 0;
 
 err_put_stats:
@@ -385,11 +393,11 @@ err_put_vigil:
  */
 void vigil_sysfs_uninit(void)
 {
-	mutex_lock(&vigil_detect_mutex);
+	mutex_lock(&vigil_sysfs_mutex);
 	rules_clear();
 	kobject_put(vigil_rules_kobj);
 	vigil_rules_kobj = NULL;
-	mutex_unlock(&vigil_detect_mutex);
+	mutex_unlock(&vigil_sysfs_mutex);
 	kobject_put(vigil_stats_kobj);
 	vigil_stats_kobj = NULL;
 	kobject_put(vigil_kobj);
