@@ -9,6 +9,13 @@
  *
  * Documented in Documentation/ABI/testing/sysfs-kernel-vigil.
  *
+ * Access: only "enabled" is world-readable.  What the rules are, whether
+ * they are on and how often they hit, and every counter are root-only
+ * (0400, switches 0600), as the same data over netlink is admin-only: an
+ * unprivileged user must not watch hit counters to test an evasion.
+ * The store handlers check CAP_SYS_ADMIN themselves as well, so a root
+ * process without it (a container) cannot flip switches.
+ *
  * A rule directory only remembers its rule_id: every read looks the rule
  * up in the running engine under RCU, so a directory that briefly
  * outlives a ruleset swap reads the new ruleset's rule of that id, or
@@ -22,6 +29,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/kobject.h>
+#include <linux/capability.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -58,6 +66,16 @@ static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
 
 /* ---------------- /sys/kernel/vigil/enabled ---------------- */
 
+/*
+ * The file modes keep unprivileged users out; this keeps out a root
+ * without CAP_SYS_ADMIN too (CAP_SYS_ADMIN is what netlink's admin
+ * commands accept besides CAP_NET_ADMIN).
+ */
+static int store_allowed(void)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
 /* Switches take exactly "0" or "1", with an optional newline. */
 static int parse_switch(const char *buf, size_t count, bool *on)
 {
@@ -81,7 +99,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool on;
 	int err;
 
-	err = parse_switch(buf, count, &on);
+	err = store_allowed() ?: parse_switch(buf, count, &on);
 	if (err)
 		return err;
 	WRITE_ONCE(vigil_enabled, on);
@@ -156,7 +174,7 @@ static ssize_t rule_enabled_store(struct kobject *kobj,
 	bool on;
 	int err;
 
-	err = parse_switch(buf, count, &on);
+	err = store_allowed() ?: parse_switch(buf, count, &on);
 	if (err)
 		return err;
 	err = vigil_detect_set_enabled(rk->id, on);
@@ -178,17 +196,17 @@ RULE_SHOW(type, RULE_TYPE)
 RULE_SHOW(hits, RULE_HITS)
 
 static struct kobj_attribute rule_enabled_attr =
-	__ATTR(enabled, 0644, rule_enabled_show, rule_enabled_store);
+	__ATTR(enabled, 0600, rule_enabled_show, rule_enabled_store);
 static struct kobj_attribute rule_name_attr =
-	__ATTR(name, 0444, rule_name_show, NULL);
+	__ATTR(name, 0400, rule_name_show, NULL);
 static struct kobj_attribute rule_severity_attr =
-	__ATTR(severity, 0444, rule_severity_show, NULL);
+	__ATTR(severity, 0400, rule_severity_show, NULL);
 static struct kobj_attribute rule_risk_score_attr =
-	__ATTR(risk_score, 0444, rule_risk_score_show, NULL);
+	__ATTR(risk_score, 0400, rule_risk_score_show, NULL);
 static struct kobj_attribute rule_type_attr =
-	__ATTR(type, 0444, rule_type_show, NULL);
+	__ATTR(type, 0400, rule_type_show, NULL);
 static struct kobj_attribute rule_hits_attr =
-	__ATTR(hits, 0444, rule_hits_show, NULL);
+	__ATTR(hits, 0400, rule_hits_show, NULL);
 
 static struct attribute *rule_attrs[] = {
 	&rule_enabled_attr.attr,
@@ -305,7 +323,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 #define STAT_ATTR(file, s)                                   \
 	static struct vigil_stat_attr stat_##file##_attr = { \
-		.attr = __ATTR(file, 0444, stat_show, NULL), \
+		.attr = __ATTR(file, 0400, stat_show, NULL), \
 		.stat = s,                                   \
 	}
 
