@@ -190,8 +190,9 @@ static int nl_stats(struct sk_buff *skb, struct genl_info *info)
 	nest = nla_nest_start(msg, VIGIL_A_STATS);
 	if (!nest)
 		goto err_free;
-	for (s = VIGIL_STAT_UNSPEC + 1; s < VIGIL_STAT_PAD; s++)
-		if (nla_put_u64_64bit(msg, s, vigil_detect_stat_read(s),
+	for (s = VIGIL_STAT_UNSPEC + 1; s < __VIGIL_STAT_LAST; s++)
+		if (s != VIGIL_STAT_PAD &&
+		    nla_put_u64_64bit(msg, s, vigil_detect_stat_read(s),
 				      VIGIL_STAT_PAD))
 			goto err_free;
 	nla_nest_end(msg, nest);

@@ -335,6 +335,7 @@ STAT_ATTR(events_delete, VIGIL_STAT_EVENTS_DELETE);
 STAT_ATTR(alerts_sent, VIGIL_STAT_ALERTS_SENT);
 STAT_ATTR(alerts_dropped, VIGIL_STAT_ALERTS_DROPPED);
 STAT_ATTR(alerts_pending, VIGIL_STAT_ALERTS_PENDING);
+STAT_ATTR(alerts_suppressed, VIGIL_STAT_ALERTS_SUPPRESSED);
 STAT_ATTR(seq_evictions, VIGIL_STAT_SEQ_EVICTIONS);
 STAT_ATTR(terms_evictions, VIGIL_STAT_TERMS_EVICTIONS);
 STAT_ATTR(proc_evictions, VIGIL_STAT_PROC_EVICTIONS);
@@ -351,6 +352,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_alerts_sent_attr.attr.attr,
 	&stat_alerts_dropped_attr.attr.attr,
 	&stat_alerts_pending_attr.attr.attr,
+	&stat_alerts_suppressed_attr.attr.attr,
 	&stat_seq_evictions_attr.attr.attr,
 	&stat_terms_evictions_attr.attr.attr,
 	&stat_proc_evictions_attr.attr.attr,

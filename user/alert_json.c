@@ -480,6 +480,12 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 	vigil_outbuf_u64(b, a->seq);
 	vigil_outbuf_puts(b, ",\"dropped\":");
 	vigil_outbuf_u64(b, a->dropped);
+	if (a->suppressed) {
+		vigil_outbuf_puts(b, ",\"suppressed\":");
+		vigil_outbuf_u64(b, a->suppressed);
+	}
+	if (a->flags & VIGIL_ALERT_F_CUT)
+		vigil_outbuf_puts(b, ",\"cut\":true");
 	vigil_outbuf_putc(b, '}');
 	if (a->kind == VIGIL_RULE_SEQUENCE || a->n_events > 1) {
 		vigil_outbuf_puts(b, ",\"events\":[");
@@ -523,7 +529,7 @@ static void put_text_str(struct vigil_outbuf *b, const struct vigil_event *ev,
  * @a: the alert
  *
  * Format: TIME SEVERITY "RULE NAME" process=NAME[PID] file=PATH cmd=CMDLINE
- * (missing parts left out; control bytes as \xNN).
+ * [suppressed=N] [cut] (missing parts left out; control bytes as \xNN).
  */
 void vigil_alert_format_text(struct vigil_outbuf *b,
 			     const struct vigil_alert_view *a)
@@ -558,6 +564,12 @@ void vigil_alert_format_text(struct vigil_outbuf *b,
 		vigil_outbuf_puts(b, " cmd=");
 		put_text_str(b, ev, VIGIL_F_PROCESS_COMMAND_LINE);
 	}
+	if (a->suppressed) {
+		vigil_outbuf_puts(b, " suppressed=");
+		vigil_outbuf_u64(b, a->suppressed);
+	}
+	if (a->flags & VIGIL_ALERT_F_CUT)
+		vigil_outbuf_puts(b, " cut");
 	vigil_outbuf_putc(b, '\n');
 }
 

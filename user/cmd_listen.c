@@ -62,6 +62,8 @@ static int alert_decode(const struct nlmsghdr *nlh,
 	 */
 	v->seq = 0;
 	v->dropped = 0;
+	v->suppressed = 0;
+	v->flags = 0;
 	v->severity = 0;
 	v->risk_score = 0;
 	v->kind = 0;
@@ -70,6 +72,8 @@ static int alert_decode(const struct nlmsghdr *nlh,
 		return -EINVAL;
 	vigil_nla_u64(tb[VIGIL_A_ALERT_SEQ], &v->seq);
 	vigil_nla_u64(tb[VIGIL_A_ALERT_DROPPED], &v->dropped);
+	vigil_nla_u64(tb[VIGIL_A_ALERT_SUPPRESSED], &v->suppressed);
+	vigil_nla_u32(tb[VIGIL_A_ALERT_FLAGS], &v->flags);
 	if (vigil_nl_parse(vigil_nla_data(tb[VIGIL_A_RULE]),
 			   vigil_nla_len(tb[VIGIL_A_RULE]), rb,
 			   VIGIL_RA_MAX) < 0)
