@@ -9,7 +9,7 @@
 #   - every match is accounted for: hits = received + suppressed + dropped;
 #   - an alert of an exec with a 32 KiB argument stays below one batch
 #     (8 KiB), keeps pid and name, and says alert.cut;
-# then, reloaded with no rate limit and a 64-alert queue, a flood that
+# then, reloaded with no rate limit and a 16-alert queue, a flood that
 # overflows the queue still leaves room for the high alert.
 . /vigil/lib.sh
 SYS=/sys/kernel/vigil
@@ -86,16 +86,16 @@ printf '%s' "$line" | jq -e '.alert.cut == true and .process.pid > 0 and
 	pass "cut alert keeps pid, name and args, says alert.cut" ||
 	fail "cut alert: $(printf '%s' "$line" | head -c 600)"
 
-# the reserve: no rate limit, a 64-alert queue, half kept for high ones
+# the reserve: no rate limit, a 16-alert queue, half kept for high ones
 vigil_listen_stop
 rmmod vigil || fail "rmmod"
-insmod "$VIGIL_KO" alert_rate=0 alert_queue_max=64 alert_reserve_pct=50 ||
+insmod "$VIGIL_KO" alert_rate=0 alert_queue_max=16 alert_reserve_pct=50 ||
 	fail "insmod with alert_rate=0"
 vigilctl load /tmp/floodrules || fail "vigilctl load after reload"
 vigil_listen_start
 drop0=$(st alerts_dropped)
 rm -rf /tmp/flood/*
-seq -f /tmp/flood/g%g 1 6000 | as_nobody xargs -n 2000 /usr/bin/touch &
+seq -f /tmp/flood/g%g 1 1500 | as_nobody xargs -n 500 /usr/bin/touch &
 flood=$!
 n=0
 while kill -0 $flood 2>/dev/null && [ $n -lt 20 ]; do
