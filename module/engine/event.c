@@ -398,6 +398,8 @@ u32 vigil_event_value_cap(const struct vigil_event *ev, u32 cap)
 
 	if (vigil_event_encoded_size(ev) <= cap)
 		return U32_MAX;
+	if (cap < NLA_ALIGN(NLA_HDR + 8))
+		return 0;
 	budget = cap - NLA_ALIGN(NLA_HDR + 8);
 	for (t = todo; t; t &= t - 1) {
 		f = (u32)__builtin_ctzll(t);
