@@ -11,9 +11,9 @@ SYS=/sys/kernel/vigil
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # Slow to build: rules whose sets hold many patterns equal under case
-# folding all land in one index bucket (4 x 4096 case variants).
+# folding all land in one index bucket (6 x 4096 case variants).
 mkdir -p /tmp/slow /tmp/small
-for r in 1 2 3 4; do
+for r in 1 2 3 4 5 6; do
 	awk -v r=$r 'BEGIN {
 		s = "abcdefghijkl"
 		printf "[rule]\nname = \"slow %d\"\nrule_id = \"vigil-test-slow-%d\"\n", r, r
@@ -61,14 +61,14 @@ kill -0 $lp 2>/dev/null && during=1 || during=0
 wait $lp || fail "slow load failed"
 t1=$(ms)
 echo "# stats alone $base ms; load $((t1 - t0)) ms, stats during it $((te - ts)) ms, load still running after stats: $during"
-if [ $((t1 - t0)) -lt $((2 * base + 1500)) ]; then
+if [ $((t1 - t0)) -lt $((base + 1000)) ]; then
 	echo "ok - stats during a load # SKIP the load took only $((t1 - t0)) ms"
-elif [ "$during" = 1 ]; then
+elif [ "$during" = 1 ] && [ $((te - ts)) -lt $((t1 - t0)) ]; then
 	pass "stats answered in $((te - ts)) ms while a $((t1 - t0)) ms load ran"
 else
 	fail "stats took $((te - ts)) ms and returned only after the $((t1 - t0)) ms load"
 fi
-vigilctl list | grep -q vigil-test-slow-4 || fail "slow ruleset not loaded"
+vigilctl list | grep -q vigil-test-slow-6 || fail "slow ruleset not loaded"
 
 # two loads at once: each whole, one after the other
 vigilctl load --blob /tmp/slow.bin &
@@ -81,7 +81,7 @@ wait $b || fail "second of two concurrent loads"
 dirs=$(ls $SYS/rules | sort | tr '\n' ' ')
 echo "# after two loads: sysfs [$dirs]"
 case "$dirs" in
-"vigil-test-small "|"vigil-test-slow-1 vigil-test-slow-2 vigil-test-slow-3 vigil-test-slow-4 ")
+"vigil-test-small "|"vigil-test-slow-1 vigil-test-slow-2 vigil-test-slow-3 vigil-test-slow-4 vigil-test-slow-5 vigil-test-slow-6 ")
 	pass "sysfs shows one whole ruleset" ;;
 *) fail "sysfs shows [$dirs]" ;;
 esac
