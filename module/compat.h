@@ -19,6 +19,20 @@
 
 #include "compat-gen.h"
 
+/*
+ * Spinlocks become sleeping locks on PREEMPT_RT, and vigil allocates
+ * with GFP_ATOMIC and takes spinlocks in probe context with preemption
+ * disabled (tracepoints, kprobes): invalid there.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "vigil does not support PREEMPT_RT kernels: its probes take spinlocks and allocate with GFP_ATOMIC with preemption disabled, which RT forbids; build against a non-RT kernel"
+#endif
+
+/* The "alerts" group is joined by CAP_NET_ADMIN only (genl checks it). */
+#ifndef VIGIL_HAVE_GENL_MCAST_CAP
+#error "vigil needs GENL_MCAST_CAP_NET_ADMIN in <net/genetlink.h> (Linux 6.7, backported to Debian 6.1)"
+#endif
+
 #ifndef VIGIL_HAVE_FOR_EACH_KERNEL_TRACEPOINT
 #error "vigil needs for_each_kernel_tracepoint()"
 #endif

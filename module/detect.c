@@ -11,6 +11,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <net/netlink.h>
@@ -20,6 +21,18 @@
 #ifdef VIGIL_HAVE_DEFAULT_RULES
 #include "rules_default.h"
 #endif
+
+static unsigned int seq_capacity = 16384;
+module_param(seq_capacity, uint, 0444);
+MODULE_PARM_DESC(
+	seq_capacity,
+	"Pending sequences kept, all rules together; the least recently used is evicted (default 16384)");
+
+static unsigned int terms_capacity = 16384;
+module_param(terms_capacity, uint, 0444);
+MODULE_PARM_DESC(
+	terms_capacity,
+	"Learned terms kept per new_terms rule; the least recently seen is evicted (default 16384)");
 
 bool vigil_enabled = true;
 /* Serializes ruleset loads, netlink toggles and the sysfs rules dir. */
@@ -156,7 +169,11 @@ u32 vigil_detect_generation(void)
  * @id: rule_id
  * @on: new state
  *
- * Takes effect for the next event.  Process context.
+ * The one path both inlets (netlink's ENABLE/DISABLE and sysfs's
+ * rules/<id>/enabled) take.  Under vigil_detect_mutex, so a toggle is
+ * ordered with the publication of a ruleset and never lands on an engine
+ * that a load has already copied the switches from.  Takes effect for
+ * the next event.  Process context; the caller checked the capability.
  *
  * Return: 0, or -ENOENT when no loaded rule has this id.
  */
@@ -176,25 +193,30 @@ int vigil_detect_set_enabled(const char *id, bool on)
 }
 
 /**
- * vigil_detect_engine_stat() - counters the running engine keeps itself
+ * vigil_detect_stat_read() - a counter as userspace sees it
  * @s: the counter
  *
- * Return: the engine's share of @s (0 for counters it does not keep).
+ * The per-CPU counters (stats.c) plus what the running engine keeps
+ * itself: its sequence and terms evictions (those of retired engines
+ * were added to the per-CPU counters when they were freed).
+ *
+ * Return: the value of @s.
  */
-u64 vigil_detect_engine_stat(enum vigil_stat s)
+u64 vigil_detect_stat_read(enum vigil_stat s)
 {
 	struct vigil_engine_stats st = {};
 	struct vigil_engine *e;
+	u64 v = vigil_stat_read(s);
 
 	if (s != VIGIL_STAT_SEQ_EVICTIONS && s != VIGIL_STAT_TERMS_EVICTIONS)
-		return 0;
+		return v;
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
 	if (e)
 		vigil_engine_stats(e, &st);
 	rcu_read_unlock();
-	return s == VIGIL_STAT_SEQ_EVICTIONS ? st.seq_evictions :
-					       st.terms_evictions;
+	return v + (s == VIGIL_STAT_SEQ_EVICTIONS ? st.seq_evictions :
+						    st.terms_evictions);
 }
 
 /* Keeps the eviction counts of an engine about to be freed. */
@@ -213,16 +235,19 @@ static void retire_stats(struct vigil_engine *old)
  * @len: its length
  * @extack: where the reason for a rejection goes (may be NULL)
  *
- * Validates and builds the new engine first; on any error nothing
- * changes.  Process context; sleeps.
+ * Validates and builds the new engine first, holding no lock; on any
+ * error nothing changes.  vigil_detect_mutex is held only to publish it.
+ * The caller serializes loads (netlink.c's mutex; module init) and
+ * rebuilds the sysfs rules directory after a successful one.  Process
+ * context; sleeps.
  *
  * Return: 0, -EINVAL (invalid ruleset) or -ENOMEM.
  */
 int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 {
 	struct vigil_engine_limits lim = {
-		.seq_capacity = vigil_seq_capacity,
-		.terms_capacity = vigil_terms_capacity,
+		.seq_capacity = seq_capacity,
+		.terms_capacity = terms_capacity,
 	};
 	struct vigil_engine *e, *old;
 	const char *reason = "invalid ruleset";
@@ -246,8 +271,9 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 		   vigil_engine_kind_mask(e) &
 			   ~vigil_engine_kind_mask_later(e));
 	WRITE_ONCE(vigil_generation, vigil_generation + 1);
-	vigil_sysfs_rules_rebuild(e);
 	mutex_unlock(&vigil_detect_mutex);
+	/* Rule indexes changed: the per-rule alert budgets start afresh. */
+	vigil_alertq_rules_changed();
 
 	if (old) {
 		synchronize_rcu();
@@ -263,11 +289,16 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
  * @load_default_rules: load the rules embedded at build time
  *
  * The embedded rules go through the same validator as a runtime load.
+ * vigil_sysfs_init(), called later, builds the rules directory for them.
  *
  * Return: 0 or -errno.
  */
 int vigil_detect_init(bool load_default_rules)
 {
+	if (!seq_capacity || !terms_capacity) {
+		pr_err("vigil: seq_capacity and terms_capacity must be > 0\n");
+		return -EINVAL;
+	}
 	if (!load_default_rules) {
 		pr_info("vigil: starting with no rules (no_default_rules=1)\n");
 		return 0;

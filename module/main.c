@@ -18,33 +18,9 @@ MODULE_PARM_DESC(
 	no_default_rules,
 	"Start with an empty ruleset (default: load the embedded rules)");
 
-unsigned int vigil_seq_capacity = 16384;
-module_param_named(seq_capacity, vigil_seq_capacity, uint, 0444);
-MODULE_PARM_DESC(
-	seq_capacity,
-	"Pending sequences kept, all rules together; the least recently used is evicted (default 16384)");
-
-unsigned int vigil_terms_capacity = 16384;
-module_param_named(terms_capacity, vigil_terms_capacity, uint, 0444);
-MODULE_PARM_DESC(
-	terms_capacity,
-	"Learned terms kept per new_terms rule; the least recently seen is evicted (default 16384)");
-
-unsigned int vigil_alert_queue_max = 4096;
-module_param_named(alert_queue_max, vigil_alert_queue_max, uint, 0444);
-MODULE_PARM_DESC(
-	alert_queue_max,
-	"Alerts queued for sending before new ones are dropped (default 4096)");
-
 static int __init vigil_init(void)
 {
 	int err;
-
-	if (!vigil_seq_capacity || !vigil_terms_capacity ||
-	    !vigil_alert_queue_max) {
-		pr_err("vigil: seq_capacity, terms_capacity and alert_queue_max must be > 0\n");
-		return -EINVAL;
-	}
 
 	err = vigil_stats_init();
 	if (err)
@@ -52,15 +28,15 @@ static int __init vigil_init(void)
 	err = vigil_proctab_init();
 	if (err)
 		goto err_uninit_stats;
-	err = vigil_detect_init(!no_default_rules);
-	if (err)
-		goto err_uninit_proctab;
 	err = vigil_alertq_init();
 	if (err)
-		goto err_uninit_detect;
-	err = vigil_netlink_init();
+		goto err_uninit_proctab;
+	err = vigil_detect_init(!no_default_rules);
 	if (err)
 		goto err_uninit_alertq;
+	err = vigil_netlink_init();
+	if (err)
+		goto err_uninit_detect;
 	err = vigil_sysfs_init();
 	if (err)
 		goto err_uninit_netlink;
@@ -77,10 +53,10 @@ err_uninit_sysfs:
 	vigil_sysfs_uninit();
 err_uninit_netlink:
 	vigil_netlink_uninit();
-err_uninit_alertq:
-	vigil_alertq_uninit();
 err_uninit_detect:
 	vigil_detect_uninit();
+err_uninit_alertq:
+	vigil_alertq_uninit();
 err_uninit_proctab:
 	vigil_proctab_uninit();
 err_uninit_stats:
@@ -95,9 +71,10 @@ static void __exit vigil_exit(void)
 	/* Send or drop what is queued while the family still exists. */
 	vigil_alertq_flush();
 	vigil_sysfs_uninit();
+	/* Waits for every handler in flight (parallel_ops or not). */
 	vigil_netlink_uninit();
-	vigil_alertq_uninit();
 	vigil_detect_uninit();
+	vigil_alertq_uninit();
 	vigil_proctab_uninit();
 	vigil_stats_uninit();
 	pr_info("vigil: stopped\n");

@@ -10,18 +10,24 @@
  * requires CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN, checked by the genl
  * core against the initial user namespace).
  *
- * The family is not parallel_ops: the genl mutex serializes the
- * handlers, and is taken before vigil_detect_mutex.
+ * The family is parallel_ops: no handler runs under the global
+ * genl_mutex, so a long ruleset build never holds up another family's
+ * requests (nlctrl, nl80211, ...).  The commands that change state
+ * (LOAD, ENABLE, DISABLE, TERMS_IMPORT) are serialized by vigil_nl_mutex
+ * instead, taken before vigil_detect_mutex: two loads never build at
+ * once, and each load's sysfs rebuild reflects the ruleset it published.
+ * The dumps and STATS only read, under vigil_detect_mutex or RCU.
+ * genl_unregister_family() waits for the handlers in flight, so nothing
+ * runs here once vigil_netlink_uninit() returned.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include "compat.h"
 #include "detect.h"
 
-#ifndef GENL_MCAST_CAP_NET_ADMIN
-#error "vigil needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, backported to Debian 6.1)"
-#endif
 
 static const struct nla_policy vigil_term_policy[VIGIL_TA_MAX + 1] = {
 	[VIGIL_TA_HASH] = { .type = NLA_U64 },
@@ -36,6 +42,9 @@ static const struct nla_policy vigil_policy[VIGIL_A_MAX + 1] = {
 };
 
 static struct genl_family vigil_genl_family;
+
+/* Serializes the commands that change state; see the top of the file. */
+static DEFINE_MUTEX(vigil_nl_mutex);
 
 static bool vigil_nl_admin(const struct sk_buff *skb,
 			   struct netlink_ext_ack *extack)
@@ -122,7 +131,11 @@ static int nl_load(struct sk_buff *skb, struct genl_info *info)
 		memcpy(blob + off, nla_data(nla), nla_len(nla));
 		off += nla_len(nla);
 	}
+	mutex_lock(&vigil_nl_mutex);
 	err = vigil_detect_load(blob, len, info->extack);
+	if (!err)
+		vigil_sysfs_rules_rebuild();
+	mutex_unlock(&vigil_nl_mutex);
 	kvfree(blob);
 	return err;
 }
@@ -138,7 +151,9 @@ static int nl_toggle(struct sk_buff *skb, struct genl_info *info, bool on)
 		NL_SET_ERR_MSG(info->extack, "vigil: VIGIL_A_RULE_ID missing");
 		return -EINVAL;
 	}
+	mutex_lock(&vigil_nl_mutex);
 	err = vigil_detect_set_enabled(nla_data(id), on);
+	mutex_unlock(&vigil_nl_mutex);
 	if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, id,
 				    "vigil: no loaded rule has this rule_id");
@@ -174,8 +189,9 @@ static int nl_stats(struct sk_buff *skb, struct genl_info *info)
 	nest = nla_nest_start(msg, VIGIL_A_STATS);
 	if (!nest)
 		goto err_free;
-	for (s = VIGIL_STAT_UNSPEC + 1; s < VIGIL_STAT_PAD; s++)
-		if (nla_put_u64_64bit(msg, s, vigil_stat_read(s),
+	for (s = VIGIL_STAT_UNSPEC + 1; s < __VIGIL_STAT_LAST; s++)
+		if (s != VIGIL_STAT_PAD &&
+		    nla_put_u64_64bit(msg, s, vigil_detect_stat_read(s),
 				      VIGIL_STAT_PAD))
 			goto err_free;
 	nla_nest_end(msg, nest);
@@ -335,6 +351,7 @@ static int nl_terms_import(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
+	mutex_lock(&vigil_nl_mutex);
 	mutex_lock(&vigil_detect_mutex);
 	e = vigil_detect_engine_locked();
 	idx = e ? vigil_engine_find_rule(e, nla_data(id)) : -ENOENT;
@@ -368,6 +385,7 @@ static int nl_terms_import(struct sk_buff *skb, struct genl_info *info)
 	}
 out_unlock:
 	mutex_unlock(&vigil_detect_mutex);
+	mutex_unlock(&vigil_nl_mutex);
 	return err;
 }
 
@@ -395,7 +413,7 @@ static struct genl_family vigil_genl_family __ro_after_init = {
 	.maxattr = VIGIL_A_MAX,
 	.policy = vigil_policy,
 	.netnsok = false,
-	.parallel_ops = false,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = vigil_genl_ops,
 	.n_ops = ARRAY_SIZE(vigil_genl_ops),

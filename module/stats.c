@@ -2,11 +2,14 @@
 /*
  * Per-CPU event and alert counters.  Writers run in probe context and
  * only touch their own CPU's slot; readers sum over all CPUs.  Gauges
- * (proc_tracked) are kept with signed adds and read as their sum.
+ * (proc_tracked, alerts_pending) are kept with signed adds by their
+ * owners (proctab.c, alertq.c) and read as their sum.  A leaf: stats.c
+ * calls nobody; what the engine keeps itself is added by
+ * vigil_detect_stat_read().
  */
 #include <linux/percpu.h>
 #include <linux/cpumask.h>
-#include "detect.h"
+#include "vigil.h"
 
 struct vigil_stats {
 	u64 c[__VIGIL_STAT_LAST];
@@ -41,9 +44,7 @@ void vigil_stat_add(enum vigil_stat s, u64 n)
  * vigil_stat_read() - current value of a counter
  * @s: the counter
  *
- * Return: the sum over all CPUs plus what the running engine and the
- * alert queue keep themselves (sequence and terms evictions, pending
- * alerts).
+ * Return: the sum over all CPUs.
  */
 u64 vigil_stat_read(enum vigil_stat s)
 {
@@ -52,11 +53,9 @@ u64 vigil_stat_read(enum vigil_stat s)
 
 	if ((unsigned int)s >= __VIGIL_STAT_LAST || !vigil_stats)
 		return 0;
-	if (s == VIGIL_STAT_ALERTS_PENDING)
-		return vigil_alertq_pending();
 	for_each_possible_cpu(cpu)
 		sum += per_cpu_ptr(vigil_stats, cpu)->c[s];
-	return sum + vigil_detect_engine_stat(s);
+	return sum;
 }
 
 /**

@@ -9,16 +9,29 @@
  *
  * Documented in Documentation/ABI/testing/sysfs-kernel-vigil.
  *
- * A rule directory only remembers its rule_id: every read or write looks
- * the rule up in the running engine under RCU, so a directory that
- * briefly outlives a ruleset swap reads the new ruleset's rule of that
- * id, or fails with -ENOENT.  The rules directory is rebuilt on every
- * load with vigil_detect_mutex held; the handlers never take that mutex,
- * since removing a directory waits for its running handlers.
+ * Access: only "enabled" is world-readable.  What the rules are, whether
+ * they are on and how often they hit, and every counter are root-only
+ * (0400, switches 0600), as the same data over netlink is admin-only: an
+ * unprivileged user must not watch hit counters to test an evasion.
+ * The store handlers check CAP_SYS_ADMIN themselves as well, so a root
+ * process without it (a container) cannot flip switches.
+ *
+ * A rule directory only remembers its rule_id: every read looks the rule
+ * up in the running engine under RCU, so a directory that briefly
+ * outlives a ruleset swap reads the new ruleset's rule of that id, or
+ * fails with -ENOENT.  A write goes through vigil_detect_set_enabled(),
+ * the path netlink's ENABLE/DISABLE take too.  The rules directory is
+ * rebuilt after every load (vigil_sysfs_rules_rebuild(), called by the
+ * loader) under vigil_sysfs_mutex.  Removing a directory waits for its
+ * running handlers, and a store handler takes vigil_detect_mutex, so the
+ * old directories are removed before vigil_detect_mutex is taken, and no
+ * handler ever takes vigil_sysfs_mutex.
  */
 #include <linux/kernel.h>
 #include <linux/kobject.h>
+#include <linux/capability.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -32,7 +45,9 @@ struct vigil_rule_kobj {
 };
 
 static struct kobject *vigil_kobj, *vigil_rules_kobj, *vigil_stats_kobj;
-static LIST_HEAD(vigil_rule_kobjs); /* under vigil_detect_mutex */
+/* Guards vigil_rule_kobjs and vigil_rules_kobj; before vigil_detect_mutex. */
+static DEFINE_MUTEX(vigil_sysfs_mutex);
+static LIST_HEAD(vigil_rule_kobjs);
 
 static const char *const severity_names[__VIGIL_SEV_LAST] = {
 	[VIGIL_SEV_LOW] = "low",
@@ -48,6 +63,16 @@ static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
 };
 
 /* ---------------- /sys/kernel/vigil/enabled ---------------- */
+
+/*
+ * The file modes keep unprivileged users out; this keeps out a root
+ * without CAP_SYS_ADMIN too (CAP_SYS_ADMIN is what netlink's admin
+ * commands accept besides CAP_NET_ADMIN).
+ */
+static int store_allowed(void)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
 
 /* Switches take exactly "0" or "1", with an optional newline. */
 static int parse_switch(const char *buf, size_t count, bool *on)
@@ -72,7 +97,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool on;
 	int err;
 
-	err = parse_switch(buf, count, &on);
+	err = store_allowed() ?: parse_switch(buf, count, &on);
 	if (err)
 		return err;
 	WRITE_ONCE(vigil_enabled, on);
@@ -144,20 +169,14 @@ static ssize_t rule_enabled_store(struct kobject *kobj,
 {
 	struct vigil_rule_kobj *rk =
 		container_of(kobj, struct vigil_rule_kobj, kobj);
-	struct vigil_engine *e;
-	int idx, err;
 	bool on;
+	int err;
 
-	err = parse_switch(buf, count, &on);
+	err = store_allowed() ?: parse_switch(buf, count, &on);
 	if (err)
 		return err;
-	rcu_read_lock();
-	e = vigil_detect_engine_rcu();
-	idx = e ? vigil_engine_find_rule(e, rk->id) : -ENOENT;
-	if (idx >= 0)
-		vigil_engine_set_enabled(e, idx, on);
-	rcu_read_unlock();
-	return idx < 0 ? -ENOENT : count;
+	err = vigil_detect_set_enabled(rk->id, on);
+	return err ?: count;
 }
 
 #define RULE_SHOW(file, what)                                                 \
@@ -175,17 +194,17 @@ RULE_SHOW(type, RULE_TYPE)
 RULE_SHOW(hits, RULE_HITS)
 
 static struct kobj_attribute rule_enabled_attr =
-	__ATTR(enabled, 0644, rule_enabled_show, rule_enabled_store);
+	__ATTR(enabled, 0600, rule_enabled_show, rule_enabled_store);
 static struct kobj_attribute rule_name_attr =
-	__ATTR(name, 0444, rule_name_show, NULL);
+	__ATTR(name, 0400, rule_name_show, NULL);
 static struct kobj_attribute rule_severity_attr =
-	__ATTR(severity, 0444, rule_severity_show, NULL);
+	__ATTR(severity, 0400, rule_severity_show, NULL);
 static struct kobj_attribute rule_risk_score_attr =
-	__ATTR(risk_score, 0444, rule_risk_score_show, NULL);
+	__ATTR(risk_score, 0400, rule_risk_score_show, NULL);
 static struct kobj_attribute rule_type_attr =
-	__ATTR(type, 0444, rule_type_show, NULL);
+	__ATTR(type, 0400, rule_type_show, NULL);
 static struct kobj_attribute rule_hits_attr =
-	__ATTR(hits, 0444, rule_hits_show, NULL);
+	__ATTR(hits, 0400, rule_hits_show, NULL);
 
 static struct attribute *rule_attrs[] = {
 	&rule_enabled_attr.attr,
@@ -225,6 +244,7 @@ static void rules_clear(void)
 {
 	struct vigil_rule_kobj *rk, *tmp;
 
+	lockdep_assert_held(&vigil_sysfs_mutex);
 	list_for_each_entry_safe(rk, tmp, &vigil_rule_kobjs, list) {
 		list_del(&rk->list);
 		kobject_put(&rk->kobj);
@@ -254,21 +274,26 @@ static void rule_add(const char *id)
 }
 
 /**
- * vigil_sysfs_rules_rebuild() - one directory per rule of @e
- * @e: the engine just published, or NULL
+ * vigil_sysfs_rules_rebuild() - one directory per rule of the running engine
  *
- * Called with vigil_detect_mutex held.  A directory that cannot be
- * created is reported and skipped; the ruleset stays loaded.
+ * Called by whoever loaded a ruleset, after vigil_detect_load() returned
+ * 0 (and by vigil_sysfs_init()); process context, no vigil lock held.
+ * A directory that cannot be created is reported and skipped; the
+ * ruleset stays loaded.
  */
-void vigil_sysfs_rules_rebuild(struct vigil_engine *e)
+void vigil_sysfs_rules_rebuild(void)
 {
 	struct vigil_rule_info ri;
+	struct vigil_engine *e;
 	u32 i, n;
 
-	lockdep_assert_held(&vigil_detect_mutex);
+	mutex_lock(&vigil_sysfs_mutex);
 	if (!vigil_rules_kobj)
-		return;
+		goto out_unlock;
+	/* Waits for the handlers in flight, which may take the detect mutex. */
 	rules_clear();
+	mutex_lock(&vigil_detect_mutex);
+	e = vigil_detect_engine_locked();
 	n = e ? vigil_engine_rule_count(e) : 0;
 	for (i = 0; i < n; i++) {
 		memset(&ri, 0, sizeof(ri));
@@ -276,6 +301,9 @@ void vigil_sysfs_rules_rebuild(struct vigil_engine *e)
 		if (ri.id)
 			rule_add(ri.id);
 	}
+	mutex_unlock(&vigil_detect_mutex);
+out_unlock:
+	mutex_unlock(&vigil_sysfs_mutex);
 }
 
 /* ---------------- /sys/kernel/vigil/stats/ ---------------- */
@@ -291,12 +319,12 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	struct vigil_stat_attr *sa =
 		container_of(attr, struct vigil_stat_attr, attr);
 
-	return sysfs_emit(buf, "%llu\n", vigil_stat_read(sa->stat));
+	return sysfs_emit(buf, "%llu\n", vigil_detect_stat_read(sa->stat));
 }
 
 #define STAT_ATTR(file, s)                                   \
 	static struct vigil_stat_attr stat_##file##_attr = { \
-		.attr = __ATTR(file, 0444, stat_show, NULL), \
+		.attr = __ATTR(file, 0400, stat_show, NULL), \
 		.stat = s,                                   \
 	}
 
@@ -308,6 +336,7 @@ STAT_ATTR(events_delete, VIGIL_STAT_EVENTS_DELETE);
 STAT_ATTR(alerts_sent, VIGIL_STAT_ALERTS_SENT);
 STAT_ATTR(alerts_dropped, VIGIL_STAT_ALERTS_DROPPED);
 STAT_ATTR(alerts_pending, VIGIL_STAT_ALERTS_PENDING);
+STAT_ATTR(alerts_suppressed, VIGIL_STAT_ALERTS_SUPPRESSED);
 STAT_ATTR(seq_evictions, VIGIL_STAT_SEQ_EVICTIONS);
 STAT_ATTR(terms_evictions, VIGIL_STAT_TERMS_EVICTIONS);
 STAT_ATTR(proc_evictions, VIGIL_STAT_PROC_EVICTIONS);
@@ -324,6 +353,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_alerts_sent_attr.attr.attr,
 	&stat_alerts_dropped_attr.attr.attr,
 	&stat_alerts_pending_attr.attr.attr,
+	&stat_alerts_suppressed_attr.attr.attr,
 	&stat_seq_evictions_attr.attr.attr,
 	&stat_terms_evictions_attr.attr.attr,
 	&stat_proc_evictions_attr.attr.attr,
@@ -367,9 +397,7 @@ int vigil_sysfs_init(void)
 		err = -ENOMEM;
 		goto err_put_stats;
 	}
-	mutex_lock(&vigil_detect_mutex);
-	vigil_sysfs_rules_rebuild(vigil_detect_engine_locked());
-	mutex_unlock(&vigil_detect_mutex);
+	vigil_sysfs_rules_rebuild();
 	return 0;
 
 err_put_stats:
@@ -386,11 +414,11 @@ err_put_vigil:
  */
 void vigil_sysfs_uninit(void)
 {
-	mutex_lock(&vigil_detect_mutex);
+	mutex_lock(&vigil_sysfs_mutex);
 	rules_clear();
 	kobject_put(vigil_rules_kobj);
 	vigil_rules_kobj = NULL;
-	mutex_unlock(&vigil_detect_mutex);
+	mutex_unlock(&vigil_sysfs_mutex);
 	kobject_put(vigil_stats_kobj);
 	vigil_stats_kobj = NULL;
 	kobject_put(vigil_kobj);

@@ -78,12 +78,16 @@ int vigil_alert_decode(const struct nlmsghdr *nlh, struct vigil_alert_view *v)
 	 */
 	v->seq = 0;
 	v->dropped = 0;
+	v->suppressed = 0;
+	v->flags = 0;
 	v->n_events = 0;
 	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 ||
 	    vigil_rule_decode(tb[VIGIL_A_RULE], &r))
 		return -EINVAL;
 	vigil_nla_u64(tb[VIGIL_A_ALERT_SEQ], &v->seq);
 	vigil_nla_u64(tb[VIGIL_A_ALERT_DROPPED], &v->dropped);
+	vigil_nla_u64(tb[VIGIL_A_ALERT_SUPPRESSED], &v->suppressed);
+	vigil_nla_u32(tb[VIGIL_A_ALERT_FLAGS], &v->flags);
 	v->rule_id = r.id;
 	v->rule_name = r.name;
 	v->threat = r.threat;
@@ -583,6 +587,12 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 	vigil_outbuf_u64(b, a->seq);
 	vigil_outbuf_puts(b, ",\"dropped\":");
 	vigil_outbuf_u64(b, a->dropped);
+	if (a->suppressed) {
+		vigil_outbuf_puts(b, ",\"suppressed\":");
+		vigil_outbuf_u64(b, a->suppressed);
+	}
+	if (a->flags & VIGIL_ALERT_F_CUT)
+		vigil_outbuf_puts(b, ",\"cut\":true");
 	vigil_outbuf_putc(b, '}');
 	if (a->kind == VIGIL_RULE_SEQUENCE || a->n_events > 1) {
 		vigil_outbuf_puts(b, ",\"events\":[");
@@ -626,7 +636,7 @@ static void put_text_str(struct vigil_outbuf *b, const struct vigil_event *ev,
  * @a: the alert
  *
  * Format: TIME SEVERITY "RULE NAME" process=NAME[PID] file=PATH cmd=CMDLINE
- * (missing parts left out; control bytes as \xNN).
+ * [suppressed=N] [cut] (missing parts left out; control bytes as \xNN).
  */
 void vigil_alert_format_text(struct vigil_outbuf *b,
 			     const struct vigil_alert_view *a)
@@ -661,6 +671,12 @@ void vigil_alert_format_text(struct vigil_outbuf *b,
 		vigil_outbuf_puts(b, " cmd=");
 		put_text_str(b, ev, VIGIL_F_PROCESS_COMMAND_LINE);
 	}
+	if (a->suppressed) {
+		vigil_outbuf_puts(b, " suppressed=");
+		vigil_outbuf_u64(b, a->suppressed);
+	}
+	if (a->flags & VIGIL_ALERT_F_CUT)
+		vigil_outbuf_puts(b, " cut");
 	vigil_outbuf_putc(b, '\n');
 }
 

@@ -36,6 +36,8 @@ void vigil_rule_format_json(struct vigil_outbuf *b,
 struct vigil_alert_view {
 	u64 seq;		/* alert sequence number (listen); replay counts from 1 */
 	u64 dropped;		/* alerts dropped so far (listen), 0 in replay */
+	u64 suppressed;		/* "suppressed N" summary: rate-limited alerts of this rule */
+	u32 flags;		/* VIGIL_ALERT_F_* (VIGIL_ALERT_F_CUT) */
 	const char *rule_id, *rule_name;
 	const char *threat;	/* vigil_rs_rule.threat_str format */
 	u8 severity, risk_score, kind;

@@ -20,6 +20,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_ALERTS_SENT] = "alerts_sent",
 	[VIGIL_STAT_ALERTS_DROPPED] = "alerts_dropped",
 	[VIGIL_STAT_ALERTS_PENDING] = "alerts_pending",
+	[VIGIL_STAT_ALERTS_SUPPRESSED] = "alerts_suppressed",
 	[VIGIL_STAT_SEQ_EVICTIONS] = "seq_evictions",
 	[VIGIL_STAT_TERMS_EVICTIONS] = "terms_evictions",
 	[VIGIL_STAT_PROC_EVICTIONS] = "proc_evictions",

@@ -180,6 +180,14 @@ int vigil_nla_u8(const struct nlattr *a, uint8_t *v)
 	return 0;
 }
 
+int vigil_nla_u32(const struct nlattr *a, uint32_t *v)
+{
+	if (!a || vigil_nla_len(a) != 4)
+		return -EINVAL;
+	memcpy(v, vigil_nla_data(a), 4);
+	return 0;
+}
+
 int vigil_nla_u64(const struct nlattr *a, uint64_t *v)
 {
 	if (!a || vigil_nla_len(a) != 8)

@@ -111,6 +111,7 @@ static inline size_t vigil_nla_len(const struct nlattr *a)
 
 /* Checked getters: 0 on success, -EINVAL on a wrong length. */
 int vigil_nla_u8(const struct nlattr *a, uint8_t *v);
+int vigil_nla_u32(const struct nlattr *a, uint32_t *v);
 int vigil_nla_u64(const struct nlattr *a, uint64_t *v);
 /* A NUL-terminated string attribute, or NULL. */
 const char *vigil_nla_str(const struct nlattr *a);

@@ -54,12 +54,17 @@ void vigil_event_derive_file(struct vigil_event *ev);
 
 /*
  * Encodes @ev as netlink attributes (struct nlattr layout: u16 len,
- * u16 type, payload padded to 4 bytes), attribute type = field.  ARRAY
- * fields that do not fit are cut at an element boundary and
+ * u16 type, payload padded to 4 bytes), attribute type = field.  When @ev
+ * does not fit whole, each value gets a fair share of @cap: STR values
+ * keep their head, ARRAY values are cut at an element boundary and
  * VIGIL_EVF_ARGS_TRUNCATED is set in the encoded EVENT_FLAGS.
  * Return: bytes written (always <= @cap).
  */
 u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap);
+/* The @cap with which vigil_event_encode() cuts nothing of @ev. */
+u32 vigil_event_encoded_size(const struct vigil_event *ev);
+/* The payload cap of one value when @ev is encoded in @cap bytes. */
+u32 vigil_event_value_cap(const struct vigil_event *ev, u32 cap);
 /*
  * Decodes what vigil_event_encode() wrote; values point into @buf.
  * Unknown attribute types are skipped.  Return: 0 or -EINVAL.

@@ -340,15 +340,105 @@ static u32 array_fit(const struct vigil_value *v, u32 room, u32 *count)
 	return end;
 }
 
+/* Bytes one value takes as an attribute. */
+static u32 value_size(const struct vigil_event *ev, u32 f)
+{
+	if (fields[f].type == VIGIL_FT_NUM)
+		return NLA_ALIGN(NLA_HDR + 8);
+	return NLA_ALIGN(NLA_HDR + ev->v[f].len);
+}
+
+/* The fields vigil_event_encode() writes, VIGIL_F_EVENT_FLAGS aside. */
+static u64 encoded_fields(const struct vigil_event *ev)
+{
+	u64 todo = ev->present & ~(1ULL << VIGIL_F_EVENT_FLAGS) & ~1ULL;
+
+	if (__VIGIL_F_LAST < 64)
+		todo &= (1ULL << (__VIGIL_F_LAST & 63)) - 1;
+	return todo;
+}
+
+/**
+ * vigil_event_encoded_size() - what vigil_event_encode() needs for @ev whole
+ * @ev: event
+ *
+ * Return: the smallest @cap with which nothing of @ev is cut or left out
+ * (room for the event flags included).
+ */
+u32 vigil_event_encoded_size(const struct vigil_event *ev)
+{
+	u64 todo = encoded_fields(ev);
+	u32 size = NLA_ALIGN(NLA_HDR + 8);
+
+	for (; todo; todo &= todo - 1)
+		size += value_size(ev, (u32)__builtin_ctzll(todo));
+	return size;
+}
+
+/**
+ * vigil_event_value_cap() - payload bytes one value may take in @cap
+ * @ev: event
+ * @cap: bytes available for the whole encoding
+ *
+ * Numbers always fit first; the rest of @cap is shared among the string
+ * and array values by water-filling: a value smaller than an equal share
+ * keeps all of it, and what it leaves is shared among the longer ones.
+ * Bounded: at most one pass per value, over at most 64 values.
+ *
+ * Return: the cap on one value's payload (U32_MAX when @ev fits whole).
+ */
+u32 vigil_event_value_cap(const struct vigil_event *ev, u32 cap)
+{
+	u64 todo = encoded_fields(ev), vars = 0, t;
+	u32 budget, share, k = 0, f, sz;
+	bool again = true;
+
+	if (vigil_event_encoded_size(ev) <= cap)
+		return U32_MAX;
+	if (cap < NLA_ALIGN(NLA_HDR + 8))
+		return 0;
+	budget = cap - NLA_ALIGN(NLA_HDR + 8);
+	for (t = todo; t; t &= t - 1) {
+		f = (u32)__builtin_ctzll(t);
+		sz = value_size(ev, f);
+		if (fields[f].type == VIGIL_FT_NUM) {
+			budget = budget > sz ? budget - sz : 0;
+		} else {
+			vars |= 1ULL << f;
+			k++;
+		}
+	}
+	share = k ? budget / k : 0;
+	while (again && k) {
+		again = false;
+		share = budget / k;
+		for (t = vars; t; t &= t - 1) {
+			f = (u32)__builtin_ctzll(t);
+			sz = value_size(ev, f);
+			if (sz <= share) {
+				budget -= sz;
+				k--;
+				vars &= ~(1ULL << f);
+				again = true;
+			}
+		}
+	}
+	if (k)
+		share = budget / k;
+	return share > NLA_HDR ? (share - NLA_HDR) & ~3U : 0;
+}
+
 /**
  * vigil_event_encode() - encode an event as netlink attributes
  * @ev: event
  * @buf: output
  * @cap: bytes available in @buf
  *
- * Attribute type = field.  STR values that do not fit are left out; ARRAY
- * values are cut at an element boundary and VIGIL_EVF_ARGS_TRUNCATED is
- * set in the encoded event flags (always written last).
+ * Attribute type = field.  When the whole event does not fit, every
+ * value gets a fair share of @cap (vigil_event_value_cap()): a long
+ * value cannot crowd out the fields after it.  A STR value is cut to its
+ * head; an ARRAY value at an element boundary, and VIGIL_EVF_ARGS_TRUNCATED
+ * is set in the encoded event flags (always written last).
  *
  * Return: bytes written, always <= @cap.
  */
@@ -356,20 +446,18 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 {
 	const u32 flags_sz = NLA_ALIGN(NLA_HDR + 8);
 	u64 flags = 0;
-	u32 off = 0, room, f, n, cnt;
+	u32 off = 0, room, f, n, cnt, lim;
 	u64 todo;
 	u8 *b = buf;
 
 	if (cap < flags_sz)
 		return 0;
 	room = cap - flags_sz;
+	lim = vigil_event_value_cap(ev, cap);
 	if (ev->present & (1ULL << VIGIL_F_EVENT_FLAGS))
 		flags = ev->v[VIGIL_F_EVENT_FLAGS].num;
 	/* the present fields in increasing order, flags and 0 left out */
-	todo = ev->present & ~(1ULL << VIGIL_F_EVENT_FLAGS) & ~1ULL;
-	if (__VIGIL_F_LAST < 64)
-		todo &= (1ULL << (__VIGIL_F_LAST & 63)) - 1;
-	for (; todo; todo &= todo - 1) {
+	for (todo = encoded_fields(ev); todo; todo &= todo - 1) {
 		const struct vigil_value *v;
 
 		f = (u32)__builtin_ctzll(todo);
@@ -384,13 +472,15 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 				break;
 			}
 			cnt = 0;
-			n = array_fit(v, room - off - NLA_HDR, &cnt);
+			n = room - off - NLA_HDR;
+			n = array_fit(v, n < lim ? n : lim, &cnt);
 			if (cnt < v->count || n < v->len)
 				flags |= VIGIL_EVF_ARGS_TRUNCATED;
 			n = put_attr(b, off, room, f, v->str, n);
 			break;
 		default:
-			n = put_attr(b, off, room, f, v->str, v->len);
+			n = put_attr(b, off, room, f, v->str,
+				     v->len < lim ? v->len : lim);
 			break;
 		}
 		off += n;

@@ -22,6 +22,14 @@
  *   VIGIL_A_EVENT: nested event (attribute type = enum vigil_field),
  *                  repeated: for a sequence rule one per step, in order;
  *                  the last one is the event that completed the match.
+ *   VIGIL_A_ALERT_SUPPRESSED: u64, only when not 0: the "suppressed N"
+ *                  summary.  Alerts of this rule that the per-rule rate
+ *                  limit (module parameter alert_rate) held back since
+ *                  the rule's previous alert; they took no sequence
+ *                  number and are counted in VIGIL_STAT_ALERTS_SUPPRESSED.
+ *   VIGIL_A_ALERT_FLAGS: u32, VIGIL_ALERT_F_*, only when not 0.
+ *   A whole alert message is at most VIGIL_ALERT_MAX_SIZE bytes: event
+ *   values are cut to fit (VIGIL_ALERT_F_CUT).
  *
  * VIGIL_CMD_LOAD (request)
  *   VIGIL_A_RULESET: binary, a struct vigil_rs_header blob.  Atomic
@@ -81,9 +89,21 @@ enum vigil_attr {
 	VIGIL_A_STATS, /* nested, enum vigil_stat */
 	VIGIL_A_TERM, /* nested, enum vigil_term_attr */
 	VIGIL_A_PAD,
+	VIGIL_A_ALERT_SUPPRESSED, /* u64 */
+	VIGIL_A_ALERT_FLAGS, /* u32, VIGIL_ALERT_F_* */
 	__VIGIL_A_LAST
 };
 #define VIGIL_A_MAX (__VIGIL_A_LAST - 1)
+
+/* VIGIL_A_ALERT_FLAGS bits */
+#define VIGIL_ALERT_F_CUT \
+	(1U << 0) /* event values cut to fit VIGIL_ALERT_MAX_SIZE */
+
+/*
+ * Upper bound of one VIGIL_CMD_ALERT message (netlink header included):
+ * every alert fits one 8 KiB batch datagram.
+ */
+#define VIGIL_ALERT_MAX_SIZE 7680
 
 enum vigil_rule_attr {
 	VIGIL_RA_UNSPEC,
@@ -126,6 +146,7 @@ enum vigil_stat {
 	VIGIL_STAT_ARGV_TRUNCATED,
 	VIGIL_STAT_CAPTURE_ERRORS,
 	VIGIL_STAT_PAD,
+	VIGIL_STAT_ALERTS_SUPPRESSED, /* held back by the per-rule rate limit */
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)

@@ -189,6 +189,51 @@ static void encode_truncation(void)
 	check_val(&out, VIGIL_F_PROCESS_NAME, "bash");
 }
 
+/*
+ * A 32 KiB argv and command line in a 4 KiB cap: every field keeps a
+ * share, the numbers and short strings whole, the long ones cut (the
+ * array at an element boundary, flagged), none left out.
+ */
+static void encode_fair_share(void)
+{
+	static char args[32768], cmd[32768];
+	static const char path[] = "/tmp/w/evil.so";
+	struct vigil_event ev, out;
+	static u8 buf[4096];
+	u32 n, i, lim;
+
+	for (i = 0; i < sizeof(args); i++)
+		args[i] = (i % 100 == 99) ? 0 : 'a';
+	args[sizeof(args) - 1] = 0;
+	memset(cmd, 'c', sizeof(cmd));
+	exec_event(&ev, "bash", args, sizeof(args), sizeof(args) / 100 + 1);
+	vigil_event_set_str(&ev, VIGIL_F_PROCESS_COMMAND_LINE, cmd,
+			    sizeof(cmd));
+	vigil_event_set_num(&ev, VIGIL_F_PROCESS_PID, 4242);
+	vigil_event_set_str(&ev, VIGIL_F_FILE_PATH, path, strlen(path));
+	vigil_event_set_num(&ev, VIGIL_F_USER_ID, 65534);
+	CHECK(vigil_event_encoded_size(&ev) > sizeof(buf));
+	lim = vigil_event_value_cap(&ev, sizeof(buf));
+	CHECK(lim < sizeof(buf) / 2);
+	CHECK_EQ(vigil_event_value_cap(&ev, vigil_event_encoded_size(&ev)),
+		 U32_MAX);
+	n = vigil_event_encode(&ev, buf, sizeof(buf));
+	CHECK(n <= sizeof(buf));
+	CHECK(n > sizeof(buf) - 256);
+	CHECK_EQ(vigil_event_decode(&out, buf, n), 0);
+	CHECK_EQ(out.v[VIGIL_F_PROCESS_PID].num, 4242);
+	CHECK_EQ(out.v[VIGIL_F_USER_ID].num, 65534);
+	check_val(&out, VIGIL_F_FILE_PATH, path);
+	check_val(&out, VIGIL_F_PROCESS_NAME, "bash");
+	CHECK(out.v[VIGIL_F_PROCESS_ARGS].count > 10);
+	CHECK(out.v[VIGIL_F_PROCESS_ARGS].len <= lim);
+	CHECK(out.v[VIGIL_F_PROCESS_COMMAND_LINE].len > 1000);
+	CHECK(out.v[VIGIL_F_PROCESS_COMMAND_LINE].len <= lim);
+	CHECK(!memcmp(out.v[VIGIL_F_PROCESS_COMMAND_LINE].str, cmd,
+		      out.v[VIGIL_F_PROCESS_COMMAND_LINE].len));
+	CHECK(out.v[VIGIL_F_EVENT_FLAGS].num & VIGIL_EVF_ARGS_TRUNCATED);
+}
+
 static void decode_malformed(void)
 {
 	struct vigil_event ev;
@@ -604,6 +649,7 @@ int main(void)
 	RUN(derive_file);
 	RUN(encode_roundtrip);
 	RUN(encode_truncation);
+	RUN(encode_fair_share);
 	RUN(decode_malformed);
 	RUN(interpreter);
 	RUN(index_and_toggles);
