@@ -186,13 +186,16 @@ u64 vigil_detect_engine_stat(enum vigil_stat s)
 	struct vigil_engine_stats st = {};
 	struct vigil_engine *e;
 
-	if (s != VIGIL_STAT_SEQ_EVICTIONS && s != VIGIL_STAT_TERMS_EVICTIONS)
+	if (s != VIGIL_STAT_SEQ_EVICTIONS && s != VIGIL_STAT_TERMS_EVICTIONS &&
+	    s != VIGIL_STAT_WORK_STOPS)
 		return 0;
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
 	if (e)
 		vigil_engine_stats(e, &st);
 	rcu_read_unlock();
+	if (s == VIGIL_STAT_WORK_STOPS)
+		return st.work_stops;
 	return s == VIGIL_STAT_SEQ_EVICTIONS ? st.seq_evictions :
 					       st.terms_evictions;
 }
@@ -205,6 +208,7 @@ static void retire_stats(struct vigil_engine *old)
 	vigil_engine_stats(old, &st);
 	vigil_stat_add(VIGIL_STAT_SEQ_EVICTIONS, st.seq_evictions);
 	vigil_stat_add(VIGIL_STAT_TERMS_EVICTIONS, st.terms_evictions);
+	vigil_stat_add(VIGIL_STAT_WORK_STOPS, st.work_stops);
 }
 
 /**

@@ -218,6 +218,61 @@ static int compile_mc(struct vigil_engine *e)
 }
 
 /*
+ * The work bound of a MATCH on each set (struct vigil_setplan work_*):
+ * what set_match_plan() can do at most, per value and per value byte.
+ * Every literal compare stops at the value's end, so it is charged per
+ * byte; per value remain the length checks and, for a glob of more
+ * middle segments than VIGIL_PAT_MAX_TABS, its tables built per call.
+ * Runs after compile_sets() and compile_mc(), on their plans.
+ */
+static void compile_work(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 i, j, k, pi;
+
+	for (i = 0; i < rs->h->n_sets; i++) {
+		struct vigil_setplan *sp = &e->setplans[i];
+		u64 fixed = 1 + sp->n_other, byte = sp->n_mc, most = 0;
+
+		if (sp->n_ex && sp->n_ex <= VIGIL_SET_SCAN) {
+			fixed += sp->n_ex;
+			byte += sp->n_ex;
+		} else if (sp->n_ex) {
+			/* one hash, then the longest bucket compared */
+			const u32 *b = &e->sx_bucket[sp->bucket];
+
+			for (k = 0; k <= sp->mask; k++)
+				if (b[k + 1] - b[k] > most)
+					most = b[k + 1] - b[k];
+			fixed += most;
+			byte += 1 + most;
+		}
+		for (j = 0; j < sp->n_other; j++) {
+			const struct vigil_rs_pat *p;
+			const u8 *lit;
+
+			pi = e->sx_other[sp->other + j];
+			p = &rs->pats[pi];
+			lit = (const u8 *)rs->strtab + p->str;
+			/* a compare, or one scan (a glob: plus its anchors) */
+			byte += 1 + (p->kind == VIGIL_PAT_GLOB);
+			if (p->kind == VIGIL_PAT_PREFIX ||
+			    p->kind == VIGIL_PAT_SUFFIX ||
+			    p->kind == VIGIL_PAT_REGEX)
+				continue;
+			/* a segment over VIGIL_SEG_W verifies at each hit */
+			if (p->len > VIGIL_SEG_W)
+				byte += p->len - VIGIL_SEG_W;
+			if (p->kind == VIGIL_PAT_GLOB && e->pat_tab[pi] == VIGIL_NIL)
+				fixed += (u64)vigil_glob_middles(lit, p->len) *
+					 sizeof(struct vigil_segtab);
+		}
+		sp->work_fixed = fixed < U32_MAX ? (u32)fixed : U32_MAX;
+		sp->work_byte = byte < U32_MAX ? (u32)byte : U32_MAX;
+	}
+}
+
+/*
  * Per step, the fields it needs (vigil_step_required()) and where its
  * program starts per event kind (vigil_step_start()).
  */
@@ -306,6 +361,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
 	    compile_req(e))
 		goto err_free;
+	compile_work(e);
 	if (vigil_pf_build(e) || vigil_index_build(e))
 		goto err_free;
 	return e;
@@ -504,7 +560,7 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 	if (ru->kind == VIGIL_RULE_SEQUENCE)
 		return vigil_seq_process(e, c->rule, ev, x, fn, ctx);
 	if (!vigil_pf_pass(e, x, c->step) ||
-	    !vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, x->canon))
+	    !vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, x))
 		return 0;
 	if (ru->kind == VIGIL_RULE_NEW_TERMS) {
 		if (!vigil_tuple_hash(ev, ru->term_fields, ru->n_terms, &h))
@@ -567,6 +623,7 @@ void vigil_engine_stats(const struct vigil_engine *e,
 
 	memset(st, 0, sizeof(*st));
 	vigil_seq_stats(e, st);
+	st->work_stops = vg_atomic64_read(&e->work_stops);
 	for (r = 0; r < e->rs.h->n_rules; r++) {
 		if (!e->rstate[r].terms)
 			continue;

@@ -159,6 +159,7 @@ void vigil_engine_forget_entity(struct vigil_engine *e, const char *entity_id,
 struct vigil_engine_stats {
 	u64 seq_pending, seq_evictions, seq_expired;
 	u64 terms_learned, terms_evictions;
+	u64 work_stops;
 };
 void vigil_engine_stats(const struct vigil_engine *e,
 			struct vigil_engine_stats *st);

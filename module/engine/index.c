@@ -281,7 +281,8 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 {
 	const struct vigil_index *idx = &e->idx;
 	struct vigil_engine *me = (struct vigil_engine *)e;
-	struct vigil_evctx x = { 0, NULL };
+	struct vigil_work w = { VIGIL_EVENT_WORK, false };
+	struct vigil_evctx x = { 0, NULL, &w };
 	u64 kind, fields, hits[VIGIL_PF_WORDS];
 	u32 n = 0, i;
 
@@ -310,5 +311,7 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 		if (may_hold(idx, h))
 			n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 	}
+	if (w.stopped)
+		vg_atomic64_inc(&me->work_stops);
 	return n;
 }

@@ -45,6 +45,7 @@ struct vigil_gplan {
 #define VIGIL_PAT_MAX_TABS 8
 
 /* match.c */
+u32 vigil_glob_middles(const u8 *p, u32 plen);
 u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr);
 void vigil_pat_compile(const struct vigil_rs_pat *pat, const char *patstr,
 		       struct vigil_segtab *tabs, struct vigil_gplan *plan);
@@ -65,7 +66,12 @@ struct vigil_setplan {
 	u32 min_len, max_len; /* of the EXACT patterns */
 	u32 other, n_other; /* range in sx_other */
 	u32 mc, n_mc; /* range in mcgroups */
+	u32 work_fixed; /* work units of a MATCH on this set, per value */
+	u32 work_byte; /* and per byte of the value (vigil_step_eval()) */
 };
+
+/* EXACT patterns of a set up to this many are compared, not hashed. */
+#define VIGIL_SET_SCAN 6
 
 /*
  * Several CONTAINS patterns of a set (up to 64 bytes together) searched
@@ -193,12 +199,35 @@ struct vigil_pf {
 };
 
 /*
- * What the dispatch knows of one event: @canon (see vigil_step_eval())
- * and @hits, the prefilter bitmap (NULL: no step is filtered out).
+ * Work budget of one event, in units of about one byte compared or
+ * scanned (Documentation/engine.rst, "Work per event").  Every accepted
+ * ruleset stays below it at the default argv capture; a step that would
+ * exceed it is not run, and the event counts once in work_stops.
+ */
+#define VIGIL_EVENT_WORK (256ULL << 20)
+
+/**
+ * struct vigil_work - the work budget of one event
+ * @left: units left
+ * @stopped: some step was not run because it would have exceeded @left
+ */
+struct vigil_work {
+	u64 left;
+	bool stopped;
+};
+
+/**
+ * struct vigil_evctx - what the dispatch knows of one event
+ * @canon: the event's kind when vigil_event_canonical() holds, else 0
+ *	(see vigil_step_eval())
+ * @hits: the prefilter bitmap (NULL: no step is filtered out)
+ * @work: the event's budget (NULL: unbounded, for tests and
+ *	vigil_step_start())
  */
 struct vigil_evctx {
 	u32 canon;
 	const u64 *hits;
+	struct vigil_work *work;
 };
 
 /*
@@ -239,6 +268,7 @@ struct vigil_engine {
 	struct vigil_pf pf;
 	struct vigil_seq_table *seq;
 	u32 terms_cap;
+	struct vg_atomic64 work_stops;
 };
 
 /* event.c: the strings vigil_event_set_kind() derives from the kind */
@@ -296,7 +326,7 @@ void vigil_step_start(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 u64 vigil_step_required(const struct vigil_rs *rs,
 			const struct vigil_rs_step *st, u8 *reach);
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
-		     const struct vigil_event *ev, u32 canon);
+		     const struct vigil_event *ev, const struct vigil_evctx *x);
 
 /* The ARRAY fields (see vigil_field_type()), for the interpreter. */
 #define VIGIL_ARRAY_FIELDS \

@@ -329,7 +329,7 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 		 */
 		if (!vigil_pf_pass(e, x, ru->first_step + k) ||
 		    !vigil_step_hint_match(&e->rs, st, ev) ||
-		    !vigil_step_eval(&e->rs, st, ev, x->canon))
+		    !vigil_step_eval(&e->rs, st, ev, x))
 			continue;
 		if (vigil_tuple_hash(ev, st->by_fields, st->n_by, &keys[k]))
 			mask |= 1U << k;

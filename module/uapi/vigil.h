@@ -125,6 +125,7 @@ enum vigil_stat {
 	VIGIL_STAT_PROC_TRACKED,
 	VIGIL_STAT_ARGV_TRUNCATED,
 	VIGIL_STAT_CAPTURE_ERRORS,
+	VIGIL_STAT_WORK_STOPS, /* events whose rules hit the work budget */
 	VIGIL_STAT_PAD,
 	__VIGIL_STAT_LAST
 };

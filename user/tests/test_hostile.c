@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hostile rulesets (issue 11, items 6-9): blobs a compromised vigilctl
+ * could hand the kernel.  Each is refused with its reason, or accepted
+ * and bounded: per-event work, load-time work and state memory.  The
+ * corpus and the 1000-rule bench set must fit every bound.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "tap.h"
+#include "compiler/compiler.h"
+
+#define RSB_RULES 4200
+#define RSB_STEPS 4200
+#define RSB_INSNS (32 * 4096 + 64)
+#define RSB_SETS 4200
+#define RSB_PATS (128 * 1024 + 64)
+#define RSB_STRTAB (1U << 20)
+#define RSB_DFA 64
+#include "rs_builder.h"
+#include "internal.h"
+
+#define CORPUS "../../../shared/corpus/elastic/"
+
+static struct rsb *b;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct vigil_engine *build(const struct vigil_engine_limits *lim,
+				  const char **why)
+{
+	u32 cap = rsb_size(b);
+	void *blob = malloc(cap);
+	struct vigil_engine *e;
+	u32 len = rsb_finish(b, blob, cap);
+
+	*why = NULL;
+	e = vigil_engine_new(blob, len, lim, why);
+	free(blob);
+	return e;
+}
+
+static void count_alert(void *ctx, const struct vigil_match *m)
+{
+	(*(u32 *)ctx)++;
+}
+
+/*
+ * Item 6: 32 rules of 4096 `process.command_line : *zz*` each, against
+ * an exec whose 30 KB command line ends in "zz": every MATCH is true
+ * and scans the whole value, 4 Gi bytes without a bound.  The budget
+ * stops it, and the stop is counted.
+ */
+static void work_per_event(void)
+{
+	static char cmd[30 * 1024];
+	struct vigil_engine_stats st;
+	struct vigil_event ev;
+	const char *why;
+	struct vigil_engine *e;
+	u32 r, i, set, step, alerts = 0;
+	char id[16];
+	double t;
+
+	rsb_init(b);
+	set = rsb_set1(b, VIGIL_PAT_CONTAINS, 0, "zz");
+	for (r = 0; r < 32; r++) {
+		step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		for (i = 0; i < 4096; i++)
+			rsb_insn(b, VIGIL_OP_MATCH,
+				 VIGIL_F_PROCESS_COMMAND_LINE, 0, set);
+		rsb_step_end(b);
+		snprintf(id, sizeof(id), "zz%u", r);
+		rsb_rule(b, id, VIGIL_RULE_EVENT, step, 1);
+	}
+	e = build(NULL, &why);
+	CHECK(e != NULL);
+	if (!e) {
+		printf("#   refused: %s\n", why);
+		return;
+	}
+	memset(cmd, 'a', sizeof(cmd));
+	cmd[sizeof(cmd) - 2] = 'z';
+	cmd[sizeof(cmd) - 1] = 'z';
+	vigil_event_init(&ev);
+	vigil_event_set_kind(&ev, VIGIL_EV_EXEC);
+	vigil_event_set_str(&ev, VIGIL_F_PROCESS_COMMAND_LINE, cmd,
+			    sizeof(cmd));
+	t = now_s();
+	vigil_engine_process(e, &ev, count_alert, &alerts);
+	t = now_s() - t;
+	vigil_engine_stats(e, &st);
+	printf("#   hostile exec: %.3f s, %u alerts, work_stops %llu\n", t,
+	       alerts, (unsigned long long)st.work_stops);
+	/* 256 Mi units: seconds under ASan, not the 4 Gi unbounded */
+	CHECK(t < 10.0);
+	CHECK_EQ(st.work_stops, 1);
+	/* a short command line is within the budget: all 32 rules alert */
+	vigil_event_set_str(&ev, VIGIL_F_PROCESS_COMMAND_LINE, "a zz", 4);
+	alerts = 0;
+	vigil_engine_process(e, &ev, count_alert, &alerts);
+	CHECK_EQ(alerts, 32);
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.work_stops, 1);
+	vigil_engine_free(e);
+}
+
+/* Field lengths of the worst event capture can build (default sizes). */
+static u64 worst_len(u32 f, u64 *elems)
+{
+	*elems = 1;
+	switch (f) {
+	case VIGIL_F_PROCESS_ARGS:
+		*elems = 1024; /* argv_max_args */
+		return 32768; /* argv_max_bytes */
+	case VIGIL_F_PARENT_ARGS:
+		*elems = 256;
+		return 4096;
+	case VIGIL_F_PROCESS_COMMAND_LINE:
+		return 32768;
+	default:
+		return 4096; /* PATH_MAX, and more than any name */
+	}
+}
+
+/*
+ * The most work any event of any kind can cost @e: every step of every
+ * rule that takes the kind, every instruction charged as
+ * vigil_step_eval() charges it, at worst_len().
+ */
+static u64 worst_event(const struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u64 worst = 0, sum, elems, len;
+	u32 k, s, i;
+
+	for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++) {
+		sum = 0;
+		for (s = 0; s < rs->h->n_steps; s++) {
+			const struct vigil_rs_step *st = &rs->steps[s];
+
+			if (!(st->kind_mask & (1U << k)))
+				continue;
+			for (i = 0; i < st->n_insns; i++) {
+				const struct vigil_rs_insn *in =
+					&rs->insns[st->first_insn + i];
+				const struct vigil_setplan *sp;
+
+				sum++;
+				if (in->op != VIGIL_OP_MATCH)
+					continue;
+				sp = &rs->setplans[in->arg];
+				len = worst_len(in->field, &elems);
+				sum += elems * sp->work_fixed +
+				       (sp->work_byte + (elems > 1)) * len;
+			}
+		}
+		if (sum > worst)
+			worst = sum;
+	}
+	return worst;
+}
+
+static struct vigil_engine *compile_dirs(const char *const *dirs, u32 n_dirs,
+					 u32 *n_rules)
+{
+	struct vigil_compiler *c = vigil_compiler_new();
+	struct vigil_engine *e = NULL;
+	struct vigil_cerror err;
+	char **paths = NULL;
+	const char *why = NULL;
+	size_t n = 0, i;
+	void *blob;
+	__u32 len;
+
+	for (i = 0; i < n_dirs; i++)
+		vigil_compiler_collect(dirs[i], &paths, &n);
+	vigil_compiler_paths_sort(paths, n);
+	for (i = 0; i < n; i++)
+		vigil_compiler_add_file(c, paths[i], &err);
+	*n_rules = vigil_compiler_count(c);
+	if (!vigil_compiler_emit(c, &blob, &len, &err)) {
+		e = vigil_engine_new(blob, len, NULL, &why);
+		if (!e)
+			printf("#   refused: %s\n", why);
+		free(blob);
+	}
+	vigil_compiler_paths_free(paths, n);
+	vigil_compiler_free(c);
+	return e;
+}
+
+/* The corpus fits the budget with room: no attacker argv can stop it. */
+static void corpus_within_budget(void)
+{
+	static const char *const dirs[] = { CORPUS "rules/linux",
+					    CORPUS "rules_building_block" };
+	struct vigil_engine *e;
+	u32 n;
+
+	e = compile_dirs(dirs, 2, &n);
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	printf("#   corpus: %u rules, worst event %llu units of %llu\n", n,
+	       (unsigned long long)worst_event(e),
+	       (unsigned long long)VIGIL_EVENT_WORK);
+	CHECK(worst_event(e) < VIGIL_EVENT_WORK);
+	vigil_engine_free(e);
+}
+
+static void bench_within_budget(void)
+{
+	static const char *const dirs[] = { "../build/bench-rules" };
+	struct vigil_engine *e;
+	u32 n;
+
+	CHECK_EQ(system("sh ../../tests/bench/gen-rules 1000 "
+			"../build/bench-rules"),
+		 0);
+	e = compile_dirs(dirs, 1, &n);
+	CHECK(e != NULL);
+	CHECK_EQ(n, 1000);
+	if (!e)
+		return;
+	printf("#   bench: %u rules, worst event %llu units of %llu\n", n,
+	       (unsigned long long)worst_event(e),
+	       (unsigned long long)VIGIL_EVENT_WORK);
+	CHECK(worst_event(e) < VIGIL_EVENT_WORK);
+	vigil_engine_free(e);
+}
+
+int main(void)
+{
+	struct stat st;
+
+	b = vg_zalloc(sizeof(*b));
+	if (!b)
+		return 1;
+	RUN(work_per_event);
+	if (stat(CORPUS "rules/linux", &st))
+		SKIP(corpus_within_budget, "corpus not found at " CORPUS);
+	else
+		RUN(corpus_within_budget);
+	RUN(bench_within_budget);
+	vg_free(b);
+	return tap_done();
+}
