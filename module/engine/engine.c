@@ -24,6 +24,7 @@ static int compile_pats(struct vigil_engine *e)
 	if (!e->pat_tab || !e->plans)
 		return -ENOMEM;
 	for (i = 0; i < rs->h->n_pats; i++) {
+		vg_cond_resched();
 		k = vigil_pat_tabs(&rs->pats[i], rs->strtab + rs->pats[i].str);
 		e->pat_tab[i] = k ? n : VIGIL_NIL;
 		n += k;
@@ -31,12 +32,14 @@ static int compile_pats(struct vigil_engine *e)
 	e->tabs = vg_zalloc(sizeof(*e->tabs) * (n + 1));
 	if (!e->tabs)
 		return -ENOMEM;
-	for (i = 0; i < rs->h->n_pats; i++)
+	for (i = 0; i < rs->h->n_pats; i++) {
+		vg_cond_resched();
 		vigil_pat_compile(&rs->pats[i], rs->strtab + rs->pats[i].str,
 				  e->pat_tab[i] != VIGIL_NIL ?
 					  &e->tabs[e->pat_tab[i]] :
 					  NULL,
 				  &e->plans[i]);
+	}
 	e->rs.pat_tab = e->pat_tab;
 	e->rs.tabs = e->tabs;
 	e->rs.plans = e->plans;
@@ -58,6 +61,7 @@ static int compile_sets(struct vigil_engine *e)
 		struct vigil_setplan *sp = &e->setplans[i];
 		u32 nb = 1;
 
+		vg_cond_resched();
 		sp->min_len = VIGIL_NIL;
 		for (j = 0; j < st->n_pats; j++) {
 			const struct vigil_rs_pat *p =
@@ -95,6 +99,7 @@ static int compile_sets(struct vigil_engine *e)
 		struct vigil_setplan *sp = &e->setplans[i];
 		u32 *b = &e->sx_bucket[sp->bucket], k;
 
+		vg_cond_resched();
 		for (j = 0; j < st->n_pats; j++) {
 			u32 pi = st->first_pat + j;
 			const struct vigil_rs_pat *p = &rs->pats[pi];
@@ -211,6 +216,7 @@ static int compile_mc(struct vigil_engine *e)
 	for (i = 0; i < rs->h->n_sets; i++) {
 		struct vigil_setplan *sp = &e->setplans[i];
 
+		vg_cond_resched();
 		sp->n_mc = mc_walk(e, sp, &e->mcgroups[sp->mc]);
 	}
 	e->rs.mcgroups = e->mcgroups;
@@ -234,6 +240,7 @@ static void compile_work(struct vigil_engine *e)
 		struct vigil_setplan *sp = &e->setplans[i];
 		u64 fixed = 1 + sp->n_other, byte = sp->n_mc, most = 0;
 
+		vg_cond_resched();
 		if (sp->n_ex && sp->n_ex <= VIGIL_SET_SCAN) {
 			fixed += sp->n_ex;
 			byte += sp->n_ex;
@@ -287,8 +294,10 @@ static int compile_req(struct vigil_engine *e)
 		vg_free(reach);
 		return -ENOMEM;
 	}
-	for (i = 0; i < rs->h->n_steps; i++)
+	for (i = 0; i < rs->h->n_steps; i++) {
+		vg_cond_resched();
 		e->step_req[i] = vigil_step_required(rs, &rs->steps[i], reach);
+	}
 	vg_free(reach);
 	e->rs.step_req = e->step_req;
 

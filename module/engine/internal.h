@@ -14,6 +14,12 @@
  * plus their lengths).  See Documentation/engine.rst.
  */
 #define VIGIL_MAX_COST (8U << 20)
+/*
+ * Load-time bound on the sets themselves, referenced or not: the sum over
+ * all sets of (patterns + their byte lengths, a REGEX counting 16).  It
+ * bounds the duplicate check and the set plans vigil_engine_new() builds.
+ */
+#define VIGIL_MAX_SETS_COST (64U << 20)
 
 /* Bytes of one stored sequence step event (vigil_event_encode). */
 #define VIGIL_SEQ_SLOT 2048U
@@ -279,6 +285,12 @@ bool vigil_event_canonical(const struct vigil_event *ev, u32 k);
 
 /* validate.c */
 void vigil_rs_map(struct vigil_rs *rs, const void *blob);
+/*
+ * Heapsort of @n indices by @less(@ctx, a, b): O(n log n), no recursion,
+ * no allocation.
+ */
+void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
+		const void *ctx);
 
 /* index.c */
 int vigil_index_build(struct vigil_engine *e);

@@ -18,6 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/sched.h>
 
 /* Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep. */
 static inline void *vg_zalloc(size_t n)
@@ -64,6 +65,9 @@ struct vg_atomic64 {
 #define vg_atomic64_set(x, v) atomic64_set(&(x)->a, (s64)(v))
 
 #define vg_snprintf snprintf
+
+/* In the long loops of validation and engine building (process context). */
+#define vg_cond_resched() cond_resched()
 
 #else /* !__KERNEL__ */
 

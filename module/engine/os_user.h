@@ -87,4 +87,6 @@ struct vg_atomic64 {
 
 #define vg_snprintf snprintf
 
+#define vg_cond_resched() do { } while (0)
+
 #endif /* VIGIL_ENGINE_OS_USER_H */

@@ -246,6 +246,7 @@ enum vigil_field {
 #define VIGIL_RS_MAX_TERMS 3 /* new_terms fields */
 #define VIGIL_RS_MAX_RUNS 64
 #define VIGIL_RS_MAX_MAXSPAN_MS (5U * 60 * 1000)
+#define VIGIL_RS_MAX_INDEX 65536 /* index-set patterns, all steps together */
 #define VIGIL_RS_NO_SET 0xffffffffU
 
 struct vigil_rs_header {

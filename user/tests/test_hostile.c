@@ -112,6 +112,80 @@ static void work_per_event(void)
 	vigil_engine_free(e);
 }
 
+/*
+ * Item 7: 128 rules sharing an index set of 1024 identical strings (a
+ * 17.5 KB blob) took 56 s in vigil_index_build(): refused, fast, by the
+ * cap on index-set patterns (131072 > VIGIL_RS_MAX_INDEX).
+ */
+static void index_dups(void)
+{
+	struct vigil_engine *e;
+	const char *why;
+	u32 r, i, set, step, off;
+	char id[16];
+	double t;
+
+	rsb_init(b);
+	off = rsb_str(b, "dupname");
+	set = rsb_set_begin(b);
+	for (i = 0; i < 1024; i++) {
+		b->pats[b->n_pats].kind = VIGIL_PAT_EXACT;
+		b->pats[b->n_pats].str = off;
+		b->pats[b->n_pats++].len = 7;
+	}
+	rsb_set_end(b);
+	for (r = 0; r < 128; r++) {
+		step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
+		rsb_step_end(b);
+		b->steps[step].index_field = VIGIL_F_PROCESS_NAME;
+		b->steps[step].index_set = set;
+		snprintf(id, sizeof(id), "dup%u", r);
+		rsb_rule(b, id, VIGIL_RULE_EVENT, step, 1);
+	}
+	printf("#   blob of %u bytes\n", rsb_size(b));
+	t = now_s();
+	e = build(NULL, &why);
+	t = now_s() - t;
+	printf("#   refused in %.3f s: %s\n", t, why ? why : "(accepted)");
+	CHECK(e == NULL);
+	CHECK(why && strstr(why, "index sets hold too many patterns"));
+	CHECK(t < 1.0);
+	vigil_engine_free(e);
+
+	/* 64 of them, at the cap: accepted, duplicates dropped by sorting */
+	b->n_rules = 64;
+	b->n_steps = 64;
+	b->n_insns = 64;
+	t = now_s();
+	e = build(NULL, &why);
+	t = now_s() - t;
+	printf("#   64 rules at the cap: built in %.3f s\n", t);
+	CHECK(e != NULL);
+	CHECK(e && e->idx.n_ent == 64);
+	CHECK(t < 1.0);
+	vigil_engine_free(e);
+
+	/* 32 rules of 1024 distinct names: accepted, built fast */
+	for (i = 0; i < 1024; i++) {
+		char nm[16];
+
+		snprintf(nm, sizeof(nm), "n%u", i);
+		b->pats[b->sets[set].first_pat + i].str = rsb_str(b, nm);
+		b->pats[b->sets[set].first_pat + i].len = strlen(nm);
+	}
+	b->n_rules = 32;
+	b->n_steps = 32;
+	b->n_insns = 32;
+	t = now_s();
+	e = build(NULL, &why);
+	t = now_s() - t;
+	printf("#   distinct names: built in %.3f s %s\n", t, why ? why : "");
+	CHECK(e != NULL);
+	CHECK(t < 1.0);
+	vigil_engine_free(e);
+}
+
 /* Field lengths of the worst event capture can build (default sizes). */
 static u64 worst_len(u32 f, u64 *elems)
 {
@@ -245,6 +319,7 @@ int main(void)
 	if (!b)
 		return 1;
 	RUN(work_per_event);
+	RUN(index_dups);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(corpus_within_budget, "corpus not found at " CORPUS);
 	else
