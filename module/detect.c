@@ -211,6 +211,15 @@ static void retire_stats(struct vigil_engine *old)
 	vigil_stat_add(VIGIL_STAT_WORK_STOPS, st.work_stops);
 }
 
+/*
+ * Sequence and new-terms state a ruleset may ask for, all rules together
+ * (Documentation/engine.rst, "State memory").  Read at each load.
+ */
+static unsigned int state_max_mb = 512;
+module_param(state_max_mb, uint, 0644);
+MODULE_PARM_DESC(state_max_mb,
+		 "MiB of sequence and new_terms state a ruleset may use; a load asking for more is refused (default 512)");
+
 /**
  * vigil_detect_load() - replace the running ruleset
  * @blob: a ruleset (struct vigil_rs_header ...), hostile until validated
@@ -220,24 +229,26 @@ static void retire_stats(struct vigil_engine *old)
  * Validates and builds the new engine first; on any error nothing
  * changes.  Process context; sleeps.
  *
- * Return: 0, -EINVAL (invalid ruleset) or -ENOMEM.
+ * Return: 0, -EINVAL (invalid ruleset), -E2BIG (its state would exceed
+ * state_max_mb) or -ENOMEM.
  */
 int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 {
 	struct vigil_engine_limits lim = {
 		.seq_capacity = vigil_seq_capacity,
 		.terms_capacity = vigil_terms_capacity,
+		.state_max = (u64)max(READ_ONCE(state_max_mb), 1U) << 20,
 	};
 	struct vigil_engine *e, *old;
 	const char *reason = "invalid ruleset";
 
 	e = vigil_engine_new(blob, len, &lim, &reason);
-	if (!e) {
+	if (IS_ERR(e)) {
 		/* @reason is a static string, as NL_SET_ERR_MSG() needs. */
 		if (extack)
 			extack->_msg = reason;
 		pr_info_ratelimited("vigil: ruleset rejected: %s\n", reason);
-		return strcmp(reason, "out of memory") ? -EINVAL : -ENOMEM;
+		return PTR_ERR(e);
 	}
 
 	mutex_lock(&vigil_detect_mutex);

@@ -313,6 +313,20 @@ static int compile_req(struct vigil_engine *e)
 	return 0;
 }
 
+/*
+ * The sequence and new-terms state @rs asks for at these capacities, in
+ * bytes: what vigil_seq_new() and vigil_terms_new() would allocate.
+ */
+static u64 state_bytes(const struct vigil_rs *rs, u32 seq_cap, u32 terms_cap)
+{
+	u64 n = vigil_seq_bytes(rs, seq_cap);
+	u32 r, n_terms = 0;
+
+	for (r = 0; r < rs->h->n_rules; r++)
+		n_terms += rs->rules[r].kind == VIGIL_RULE_NEW_TERMS;
+	return n + n_terms * vigil_terms_bytes(terms_cap);
+}
+
 /**
  * vigil_engine_new() - validate a ruleset and build an engine for it
  * @blob: ruleset
@@ -320,20 +334,25 @@ static int compile_req(struct vigil_engine *e)
  * @lim: capacities (NULL or 0 fields: defaults)
  * @reason: on failure, a static string naming the problem
  *
- * May sleep.
+ * The state the ruleset asks for is computed and checked against
+ * @lim->state_max before any of it is allocated.  May sleep.
  *
- * Return: the engine, or NULL.
+ * Return: the engine, or ERR_PTR(-EINVAL), ERR_PTR(-E2BIG) or
+ * ERR_PTR(-ENOMEM).
  */
 struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 				      const struct vigil_engine_limits *lim,
 				      const char **reason)
 {
 	const char *why = "out of memory";
-	struct vigil_engine *e;
-	u32 r;
+	struct vigil_engine *e = NULL;
+	u64 state_max;
+	u32 r, seq_cap;
+	int err = -ENOMEM;
 
 	if (len > VIGIL_RS_MAX_SIZE) {
 		why = "ruleset too large";
+		err = -EINVAL;
 		goto err;
 	}
 	e = vg_zalloc(sizeof(*e));
@@ -342,56 +361,65 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	/* validate the private copy, so the blob cannot change under us */
 	e->blob = vg_zalloc(len + 1);
 	if (!e->blob)
-		goto err_free;
+		goto err;
 	memcpy(e->blob, blob, len);
 	e->len = len;
-	if (vigil_ruleset_validate(e->blob, len, &why))
-		goto err_free;
+	err = vigil_ruleset_validate(e->blob, len, &why);
+	if (err)
+		goto err;
+	err = -ENOMEM;
 	why = "out of memory";
 	vigil_rs_map(&e->rs, e->blob);
-	e->rstate = vg_zalloc(sizeof(*e->rstate) * (e->rs.h->n_rules + 1));
-	if (!e->rstate)
-		goto err_free;
 	e->terms_cap =
 		cap_of(lim ? lim->terms_capacity : 0, VIGIL_TERMS_DEFAULT_CAP);
+	seq_cap = cap_of(lim ? lim->seq_capacity : 0, VIGIL_SEQ_DEFAULT_CAP);
+	state_max = lim && lim->state_max ? lim->state_max :
+					    VIGIL_STATE_DEFAULT_MAX;
+	if (state_bytes(&e->rs, seq_cap, e->terms_cap) > state_max) {
+		why = "ruleset state (sequences and new_terms) exceeds state_max_mb";
+		err = -E2BIG;
+		goto err;
+	}
+	e->rstate = vg_zalloc(sizeof(*e->rstate) * (e->rs.h->n_rules + 1));
+	if (!e->rstate)
+		goto err;
 	for (r = 0; r < e->rs.h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &e->rs.rules[r];
 
+		vg_cond_resched();
 		e->rstate[r].enabled = !(ru->flags & VIGIL_RULE_F_DISABLED);
 		if (ru->kind != VIGIL_RULE_NEW_TERMS)
 			continue;
 		e->rstate[r].terms = vigil_terms_new(e->terms_cap);
 		if (!e->rstate[r].terms)
-			goto err_free;
+			goto err;
 	}
-	if (vigil_seq_new(e, cap_of(lim ? lim->seq_capacity : 0,
-				    VIGIL_SEQ_DEFAULT_CAP)))
-		goto err_free;
+	if (vigil_seq_new(e, seq_cap))
+		goto err;
 	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
 	    compile_req(e))
-		goto err_free;
+		goto err;
 	compile_work(e);
 	if (vigil_pf_build(e) || vigil_index_build(e))
-		goto err_free;
+		goto err;
 	return e;
 
-err_free:
-	vigil_engine_free(e);
 err:
+	vigil_engine_free(e);
 	if (reason)
 		*reason = why;
-	return NULL;
+	return ERR_PTR(err);
 }
 
 /**
  * vigil_engine_free() - free an engine
- * @e: engine or NULL; nothing may be running in it
+ * @e: engine, NULL or an error pointer; nothing may be running in it
  */
 void vigil_engine_free(struct vigil_engine *e)
 {
 	u32 r;
 
-	if (!e)
+	if (IS_ERR_OR_NULL(e))
 		return;
 	vigil_index_free(&e->idx);
 	vigil_pf_free(&e->pf);

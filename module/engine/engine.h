@@ -76,17 +76,27 @@ bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
 
 struct vigil_engine;
 
+/**
+ * struct vigil_engine_limits - capacities of an engine's state
+ * @seq_capacity: pending sequences, all rules together (0: 4096)
+ * @terms_capacity: learned terms per new_terms rule (0: 16384)
+ * @state_max: bytes of sequence and new-terms state the ruleset may ask
+ *	for at these capacities (0: 512 MiB); a ruleset over it is refused
+ *	before anything is allocated
+ */
 struct vigil_engine_limits {
-	u32 seq_capacity; /* pending sequences, all rules together */
-	u32 terms_capacity; /* learned terms per new_terms rule */
+	u32 seq_capacity;
+	u32 terms_capacity;
+	u64 state_max;
 };
 
 /*
  * Validates @blob completely, then builds an engine for it (a private
  * copy of the blob, its indexes, and all state).  May sleep.
- * Return: the engine, or NULL with *@reason set to a static string that
- * names the first problem found (for example "insn 12 of step 3: jump
- * past end").  *@reason is "out of memory" when allocation failed.
+ * Return: the engine, or ERR_PTR(-EINVAL) (invalid blob), ERR_PTR(-E2BIG)
+ * (its state would exceed @lim->state_max) or ERR_PTR(-ENOMEM), with
+ * *@reason set to a static string that names the problem (for example
+ * "insn: jump past end", "out of memory").
  */
 struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 				      const struct vigil_engine_limits *lim,

@@ -25,6 +25,8 @@
 #define VIGIL_SEQ_SLOT 2048U
 #define VIGIL_SEQ_DEFAULT_CAP 4096U
 #define VIGIL_TERMS_DEFAULT_CAP 16384U
+/* Sequence and new-terms state of one engine, when the limits say 0. */
+#define VIGIL_STATE_DEFAULT_MAX (512ULL << 20)
 #define VIGIL_NIL 0xffffffffU
 
 /*
@@ -375,6 +377,7 @@ bool vigil_tuple_hash(const struct vigil_event *ev, const u8 *fields, u32 n,
 		      u64 *out);
 
 /* seq.c */
+u64 vigil_seq_bytes(const struct vigil_rs *rs, u32 capacity);
 int vigil_seq_new(struct vigil_engine *e, u32 capacity);
 void vigil_seq_free(struct vigil_engine *e);
 u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
@@ -386,6 +389,7 @@ void vigil_seq_stats(const struct vigil_engine *e,
 		     struct vigil_engine_stats *st);
 
 /* terms.c */
+u64 vigil_terms_bytes(u32 capacity);
 struct vigil_terms *vigil_terms_new(u32 capacity);
 void vigil_terms_free(struct vigil_terms *t);
 /* Return: true if the tuple is new (absent or older than the window). */

@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/err.h>
 #include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -20,10 +21,14 @@
 #include <linux/compiler.h>
 #include <linux/sched.h>
 
-/* Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep. */
+/*
+ * Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep.
+ * Sizes come from a hostile ruleset: fail rather than push the host into
+ * reclaim storms or the OOM killer, and charge the loader's memory cgroup.
+ */
 static inline void *vg_zalloc(size_t n)
 {
-	return kvzalloc(n, GFP_KERNEL);
+	return kvzalloc(n, GFP_KERNEL | __GFP_NORETRY | __GFP_ACCOUNT);
 }
 
 static inline void vg_free(const void *p)

@@ -87,6 +87,29 @@ struct vg_atomic64 {
 
 #define vg_snprintf snprintf
 
+#ifndef MAX_ERRNO
+#define MAX_ERRNO 4095
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+
+static inline bool IS_ERR(const void *ptr)
+{
+	return (unsigned long)ptr >= (unsigned long)-MAX_ERRNO;
+}
+
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return !ptr || IS_ERR(ptr);
+}
+#endif
+
 #define vg_cond_resched() do { } while (0)
 
 #endif /* VIGIL_ENGINE_OS_USER_H */

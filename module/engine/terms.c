@@ -25,6 +25,22 @@ struct vigil_terms {
 };
 
 /**
+ * vigil_terms_bytes() - memory of a store
+ * @capacity: entries (> 0)
+ *
+ * Return: what vigil_terms_new(@capacity) allocates, in bytes.
+ */
+u64 vigil_terms_bytes(u32 capacity)
+{
+	u64 nb = 1;
+
+	while (nb < capacity)
+		nb <<= 1;
+	return sizeof(struct vigil_terms) + sizeof(u32) * nb +
+	       sizeof(struct term_ent) * (u64)capacity;
+}
+
+/**
  * vigil_terms_new() - allocate a store
  * @capacity: entries (> 0)
  *

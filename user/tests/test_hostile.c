@@ -44,7 +44,7 @@ static struct vigil_engine *build(const struct vigil_engine_limits *lim,
 	*why = NULL;
 	e = vigil_engine_new(blob, len, lim, why);
 	free(blob);
-	return e;
+	return e;	/* or an error pointer */
 }
 
 static void count_alert(void *ctx, const struct vigil_match *m)
@@ -81,8 +81,8 @@ static void work_per_event(void)
 		rsb_rule(b, id, VIGIL_RULE_EVENT, step, 1);
 	}
 	e = build(NULL, &why);
-	CHECK(e != NULL);
-	if (!e) {
+	CHECK(!IS_ERR(e));
+	if (IS_ERR(e)) {
 		printf("#   refused: %s\n", why);
 		return;
 	}
@@ -148,7 +148,7 @@ static void index_dups(void)
 	e = build(NULL, &why);
 	t = now_s() - t;
 	printf("#   refused in %.3f s: %s\n", t, why ? why : "(accepted)");
-	CHECK(e == NULL);
+	CHECK_EQ(PTR_ERR(e), -EINVAL);
 	CHECK(why && strstr(why, "index sets hold too many patterns"));
 	CHECK(t < 1.0);
 	vigil_engine_free(e);
@@ -161,8 +161,8 @@ static void index_dups(void)
 	e = build(NULL, &why);
 	t = now_s() - t;
 	printf("#   64 rules at the cap: built in %.3f s\n", t);
-	CHECK(e != NULL);
-	CHECK(e && e->idx.n_ent == 64);
+	CHECK(!IS_ERR(e));
+	CHECK(!IS_ERR(e) && e->idx.n_ent == 64);
 	CHECK(t < 1.0);
 	vigil_engine_free(e);
 
@@ -181,9 +181,63 @@ static void index_dups(void)
 	e = build(NULL, &why);
 	t = now_s() - t;
 	printf("#   distinct names: built in %.3f s %s\n", t, why ? why : "");
-	CHECK(e != NULL);
+	CHECK(!IS_ERR(e));
 	CHECK(t < 1.0);
 	vigil_engine_free(e);
+}
+
+/* The module's defaults (main.c, detect.c). */
+static const struct vigil_engine_limits mod_lim = {
+	.seq_capacity = 16384,
+	.terms_capacity = 16384,
+	.state_max = 512ULL << 20,
+};
+
+/*
+ * Item 8: 4096 one-instruction new_terms rules (309 KB) asked for 2.3
+ * GiB of term stores; the guest hit a global OOM.  Refused before
+ * anything is allocated, with the reason.
+ */
+static void state_memory(void)
+{
+	struct vigil_engine *e;
+	const char *why;
+	u32 r, step;
+	char id[16];
+
+	rsb_init(b);
+	for (r = 0; r < 4096; r++) {
+		step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
+		rsb_step_end(b);
+		snprintf(id, sizeof(id), "nt%u", r);
+		rsb_rule(b, id, VIGIL_RULE_NEW_TERMS, step, 1);
+		b->rules[r].n_terms = 1;
+		b->rules[r].term_fields[0] = VIGIL_F_PROCESS_NAME;
+		b->rules[r].history_window_s = 60;
+	}
+	printf("#   blob of %u bytes\n", rsb_size(b));
+	e = build(&mod_lim, &why);
+	CHECK_EQ(PTR_ERR(e), -E2BIG);
+	CHECK(why && strstr(why, "state_max_mb"));
+	printf("#   refused: %s\n", why ? why : "(accepted)");
+	vigil_engine_free(e);
+	/* 512 of them fit in 512 MiB at 16384 terms each (576 KiB) */
+	b->n_rules = 512;
+	b->n_steps = 512;
+	b->n_insns = 512;
+	e = build(&mod_lim, &why);
+	CHECK(!IS_ERR(e));
+	vigil_engine_free(e);
+	/* and a smaller state_max refuses them */
+	{
+		struct vigil_engine_limits l = mod_lim;
+
+		l.state_max = 64ULL << 20;
+		e = build(&l, &why);
+		CHECK_EQ(PTR_ERR(e), -E2BIG);
+		vigil_engine_free(e);
+	}
 }
 
 /* Field lengths of the worst event capture can build (default sizes). */
@@ -261,13 +315,25 @@ static struct vigil_engine *compile_dirs(const char *const *dirs, u32 n_dirs,
 		vigil_compiler_add_file(c, paths[i], &err);
 	*n_rules = vigil_compiler_count(c);
 	if (!vigil_compiler_emit(c, &blob, &len, &err)) {
-		e = vigil_engine_new(blob, len, NULL, &why);
-		if (!e)
+		e = vigil_engine_new(blob, len, &mod_lim, &why);
+		if (IS_ERR(e)) {
 			printf("#   refused: %s\n", why);
+			e = NULL;
+		}
 		free(blob);
 	}
 	vigil_compiler_paths_free(paths, n);
 	vigil_compiler_free(c);
+	if (e) {
+		u32 r, nt = 0;
+
+		for (r = 0; r < e->rs.h->n_rules; r++)
+			nt += e->rs.rules[r].kind == VIGIL_RULE_NEW_TERMS;
+		printf("#   state at the defaults: %llu KiB (%u new_terms rules)\n",
+		       (unsigned long long)(vigil_seq_bytes(&e->rs, 16384) +
+					    nt * vigil_terms_bytes(16384)) >> 10,
+		       nt);
+	}
 	return e;
 }
 
@@ -320,6 +386,7 @@ int main(void)
 		return 1;
 	RUN(work_per_event);
 	RUN(index_dups);
+	RUN(state_memory);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(corpus_within_budget, "corpus not found at " CORPUS);
 	else
