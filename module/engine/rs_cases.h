@@ -66,6 +66,27 @@ PRE(id_dup, b->rules[2].id_str = b->rules[0].id_str)
 POST(name_offset, RU(1).name_str = h->strtab_size)
 POST(name_unterminated, RU(1).name_str = h->strtab_size - 1;
 	blob[h->strtab_off + h->strtab_size - 1] = 'x')
+/* a name and a threat one byte over their limits */
+static void rsb_m_name_long(struct rsb *b, u8 *blob, u32 *len)
+{
+	static char s[VIGIL_RS_MAX_NAME + 1];
+
+	if (blob)
+		return;
+	memset(s, 'n', sizeof(s));
+	b->rules[1].name_str = rsb_bytes(b, s, sizeof(s));
+}
+
+static void rsb_m_threat_long(struct rsb *b, u8 *blob, u32 *len)
+{
+	static char s[VIGIL_RS_MAX_THREAT + 1];
+
+	if (blob)
+		return;
+	memset(s, 't', sizeof(s));
+	b->rules[1].threat_str = rsb_bytes(b, s, sizeof(s));
+}
+
 PRE(rule_kind, b->rules[0].kind = __VIGIL_RULE_KIND_LAST)
 PRE(severity, b->rules[0].severity = __VIGIL_SEV_LAST)
 PRE(risk, b->rules[0].risk_score = 101)
@@ -222,6 +243,8 @@ static const struct rsb_case rsb_cases[] = {
 	C(id_dup, "duplicate id"),
 	C(name_offset, "name not a string"),
 	C(name_unterminated, "name not a string"),
+	C(name_long, "name longer than VIGIL_RS_MAX_NAME"),
+	C(threat_long, "threat longer than VIGIL_RS_MAX_THREAT"),
 	C(rule_kind, "bad kind"),
 	C(severity, "severity"),
 	C(risk, "risk_score"),

@@ -95,8 +95,12 @@ static bool field_ok(u32 f)
 	return f > VIGIL_F_UNSPEC && f <= VIGIL_F_MAX;
 }
 
-/* A NUL-terminated string at @off inside the strtab. */
-static bool str_ok(const struct vigil_rs *rs, u32 off, u32 *len)
+/*
+ * A NUL-terminated string of at most @max bytes at @off inside the
+ * strtab; the scan stops there, so a rule costs O(@max), never the whole
+ * strtab.
+ */
+static bool str_ok(const struct vigil_rs *rs, u32 off, u32 max, u32 *len)
 {
 	const char *p;
 	u32 size = rs->h->strtab_size, i;
@@ -104,7 +108,7 @@ static bool str_ok(const struct vigil_rs *rs, u32 off, u32 *len)
 	if (off >= size)
 		return false;
 	p = rs->strtab + off;
-	for (i = 0; i < size - off; i++) {
+	for (i = 0; i < size - off && i <= max; i++) {
 		if (!p[i]) {
 			if (len)
 				*len = i;
@@ -446,14 +450,18 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 	const struct vigil_rs_rule *ru = &rs->rules[r];
 	u32 i, len;
 
-	if (!str_ok(rs, ru->id_str, &len))
-		return "rule: id not a string";
+	if (!str_ok(rs, ru->id_str, 64, &len))
+		return "rule: id not [A-Za-z0-9_.-]{1,64}";
 	if (!id_ok(rs->strtab + ru->id_str, len))
 		return "rule: id not [A-Za-z0-9_.-]{1,64}";
-	if (!str_ok(rs, ru->name_str, NULL))
+	if (!str_ok(rs, ru->name_str, VIGIL_RS_MAX_STR, &len))
 		return "rule: name not a string";
-	if (!str_ok(rs, ru->threat_str, NULL))
+	if (len > VIGIL_RS_MAX_NAME)
+		return "rule: name longer than VIGIL_RS_MAX_NAME";
+	if (!str_ok(rs, ru->threat_str, VIGIL_RS_MAX_STR, &len))
 		return "rule: threat not a string";
+	if (len > VIGIL_RS_MAX_THREAT)
+		return "rule: threat longer than VIGIL_RS_MAX_THREAT";
 	if (ru->kind >= __VIGIL_RULE_KIND_LAST)
 		return "rule: bad kind";
 	if (ru->severity >= __VIGIL_SEV_LAST)

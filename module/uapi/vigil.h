@@ -247,6 +247,14 @@ enum vigil_field {
 #define VIGIL_RS_MAX_RUNS 64
 #define VIGIL_RS_MAX_MAXSPAN_MS (5U * 60 * 1000)
 #define VIGIL_RS_MAX_INDEX 65536 /* index-set patterns, all steps together */
+/*
+ * Bytes of a rule's name and threat string (without the NUL): a rule's
+ * LIST reply (id, name, threat and the fixed attributes) then fits the
+ * smallest dump buffer (NLMSG_GOODSIZE, 3.7 KiB on 4 KiB pages), and an
+ * alert's rule attributes stay far below the 64 KiB of nla_len.
+ */
+#define VIGIL_RS_MAX_NAME 512
+#define VIGIL_RS_MAX_THREAT 2048
 #define VIGIL_RS_NO_SET 0xffffffffU
 
 struct vigil_rs_header {

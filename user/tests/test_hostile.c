@@ -186,6 +186,57 @@ static void index_dups(void)
 	vigil_engine_free(e);
 }
 
+/* Compiles one rule; Return: 0 or the error, in @err. */
+static int compile_one(const char *name, u32 n_tactics,
+		       struct vigil_cerror *err)
+{
+	static char toml[65536];
+	struct vigil_compiler *c = vigil_compiler_new();
+	int off, ret;
+	u32 i;
+
+	off = snprintf(toml, sizeof(toml),
+		       "[rule]\nname = \"%s\"\nrule_id = \"t-1\"\n"
+		       "severity = \"low\"\nrisk_score = 1\ntype = \"eql\"\n"
+		       "language = \"eql\"\n"
+		       "query = 'process where process.name == \"x\"'\n",
+		       name);
+	for (i = 0; i < n_tactics; i++)
+		off += snprintf(toml + off, sizeof(toml) - off,
+				"[[rule.threat]]\nframework = \"MITRE ATT&CK\"\n"
+				"[rule.threat.tactic]\nid = \"TA%04u\"\n"
+				"name = \"Tactic number %u\"\n"
+				"reference = \"https://attack.mitre.org/\"\n",
+				i, i);
+	ret = vigil_compiler_add_buf(c, toml, off, err);
+	vigil_compiler_free(c);
+	return ret;
+}
+
+/*
+ * Item 9: a rule name or threat string above its uapi limit is refused
+ * by the compiler (and by the validator: rs_cases.h), so no rule can
+ * outgrow a LIST dump buffer or an alert's nla_len.
+ */
+static void string_lengths(void)
+{
+	static char name[VIGIL_RS_MAX_NAME + 2];
+	struct vigil_cerror err;
+
+	memset(name, 'n', VIGIL_RS_MAX_NAME);
+	name[VIGIL_RS_MAX_NAME] = 0;
+	CHECK_EQ(compile_one(name, 1, &err), 0);
+	name[VIGIL_RS_MAX_NAME] = 'n';
+	name[VIGIL_RS_MAX_NAME + 1] = 0;
+	CHECK(compile_one(name, 1, &err) != 0);
+	CHECK(strstr(err.msg, "rule.name longer than 512 bytes"));
+	/* tactic lines of about 31 bytes: 40 fit, 100 do not */
+	CHECK_EQ(compile_one("n", 40, &err), 0);
+	CHECK(compile_one("n", 100, &err) != 0);
+	CHECK(strstr(err.msg, "rule.threat longer than 2048 bytes"));
+	printf("#   %s\n", err.msg);
+}
+
 /* The module's defaults (main.c, detect.c). */
 static const struct vigil_engine_limits mod_lim = {
 	.seq_capacity = 16384,
@@ -329,6 +380,18 @@ static struct vigil_engine *compile_dirs(const char *const *dirs, u32 n_dirs,
 
 		for (r = 0; r < e->rs.h->n_rules; r++)
 			nt += e->rs.rules[r].kind == VIGIL_RULE_NEW_TERMS;
+		u32 name = 0, threat = 0;
+
+		for (r = 0; r < e->rs.h->n_rules; r++) {
+			struct vigil_rule_info ri;
+
+			vigil_engine_rule_info(e, r, &ri);
+			if (strlen(ri.name) > name)
+				name = strlen(ri.name);
+			if (strlen(ri.threat) > threat)
+				threat = strlen(ri.threat);
+		}
+		printf("#   longest name %u, threat %u bytes\n", name, threat);
 		printf("#   state at the defaults: %llu KiB (%u new_terms rules)\n",
 		       (unsigned long long)(vigil_seq_bytes(&e->rs, 16384) +
 					    nt * vigil_terms_bytes(16384)) >> 10,
@@ -387,6 +450,7 @@ int main(void)
 	RUN(work_per_event);
 	RUN(index_dups);
 	RUN(state_memory);
+	RUN(string_lengths);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(corpus_within_budget, "corpus not found at " CORPUS);
 	else
