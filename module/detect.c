@@ -136,6 +136,8 @@ struct vigil_engine *vigil_detect_engine_locked(void)
  */
 struct vigil_engine *vigil_detect_engine_rcu(void)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
+			 "vigil_detect_engine_rcu() outside rcu_read_lock()");
 	return rcu_dereference(vigil_engine_cur);
 }
 
@@ -253,8 +255,13 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 
 	mutex_lock(&vigil_detect_mutex);
 	old = vigil_detect_engine_locked();
-	if (old)
-		vigil_engine_inherit(e, old);
+	if (vigil_engine_inherit(e, old)) {
+		mutex_unlock(&vigil_detect_mutex);
+		vigil_engine_free(e);
+		if (extack)
+			extack->_msg = "out of memory carrying learned terms over";
+		return -ENOMEM;
+	}
 	rcu_assign_pointer(vigil_engine_cur, e);
 	WRITE_ONCE(vigil_detect_later, vigil_engine_kind_mask_later(e));
 	WRITE_ONCE(vigil_detect_kinds,

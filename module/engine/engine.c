@@ -711,35 +711,82 @@ int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
 	return 0;
 }
 
-static int inherit_one(void *ctx, u64 hash, u64 last_seen)
+static bool kv_older(const void *ctx, u32 a, u32 b)
 {
-	vigil_terms_put(ctx, hash, last_seen);
-	return 0;
+	const struct vigil_term_kv *kv = ctx;
+
+	return kv[a].last < kv[b].last;
+}
+
+/*
+ * Copies the terms of store @from into the unpublished store @to: chunks
+ * of VIGIL_TERMS_CHUNK under @from's lock, then, holding no lock,
+ * inserted oldest first so @to's LRU order follows the sightings.
+ */
+static void inherit_terms(struct vigil_terms *to, struct vigil_terms *from,
+			  struct vigil_term_kv *kv, u32 *ord, u32 room)
+{
+	u32 pos = 0, n = 0, k, i;
+
+	while (n < room) {
+		k = vigil_terms_copy(from, &pos, kv + n,
+				     min_t(u32, VIGIL_TERMS_CHUNK, room - n));
+		if (!k)
+			break;
+		n += k;
+		vg_cond_resched();
+	}
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	vigil_sort(ord, n, kv_older, kv);
+	for (i = 0; i < n; i++)
+		vigil_terms_put_private(to, kv[ord[i]].hash, kv[ord[i]].last);
 }
 
 /**
  * vigil_engine_inherit() - carry learned terms and hit counts over
  * @e: the new engine, not yet published
- * @old: the running engine
+ * @old: the running engine (probes may use it meanwhile)
  *
  * Rules are matched by rule_id; terms move only between new_terms rules.
+ * Only one store lock is held at a time, and only for a chunk
+ * (vigil_terms_copy()): @e's stores are private until it is published.
+ * May sleep.
+ *
+ * Return: 0 or -ENOMEM (then @e has the hit counts, and the terms of the
+ * rules done so far).
  */
-void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
+int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 {
-	u32 r;
-	int o;
+	struct vigil_term_kv *kv = NULL;
+	u32 r, *ord = NULL, room = 0;
+	int o, ret = 0;
 
 	if (!old)
-		return;
+		return 0;
+	for (r = 0; r < old->rs.h->n_rules; r++)
+		if (old->rstate[r].terms)
+			room = max(room,
+				   vigil_terms_capacity(old->rstate[r].terms));
+	if (room) {
+		kv = vg_zalloc(sizeof(*kv) * room);
+		ord = vg_zalloc(sizeof(*ord) * room);
+		if (!kv || !ord)
+			ret = -ENOMEM;
+	}
 	for (r = 0; r < e->rs.h->n_rules; r++) {
+		vg_cond_resched();
 		o = vigil_engine_find_rule(old, e->rs.strtab +
 							e->rs.rules[r].id_str);
 		if (o < 0)
 			continue;
 		vg_atomic64_set(&e->rstate[r].hits,
 				vg_atomic64_read(&old->rstate[o].hits));
-		if (e->rstate[r].terms && old->rstate[o].terms)
-			vigil_terms_each(old->rstate[o].terms, inherit_one,
-					 e->rstate[r].terms);
+		if (!ret && e->rstate[r].terms && old->rstate[o].terms)
+			inherit_terms(e->rstate[r].terms, old->rstate[o].terms,
+				      kv, ord, room);
 	}
+	vg_free(kv);
+	vg_free(ord);
+	return ret;
 }

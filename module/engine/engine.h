@@ -188,10 +188,11 @@ int vigil_engine_terms_walk(struct vigil_engine *e, u32 rule,
 int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
 			   u64 last_seen_ns);
 /*
- * Moves all learned terms and hit counters of rules with the same rule_id
- * from @old to @e (used on ruleset replace).  May be called only before
- * @e is published.
+ * Copies all learned terms and hit counters of rules with the same
+ * rule_id from @old to @e (used on ruleset replace).  May be called only
+ * before @e is published; @old may be in use.  May sleep.
+ * Return: 0 or -ENOMEM.
  */
-void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old);
+int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old);
 
 #endif /* VIGIL_ENGINE_H */

@@ -395,6 +395,23 @@ void vigil_terms_free(struct vigil_terms *t);
 /* Return: true if the tuple is new (absent or older than the window). */
 bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now, u64 window_ns);
 void vigil_terms_put(struct vigil_terms *t, u64 hash, u64 last_seen);
+void vigil_terms_put_private(struct vigil_terms *t, u64 hash, u64 last_seen);
+
+/**
+ * struct vigil_term_kv - one learned term, copied out of a store
+ * @hash: term tuple hash
+ * @last: last sighting, ns
+ */
+struct vigil_term_kv {
+	u64 hash;
+	u64 last;
+};
+
+/* Term-store entries copied per lock hold by vigil_engine_inherit(). */
+#define VIGIL_TERMS_CHUNK 256U
+u32 vigil_terms_copy(struct vigil_terms *t, u32 *pos, struct vigil_term_kv *out,
+		     u32 max);
+u32 vigil_terms_capacity(const struct vigil_terms *t);
 int vigil_terms_each(struct vigil_terms *t,
 		     int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),
 		     void *ctx);

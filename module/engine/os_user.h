@@ -112,4 +112,9 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 
 #define vg_cond_resched() do { } while (0)
 
+#ifndef min_t
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#endif
+
 #endif /* VIGIL_ENGINE_OS_USER_H */

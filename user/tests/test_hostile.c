@@ -291,6 +291,60 @@ static void state_memory(void)
 	}
 }
 
+static int newest_cb(void *ctx, u64 hash, u64 last)
+{
+	u64 *min = ctx;
+
+	if (last < *min)
+		*min = last;
+	return 0;
+}
+
+/*
+ * Item 10: vigil_engine_inherit() copies a store in chunks, never with
+ * two store locks held; every term arrives, and when the new store is
+ * smaller the most recent ones stay (oldest first insertion).
+ */
+static void inherit_chunks(void)
+{
+	struct vigil_engine_limits big = { .terms_capacity = 1000 };
+	struct vigil_engine_limits small = { .terms_capacity = 100 };
+	struct vigil_engine *e, *e2, *e3;
+	struct vigil_engine_stats st;
+	const char *why;
+	u64 min = ~0ULL;
+	u32 i, step;
+
+	rsb_init(b);
+	step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
+	rsb_step_end(b);
+	rsb_rule(b, "nt", VIGIL_RULE_NEW_TERMS, step, 1);
+	b->rules[0].n_terms = 1;
+	b->rules[0].term_fields[0] = VIGIL_F_PROCESS_NAME;
+	b->rules[0].history_window_s = 60;
+	e = build(&big, &why);
+	e2 = build(&big, &why);
+	e3 = build(&small, &why);
+	CHECK(!IS_ERR(e) && !IS_ERR(e2) && !IS_ERR(e3));
+	if (IS_ERR(e) || IS_ERR(e2) || IS_ERR(e3))
+		return;
+	/* 1000 terms, term i last seen at i + 1 s, added newest first */
+	for (i = 1000; i-- > 0;)
+		vigil_engine_terms_add(e, 0, 0x1000 + i, (i + 1) * 1000000000ULL);
+	CHECK_EQ(vigil_engine_inherit(e2, e), 0);
+	vigil_engine_stats(e2, &st);
+	CHECK_EQ(st.terms_learned, 1000);
+	CHECK_EQ(vigil_engine_inherit(e3, e), 0);
+	vigil_engine_stats(e3, &st);
+	CHECK_EQ(st.terms_learned, 100);
+	vigil_engine_terms_walk(e3, 0, newest_cb, &min);
+	CHECK_EQ(min, 901 * 1000000000ULL);
+	vigil_engine_free(e);
+	vigil_engine_free(e2);
+	vigil_engine_free(e3);
+}
+
 /* Field lengths of the worst event capture can build (default sizes). */
 static u64 worst_len(u32 f, u64 *elems)
 {
@@ -451,6 +505,7 @@ int main(void)
 	RUN(index_dups);
 	RUN(state_memory);
 	RUN(string_lengths);
+	RUN(inherit_chunks);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(corpus_within_budget, "corpus not found at " CORPUS);
 	else
