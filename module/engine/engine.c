@@ -602,9 +602,7 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 	if (ru->kind == VIGIL_RULE_NEW_TERMS) {
 		if (!vigil_tuple_hash(ev, ru->term_fields, ru->n_terms, &h))
 			return 0;
-		now = (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
-			      ev->v[VIGIL_F_TIMESTAMP].num :
-			      0;
+		now = vigil_event_window_ns(ev);
 		if (!vigil_terms_check(e->rstate[c->rule].terms, h, now,
 				       (u64)ru->history_window_s *
 					       1000000000ULL))
@@ -670,6 +668,20 @@ void vigil_engine_stats(const struct vigil_engine *e,
 	}
 }
 
+/* vigil_engine_terms_walk(): the window clock to the wall clock. */
+struct walk_ctx {
+	int (*fn)(void *ctx, u64 hash, u64 last_seen_ns);
+	void *ctx;
+	u64 to_real; /* added (mod 2^64) to a window time */
+};
+
+static int walk_one(void *ctx, u64 hash, u64 last)
+{
+	struct walk_ctx *w = ctx;
+
+	return w->fn(w->ctx, hash, last + w->to_real);
+}
+
 /**
  * vigil_engine_terms_walk() - iterate the learned terms of a rule
  * @e: engine
@@ -684,11 +696,13 @@ int vigil_engine_terms_walk(struct vigil_engine *e, u32 rule,
 			    int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),
 			    void *ctx)
 {
+	struct walk_ctx w = { fn, ctx, vg_window_to_real(0) };
+
 	if (rule >= e->rs.h->n_rules)
 		return -ENOENT;
 	if (!e->rstate[rule].terms)
 		return -EINVAL;
-	return vigil_terms_each(e->rstate[rule].terms, fn, ctx);
+	return vigil_terms_each(e->rstate[rule].terms, walk_one, &w);
 }
 
 /**
@@ -707,7 +721,8 @@ int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
 		return -ENOENT;
 	if (!e->rstate[rule].terms)
 		return -EINVAL;
-	vigil_terms_put(e->rstate[rule].terms, hash, last_seen_ns);
+	vigil_terms_put(e->rstate[rule].terms, hash,
+			last_seen_ns - vg_window_to_real(0));
 	return 0;
 }
 
@@ -767,7 +782,7 @@ int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 	for (r = 0; r < old->rs.h->n_rules; r++)
 		if (old->rstate[r].terms)
 			room = max(room,
-				   vigil_terms_capacity(old->rstate[r].terms));
+				   vigil_terms_cap(old->rstate[r].terms));
 	if (room) {
 		kv = vg_zalloc(sizeof(*kv) * room);
 		ord = vg_zalloc(sizeof(*ord) * room);

@@ -29,10 +29,33 @@ struct vigil_value {
 	u64 num; /* NUM */
 };
 
+/**
+ * struct vigil_event - one event, as rules see it
+ * @present: bit (1ULL << field) set when the field has a value
+ * @v: the values, by enum vigil_field
+ * @boot_ns: CLOCK_BOOTTIME when it happened (capture sets it; 0 when
+ *	unknown, e.g. a replayed event): history windows are measured on
+ *	it, so a step of the wall clock neither expires nor keeps entries
+ *	(see vigil_event_window_ns()); @timestamp stays the wall clock
+ */
 struct vigil_event {
-	u64 present; /* bit (1ULL << field) set when the field has a value */
+	u64 present;
 	struct vigil_value v[__VIGIL_F_LAST];
+	u64 boot_ns;
 };
+
+/*
+ * The time windows are measured on: CLOCK_BOOTTIME (plus VIGIL_BOOT_BIAS,
+ * os.h) when capture set @ev->boot_ns, else @timestamp (replay, tests).
+ */
+static inline u64 vigil_event_window_ns(const struct vigil_event *ev)
+{
+	if (ev->boot_ns)
+		return VIGIL_BOOT_BIAS + ev->boot_ns;
+	return (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
+		       ev->v[VIGIL_F_TIMESTAMP].num :
+		       0;
+}
 
 enum vigil_ftype vigil_field_type(enum vigil_field f);
 const char *vigil_field_name(enum vigil_field f); /* ECS name, or NULL */

@@ -411,7 +411,7 @@ struct vigil_term_kv {
 #define VIGIL_TERMS_CHUNK 256U
 u32 vigil_terms_copy(struct vigil_terms *t, u32 *pos, struct vigil_term_kv *out,
 		     u32 max);
-u32 vigil_terms_capacity(const struct vigil_terms *t);
+u32 vigil_terms_cap(const struct vigil_terms *t);
 int vigil_terms_each(struct vigil_terms *t,
 		     int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),
 		     void *ctx);

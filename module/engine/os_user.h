@@ -112,6 +112,12 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 
 #define vg_cond_resched() do { } while (0)
 
+/* Userspace windows are measured on @timestamp: no conversion. */
+static inline u64 vg_window_to_real(u64 w)
+{
+	return w;
+}
+
 #ifndef min_t
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max(a, b) ((a) > (b) ? (a) : (b))

@@ -238,12 +238,12 @@ u32 vigil_terms_copy(struct vigil_terms *t, u32 *pos, struct vigil_term_kv *out,
 }
 
 /**
- * vigil_terms_capacity() - entries a store holds at most
+ * vigil_terms_cap() - entries a store holds at most
  * @t: store
  *
  * Return: its capacity.
  */
-u32 vigil_terms_capacity(const struct vigil_terms *t)
+u32 vigil_terms_cap(const struct vigil_terms *t)
 {
 	return t->cap;
 }

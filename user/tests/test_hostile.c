@@ -345,6 +345,51 @@ static void inherit_chunks(void)
 	vigil_engine_free(e3);
 }
 
+/*
+ * Item 14: history windows run on the boot clock.  After the wall clock
+ * is stepped back a day, a term seen again past its window is new again;
+ * on @timestamp it would never expire (now < last).
+ */
+static void terms_window_boottime(void)
+{
+	struct vigil_engine *e;
+	struct vigil_event ev;
+	const char *why;
+	u32 step, alerts = 0;
+	const u64 s = 1000000000ULL, day = 86400 * s;
+
+	rsb_init(b);
+	step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
+	rsb_step_end(b);
+	rsb_rule(b, "nt", VIGIL_RULE_NEW_TERMS, step, 1);
+	b->rules[0].n_terms = 1;
+	b->rules[0].term_fields[0] = VIGIL_F_PROCESS_NAME;
+	b->rules[0].history_window_s = 60;
+	e = build(NULL, &why);
+	CHECK(!IS_ERR(e));
+	if (IS_ERR(e))
+		return;
+	vigil_event_init(&ev);
+	vigil_event_set_kind(&ev, VIGIL_EV_EXEC);
+	vigil_event_set_str(&ev, VIGIL_F_PROCESS_NAME, "x", 1);
+	vigil_event_set_num(&ev, VIGIL_F_TIMESTAMP, 1000 * day);
+	ev.boot_ns = 100 * s;
+	vigil_engine_process(e, &ev, count_alert, &alerts);
+	CHECK_EQ(alerts, 1);
+	/* 30 s later by both clocks: inside the window */
+	ev.v[VIGIL_F_TIMESTAMP].num += 30 * s;
+	ev.boot_ns += 30 * s;
+	vigil_engine_process(e, &ev, count_alert, &alerts);
+	CHECK_EQ(alerts, 1);
+	/* the wall clock steps back a day; 61 s of uptime later: new again */
+	ev.v[VIGIL_F_TIMESTAMP].num -= day;
+	ev.boot_ns += 61 * s;
+	vigil_engine_process(e, &ev, count_alert, &alerts);
+	CHECK_EQ(alerts, 2);
+	vigil_engine_free(e);
+}
+
 /* Field lengths of the worst event capture can build (default sizes). */
 static u64 worst_len(u32 f, u64 *elems)
 {
@@ -506,6 +551,7 @@ int main(void)
 	RUN(state_memory);
 	RUN(string_lengths);
 	RUN(inherit_chunks);
+	RUN(terms_window_boottime);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(corpus_within_budget, "corpus not found at " CORPUS);
 	else
