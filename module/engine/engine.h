@@ -21,12 +21,19 @@
 
 /* ---------------- events ---------------- */
 
+/**
+ * struct vigil_value - the value of one event field
+ * @str: STR: its bytes; ARRAY: NUL-terminated elements back to back
+ *	(the event does not own them)
+ * @len: STR: bytes; ARRAY: total bytes including the NULs
+ * @count: ARRAY: number of elements
+ * @num: NUM: the number
+ */
 struct vigil_value {
-	const char *
-		str; /* STR: bytes; ARRAY: NUL-terminated elements back to back */
-	u32 len; /* STR: bytes; ARRAY: total bytes including the NULs */
-	u32 count; /* ARRAY: number of elements */
-	u64 num; /* NUM */
+	const char *str;
+	u32 len;
+	u32 count;
+	u64 num;
 };
 
 /**
@@ -148,6 +155,15 @@ u32 vigil_engine_kind_mask(const struct vigil_engine *e);
 u32 vigil_engine_kind_mask_later(const struct vigil_engine *e);
 /* Pending sequences, all rules; a racy snapshot (atomic context safe). */
 u64 vigil_engine_seq_pending(const struct vigil_engine *e);
+/**
+ * struct vigil_rule_info - what vigil_engine_rule_info() tells of a rule
+ * @id: rule_id, NUL-terminated, in the engine's copy of the blob
+ * @name: its name (at most VIGIL_RS_MAX_NAME bytes)
+ * @threat: its threat lines (at most VIGIL_RS_MAX_THREAT bytes)
+ * @kind: enum vigil_rule_kind
+ * @severity: enum vigil_severity
+ * @risk_score: 0..100
+ */
 struct vigil_rule_info {
 	const char *id, *name, *threat;
 	u8 kind, severity, risk_score;
@@ -162,10 +178,18 @@ void vigil_engine_set_enabled(struct vigil_engine *e, u32 rule, bool on);
 bool vigil_engine_enabled(const struct vigil_engine *e, u32 rule);
 u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule);
 
+/**
+ * struct vigil_match - one alert, as the alert callback gets it
+ * @rule: rule index
+ * @event: the event that completed the match
+ * @n_prior: SEQUENCE: how many earlier steps @prior holds
+ * @prior: SEQUENCE: the earlier steps' events, encoded
+ *	(vigil_event_encode()), valid during the callback only
+ * @prior_len: their lengths
+ */
 struct vigil_match {
-	u32 rule; /* rule index */
-	const struct vigil_event *event; /* the event that completed the match */
-	/* SEQUENCE: encoded events (vigil_event_encode) of the earlier steps */
+	u32 rule;
+	const struct vigil_event *event;
 	u32 n_prior;
 	const void *prior[VIGIL_RS_MAX_STEPS];
 	u32 prior_len[VIGIL_RS_MAX_STEPS];
@@ -189,6 +213,16 @@ u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 void vigil_engine_forget_entity(struct vigil_engine *e, const char *entity_id,
 				u32 len);
 
+/**
+ * struct vigil_engine_stats - an engine's own counters
+ * @seq_pending: sequences waiting for a next step
+ * @seq_evictions: pending sequences evicted for room
+ * @seq_expired: pending sequences dropped past their maxspan
+ * @terms_learned: terms held, all new_terms rules together
+ * @terms_evictions: terms evicted for room
+ * @work_stops: events some rule of which was not run because the event's
+ *	work budget ran out (VIGIL_EVENT_WORK)
+ */
 struct vigil_engine_stats {
 	u64 seq_pending, seq_evictions, seq_expired;
 	u64 terms_learned, terms_evictions;
