@@ -137,7 +137,7 @@ struct vigil_engine *vigil_detect_engine_locked(void)
 struct vigil_engine *vigil_detect_engine_rcu(void)
 {
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
-			 "vigil_detect_engine_rcu() outside rcu_read_lock()");
+			 "vigil: engine read outside rcu_read_lock()");
 	return rcu_dereference(vigil_engine_cur);
 }
 
@@ -219,8 +219,7 @@ static void retire_stats(struct vigil_engine *old)
  */
 static unsigned int state_max_mb = 512;
 module_param(state_max_mb, uint, 0644);
-MODULE_PARM_DESC(state_max_mb,
-		 "MiB of sequence and new_terms state a ruleset may use; a load asking for more is refused (default 512)");
+MODULE_PARM_DESC(state_max_mb, "MiB of state a ruleset may ask for (512)");
 
 /**
  * vigil_detect_load() - replace the running ruleset
@@ -259,7 +258,8 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 		mutex_unlock(&vigil_detect_mutex);
 		vigil_engine_free(e);
 		if (extack)
-			extack->_msg = "out of memory carrying learned terms over";
+			extack->_msg =
+				"out of memory carrying learned terms over";
 		return -ENOMEM;
 	}
 	rcu_assign_pointer(vigil_engine_cur, e);

@@ -270,7 +270,8 @@ static void compile_work(struct vigil_engine *e)
 			/* a segment over VIGIL_SEG_W verifies at each hit */
 			if (p->len > VIGIL_SEG_W)
 				byte += p->len - VIGIL_SEG_W;
-			if (p->kind == VIGIL_PAT_GLOB && e->pat_tab[pi] == VIGIL_NIL)
+			if (p->kind == VIGIL_PAT_GLOB &&
+			    e->pat_tab[pi] == VIGIL_NIL)
 				fixed += (u64)vigil_glob_middles(lit, p->len) *
 					 sizeof(struct vigil_segtab);
 		}
@@ -781,8 +782,7 @@ int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 		return 0;
 	for (r = 0; r < old->rs.h->n_rules; r++)
 		if (old->rstate[r].terms)
-			room = max(room,
-				   vigil_terms_cap(old->rstate[r].terms));
+			room = max(room, vigil_terms_cap(old->rstate[r].terms));
 	if (room) {
 		kv = vg_zalloc(sizeof(*kv) * room);
 		ord = vg_zalloc(sizeof(*ord) * room);

@@ -145,8 +145,8 @@ static bool hash_less(const void *ctx, u32 a, u32 b)
  * into @hh->sorted (so a rule is found at most once per value), by
  * sorting: O(n log n).  Return: how many.
  */
-static u32 hint_hashes(const struct vigil_rs *rs, const struct vigil_rs_step *st,
-		       struct hint_hashes *hh)
+static u32 hint_hashes(const struct vigil_rs *rs,
+		       const struct vigil_rs_step *st, struct hint_hashes *hh)
 {
 	const struct vigil_rs_set *s = &rs->sets[st->index_set];
 	u32 i, n = 0;

@@ -63,7 +63,8 @@ void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
 				for (root = i; (child = 2 * root + 1) < n;
 				     root = child) {
 					if (child + 1 < n &&
-					    less(ctx, idx[child], idx[child + 1]))
+					    less(ctx, idx[child],
+						 idx[child + 1]))
 						child++;
 					if (!less(ctx, idx[root], idx[child]))
 						break;
@@ -573,8 +574,7 @@ static const char *check(const void *blob, u32 len, struct where *w)
 	for (i = 0; i < rs.h->n_steps; i++) {
 		w->step = i;
 		vg_cond_resched();
-		r = check_step(&rs, &rs.steps[i], set_cost, &cost, &n_index,
-			       w);
+		r = check_step(&rs, &rs.steps[i], set_cost, &cost, &n_index, w);
 		if (r)
 			goto out;
 	}

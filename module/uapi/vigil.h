@@ -103,8 +103,8 @@ enum vigil_rule_attr {
 enum vigil_term_attr {
 	VIGIL_TA_UNSPEC,
 	VIGIL_TA_HASH, /* u64, hash of the term tuple */
-	VIGIL_TA_LAST_SEEN, /* u64, ns since the epoch (CLOCK_REALTIME; the
-			     * kernel keeps CLOCK_BOOTTIME and converts) */
+	/* u64, ns since the epoch (CLOCK_REALTIME; the kernel converts) */
+	VIGIL_TA_LAST_SEEN,
 	VIGIL_TA_PAD,
 	__VIGIL_TA_LAST
 };
