@@ -42,6 +42,24 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob)
 	rs->setplans = NULL;
 }
 
+/* Moves idx[@root] down the max-heap idx[0, @n) to its place. */
+static void sift_down(u32 *idx, u32 root, u32 n,
+		      bool (*less)(const void *ctx, u32 a, u32 b),
+		      const void *ctx)
+{
+	u32 child, t;
+
+	for (; (child = 2 * root + 1) < n; root = child) {
+		if (child + 1 < n && less(ctx, idx[child], idx[child + 1]))
+			child++;
+		if (!less(ctx, idx[root], idx[child]))
+			return;
+		t = idx[root];
+		idx[root] = idx[child];
+		idx[child] = t;
+	}
+}
+
 /**
  * vigil_sort() - sort indices
  * @idx: the indices
@@ -54,40 +72,16 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob)
 void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
 		const void *ctx)
 {
-	u32 i, root, child, t, end;
+	u32 i, t, end;
 
+	for (i = n / 2; i-- > 0;)
+		sift_down(idx, i, n, less, ctx);
 	for (end = n; end > 1;) {
-		/* heapify once, then pop the maximum to the end each round */
-		if (end == n) {
-			for (i = n / 2; i-- > 0;) {
-				for (root = i; (child = 2 * root + 1) < n;
-				     root = child) {
-					if (child + 1 < n &&
-					    less(ctx, idx[child],
-						 idx[child + 1]))
-						child++;
-					if (!less(ctx, idx[root], idx[child]))
-						break;
-					t = idx[root];
-					idx[root] = idx[child];
-					idx[child] = t;
-				}
-			}
-		}
 		end--;
 		t = idx[0];
 		idx[0] = idx[end];
 		idx[end] = t;
-		for (root = 0; (child = 2 * root + 1) < end; root = child) {
-			if (child + 1 < end &&
-			    less(ctx, idx[child], idx[child + 1]))
-				child++;
-			if (!less(ctx, idx[root], idx[child]))
-				break;
-			t = idx[root];
-			idx[root] = idx[child];
-			idx[child] = t;
-		}
+		sift_down(idx, 0, end, less, ctx);
 	}
 }
 

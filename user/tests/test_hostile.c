@@ -237,6 +237,19 @@ static void string_lengths(void)
 	printf("#   %s\n", err.msg);
 }
 
+/* Adds a one-instruction new_terms rule @id on process.name, 60 s window. */
+static void new_terms_rule(struct rsb *rb, const char *id)
+{
+	u32 step = rsb_step_begin(rb, VIGIL_EV_MASK_PROCESS), r;
+
+	rsb_insn(rb, VIGIL_OP_CONST, 0, 0, 1);
+	rsb_step_end(rb);
+	r = rsb_rule(rb, id, VIGIL_RULE_NEW_TERMS, step, 1);
+	rb->rules[r].n_terms = 1;
+	rb->rules[r].term_fields[0] = VIGIL_F_PROCESS_NAME;
+	rb->rules[r].history_window_s = 60;
+}
+
 /* The module's defaults (main.c, detect.c). */
 static const struct vigil_engine_limits mod_lim = {
 	.seq_capacity = 16384,
@@ -253,19 +266,13 @@ static void state_memory(void)
 {
 	struct vigil_engine *e;
 	const char *why;
-	u32 r, step;
+	u32 r;
 	char id[16];
 
 	rsb_init(b);
 	for (r = 0; r < 4096; r++) {
-		step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
-		rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
-		rsb_step_end(b);
 		snprintf(id, sizeof(id), "nt%u", r);
-		rsb_rule(b, id, VIGIL_RULE_NEW_TERMS, step, 1);
-		b->rules[r].n_terms = 1;
-		b->rules[r].term_fields[0] = VIGIL_F_PROCESS_NAME;
-		b->rules[r].history_window_s = 60;
+		new_terms_rule(b, id);
 	}
 	printf("#   blob of %u bytes\n", rsb_size(b));
 	e = build(&mod_lim, &why);
@@ -313,16 +320,10 @@ static void inherit_chunks(void)
 	struct vigil_engine_stats st;
 	const char *why;
 	u64 min = ~0ULL;
-	u32 i, step;
+	u32 i;
 
 	rsb_init(b);
-	step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
-	rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
-	rsb_step_end(b);
-	rsb_rule(b, "nt", VIGIL_RULE_NEW_TERMS, step, 1);
-	b->rules[0].n_terms = 1;
-	b->rules[0].term_fields[0] = VIGIL_F_PROCESS_NAME;
-	b->rules[0].history_window_s = 60;
+	new_terms_rule(b, "nt");
 	e = build(&big, &why);
 	e2 = build(&big, &why);
 	e3 = build(&small, &why);
@@ -355,17 +356,11 @@ static void terms_window_boottime(void)
 	struct vigil_engine *e;
 	struct vigil_event ev;
 	const char *why;
-	u32 step, alerts = 0;
+	u32 alerts = 0;
 	const u64 s = 1000000000ULL, day = 86400 * s;
 
 	rsb_init(b);
-	step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
-	rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
-	rsb_step_end(b);
-	rsb_rule(b, "nt", VIGIL_RULE_NEW_TERMS, step, 1);
-	b->rules[0].n_terms = 1;
-	b->rules[0].term_fields[0] = VIGIL_F_PROCESS_NAME;
-	b->rules[0].history_window_s = 60;
+	new_terms_rule(b, "nt");
 	e = build(NULL, &why);
 	CHECK(!IS_ERR(e));
 	if (IS_ERR(e))
