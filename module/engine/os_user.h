@@ -67,14 +67,27 @@ static inline void vg_lock_destroy(struct vg_lock *l)
 	pthread_mutex_destroy(&l->m);
 }
 
+/*
+ * Engine locks never nest: the kernel's are of one lockdep class per
+ * file, so a second one taken while one is held is "possible recursive
+ * locking".  Userspace builds check it per file (this counter is per
+ * translation unit and thread) and abort, so the unit tests catch it too.
+ */
+static __thread int vg_locks_held;
+
 static inline void vg_lock(struct vg_lock *l)
 {
+	if (vg_locks_held++) {
+		fprintf(stderr, "vigil: two engine locks held at once\n");
+		abort();
+	}
 	pthread_mutex_lock(&l->m);
 }
 
 static inline void vg_unlock(struct vg_lock *l)
 {
 	pthread_mutex_unlock(&l->m);
+	vg_locks_held--;
 }
 
 struct vg_atomic64 {
