@@ -149,6 +149,8 @@ struct vigil_engine *vigil_detect_engine_locked(void)
  */
 struct vigil_engine *vigil_detect_engine_rcu(void)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(),
+			 "vigil: engine read outside rcu_read_lock()");
 	return rcu_dereference(vigil_engine_cur);
 }
 
@@ -208,13 +210,16 @@ u64 vigil_detect_stat_read(enum vigil_stat s)
 	struct vigil_engine *e;
 	u64 v = vigil_stat_read(s);
 
-	if (s != VIGIL_STAT_SEQ_EVICTIONS && s != VIGIL_STAT_TERMS_EVICTIONS)
+	if (s != VIGIL_STAT_SEQ_EVICTIONS && s != VIGIL_STAT_TERMS_EVICTIONS &&
+	    s != VIGIL_STAT_WORK_STOPS)
 		return v;
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
 	if (e)
 		vigil_engine_stats(e, &st);
 	rcu_read_unlock();
+	if (s == VIGIL_STAT_WORK_STOPS)
+		return v + st.work_stops;
 	return v + (s == VIGIL_STAT_SEQ_EVICTIONS ? st.seq_evictions :
 						    st.terms_evictions);
 }
@@ -227,7 +232,16 @@ static void retire_stats(struct vigil_engine *old)
 	vigil_engine_stats(old, &st);
 	vigil_stat_add(VIGIL_STAT_SEQ_EVICTIONS, st.seq_evictions);
 	vigil_stat_add(VIGIL_STAT_TERMS_EVICTIONS, st.terms_evictions);
+	vigil_stat_add(VIGIL_STAT_WORK_STOPS, st.work_stops);
 }
+
+/*
+ * Sequence and new-terms state a ruleset may ask for, all rules together
+ * (Documentation/engine.rst, "State memory").  Read at each load.
+ */
+static unsigned int state_max_mb = 512;
+module_param(state_max_mb, uint, 0644);
+MODULE_PARM_DESC(state_max_mb, "MiB of state a ruleset may ask for (512)");
 
 /**
  * vigil_detect_load() - replace the running ruleset
@@ -241,30 +255,38 @@ static void retire_stats(struct vigil_engine *old)
  * rebuilds the sysfs rules directory after a successful one.  Process
  * context; sleeps.
  *
- * Return: 0, -EINVAL (invalid ruleset) or -ENOMEM.
+ * Return: 0, -EINVAL (invalid ruleset), -E2BIG (its state would exceed
+ * state_max_mb) or -ENOMEM.
  */
 int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 {
 	struct vigil_engine_limits lim = {
 		.seq_capacity = seq_capacity,
 		.terms_capacity = terms_capacity,
+		.state_max = (u64)max(READ_ONCE(state_max_mb), 1U) << 20,
 	};
 	struct vigil_engine *e, *old;
 	const char *reason = "invalid ruleset";
 
 	e = vigil_engine_new(blob, len, &lim, &reason);
-	if (!e) {
+	if (IS_ERR(e)) {
 		/* @reason is a static string, as NL_SET_ERR_MSG() needs. */
 		if (extack)
 			extack->_msg = reason;
 		pr_info_ratelimited("vigil: ruleset rejected: %s\n", reason);
-		return strcmp(reason, "out of memory") ? -EINVAL : -ENOMEM;
+		return PTR_ERR(e);
 	}
 
 	mutex_lock(&vigil_detect_mutex);
 	old = vigil_detect_engine_locked();
-	if (old)
-		vigil_engine_inherit(e, old);
+	if (vigil_engine_inherit(e, old)) {
+		mutex_unlock(&vigil_detect_mutex);
+		vigil_engine_free(e);
+		if (extack)
+			extack->_msg =
+				"out of memory carrying learned terms over";
+		return -ENOMEM;
+	}
 	rcu_assign_pointer(vigil_engine_cur, e);
 	WRITE_ONCE(vigil_detect_later, vigil_engine_kind_mask_later(e));
 	WRITE_ONCE(vigil_detect_kinds,

@@ -343,6 +343,7 @@ STAT_ATTR(proc_evictions, VIGIL_STAT_PROC_EVICTIONS);
 STAT_ATTR(proc_tracked, VIGIL_STAT_PROC_TRACKED);
 STAT_ATTR(argv_truncated, VIGIL_STAT_ARGV_TRUNCATED);
 STAT_ATTR(capture_errors, VIGIL_STAT_CAPTURE_ERRORS);
+STAT_ATTR(work_stops, VIGIL_STAT_WORK_STOPS);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -360,6 +361,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_proc_tracked_attr.attr.attr,
 	&stat_argv_truncated_attr.attr.attr,
 	&stat_capture_errors_attr.attr.attr,
+	&stat_work_stops_attr.attr.attr,
 	NULL,
 };
 

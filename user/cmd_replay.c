@@ -414,8 +414,9 @@ int replay_main(int argc, char **argv)
 	if (vigil_compile_paths(argv + optind, argc - optind, &blob, &len))
 		goto out;
 	e = vigil_engine_new(blob, len, &lim, &reason);
-	if (!e) {
+	if (IS_ERR(e)) {
 		fprintf(stderr, "%s: engine: %s\n", prog, reason);
+		e = NULL;
 		goto out;
 	}
 	f = strcmp(events, "-") ? fopen(events, "r") : stdin;

@@ -27,6 +27,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_PROC_TRACKED] = "proc_tracked",
 	[VIGIL_STAT_ARGV_TRUNCATED] = "argv_truncated",
 	[VIGIL_STAT_CAPTURE_ERRORS] = "capture_errors",
+	[VIGIL_STAT_WORK_STOPS] = "work_stops",
 };
 
 struct stats_ctx {

@@ -24,6 +24,7 @@ static int compile_pats(struct vigil_engine *e)
 	if (!e->pat_tab || !e->plans)
 		return -ENOMEM;
 	for (i = 0; i < rs->h->n_pats; i++) {
+		vg_cond_resched();
 		k = vigil_pat_tabs(&rs->pats[i], rs->strtab + rs->pats[i].str);
 		e->pat_tab[i] = k ? n : VIGIL_NIL;
 		n += k;
@@ -31,12 +32,14 @@ static int compile_pats(struct vigil_engine *e)
 	e->tabs = vg_zalloc(sizeof(*e->tabs) * (n + 1));
 	if (!e->tabs)
 		return -ENOMEM;
-	for (i = 0; i < rs->h->n_pats; i++)
+	for (i = 0; i < rs->h->n_pats; i++) {
+		vg_cond_resched();
 		vigil_pat_compile(&rs->pats[i], rs->strtab + rs->pats[i].str,
 				  e->pat_tab[i] != VIGIL_NIL ?
 					  &e->tabs[e->pat_tab[i]] :
 					  NULL,
 				  &e->plans[i]);
+	}
 	e->rs.pat_tab = e->pat_tab;
 	e->rs.tabs = e->tabs;
 	e->rs.plans = e->plans;
@@ -58,6 +61,7 @@ static int compile_sets(struct vigil_engine *e)
 		struct vigil_setplan *sp = &e->setplans[i];
 		u32 nb = 1;
 
+		vg_cond_resched();
 		sp->min_len = VIGIL_NIL;
 		for (j = 0; j < st->n_pats; j++) {
 			const struct vigil_rs_pat *p =
@@ -95,6 +99,7 @@ static int compile_sets(struct vigil_engine *e)
 		struct vigil_setplan *sp = &e->setplans[i];
 		u32 *b = &e->sx_bucket[sp->bucket], k;
 
+		vg_cond_resched();
 		for (j = 0; j < st->n_pats; j++) {
 			u32 pi = st->first_pat + j;
 			const struct vigil_rs_pat *p = &rs->pats[pi];
@@ -211,10 +216,68 @@ static int compile_mc(struct vigil_engine *e)
 	for (i = 0; i < rs->h->n_sets; i++) {
 		struct vigil_setplan *sp = &e->setplans[i];
 
+		vg_cond_resched();
 		sp->n_mc = mc_walk(e, sp, &e->mcgroups[sp->mc]);
 	}
 	e->rs.mcgroups = e->mcgroups;
 	return 0;
+}
+
+/*
+ * The work bound of a MATCH on each set (struct vigil_setplan work_*):
+ * what set_match_plan() can do at most, per value and per value byte.
+ * Every literal compare stops at the value's end, so it is charged per
+ * byte; per value remain the length checks and, for a glob of more
+ * middle segments than VIGIL_PAT_MAX_TABS, its tables built per call.
+ * Runs after compile_sets() and compile_mc(), on their plans.
+ */
+static void compile_work(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 i, j, k, pi;
+
+	for (i = 0; i < rs->h->n_sets; i++) {
+		struct vigil_setplan *sp = &e->setplans[i];
+		u64 fixed = 1 + sp->n_other, byte = sp->n_mc, most = 0;
+
+		vg_cond_resched();
+		if (sp->n_ex && sp->n_ex <= VIGIL_SET_SCAN) {
+			fixed += sp->n_ex;
+			byte += sp->n_ex;
+		} else if (sp->n_ex) {
+			/* one hash, then the longest bucket compared */
+			const u32 *b = &e->sx_bucket[sp->bucket];
+
+			for (k = 0; k <= sp->mask; k++)
+				if (b[k + 1] - b[k] > most)
+					most = b[k + 1] - b[k];
+			fixed += most;
+			byte += 1 + most;
+		}
+		for (j = 0; j < sp->n_other; j++) {
+			const struct vigil_rs_pat *p;
+			const u8 *lit;
+
+			pi = e->sx_other[sp->other + j];
+			p = &rs->pats[pi];
+			lit = (const u8 *)rs->strtab + p->str;
+			/* a compare, or one scan (a glob: plus its anchors) */
+			byte += 1 + (p->kind == VIGIL_PAT_GLOB);
+			if (p->kind == VIGIL_PAT_PREFIX ||
+			    p->kind == VIGIL_PAT_SUFFIX ||
+			    p->kind == VIGIL_PAT_REGEX)
+				continue;
+			/* a segment over VIGIL_SEG_W verifies at each hit */
+			if (p->len > VIGIL_SEG_W)
+				byte += p->len - VIGIL_SEG_W;
+			if (p->kind == VIGIL_PAT_GLOB &&
+			    e->pat_tab[pi] == VIGIL_NIL)
+				fixed += (u64)vigil_glob_middles(lit, p->len) *
+					 sizeof(struct vigil_segtab);
+		}
+		sp->work_fixed = fixed < U32_MAX ? (u32)fixed : U32_MAX;
+		sp->work_byte = byte < U32_MAX ? (u32)byte : U32_MAX;
+	}
 }
 
 /*
@@ -232,8 +295,10 @@ static int compile_req(struct vigil_engine *e)
 		vg_free(reach);
 		return -ENOMEM;
 	}
-	for (i = 0; i < rs->h->n_steps; i++)
+	for (i = 0; i < rs->h->n_steps; i++) {
+		vg_cond_resched();
 		e->step_req[i] = vigil_step_required(rs, &rs->steps[i], reach);
+	}
 	vg_free(reach);
 	e->rs.step_req = e->step_req;
 
@@ -249,6 +314,20 @@ static int compile_req(struct vigil_engine *e)
 	return 0;
 }
 
+/*
+ * The sequence and new-terms state @rs asks for at these capacities, in
+ * bytes: what vigil_seq_new() and vigil_terms_new() would allocate.
+ */
+static u64 state_bytes(const struct vigil_rs *rs, u32 seq_cap, u32 terms_cap)
+{
+	u64 n = vigil_seq_bytes(rs, seq_cap);
+	u32 r, n_terms = 0;
+
+	for (r = 0; r < rs->h->n_rules; r++)
+		n_terms += rs->rules[r].kind == VIGIL_RULE_NEW_TERMS;
+	return n + n_terms * vigil_terms_bytes(terms_cap);
+}
+
 /**
  * vigil_engine_new() - validate a ruleset and build an engine for it
  * @blob: ruleset
@@ -256,20 +335,25 @@ static int compile_req(struct vigil_engine *e)
  * @lim: capacities (NULL or 0 fields: defaults)
  * @reason: on failure, a static string naming the problem
  *
- * May sleep.
+ * The state the ruleset asks for is computed and checked against
+ * @lim->state_max before any of it is allocated.  May sleep.
  *
- * Return: the engine, or NULL.
+ * Return: the engine, or ERR_PTR(-EINVAL), ERR_PTR(-E2BIG) or
+ * ERR_PTR(-ENOMEM).
  */
 struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 				      const struct vigil_engine_limits *lim,
 				      const char **reason)
 {
 	const char *why = "out of memory";
-	struct vigil_engine *e;
-	u32 r;
+	struct vigil_engine *e = NULL;
+	u64 state_max;
+	u32 r, seq_cap;
+	int err = -ENOMEM;
 
 	if (len > VIGIL_RS_MAX_SIZE) {
 		why = "ruleset too large";
+		err = -EINVAL;
 		goto err;
 	}
 	e = vg_zalloc(sizeof(*e));
@@ -278,55 +362,65 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	/* validate the private copy, so the blob cannot change under us */
 	e->blob = vg_zalloc(len + 1);
 	if (!e->blob)
-		goto err_free;
+		goto err;
 	memcpy(e->blob, blob, len);
 	e->len = len;
-	if (vigil_ruleset_validate(e->blob, len, &why))
-		goto err_free;
+	err = vigil_ruleset_validate(e->blob, len, &why);
+	if (err)
+		goto err;
+	err = -ENOMEM;
 	why = "out of memory";
 	vigil_rs_map(&e->rs, e->blob);
-	e->rstate = vg_zalloc(sizeof(*e->rstate) * (e->rs.h->n_rules + 1));
-	if (!e->rstate)
-		goto err_free;
 	e->terms_cap =
 		cap_of(lim ? lim->terms_capacity : 0, VIGIL_TERMS_DEFAULT_CAP);
+	seq_cap = cap_of(lim ? lim->seq_capacity : 0, VIGIL_SEQ_DEFAULT_CAP);
+	state_max = lim && lim->state_max ? lim->state_max :
+					    VIGIL_STATE_DEFAULT_MAX;
+	if (state_bytes(&e->rs, seq_cap, e->terms_cap) > state_max) {
+		why = "ruleset state (sequences and new_terms) exceeds state_max_mb";
+		err = -E2BIG;
+		goto err;
+	}
+	e->rstate = vg_zalloc(sizeof(*e->rstate) * (e->rs.h->n_rules + 1));
+	if (!e->rstate)
+		goto err;
 	for (r = 0; r < e->rs.h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &e->rs.rules[r];
 
+		vg_cond_resched();
 		e->rstate[r].enabled = !(ru->flags & VIGIL_RULE_F_DISABLED);
 		if (ru->kind != VIGIL_RULE_NEW_TERMS)
 			continue;
 		e->rstate[r].terms = vigil_terms_new(e->terms_cap);
 		if (!e->rstate[r].terms)
-			goto err_free;
+			goto err;
 	}
-	if (vigil_seq_new(e, cap_of(lim ? lim->seq_capacity : 0,
-				    VIGIL_SEQ_DEFAULT_CAP)))
-		goto err_free;
+	if (vigil_seq_new(e, seq_cap))
+		goto err;
 	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
 	    compile_req(e))
-		goto err_free;
+		goto err;
+	compile_work(e);
 	if (vigil_pf_build(e) || vigil_index_build(e))
-		goto err_free;
+		goto err;
 	return e;
 
-err_free:
-	vigil_engine_free(e);
 err:
+	vigil_engine_free(e);
 	if (reason)
 		*reason = why;
-	return NULL;
+	return ERR_PTR(err);
 }
 
 /**
  * vigil_engine_free() - free an engine
- * @e: engine or NULL; nothing may be running in it
+ * @e: engine, NULL or an error pointer; nothing may be running in it
  */
 void vigil_engine_free(struct vigil_engine *e)
 {
 	u32 r;
 
-	if (!e)
+	if (IS_ERR_OR_NULL(e))
 		return;
 	vigil_index_free(&e->idx);
 	vigil_pf_free(&e->pf);
@@ -504,14 +598,12 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 	if (ru->kind == VIGIL_RULE_SEQUENCE)
 		return vigil_seq_process(e, c->rule, ev, x, fn, ctx);
 	if (!vigil_pf_pass(e, x, c->step) ||
-	    !vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, x->canon))
+	    !vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, x))
 		return 0;
 	if (ru->kind == VIGIL_RULE_NEW_TERMS) {
 		if (!vigil_tuple_hash(ev, ru->term_fields, ru->n_terms, &h))
 			return 0;
-		now = (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
-			      ev->v[VIGIL_F_TIMESTAMP].num :
-			      0;
+		now = vigil_event_window_ns(ev);
 		if (!vigil_terms_check(e->rstate[c->rule].terms, h, now,
 				       (u64)ru->history_window_s *
 					       1000000000ULL))
@@ -567,6 +659,7 @@ void vigil_engine_stats(const struct vigil_engine *e,
 
 	memset(st, 0, sizeof(*st));
 	vigil_seq_stats(e, st);
+	st->work_stops = vg_atomic64_read(&e->work_stops);
 	for (r = 0; r < e->rs.h->n_rules; r++) {
 		if (!e->rstate[r].terms)
 			continue;
@@ -574,6 +667,20 @@ void vigil_engine_stats(const struct vigil_engine *e,
 		st->terms_learned += l;
 		st->terms_evictions += ev;
 	}
+}
+
+/* vigil_engine_terms_walk(): the window clock to the wall clock. */
+struct walk_ctx {
+	int (*fn)(void *ctx, u64 hash, u64 last_seen_ns);
+	void *ctx;
+	u64 to_real; /* added (mod 2^64) to a window time */
+};
+
+static int walk_one(void *ctx, u64 hash, u64 last)
+{
+	struct walk_ctx *w = ctx;
+
+	return w->fn(w->ctx, hash, last + w->to_real);
 }
 
 /**
@@ -590,11 +697,13 @@ int vigil_engine_terms_walk(struct vigil_engine *e, u32 rule,
 			    int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),
 			    void *ctx)
 {
+	struct walk_ctx w = { fn, ctx, vg_window_to_real(0) };
+
 	if (rule >= e->rs.h->n_rules)
 		return -ENOENT;
 	if (!e->rstate[rule].terms)
 		return -EINVAL;
-	return vigil_terms_each(e->rstate[rule].terms, fn, ctx);
+	return vigil_terms_each(e->rstate[rule].terms, walk_one, &w);
 }
 
 /**
@@ -613,39 +722,86 @@ int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
 		return -ENOENT;
 	if (!e->rstate[rule].terms)
 		return -EINVAL;
-	vigil_terms_put(e->rstate[rule].terms, hash, last_seen_ns);
+	vigil_terms_put(e->rstate[rule].terms, hash,
+			last_seen_ns - vg_window_to_real(0));
 	return 0;
 }
 
-static int inherit_one(void *ctx, u64 hash, u64 last_seen)
+static bool kv_older(const void *ctx, u32 a, u32 b)
 {
-	vigil_terms_put(ctx, hash, last_seen);
-	return 0;
+	const struct vigil_term_kv *kv = ctx;
+
+	return kv[a].last < kv[b].last;
+}
+
+/*
+ * Copies the terms of store @from into the unpublished store @to: chunks
+ * of VIGIL_TERMS_CHUNK under @from's lock, then, holding no lock,
+ * inserted oldest first so @to's LRU order follows the sightings.
+ */
+static void inherit_terms(struct vigil_terms *to, struct vigil_terms *from,
+			  struct vigil_term_kv *kv, u32 *ord, u32 room)
+{
+	u32 pos = 0, n = 0, k, i;
+
+	while (n < room) {
+		k = vigil_terms_copy(from, &pos, kv + n,
+				     min_t(u32, VIGIL_TERMS_CHUNK, room - n));
+		if (!k)
+			break;
+		n += k;
+		vg_cond_resched();
+	}
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	vigil_sort(ord, n, kv_older, kv);
+	for (i = 0; i < n; i++)
+		vigil_terms_put_private(to, kv[ord[i]].hash, kv[ord[i]].last);
 }
 
 /**
  * vigil_engine_inherit() - carry learned terms and hit counts over
  * @e: the new engine, not yet published
- * @old: the running engine
+ * @old: the running engine (probes may use it meanwhile)
  *
  * Rules are matched by rule_id; terms move only between new_terms rules.
+ * Only one store lock is held at a time, and only for a chunk
+ * (vigil_terms_copy()): @e's stores are private until it is published.
+ * May sleep.
+ *
+ * Return: 0 or -ENOMEM (then @e has the hit counts, and the terms of the
+ * rules done so far).
  */
-void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
+int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 {
-	u32 r;
-	int o;
+	struct vigil_term_kv *kv = NULL;
+	u32 r, *ord = NULL, room = 0;
+	int o, ret = 0;
 
 	if (!old)
-		return;
+		return 0;
+	for (r = 0; r < old->rs.h->n_rules; r++)
+		if (old->rstate[r].terms)
+			room = max(room, vigil_terms_cap(old->rstate[r].terms));
+	if (room) {
+		kv = vg_zalloc(sizeof(*kv) * room);
+		ord = vg_zalloc(sizeof(*ord) * room);
+		if (!kv || !ord)
+			ret = -ENOMEM;
+	}
 	for (r = 0; r < e->rs.h->n_rules; r++) {
+		vg_cond_resched();
 		o = vigil_engine_find_rule(old, e->rs.strtab +
 							e->rs.rules[r].id_str);
 		if (o < 0)
 			continue;
 		vg_atomic64_set(&e->rstate[r].hits,
 				vg_atomic64_read(&old->rstate[o].hits));
-		if (e->rstate[r].terms && old->rstate[o].terms)
-			vigil_terms_each(old->rstate[o].terms, inherit_one,
-					 e->rstate[r].terms);
+		if (!ret && e->rstate[r].terms && old->rstate[o].terms)
+			inherit_terms(e->rstate[r].terms, old->rstate[o].terms,
+				      kv, ord, room);
 	}
+	vg_free(kv);
+	vg_free(ord);
+	return ret;
 }

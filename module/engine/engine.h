@@ -21,18 +21,48 @@
 
 /* ---------------- events ---------------- */
 
+/**
+ * struct vigil_value - the value of one event field
+ * @str: STR: its bytes; ARRAY: NUL-terminated elements back to back
+ *	(the event does not own them)
+ * @len: STR: bytes; ARRAY: total bytes including the NULs
+ * @count: ARRAY: number of elements
+ * @num: NUM: the number
+ */
 struct vigil_value {
-	const char *
-		str; /* STR: bytes; ARRAY: NUL-terminated elements back to back */
-	u32 len; /* STR: bytes; ARRAY: total bytes including the NULs */
-	u32 count; /* ARRAY: number of elements */
-	u64 num; /* NUM */
+	const char *str;
+	u32 len;
+	u32 count;
+	u64 num;
 };
 
+/**
+ * struct vigil_event - one event, as rules see it
+ * @present: bit (1ULL << field) set when the field has a value
+ * @v: the values, by enum vigil_field
+ * @boot_ns: CLOCK_BOOTTIME when it happened (capture sets it; 0 when
+ *	unknown, e.g. a replayed event): history windows are measured on
+ *	it, so a step of the wall clock neither expires nor keeps entries
+ *	(see vigil_event_window_ns()); @timestamp stays the wall clock
+ */
 struct vigil_event {
-	u64 present; /* bit (1ULL << field) set when the field has a value */
+	u64 present;
 	struct vigil_value v[__VIGIL_F_LAST];
+	u64 boot_ns;
 };
+
+/*
+ * The time windows are measured on: CLOCK_BOOTTIME (plus VIGIL_BOOT_BIAS,
+ * os.h) when capture set @ev->boot_ns, else @timestamp (replay, tests).
+ */
+static inline u64 vigil_event_window_ns(const struct vigil_event *ev)
+{
+	if (ev->boot_ns)
+		return VIGIL_BOOT_BIAS + ev->boot_ns;
+	return (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
+		       ev->v[VIGIL_F_TIMESTAMP].num :
+		       0;
+}
 
 enum vigil_ftype vigil_field_type(enum vigil_field f);
 const char *vigil_field_name(enum vigil_field f); /* ECS name, or NULL */
@@ -81,17 +111,27 @@ bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
 
 struct vigil_engine;
 
+/**
+ * struct vigil_engine_limits - capacities of an engine's state
+ * @seq_capacity: pending sequences, all rules together (0: 4096)
+ * @terms_capacity: learned terms per new_terms rule (0: 16384)
+ * @state_max: bytes of sequence and new-terms state the ruleset may ask
+ *	for at these capacities (0: 512 MiB); a ruleset over it is refused
+ *	before anything is allocated
+ */
 struct vigil_engine_limits {
-	u32 seq_capacity; /* pending sequences, all rules together */
-	u32 terms_capacity; /* learned terms per new_terms rule */
+	u32 seq_capacity;
+	u32 terms_capacity;
+	u64 state_max;
 };
 
 /*
  * Validates @blob completely, then builds an engine for it (a private
  * copy of the blob, its indexes, and all state).  May sleep.
- * Return: the engine, or NULL with *@reason set to a static string that
- * names the first problem found (for example "insn 12 of step 3: jump
- * past end").  *@reason is "out of memory" when allocation failed.
+ * Return: the engine, or ERR_PTR(-EINVAL) (invalid blob), ERR_PTR(-E2BIG)
+ * (its state would exceed @lim->state_max) or ERR_PTR(-ENOMEM), with
+ * *@reason set to a static string that names the problem (for example
+ * "insn: jump past end", "out of memory").
  */
 struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 				      const struct vigil_engine_limits *lim,
@@ -123,6 +163,15 @@ u32 vigil_engine_kind_mask(const struct vigil_engine *e);
 u32 vigil_engine_kind_mask_later(const struct vigil_engine *e);
 /* Pending sequences, all rules; a racy snapshot (atomic context safe). */
 u64 vigil_engine_seq_pending(const struct vigil_engine *e);
+/**
+ * struct vigil_rule_info - what vigil_engine_rule_info() tells of a rule
+ * @id: rule_id, NUL-terminated, in the engine's copy of the blob
+ * @name: its name (at most VIGIL_RS_MAX_NAME bytes)
+ * @threat: its threat lines (at most VIGIL_RS_MAX_THREAT bytes)
+ * @kind: enum vigil_rule_kind
+ * @severity: enum vigil_severity
+ * @risk_score: 0..100
+ */
 struct vigil_rule_info {
 	const char *id, *name, *threat;
 	u8 kind, severity, risk_score;
@@ -137,10 +186,18 @@ void vigil_engine_set_enabled(struct vigil_engine *e, u32 rule, bool on);
 bool vigil_engine_enabled(const struct vigil_engine *e, u32 rule);
 u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule);
 
+/**
+ * struct vigil_match - one alert, as the alert callback gets it
+ * @rule: rule index
+ * @event: the event that completed the match
+ * @n_prior: SEQUENCE: how many earlier steps @prior holds
+ * @prior: SEQUENCE: the earlier steps' events, encoded
+ *	(vigil_event_encode()), valid during the callback only
+ * @prior_len: their lengths
+ */
 struct vigil_match {
-	u32 rule; /* rule index */
-	const struct vigil_event *event; /* the event that completed the match */
-	/* SEQUENCE: encoded events (vigil_event_encode) of the earlier steps */
+	u32 rule;
+	const struct vigil_event *event;
 	u32 n_prior;
 	const void *prior[VIGIL_RS_MAX_STEPS];
 	u32 prior_len[VIGIL_RS_MAX_STEPS];
@@ -164,9 +221,20 @@ u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 void vigil_engine_forget_entity(struct vigil_engine *e, const char *entity_id,
 				u32 len);
 
+/**
+ * struct vigil_engine_stats - an engine's own counters
+ * @seq_pending: sequences waiting for a next step
+ * @seq_evictions: pending sequences evicted for room
+ * @seq_expired: pending sequences dropped past their maxspan
+ * @terms_learned: terms held, all new_terms rules together
+ * @terms_evictions: terms evicted for room
+ * @work_stops: events some rule of which was not run because the event's
+ *	work budget ran out (VIGIL_EVENT_WORK)
+ */
 struct vigil_engine_stats {
 	u64 seq_pending, seq_evictions, seq_expired;
 	u64 terms_learned, terms_evictions;
+	u64 work_stops;
 };
 void vigil_engine_stats(const struct vigil_engine *e,
 			struct vigil_engine_stats *st);
@@ -185,10 +253,11 @@ int vigil_engine_terms_walk(struct vigil_engine *e, u32 rule,
 int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
 			   u64 last_seen_ns);
 /*
- * Moves all learned terms and hit counters of rules with the same rule_id
- * from @old to @e (used on ruleset replace).  May be called only before
- * @e is published.
+ * Copies all learned terms and hit counters of rules with the same
+ * rule_id from @old to @e (used on ruleset replace).  May be called only
+ * before @e is published; @old may be in use.  May sleep.
+ * Return: 0 or -ENOMEM.
  */
-void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old);
+int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old);
 
 #endif /* VIGIL_ENGINE_H */

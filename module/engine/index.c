@@ -126,11 +126,49 @@ static void note_field(struct vigil_index *idx, u32 field, u32 kinds)
 			idx->fields[k] |= 1ULL << field;
 }
 
+/* Scratch of vigil_index_build(): one step's hint hashes. */
+struct hint_hashes {
+	u64 h[VIGIL_RS_MAX_SET];
+	u32 idx[VIGIL_RS_MAX_SET];
+	u64 sorted[VIGIL_RS_MAX_SET];
+};
+
+static bool hash_less(const void *ctx, u32 a, u32 b)
+{
+	const u64 *h = ctx;
+
+	return h[a] < h[b];
+}
+
+/*
+ * The distinct hashes of a covered step's index set under its field,
+ * into @hh->sorted (so a rule is found at most once per value), by
+ * sorting: O(n log n).  Return: how many.
+ */
+static u32 hint_hashes(const struct vigil_rs *rs,
+		       const struct vigil_rs_step *st, struct hint_hashes *hh)
+{
+	const struct vigil_rs_set *s = &rs->sets[st->index_set];
+	u32 i, n = 0;
+
+	for (i = 0; i < s->n_pats; i++) {
+		hh->h[i] = pat_hash(rs, st->index_field, s->first_pat + i);
+		hh->idx[i] = i;
+	}
+	vigil_sort(hh->idx, s->n_pats, hash_less, hh->h);
+	for (i = 0; i < s->n_pats; i++)
+		if (!n || hh->h[hh->idx[i]] != hh->sorted[n - 1])
+			hh->sorted[n++] = hh->h[hh->idx[i]];
+	return n;
+}
+
 /**
  * vigil_index_build() - build the candidate index of an engine
  * @e: engine with a validated, mapped ruleset
  *
- * May sleep.
+ * The validator caps the index sets (VIGIL_RS_MAX_INDEX patterns in all)
+ * and charges them to the work bound; duplicates within a rule's set are
+ * dropped by sorting, so the build is O(n log n).  May sleep.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -138,7 +176,9 @@ int vigil_index_build(struct vigil_engine *e)
 {
 	const struct vigil_rs *rs = &e->rs;
 	struct vigil_index *idx = &e->idx;
-	u32 r, k, i, n = 0, nb = 1, *fillpos;
+	struct hint_hashes *hh;
+	u32 r, k, i, n = 0, nb = 1, m, *fillpos;
+	int ret = -ENOMEM;
 
 	kinds_walk(e, false);
 	for (k = 1; k < __VIGIL_EV_LAST; k++) {
@@ -149,14 +189,16 @@ int vigil_index_build(struct vigil_engine *e)
 	}
 	kinds_walk(e, true);
 
+	hh = vg_zalloc(sizeof(*hh));
+	if (!hh)
+		return -ENOMEM;
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 
+		vg_cond_resched();
 		if (vigil_index_covers(rs, ru, st)) {
-			const struct vigil_rs_set *s = &rs->sets[st->index_set];
-
-			n += s->n_pats;
+			n += hint_hashes(rs, st, hh);
 			note_field(idx, st->index_field, st->kind_mask);
 		}
 	}
@@ -168,24 +210,19 @@ int vigil_index_build(struct vigil_engine *e)
 	idx->ent = vg_zalloc(sizeof(*idx->ent) * (n + 1));
 	idx->bloom = vg_zalloc(sizeof(u64) << (VIGIL_IDX_BLOOM_LOG2 - 6));
 	fillpos = vg_zalloc(sizeof(u32) * (nb + 1));
-	if (!idx->bucket || !idx->ent || !idx->bloom || !fillpos) {
-		vg_free(fillpos);
-		return -ENOMEM;
-	}
-	/* count per bucket, prefix sums, then place; duplicates get NIL */
+	if (!idx->bucket || !idx->ent || !idx->bloom || !fillpos)
+		goto out;
+	/* count per bucket, prefix sums, then place */
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
-		const struct vigil_rs_set *s;
 
 		if (!vigil_index_covers(rs, ru, st))
 			continue;
-		s = &rs->sets[st->index_set];
-		for (i = 0; i < s->n_pats; i++)
-			idx->bucket[(pat_hash(rs, st->index_field,
-					      s->first_pat + i) &
-				     idx->mask) +
-				    1]++;
+		vg_cond_resched();
+		m = hint_hashes(rs, st, hh);
+		for (i = 0; i < m; i++)
+			idx->bucket[(hh->sorted[i] & idx->mask) + 1]++;
 	}
 	for (i = 0; i < nb; i++)
 		idx->bucket[i + 1] += idx->bucket[i];
@@ -193,15 +230,15 @@ int vigil_index_build(struct vigil_engine *e)
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
-		const struct vigil_rs_set *s;
 
 		if (!vigil_index_covers(rs, ru, st))
 			continue;
-		s = &rs->sets[st->index_set];
-		for (i = 0; i < s->n_pats; i++) {
-			u64 h = pat_hash(rs, st->index_field, s->first_pat + i);
-			u32 b = h & idx->mask, j;
-			struct vigil_ientry *en = &idx->ent[fillpos[b]++];
+		vg_cond_resched();
+		m = hint_hashes(rs, st, hh);
+		for (i = 0; i < m; i++) {
+			u64 h = hh->sorted[i];
+			struct vigil_ientry *en =
+				&idx->ent[fillpos[h & idx->mask]++];
 
 			en->hash = h;
 			idx->bloom[h >> (64 - VIGIL_IDX_BLOOM_LOG2 + 6)] |=
@@ -209,15 +246,13 @@ int vigil_index_build(struct vigil_engine *e)
 				<< ((h >> (64 - VIGIL_IDX_BLOOM_LOG2)) & 63);
 			en->c.rule = r;
 			en->c.step = ru->first_step;
-			for (j = idx->bucket[b]; j < fillpos[b] - 1; j++) {
-				if (idx->ent[j].hash == h &&
-				    idx->ent[j].c.rule == r)
-					en->c.rule = VIGIL_NIL;
-			}
 		}
 	}
+	ret = 0;
+out:
 	vg_free(fillpos);
-	return 0;
+	vg_free(hh);
+	return ret;
 }
 
 /**
@@ -256,7 +291,7 @@ static u32 probe(const struct vigil_engine *e, const struct vigil_event *ev,
 	for (i = idx->bucket[b]; i < end; i++) {
 		const struct vigil_ientry *en = &idx->ent[i];
 
-		if (en->hash != h || en->c.rule == VIGIL_NIL)
+		if (en->hash != h)
 			continue;
 		if (!(e->rs.steps[en->c.step].kind_mask & (1U << kind)))
 			continue;
@@ -281,7 +316,8 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 {
 	const struct vigil_index *idx = &e->idx;
 	struct vigil_engine *me = (struct vigil_engine *)e;
-	struct vigil_evctx x = { 0, NULL };
+	struct vigil_work w = { VIGIL_EVENT_WORK, false };
+	struct vigil_evctx x = { 0, NULL, &w };
 	u64 kind, fields, hits[VIGIL_PF_WORDS];
 	u32 n = 0, i;
 
@@ -310,5 +346,7 @@ u32 vigil_index_lookup(const struct vigil_engine *e,
 		if (may_hold(idx, h))
 			n += probe(e, ev, kind, &x, h, fn, afn, ctx);
 	}
+	if (w.stopped)
+		vg_atomic64_inc(&me->work_stops);
 	return n;
 }

@@ -14,29 +14,51 @@
  * plus their lengths).  See Documentation/engine.rst.
  */
 #define VIGIL_MAX_COST (8U << 20)
+/*
+ * Load-time bound on the sets themselves, referenced or not: the sum over
+ * all sets of (patterns + their byte lengths, a REGEX counting 16).  It
+ * bounds the duplicate check and the set plans vigil_engine_new() builds.
+ */
+#define VIGIL_MAX_SETS_COST (64U << 20)
 
 /* Bytes of one stored sequence step event (vigil_event_encode). */
 #define VIGIL_SEQ_SLOT 2048U
 #define VIGIL_SEQ_DEFAULT_CAP 4096U
 #define VIGIL_TERMS_DEFAULT_CAP 16384U
+/* Sequence and new-terms state of one engine, when the limits say 0. */
+#define VIGIL_STATE_DEFAULT_MAX (512ULL << 20)
 #define VIGIL_NIL 0xffffffffU
 
-/*
- * Shift-And search table of one glob or CONTAINS segment (first
- * VIGIL_SEG_W items): byte -> class, class -> position mask.  32-bit
- * masks keep the table (~400 bytes) small enough for the stack when a
+#define VIGIL_SEG_W 32
+/**
+ * struct vigil_segtab - Shift-And search table of one glob or CONTAINS
+ *	segment (its first VIGIL_SEG_W items)
+ * @masks: class -> positions of the segment that accept it
+ * @items: items of the segment (an escape counts once); VIGIL_NIL ends a
+ *	glob's tables
+ * @m: items in the table, min(@items, VIGIL_SEG_W)
+ * @b: glob: the segment is pattern[@b, @e)
+ * @e: see @b
+ * @cls: byte -> class
+ *
+ * 32-bit masks keep it (~400 bytes) small enough for the stack when a
  * pattern has no precomputed table.
  */
-#define VIGIL_SEG_W 32
 struct vigil_segtab {
 	u32 masks[VIGIL_SEG_W + 2];
-	u32 items; /* VIGIL_NIL: end of a glob's tables */
+	u32 items;
 	u32 m;
-	u16 b, e; /* glob: the segment is pattern[b, e) */
+	u16 b, e;
 	u8 cls[256];
 };
 
-/* Geometry of a glob: first segment [0, first_end), last [last_start, len). */
+/**
+ * struct vigil_gplan - geometry of a glob
+ * @first_end: its first segment is [0, @first_end)
+ * @first_items: items of the first segment
+ * @last_start: its last segment is [@last_start, len)
+ * @last_items: items of the last segment
+ */
 struct vigil_gplan {
 	u16 first_end, first_items, last_start, last_items;
 };
@@ -45,6 +67,7 @@ struct vigil_gplan {
 #define VIGIL_PAT_MAX_TABS 8
 
 /* match.c */
+u32 vigil_glob_middles(const u8 *p, u32 plen);
 u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr);
 void vigil_pat_compile(const struct vigil_rs_pat *pat, const char *patstr,
 		       struct vigil_segtab *tabs, struct vigil_gplan *plan);
@@ -53,49 +76,101 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 			 const struct vigil_segtab *tabs,
 			 const struct vigil_gplan *plan);
 
-/*
- * Per set, precomputed by the engine: its EXACT patterns in a hash table
- * keyed by the ASCII-folded value (CSR buckets), the other patterns in a
- * list.  A MATCH then costs one hash of the value plus the others.
+/**
+ * struct vigil_setplan - how a set is matched, precomputed by the engine
+ * @mask: buckets of its EXACT hash table, less one
+ * @bucket: the first of its @mask + 2 offsets in sx_bucket (CSR)
+ * @n_ex: its EXACT patterns (hashed by their ASCII-folded bytes)
+ * @min_len: the shortest EXACT pattern
+ * @max_len: the longest EXACT pattern
+ * @other: its other patterns are sx_other[@other, + @n_other)
+ * @n_other: see @other
+ * @mc: its multi-pattern CONTAINS groups are mcgroups[@mc, + @n_mc)
+ * @n_mc: see @mc
+ * @work_fixed: work units of a MATCH on the set, per value (element)
+ * @work_byte: and per byte of the value (vigil_step_eval())
+ *
+ * A MATCH costs one hash of the value plus the other patterns.
  */
 struct vigil_setplan {
-	u32 mask; /* buckets - 1 */
-	u32 bucket; /* first of mask + 2 offsets in sx_bucket */
-	u32 n_ex; /* EXACT patterns */
-	u32 min_len, max_len; /* of the EXACT patterns */
-	u32 other, n_other; /* range in sx_other */
-	u32 mc, n_mc; /* range in mcgroups */
+	u32 mask;
+	u32 bucket;
+	u32 n_ex;
+	u32 min_len, max_len;
+	u32 other, n_other;
+	u32 mc, n_mc;
+	u32 work_fixed;
+	u32 work_byte;
 };
 
-/*
- * Several CONTAINS patterns of a set (up to 64 bytes together) searched
- * in one pass: multi-pattern Shift-And, positions of all the patterns
- * laid end to end, indexed by the value byte directly.
- */
+/* EXACT patterns of a set up to this many are compared, not hashed. */
+#define VIGIL_SET_SCAN 6
+
 #define VIGIL_MC_BYTES 64
+/**
+ * struct vigil_mcgroup - several CONTAINS patterns of a set (up to
+ *	VIGIL_MC_BYTES together) searched in one pass
+ * @starts: the first position of each pattern
+ * @ends: the last position of each pattern
+ * @masks: byte -> the positions that accept it
+ *
+ * Multi-pattern Shift-And: the patterns' positions laid end to end,
+ * indexed by the value byte directly.
+ */
 struct vigil_mcgroup {
-	u64 starts; /* first position of each pattern */
-	u64 ends; /* last position of each pattern */
-	u64 masks[256]; /* byte -> positions that accept it */
+	u64 starts;
+	u64 ends;
+	u64 masks[256];
 };
 
+/**
+ * struct vigil_sxent - an EXACT pattern in its set's hash table
+ * @hash: FNV-1a of its ASCII-folded bytes
+ * @pat: its pattern index
+ */
 struct vigil_sxent {
 	u64 hash;
 	u32 pat;
 };
 
-/*
- * Where a step's program resumes, and with what accumulator, for an event
- * whose host.os.type and event.* strings are the ones its kind implies
- * (vigil_event_canonical()): the leading tests of those strings are
- * decided once, in vigil_engine_new().
+/**
+ * struct vigil_stepstart - where a step's program resumes for an event
+ *	whose kind strings are canonical
+ * @insn: the instruction to resume at
+ * @acc: the accumulator there
+ *
+ * For an event whose host.os.type and event.* strings are the ones its
+ * kind implies (vigil_event_canonical()), the leading tests of those
+ * strings are decided once, in vigil_engine_new().
  */
 struct vigil_stepstart {
 	u16 insn;
 	u16 acc;
 };
 
-/* Pointers into the engine's private copy of a validated blob. */
+/**
+ * struct vigil_rs - pointers into the engine's private copy of a
+ *	validated blob, and into what the engine precomputed from it
+ * @h: the header
+ * @rules: the rule array
+ * @steps: the step array
+ * @insns: the instruction array
+ * @sets: the set array
+ * @pats: the pattern array
+ * @strtab: the string table
+ * @dfas: the DFA section
+ * @pat_tab: per pattern, its first search table or VIGIL_NIL (this and
+ *	the members below: NULL in the bare validator)
+ * @tabs: the search tables
+ * @plans: per pattern, a glob's geometry
+ * @setplans: per set, its plan
+ * @sx_bucket: the sets' EXACT hash buckets (CSR offsets into @sx_ent)
+ * @sx_ent: the sets' EXACT entries
+ * @sx_other: the sets' other patterns
+ * @mcgroups: the sets' multi-pattern CONTAINS groups
+ * @step_req: per step, vigil_step_required()
+ * @starts: per step and event kind, vigil_step_start()
+ */
 struct vigil_rs {
 	const struct vigil_rs_header *h;
 	const struct vigil_rs_rule *rules;
@@ -105,42 +180,59 @@ struct vigil_rs {
 	const struct vigil_rs_pat *pats;
 	const char *strtab;
 	const u8 *dfas;
-	/* precomputed by the engine; NULL in the bare validator */
-	const u32 *pat_tab; /* per pattern: first table or NIL */
+	const u32 *pat_tab;
 	const struct vigil_segtab *tabs;
-	const struct vigil_gplan *plans; /* per pattern */
-	const struct vigil_setplan *setplans; /* per set */
+	const struct vigil_gplan *plans;
+	const struct vigil_setplan *setplans;
 	const u32 *sx_bucket;
 	const struct vigil_sxent *sx_ent;
 	const u32 *sx_other;
 	const struct vigil_mcgroup *mcgroups;
-	const u64 *step_req; /* per step: vigil_step_required() */
-	/* per step and event kind: vigil_step_start() */
+	const u64 *step_req;
 	const struct vigil_stepstart *starts;
 };
 
-/* One candidate for an event: a rule and (EVENT, NEW_TERMS) its step. */
+/**
+ * struct vigil_cand - one candidate for an event
+ * @rule: the rule index
+ * @step: EVENT and NEW_TERMS: its step (a sequence runs all its steps)
+ */
 struct vigil_cand {
 	u32 rule;
 	u32 step;
 };
 
+/**
+ * struct vigil_ientry - one index entry
+ * @hash: the ASCII-folded value's hash, the index field mixed in
+ * @c: the candidate whose index set holds that value
+ */
 struct vigil_ientry {
-	u64 hash; /* folded value hash, index field mixed in */
+	u64 hash;
 	struct vigil_cand c;
 };
 
+/**
+ * struct vigil_index - the candidate index (index.c)
+ * @kind_list: per event kind, the candidates without a usable index hint
+ * @kind_n: their numbers
+ * @fields: per event kind, a bit per field some hint hashes
+ * @mask: buckets less one
+ * @bucket: @mask + 2 offsets into @ent (CSR)
+ * @ent: the entries, bucket by bucket
+ * @n_ent: their number
+ * @bloom: a bit per entry hash (its top bits), so most probes that miss
+ *	touch no bucket
+ */
 struct vigil_index {
-	/* per event kind: candidates without a usable index hint */
 	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
 	u32 kind_n[__VIGIL_EV_LAST];
-	/* per event kind: bit per field with EXACT hint patterns */
 	u64 fields[__VIGIL_EV_LAST];
-	u32 mask; /* buckets - 1 */
-	u32 *bucket; /* mask + 2 offsets into ent (CSR) */
+	u32 mask;
+	u32 *bucket;
 	struct vigil_ientry *ent;
 	u32 n_ent;
-	u64 *bloom; /* bit per entry hash (its top bits): probes that miss */
+	u64 *bloom;
 };
 
 #define VIGIL_IDX_BLOOM_LOG2 16
@@ -156,49 +248,104 @@ struct vigil_index {
 #define VIGIL_PF_BLOOM_LOG2 15
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
 
-/* One distinct literal: a field, folded bytes, where it must sit. */
+/**
+ * struct vigil_pfent - one distinct literal of the prefilter
+ * @gram: the literal's folded bytes [@off, @off + glen)
+ * @field: the field it must be found in
+ * @anchor: where it must sit (PF_AT_*, prefilter.c)
+ * @off: where the gram starts in the literal
+ * @str: strtab offset of the literal
+ * @len: its length
+ * @n_slots: the steps that need it are slots[@slot0, + @n_slots)
+ * @slot0: see @n_slots
+ */
 struct vigil_pfent {
-	u32 gram; /* folded bytes [off, off + glen) of the literal */
+	u32 gram;
 	u8 field;
-	u8 anchor; /* PF_AT_* (prefilter.c) */
+	u8 anchor;
 	u16 off;
-	u32 str; /* strtab offset of the literal */
+	u32 str;
 	u16 len;
-	u16 n_slots; /* the steps that need it: slots[slot0, + n_slots) */
+	u16 n_slots;
 	u32 slot0;
 };
 
-/* A filtered candidate: a rule (and step) that runs only if its bit is set. */
+/**
+ * struct vigil_pfcand - a filtered candidate: it runs only if its bit is set
+ * @c: the rule and step (rule VIGIL_NIL: a sequence step's own slot)
+ * @kinds: the event kinds it takes
+ */
 struct vigil_pfcand {
-	struct vigil_cand c; /* rule VIGIL_NIL: a sequence step's own slot */
-	u32 kinds; /* event kinds it takes */
+	struct vigil_cand c;
+	u32 kinds;
 };
 
+/**
+ * struct vigil_pf - the literal prefilter (prefilter.c)
+ * @step_slot: per step, its slot or VIGIL_PF_NONE
+ * @rule_slot: per rule, its candidate slot or VIGIL_PF_NONE
+ * @cand: per slot, its candidate
+ * @n_slots: slots in use (at most VIGIL_PF_SLOTS)
+ * @n_words: words of the per-event bitmap in use
+ * @kslots: per event kind, its filtered steps
+ * @kfields: per event kind, the fields their filters read
+ * @glen: per field, gram bytes: 2 or 3 (its shortest literal)
+ * @fold: ASCII A-Z to a-z
+ * @bloom: 1 << VIGIL_PF_BLOOM_LOG2 bits of gram hashes
+ * @bmask: buckets less one
+ * @bucket: @bmask + 2 offsets into @ent (CSR)
+ * @ent: the literals
+ * @n_ent: their number
+ * @slots: the slots of each literal's steps (struct vigil_pfent)
+ */
 struct vigil_pf {
-	u16 *step_slot; /* per step: its slot, or VIGIL_PF_NONE */
-	u16 *rule_slot; /* per rule: its candidate slot, or VIGIL_PF_NONE */
-	struct vigil_pfcand *cand; /* per slot */
+	u16 *step_slot;
+	u16 *rule_slot;
+	struct vigil_pfcand *cand;
 	u32 n_slots;
-	u32 n_words; /* of the per-event bitmap in use */
-	u32 kslots[__VIGIL_EV_LAST]; /* filtered steps per event kind */
-	u64 kfields[__VIGIL_EV_LAST]; /* fields their filters read */
-	u8 glen[64]; /* per field: gram bytes, 2 or 3 (its shortest literal) */
-	u8 fold[256]; /* ASCII A-Z to a-z */
-	u64 *bloom; /* 1 << VIGIL_PF_BLOOM_LOG2 bits */
-	u32 bmask; /* buckets - 1 */
-	u32 *bucket; /* bmask + 2 offsets into ent */
+	u32 n_words;
+	u32 kslots[__VIGIL_EV_LAST];
+	u64 kfields[__VIGIL_EV_LAST];
+	u8 glen[64];
+	u8 fold[256];
+	u64 *bloom;
+	u32 bmask;
+	u32 *bucket;
 	struct vigil_pfent *ent;
 	u32 n_ent;
 	u16 *slots;
 };
 
 /*
- * What the dispatch knows of one event: @canon (see vigil_step_eval())
- * and @hits, the prefilter bitmap (NULL: no step is filtered out).
+ * Work budget of one event, in units of about one byte compared or
+ * scanned (Documentation/engine.rst, "Work per event").  Every accepted
+ * ruleset stays below it at the default argv capture; a step that would
+ * exceed it is not run, and the event counts once in work_stops.
+ */
+#define VIGIL_EVENT_WORK (256ULL << 20)
+
+/**
+ * struct vigil_work - the work budget of one event
+ * @left: units left
+ * @stopped: some step was not run because it would have exceeded @left
+ */
+struct vigil_work {
+	u64 left;
+	bool stopped;
+};
+
+/**
+ * struct vigil_evctx - what the dispatch knows of one event
+ * @canon: the event's kind when vigil_event_canonical() holds, else 0
+ *	(see vigil_step_eval())
+ * @hits: the prefilter bitmap (NULL: no step is filtered out)
+ * @work: the event's budget (NULL: unbounded, for tests and
+ *	vigil_step_start())
  */
 struct vigil_evctx {
 	u32 canon;
 	const u64 *hits;
+	struct vigil_work *work;
 };
 
 /*
@@ -214,12 +361,43 @@ typedef u32 (*vigil_cand_fn)(struct vigil_engine *e,
 struct vigil_seq_table;
 struct vigil_terms;
 
+/**
+ * struct vigil_rule_state - the mutable state of one rule
+ * @enabled: the rule runs (READ_ONCE/WRITE_ONCE, lock-free)
+ * @hits: alerts it raised
+ * @terms: NEW_TERMS: its store of learned terms; NULL otherwise
+ */
 struct vigil_rule_state {
 	u32 enabled;
 	struct vg_atomic64 hits;
-	struct vigil_terms *terms; /* NEW_TERMS only */
+	struct vigil_terms *terms;
 };
 
+/**
+ * struct vigil_engine - one ruleset, ready to run
+ * @blob: the private, validated copy of the ruleset
+ * @len: its length
+ * @rs: pointers into @blob and into what is precomputed below
+ * @pat_tab: owner of @rs.pat_tab
+ * @tabs: owner of @rs.tabs
+ * @plans: owner of @rs.plans
+ * @setplans: owner of @rs.setplans
+ * @sx_bucket: owner of @rs.sx_bucket
+ * @sx_ent: owner of @rs.sx_ent
+ * @sx_other: owner of @rs.sx_other
+ * @mcgroups: owner of @rs.mcgroups
+ * @step_req: owner of @rs.step_req
+ * @starts: owner of @rs.starts
+ * @rstate: per rule, its mutable state
+ * @idx: the candidate index
+ * @pf: the literal prefilter
+ * @seq: the sequence table (NULL without sequence rules)
+ * @terms_cap: capacity of each new-terms store
+ * @work_stops: events whose work budget ran out (struct vigil_work)
+ *
+ * Everything but @rstate, @seq, the term stores and @work_stops is
+ * immutable once vigil_engine_new() returns.
+ */
 struct vigil_engine {
 	void *blob;
 	u32 len;
@@ -239,6 +417,7 @@ struct vigil_engine {
 	struct vigil_pf pf;
 	struct vigil_seq_table *seq;
 	u32 terms_cap;
+	struct vg_atomic64 work_stops;
 };
 
 /* event.c: the strings vigil_event_set_kind() derives from the kind */
@@ -249,6 +428,12 @@ bool vigil_event_canonical(const struct vigil_event *ev, u32 k);
 
 /* validate.c */
 void vigil_rs_map(struct vigil_rs *rs, const void *blob);
+/*
+ * Heapsort of @n indices by @less(@ctx, a, b): O(n log n), no recursion,
+ * no allocation.
+ */
+void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
+		const void *ctx);
 
 /* index.c */
 int vigil_index_build(struct vigil_engine *e);
@@ -296,7 +481,7 @@ void vigil_step_start(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 u64 vigil_step_required(const struct vigil_rs *rs,
 			const struct vigil_rs_step *st, u8 *reach);
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
-		     const struct vigil_event *ev, u32 canon);
+		     const struct vigil_event *ev, const struct vigil_evctx *x);
 
 /* The ARRAY fields (see vigil_field_type()), for the interpreter. */
 #define VIGIL_ARRAY_FIELDS \
@@ -333,6 +518,7 @@ bool vigil_tuple_hash(const struct vigil_event *ev, const u8 *fields, u32 n,
 		      u64 *out);
 
 /* seq.c */
+u64 vigil_seq_bytes(const struct vigil_rs *rs, u32 capacity);
 int vigil_seq_new(struct vigil_engine *e, u32 capacity);
 void vigil_seq_free(struct vigil_engine *e);
 u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
@@ -344,11 +530,29 @@ void vigil_seq_stats(const struct vigil_engine *e,
 		     struct vigil_engine_stats *st);
 
 /* terms.c */
+u64 vigil_terms_bytes(u32 capacity);
 struct vigil_terms *vigil_terms_new(u32 capacity);
 void vigil_terms_free(struct vigil_terms *t);
 /* Return: true if the tuple is new (absent or older than the window). */
 bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now, u64 window_ns);
 void vigil_terms_put(struct vigil_terms *t, u64 hash, u64 last_seen);
+void vigil_terms_put_private(struct vigil_terms *t, u64 hash, u64 last_seen);
+
+/**
+ * struct vigil_term_kv - one learned term, copied out of a store
+ * @hash: term tuple hash
+ * @last: last sighting, ns
+ */
+struct vigil_term_kv {
+	u64 hash;
+	u64 last;
+};
+
+/* Term-store entries copied per lock hold by vigil_engine_inherit(). */
+#define VIGIL_TERMS_CHUNK 256U
+u32 vigil_terms_copy(struct vigil_terms *t, u32 *pos, struct vigil_term_kv *out,
+		     u32 max);
+u32 vigil_terms_cap(const struct vigil_terms *t);
 int vigil_terms_each(struct vigil_terms *t,
 		     int (*fn)(void *ctx, u64 hash, u64 last_seen_ns),
 		     void *ctx);

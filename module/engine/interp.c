@@ -50,9 +50,6 @@ static inline bool exact_eq(const struct vigil_rs *rs, u32 k, const char *s,
 	return affix_eq(rs, &rs->pats[k], s, len);
 }
 
-/* EXACT patterns of a set up to this many are compared, not hashed. */
-#define VIGIL_SET_SCAN 6
-
 /* With the engine's set plan: one hash probe for the EXACT patterns. */
 static bool set_match_plan(const struct vigil_rs *rs, u32 set, const char *s,
 			   u32 len)
@@ -328,25 +325,67 @@ u64 vigil_step_required(const struct vigil_rs *rs,
 	return req;
 }
 
+/*
+ * Work units of a MATCH of set @set on @v: its set's per-value cost once
+ * per element (once for a STR), plus its per-byte cost times the bytes,
+ * plus the element walk.  An upper bound of what set_match_plan() and
+ * array_match() do, computed before they run.
+ */
+static u64 match_work(const struct vigil_rs *rs, u32 set,
+		      const struct vigil_value *v, u32 field)
+{
+	u64 fixed, byte, elems = 1;
+
+	if (rs->setplans) {
+		fixed = rs->setplans[set].work_fixed;
+		byte = rs->setplans[set].work_byte;
+	} else {
+		fixed = 1;
+		byte = rs->sets[set].n_pats;
+	}
+	if (vigil_is_array(field)) {
+		elems = (u64)v->count + 1;
+		byte++; /* memchr for the element ends */
+	}
+	return elems * fixed + byte * v->len;
+}
+
+/* Takes @units from the budget, or stops: Return: false when it ran out. */
+static bool charge(struct vigil_work *w, u64 units)
+{
+	if (units > w->left) {
+		w->left = 0;
+		w->stopped = true;
+		return false;
+	}
+	w->left -= units;
+	return true;
+}
+
 /**
  * vigil_step_eval() - run a step's program against an event
  * @rs: validated ruleset
  * @st: the step
  * @ev: the event
- * @canon: @ev's kind when vigil_event_canonical() holds for it, else 0:
- *	then the program's leading kind-string tests are skipped
- *	(vigil_step_start())
+ * @x: what is known of the event: @x->canon, @ev's kind when
+ *	vigil_event_canonical() holds for it (then the program's leading
+ *	kind-string tests are skipped, see vigil_step_start()), else 0;
+ *	@x->work, the event's budget (NULL: unbounded)
  *
  * Missing fields make MATCH, NUMCMP and EXISTS false; MATCH on an ARRAY
- * is true when any element matches.
+ * is true when any element matches.  Each instruction is charged to the
+ * budget before it runs, a MATCH by match_work(); an instruction the
+ * budget cannot pay for is not run, the step is false and
+ * @x->work->stopped is set.
  *
  * Return: the accumulator at RET or at the end.
  */
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
-		     const struct vigil_event *ev, u32 canon)
+		     const struct vigil_event *ev, const struct vigil_evctx *x)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
-	u32 n = st->n_insns, i = 0;
+	struct vigil_work *w = x->work;
+	u32 n = st->n_insns, i = 0, canon = x->canon;
 	bool acc = false;
 
 	/* a field the program needs is missing: it cannot be true */
@@ -372,6 +411,11 @@ bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 			v = NULL;
 			present = false;
 		}
+		if (w && !charge(w, 1 + (in->op == VIGIL_OP_MATCH && present ?
+						 match_work(rs, in->arg, v,
+							    in->field) :
+						 0)))
+			return false;
 		switch (in->op) {
 		case VIGIL_OP_MATCH:
 			if (!present)

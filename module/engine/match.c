@@ -267,7 +267,14 @@ static bool dfa_match(const u8 *d, const u8 *s, u32 len, bool nocase)
 }
 
 /* Middle segments of a glob (those searched, not anchored). */
-static u32 glob_middles(const u8 *p, u32 plen)
+/**
+ * vigil_glob_middles() - middle segments of a glob
+ * @p: the glob's bytes
+ * @plen: its length
+ *
+ * Return: the segments between its first and last unescaped '*'.
+ */
+u32 vigil_glob_middles(const u8 *p, u32 plen)
 {
 	u32 e = glob_seg_end(p, plen, 0), n = 0;
 
@@ -301,7 +308,7 @@ u32 vigil_pat_tabs(const struct vigil_rs_pat *pat, const char *patstr)
 		return 1;
 	if (pat->kind != VIGIL_PAT_GLOB)
 		return 0;
-	n = glob_middles((const u8 *)patstr, pat->len);
+	n = vigil_glob_middles((const u8 *)patstr, pat->len);
 	return n && n <= VIGIL_PAT_MAX_TABS ? n + 1 : 0;
 }
 

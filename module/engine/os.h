@@ -7,22 +7,35 @@
 #ifndef VIGIL_ENGINE_OS_H
 #define VIGIL_ENGINE_OS_H
 
+/*
+ * Added to CLOCK_BOOTTIME for window times, so a time up to 146 years
+ * before this boot (an imported term) is still a positive u64.
+ */
+#define VIGIL_BOOT_BIAS (1ULL << 62)
+
 #ifdef __KERNEL__
 
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/err.h>
 #include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
 
-/* Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep. */
+/*
+ * Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep.
+ * Sizes come from a hostile ruleset: fail rather than push the host into
+ * reclaim storms or the OOM killer, and charge the loader's memory cgroup.
+ */
 static inline void *vg_zalloc(size_t n)
 {
-	return kvzalloc(n, GFP_KERNEL);
+	return kvzalloc(n, GFP_KERNEL | __GFP_NORETRY | __GFP_ACCOUNT);
 }
 
 static inline void vg_free(const void *p)
@@ -64,6 +77,21 @@ struct vg_atomic64 {
 #define vg_atomic64_set(x, v) atomic64_set(&(x)->a, (s64)(v))
 
 #define vg_snprintf snprintf
+
+/* In the long loops of validation and engine building (process context). */
+#define vg_cond_resched() cond_resched()
+
+/*
+ * A window time (vigil_event_window_ns(): biased CLOCK_BOOTTIME, as
+ * capture stamps events) to CLOCK_REALTIME: the wall clock's offset now.
+ * Export and import of learned terms convert at this boundary, so their
+ * times stay wall-clock times across reboots.
+ */
+static inline u64 vg_window_to_real(u64 w)
+{
+	return w - VIGIL_BOOT_BIAS + ktime_get_real_ns() -
+	       ktime_get_boottime_ns();
+}
 
 #else /* !__KERNEL__ */
 

@@ -67,14 +67,27 @@ static inline void vg_lock_destroy(struct vg_lock *l)
 	pthread_mutex_destroy(&l->m);
 }
 
+/*
+ * Engine locks never nest: the kernel's are of one lockdep class per
+ * file, so a second one taken while one is held is "possible recursive
+ * locking".  Userspace builds check it per file (this counter is per
+ * translation unit and thread) and abort, so the unit tests catch it too.
+ */
+static __thread int vg_locks_held;
+
 static inline void vg_lock(struct vg_lock *l)
 {
+	if (vg_locks_held++) {
+		fprintf(stderr, "vigil: two engine locks held at once\n");
+		abort();
+	}
 	pthread_mutex_lock(&l->m);
 }
 
 static inline void vg_unlock(struct vg_lock *l)
 {
 	pthread_mutex_unlock(&l->m);
+	vg_locks_held--;
 }
 
 struct vg_atomic64 {
@@ -86,5 +99,41 @@ struct vg_atomic64 {
 #define vg_atomic64_set(a, x) __atomic_store_n(&(a)->v, (x), __ATOMIC_RELAXED)
 
 #define vg_snprintf snprintf
+
+#ifndef MAX_ERRNO
+#define MAX_ERRNO 4095
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+
+static inline bool IS_ERR(const void *ptr)
+{
+	return (unsigned long)ptr >= (unsigned long)-MAX_ERRNO;
+}
+
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return !ptr || IS_ERR(ptr);
+}
+#endif
+
+#define vg_cond_resched() do { } while (0)
+
+/* Userspace windows are measured on @timestamp: no conversion. */
+static inline u64 vg_window_to_real(u64 w)
+{
+	return w;
+}
+
+#ifndef min_t
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#endif
 
 #endif /* VIGIL_ENGINE_OS_USER_H */

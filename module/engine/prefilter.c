@@ -421,11 +421,14 @@ static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
 		vg_free(st2);
 		return -ENOMEM;
 	}
-	for (i = 0; i < rs->h->n_sets; i++)
+	for (i = 0; i < rs->h->n_sets; i++) {
+		vg_cond_resched();
 		scores[i] = set_score(rs, i);
+	}
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 
+		vg_cond_resched();
 		for (k = 0; k < ru->n_steps; k++) {
 			i = ru->first_step + k;
 			if (!wants_filter(rs, scores, ru, k))
@@ -507,6 +510,7 @@ static int prune(const struct vigil_rs *rs, struct pf_filt *filt)
 		for (i = 0; i < rs->h->n_steps; i++) {
 			u32 c;
 
+			vg_cond_resched();
 			if (filt[i].n == PF_TOP)
 				continue;
 			c = step_cost(rs, &rs->steps[i]);

@@ -68,7 +68,7 @@ static void vigil_prefilter_skip(struct kunit *test)
 		goto out;
 	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
 			     &why);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
 	KUNIT_EXPECT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
 	KUNIT_EXPECT_EQ(test, (u32)e->pf.step_slot[1], VIGIL_PF_NONE);
 	KUNIT_EXPECT_EQ(test, e->pf.kslots[VIGIL_EV_EXEC], 1U);

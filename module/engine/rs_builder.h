@@ -15,8 +15,8 @@
 #define RSB_STEPS 128
 #define RSB_INSNS 512
 #define RSB_SETS 128
-#define RSB_PATS 512
-#define RSB_STRTAB 8192
+#define RSB_PATS 4608
+#define RSB_STRTAB 16384
 #define RSB_DFA 8192
 #endif
 

@@ -66,6 +66,27 @@ PRE(id_dup, b->rules[2].id_str = b->rules[0].id_str)
 POST(name_offset, RU(1).name_str = h->strtab_size)
 POST(name_unterminated, RU(1).name_str = h->strtab_size - 1;
 	blob[h->strtab_off + h->strtab_size - 1] = 'x')
+/* a name and a threat one byte over their limits */
+static void rsb_m_name_long(struct rsb *b, u8 *blob, u32 *len)
+{
+	static char s[VIGIL_RS_MAX_NAME + 1];
+
+	if (blob)
+		return;
+	memset(s, 'n', sizeof(s));
+	b->rules[1].name_str = rsb_bytes(b, s, sizeof(s));
+}
+
+static void rsb_m_threat_long(struct rsb *b, u8 *blob, u32 *len)
+{
+	static char s[VIGIL_RS_MAX_THREAT + 1];
+
+	if (blob)
+		return;
+	memset(s, 't', sizeof(s));
+	b->rules[1].threat_str = rsb_bytes(b, s, sizeof(s));
+}
+
 PRE(rule_kind, b->rules[0].kind = __VIGIL_RULE_KIND_LAST)
 PRE(severity, b->rules[0].severity = __VIGIL_SEV_LAST)
 PRE(risk, b->rules[0].risk_score = 101)
@@ -140,21 +161,25 @@ POST(dfa_size, u16 n = 3; memcpy(DFA_AT(0), &n, 2))
 POST(dfa_classmap, DFA_AT(4)['x'] = 2)
 POST(dfa_accept, DFA_AT(sizeof(struct vigil_rs_dfa))[0] = 2)
 POST(dfa_next, DFA_AT(sizeof(struct vigil_rs_dfa) + 2)[2] = 5)
-/* the work bound: 5 MATCHes of a set of 500 patterns of 4095 bytes */
+/*
+ * the work bound: 5 MATCHes of a set of 500 distinct patterns of 3500
+ * bytes ("a" * (3500 - i) + "b" * i)
+ */
 static void rsb_m_cost(struct rsb *b, u8 *blob, u32 *len)
 {
-	static char big[VIGIL_RS_MAX_STR];
+	static char big[4000];
 	u32 i, set, off, st;
 
 	if (blob)
 		return;
-	memset(big, 'a', sizeof(big));
+	memset(big, 'a', 3500);
+	memset(big + 3500, 'b', 500);
 	off = rsb_bytes(b, big, sizeof(big));
 	set = rsb_set_begin(b);
 	for (i = 0; i < 500; i++) {
 		b->pats[b->n_pats].kind = VIGIL_PAT_CONTAINS;
-		b->pats[b->n_pats].str = off;
-		b->pats[b->n_pats++].len = sizeof(big);
+		b->pats[b->n_pats].str = off + i;
+		b->pats[b->n_pats++].len = 3500;
 	}
 	rsb_set_end(b);
 	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
@@ -162,6 +187,40 @@ static void rsb_m_cost(struct rsb *b, u8 *blob, u32 *len)
 		rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
 	rsb_step_end(b);
 	rsb_rule(b, "costly", VIGIL_RULE_EVENT, st, 1);
+}
+
+/*
+ * the index sets of all steps together: 20 steps indexed on one set of
+ * 3302 names (runs of 1..127 of one letter, a..z), 66040 entries
+ */
+static void rsb_m_index_big(struct rsb *b, u8 *blob, u32 *len)
+{
+	static char run[127];
+	u32 i, c, set, st, off;
+	char id[8];
+
+	if (blob)
+		return;
+	set = rsb_set_begin(b);
+	for (c = 0; c < 26; c++) {
+		memset(run, 'a' + c, sizeof(run));
+		off = rsb_bytes(b, run, sizeof(run));
+		for (i = 0; i < sizeof(run); i++) {
+			b->pats[b->n_pats].kind = VIGIL_PAT_EXACT;
+			b->pats[b->n_pats].str = off;
+			b->pats[b->n_pats++].len = i + 1;
+		}
+	}
+	rsb_set_end(b);
+	for (i = 0; i < 20; i++) {
+		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
+		rsb_step_end(b);
+		b->steps[st].index_field = VIGIL_F_PROCESS_NAME;
+		b->steps[st].index_set = set;
+		vg_snprintf(id, sizeof(id), "ix%u", i);
+		rsb_rule(b, id, VIGIL_RULE_EVENT, st, 1);
+	}
 }
 
 #define C(n, r) { #n, r, rsb_m_##n }
@@ -184,6 +243,8 @@ static const struct rsb_case rsb_cases[] = {
 	C(id_dup, "duplicate id"),
 	C(name_offset, "name not a string"),
 	C(name_unterminated, "name not a string"),
+	C(name_long, "name longer than VIGIL_RS_MAX_NAME"),
+	C(threat_long, "threat longer than VIGIL_RS_MAX_THREAT"),
 	C(rule_kind, "bad kind"),
 	C(severity, "severity"),
 	C(risk, "risk_score"),
@@ -252,6 +313,7 @@ static const struct rsb_case rsb_cases[] = {
 	C(dfa_accept, "accept flag"),
 	C(dfa_next, "transition out of range"),
 	C(cost, "work bound"),
+	C(index_big, "index sets hold too many patterns"),
 };
 /* clang-format on */
 #undef C

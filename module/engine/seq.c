@@ -39,6 +39,42 @@ static u8 *slot(struct vigil_seq_table *t, u32 i, u32 k)
 	return t->slots + ((size_t)i * t->n_slots + k) * VIGIL_SEQ_SLOT;
 }
 
+/* The longest sequence of @rs, less its last step: the slots per entry. */
+static u32 seq_slots(const struct vigil_rs *rs)
+{
+	u32 r, n_slots = 0;
+
+	for (r = 0; r < rs->h->n_rules; r++) {
+		const struct vigil_rs_rule *ru = &rs->rules[r];
+
+		if (ru->kind == VIGIL_RULE_SEQUENCE &&
+		    ru->n_steps - 1U > n_slots)
+			n_slots = ru->n_steps - 1U;
+	}
+	return n_slots;
+}
+
+/**
+ * vigil_seq_bytes() - memory of the sequence table of a ruleset
+ * @rs: validated ruleset
+ * @capacity: pending sequences, all rules together
+ *
+ * Return: what vigil_seq_new() allocates for it, in bytes.
+ */
+u64 vigil_seq_bytes(const struct vigil_rs *rs, u32 capacity)
+{
+	u64 nb = 1, n_slots = seq_slots(rs);
+
+	if (!n_slots)
+		return 0;
+	while (nb < capacity)
+		nb <<= 1;
+	return sizeof(struct vigil_seq_table) + sizeof(u32) * nb +
+	       (sizeof(struct seq_ent) + n_slots * VIGIL_SEQ_SLOT) *
+		       (u64)capacity +
+	       rs->h->n_rules;
+}
+
 /**
  * vigil_seq_new() - allocate the sequence table of an engine
  * @e: engine with a mapped ruleset
@@ -52,15 +88,8 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 {
 	const struct vigil_rs *rs = &e->rs;
 	struct vigil_seq_table *t;
-	u32 r, i, nb = 1, n_slots = 0;
+	u32 r, i, nb = 1, n_slots = seq_slots(rs);
 
-	for (r = 0; r < rs->h->n_rules; r++) {
-		const struct vigil_rs_rule *ru = &rs->rules[r];
-
-		if (ru->kind == VIGIL_RULE_SEQUENCE &&
-		    ru->n_steps - 1U > n_slots)
-			n_slots = ru->n_steps - 1U;
-	}
 	if (!n_slots)
 		return 0;
 	t = vg_zalloc(sizeof(*t));
@@ -329,7 +358,7 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 		 */
 		if (!vigil_pf_pass(e, x, ru->first_step + k) ||
 		    !vigil_step_hint_match(&e->rs, st, ev) ||
-		    !vigil_step_eval(&e->rs, st, ev, x->canon))
+		    !vigil_step_eval(&e->rs, st, ev, x))
 			continue;
 		if (vigil_tuple_hash(ev, st->by_fields, st->n_by, &keys[k]))
 			mask |= 1U << k;

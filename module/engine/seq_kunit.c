@@ -32,9 +32,9 @@ static struct vigil_engine *build(struct kunit *test, struct rsb *b,
 		return NULL;
 	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), &lim,
 			     &why);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
 	vg_free(blob);
-	return e;
+	return IS_ERR(e) ? NULL : e;
 }
 
 static u32 feed(struct vigil_engine *e, struct seq_hits *h, const char *name,

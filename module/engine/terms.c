@@ -25,6 +25,22 @@ struct vigil_terms {
 };
 
 /**
+ * vigil_terms_bytes() - memory of a store
+ * @capacity: entries (> 0)
+ *
+ * Return: what vigil_terms_new(@capacity) allocates, in bytes.
+ */
+u64 vigil_terms_bytes(u32 capacity)
+{
+	u64 nb = 1;
+
+	while (nb < capacity)
+		nb <<= 1;
+	return sizeof(struct vigil_terms) + sizeof(u32) * nb +
+	       sizeof(struct term_ent) * (u64)capacity;
+}
+
+/**
  * vigil_terms_new() - allocate a store
  * @capacity: entries (> 0)
  *
@@ -154,6 +170,14 @@ bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now, u64 window_ns)
 	return fresh;
 }
 
+static void put(struct vigil_terms *t, u64 hash, u64 last_seen)
+{
+	u32 i = get(t, hash);
+
+	if (last_seen > t->ent[i].last)
+		t->ent[i].last = last_seen;
+}
+
 /**
  * vigil_terms_put() - add or refresh a learned term
  * @t: store
@@ -162,13 +186,66 @@ bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now, u64 window_ns)
  */
 void vigil_terms_put(struct vigil_terms *t, u64 hash, u64 last_seen)
 {
-	u32 i;
+	vg_lock(&t->lock);
+	put(t, hash, last_seen);
+	vg_unlock(&t->lock);
+}
+
+/**
+ * vigil_terms_put_private() - vigil_terms_put() into a store nobody else
+ *	can reach yet
+ * @t: store of an engine not yet published
+ * @hash: term tuple hash
+ * @last_seen: ns
+ *
+ * Takes no lock: used by vigil_engine_inherit() while it holds no other
+ * store's lock either, so the two stores' locks (one lock class) never
+ * nest.
+ */
+void vigil_terms_put_private(struct vigil_terms *t, u64 hash, u64 last_seen)
+{
+	put(t, hash, last_seen);
+}
+
+/**
+ * vigil_terms_copy() - copy a bounded chunk of a store
+ * @t: store (live: probes may use it meanwhile)
+ * @pos: entry to start at; advanced past the chunk
+ * @out: receives up to @max (hash, last sighting) pairs
+ * @max: chunk size
+ *
+ * Holds the store's lock for one chunk only, so a caller walking a big
+ * store in chunks keeps the probes' wait short.  Entries are visited in
+ * slot order; one evicted and reused between two chunks is copied as it
+ * is then.
+ *
+ * Return: pairs copied; 0 at the end.
+ */
+u32 vigil_terms_copy(struct vigil_terms *t, u32 *pos, struct vigil_term_kv *out,
+		     u32 max)
+{
+	u32 n = 0;
 
 	vg_lock(&t->lock);
-	i = get(t, hash);
-	if (last_seen > t->ent[i].last)
-		t->ent[i].last = last_seen;
+	while (*pos < t->n && n < max) {
+		out[n].hash = t->ent[*pos].hash;
+		out[n].last = t->ent[*pos].last;
+		n++;
+		(*pos)++;
+	}
 	vg_unlock(&t->lock);
+	return n;
+}
+
+/**
+ * vigil_terms_cap() - entries a store holds at most
+ * @t: store
+ *
+ * Return: its capacity.
+ */
+u32 vigil_terms_cap(const struct vigil_terms *t)
+{
+	return t->cap;
 }
 
 /**

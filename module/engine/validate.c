@@ -42,13 +42,60 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob)
 	rs->setplans = NULL;
 }
 
+/* Moves idx[@root] down the max-heap idx[0, @n) to its place. */
+static void sift_down(u32 *idx, u32 root, u32 n,
+		      bool (*less)(const void *ctx, u32 a, u32 b),
+		      const void *ctx)
+{
+	u32 child, t;
+
+	for (; (child = 2 * root + 1) < n; root = child) {
+		if (child + 1 < n && less(ctx, idx[child], idx[child + 1]))
+			child++;
+		if (!less(ctx, idx[root], idx[child]))
+			return;
+		t = idx[root];
+		idx[root] = idx[child];
+		idx[child] = t;
+	}
+}
+
+/**
+ * vigil_sort() - sort indices
+ * @idx: the indices
+ * @n: how many
+ * @less: order: is a before b
+ * @ctx: passed to @less
+ *
+ * Heapsort: O(n log n) comparisons, no recursion, no allocation.
+ */
+void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
+		const void *ctx)
+{
+	u32 i, t, end;
+
+	for (i = n / 2; i-- > 0;)
+		sift_down(idx, i, n, less, ctx);
+	for (end = n; end > 1;) {
+		end--;
+		t = idx[0];
+		idx[0] = idx[end];
+		idx[end] = t;
+		sift_down(idx, 0, end, less, ctx);
+	}
+}
+
 static bool field_ok(u32 f)
 {
 	return f > VIGIL_F_UNSPEC && f <= VIGIL_F_MAX;
 }
 
-/* A NUL-terminated string at @off inside the strtab. */
-static bool str_ok(const struct vigil_rs *rs, u32 off, u32 *len)
+/*
+ * A NUL-terminated string of at most @max bytes at @off inside the
+ * strtab; the scan stops there, so a rule costs O(@max), never the whole
+ * strtab.
+ */
+static bool str_ok(const struct vigil_rs *rs, u32 off, u32 max, u32 *len)
 {
 	const char *p;
 	u32 size = rs->h->strtab_size, i;
@@ -56,7 +103,7 @@ static bool str_ok(const struct vigil_rs *rs, u32 off, u32 *len)
 	if (off >= size)
 		return false;
 	p = rs->strtab + off;
-	for (i = 0; i < size - off; i++) {
+	for (i = 0; i < size - off && i <= max; i++) {
 		if (!p[i]) {
 			if (len)
 				*len = i;
@@ -205,11 +252,16 @@ static const char *check_pats(const struct vigil_rs *rs, struct where *w)
 {
 	const struct vigil_rs_pat *p;
 	const char *r;
+	u64 total = 0;
 	u32 i, j;
 
 	for (i = 0; i < rs->h->n_pats; i++) {
 		w->pat = i;
 		p = &rs->pats[i];
+		vg_cond_resched();
+		total += 1 + (p->kind == VIGIL_PAT_REGEX ? 16 : p->len);
+		if (total > VIGIL_MAX_SETS_COST)
+			return "patterns exceed the load bound";
 		if (p->kind >= __VIGIL_PAT_LAST)
 			return "pattern: bad kind";
 		if (p->flags & ~VIGIL_PAT_F_NOCASE)
@@ -238,17 +290,22 @@ static const char *check_pats(const struct vigil_rs *rs, struct where *w)
 	return NULL;
 }
 
-/* Validates sets and computes each set's cost into @cost. */
+/*
+ * Validates sets and computes each set's cost into @cost.  Equal patterns
+ * in a set are allowed (a rule may list a name twice); they are charged
+ * like any other, and the index keeps each hash of a rule once.
+ */
 static const char *check_sets(const struct vigil_rs *rs, u32 *cost,
 			      struct where *w)
 {
 	const struct vigil_rs_set *s;
+	u64 c, total = 0;
 	u32 i, j;
-	u64 c;
 
 	for (i = 0; i < rs->h->n_sets; i++) {
 		w->set = i;
 		s = &rs->sets[i];
+		vg_cond_resched();
 		if (s->n_pats < 1 || s->n_pats > VIGIL_RS_MAX_SET)
 			return "set: bad pattern count";
 		if ((u64)s->first_pat + s->n_pats > rs->h->n_pats)
@@ -260,6 +317,9 @@ static const char *check_sets(const struct vigil_rs *rs, u32 *cost,
 
 			c += 1 + (p->kind == VIGIL_PAT_REGEX ? 16 : p->len);
 		}
+		total += c;
+		if (total > VIGIL_MAX_SETS_COST)
+			return "sets exceed the load bound";
 		cost[i] = (u32)(c < VIGIL_MAX_COST ? c : VIGIL_MAX_COST);
 	}
 	w->set = NONE;
@@ -325,7 +385,8 @@ static const char *check_insn(const struct vigil_rs *rs,
 
 static const char *check_step(const struct vigil_rs *rs,
 			      const struct vigil_rs_step *st,
-			      const u32 *set_cost, u64 *cost, struct where *w)
+			      const u32 *set_cost, u64 *cost, u32 *n_index,
+			      struct where *w)
 {
 	const char *r;
 	u32 i;
@@ -357,6 +418,11 @@ static const char *check_step(const struct vigil_rs *rs,
 		if (st->index_set >= rs->h->n_sets)
 			return "step: index_set out of range";
 		s = &rs->sets[st->index_set];
+		/* the index holds every pattern of the set, for this step */
+		*cost += set_cost[st->index_set];
+		*n_index += s->n_pats;
+		if (*n_index > VIGIL_RS_MAX_INDEX)
+			return "step: index sets hold too many patterns";
 		for (i = 0; i < s->n_pats; i++) {
 			const struct vigil_rs_pat *p =
 				&rs->pats[s->first_pat + i];
@@ -393,14 +459,18 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 	const struct vigil_rs_rule *ru = &rs->rules[r];
 	u32 i, len;
 
-	if (!str_ok(rs, ru->id_str, &len))
-		return "rule: id not a string";
+	if (!str_ok(rs, ru->id_str, 64, &len))
+		return "rule: id not [A-Za-z0-9_.-]{1,64}";
 	if (!id_ok(rs->strtab + ru->id_str, len))
 		return "rule: id not [A-Za-z0-9_.-]{1,64}";
-	if (!str_ok(rs, ru->name_str, NULL))
+	if (!str_ok(rs, ru->name_str, VIGIL_RS_MAX_STR, &len))
 		return "rule: name not a string";
-	if (!str_ok(rs, ru->threat_str, NULL))
+	if (len > VIGIL_RS_MAX_NAME)
+		return "rule: name longer than VIGIL_RS_MAX_NAME";
+	if (!str_ok(rs, ru->threat_str, VIGIL_RS_MAX_STR, &len))
 		return "rule: threat not a string";
+	if (len > VIGIL_RS_MAX_THREAT)
+		return "rule: threat longer than VIGIL_RS_MAX_THREAT";
 	if (ru->kind >= __VIGIL_RULE_KIND_LAST)
 		return "rule: bad kind";
 	if (ru->severity >= __VIGIL_SEV_LAST)
@@ -456,18 +526,28 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 	return NULL;
 }
 
-static const char *check_ids(const struct vigil_rs *rs, struct where *w)
+static bool id_less(const void *ctx, u32 a, u32 b)
 {
-	u32 i, j;
+	const struct vigil_rs *rs = ctx;
 
-	for (i = 0; i < rs->h->n_rules; i++) {
-		const char *a = rs->strtab + rs->rules[i].id_str;
+	return strcmp(rs->strtab + rs->rules[a].id_str,
+		      rs->strtab + rs->rules[b].id_str) < 0;
+}
 
-		for (j = 0; j < i; j++) {
-			if (!strcmp(a, rs->strtab + rs->rules[j].id_str)) {
-				w->rule = i;
-				return "rule: duplicate id";
-			}
+/* Duplicate ids, by sorting: O(n log n) compares of at most 65 bytes. */
+static const char *check_ids(const struct vigil_rs *rs, u32 *idx,
+			     struct where *w)
+{
+	u32 i, n = rs->h->n_rules;
+
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	vigil_sort(idx, n, id_less, rs);
+	for (i = 1; i < n; i++) {
+		if (!strcmp(rs->strtab + rs->rules[idx[i]].id_str,
+			    rs->strtab + rs->rules[idx[i - 1]].id_str)) {
+			w->rule = idx[i] > idx[i - 1] ? idx[i] : idx[i - 1];
+			return "rule: duplicate id";
 		}
 	}
 	return NULL;
@@ -477,7 +557,7 @@ static const char *check(const void *blob, u32 len, struct where *w)
 {
 	struct vigil_rs rs;
 	const char *r;
-	u32 *set_cost = NULL;
+	u32 *set_cost = NULL, *ids = NULL, n_index = 0;
 	u8 *owned = NULL;
 	u64 cost = 0;
 	u32 i;
@@ -488,7 +568,8 @@ static const char *check(const void *blob, u32 len, struct where *w)
 	vigil_rs_map(&rs, blob);
 	set_cost = vg_zalloc((size_t)rs.h->n_sets * sizeof(u32) + 1);
 	owned = vg_zalloc((size_t)rs.h->n_steps + 1);
-	if (!set_cost || !owned) {
+	ids = vg_zalloc((size_t)rs.h->n_rules * sizeof(u32) + 1);
+	if (!set_cost || !owned || !ids) {
 		r = "out of memory";
 		goto out;
 	}
@@ -500,13 +581,15 @@ static const char *check(const void *blob, u32 len, struct where *w)
 		goto out;
 	for (i = 0; i < rs.h->n_steps; i++) {
 		w->step = i;
-		r = check_step(&rs, &rs.steps[i], set_cost, &cost, w);
+		vg_cond_resched();
+		r = check_step(&rs, &rs.steps[i], set_cost, &cost, &n_index, w);
 		if (r)
 			goto out;
 	}
 	w->step = NONE;
 	for (i = 0; i < rs.h->n_rules; i++) {
 		w->rule = i;
+		vg_cond_resched();
 		r = check_rule(&rs, i, owned);
 		if (r)
 			goto out;
@@ -520,8 +603,9 @@ static const char *check(const void *blob, u32 len, struct where *w)
 		}
 	}
 	w->step = NONE;
-	r = check_ids(&rs, w);
+	r = check_ids(&rs, ids, w);
 out:
+	vg_free(ids);
 	vg_free(owned);
 	vg_free(set_cost);
 	return r;

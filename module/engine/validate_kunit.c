@@ -20,7 +20,7 @@ static void vigil_validate_sample(struct kunit *test)
 	len = rsb_finish(b, blob, rsb_size(b));
 	KUNIT_EXPECT_EQ(test, vigil_ruleset_validate(blob, len, &why), 0);
 	e = vigil_engine_new(blob, len, NULL, &why);
-	KUNIT_EXPECT_NOT_NULL(test, e);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(e));
 	vigil_engine_free(e);
 	vg_free(blob);
 	vg_free(b);

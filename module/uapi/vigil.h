@@ -123,7 +123,8 @@ enum vigil_rule_attr {
 enum vigil_term_attr {
 	VIGIL_TA_UNSPEC,
 	VIGIL_TA_HASH, /* u64, hash of the term tuple */
-	VIGIL_TA_LAST_SEEN, /* u64, ns since the epoch (CLOCK_REALTIME) */
+	/* u64, ns since the epoch (CLOCK_REALTIME; the kernel converts) */
+	VIGIL_TA_LAST_SEEN,
 	VIGIL_TA_PAD,
 	__VIGIL_TA_LAST
 };
@@ -145,6 +146,7 @@ enum vigil_stat {
 	VIGIL_STAT_PROC_TRACKED,
 	VIGIL_STAT_ARGV_TRUNCATED,
 	VIGIL_STAT_CAPTURE_ERRORS,
+	VIGIL_STAT_WORK_STOPS, /* events whose rules hit the work budget */
 	VIGIL_STAT_PAD,
 	VIGIL_STAT_ALERTS_SUPPRESSED, /* held back by the per-rule rate limit */
 	__VIGIL_STAT_LAST
@@ -266,6 +268,15 @@ enum vigil_field {
 #define VIGIL_RS_MAX_TERMS 3 /* new_terms fields */
 #define VIGIL_RS_MAX_RUNS 64
 #define VIGIL_RS_MAX_MAXSPAN_MS (5U * 60 * 1000)
+#define VIGIL_RS_MAX_INDEX 65536 /* index-set patterns, all steps together */
+/*
+ * Bytes of a rule's name and threat string (without the NUL): a rule's
+ * LIST reply (id, name, threat and the fixed attributes) then fits the
+ * smallest dump buffer (NLMSG_GOODSIZE, 3.7 KiB on 4 KiB pages), and an
+ * alert's rule attributes stay far below the 64 KiB of nla_len.
+ */
+#define VIGIL_RS_MAX_NAME 512
+#define VIGIL_RS_MAX_THREAT 2048
 #define VIGIL_RS_NO_SET 0xffffffffU
 
 /*

@@ -332,7 +332,7 @@ int main(int argc, char **argv)
 
 	blob = read_file(argv[ai], &blen);
 	e = vigil_engine_new(blob, blen, &lim, &reason);
-	if (!e)
+	if (IS_ERR(e))
 		die(argv[ai], reason ? reason : "rejected");
 
 	text = read_file(argv[ai + 1], &elen);

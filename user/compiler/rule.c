@@ -147,6 +147,11 @@ static int build_threat(const struct toml_value *rule, char **out,
 		}
 	}
 done:
+	if (strlen(b.s) > VIGIL_RS_MAX_THREAT) {
+		free(b.s);
+		return rfail(err, th, "rule.threat longer than %u bytes",
+			     VIGIL_RS_MAX_THREAT);
+	}
 	*out = b.s;
 	return 0;
 bad:
@@ -287,6 +292,11 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 	v = get_str(rule, "name", err);
 	if (!v)
 		goto err;
+	if (strlen(v->str) > VIGIL_RS_MAX_NAME) {
+		rfail(err, v, "rule.name longer than %u bytes",
+		      VIGIL_RS_MAX_NAME);
+		goto err;
+	}
 	r->name = strdup(v->str);
 	if (!r->id || !r->name) {
 		rfail(err, NULL, "out of memory");

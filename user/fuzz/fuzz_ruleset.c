@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(evb, data + rs_len, size - rs_len);
 	vigil_ruleset_validate_r(rs, rs_len, buf, sizeof(buf));
 	e = vigil_engine_new(rs, rs_len, &lim, &why);
-	if (!e)
+	if (IS_ERR(e))
 		goto out;
 	if (vigil_event_decode(&ev, evb, size - rs_len))
 		vigil_event_init(&ev);

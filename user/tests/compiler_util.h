@@ -98,8 +98,10 @@ static inline struct vigil_engine *cu_engine(const char *type,
 		return NULL;
 	}
 	e = vigil_engine_new(b, len, &lim, &reason);
-	if (!e)
+	if (IS_ERR(e)) {
 		printf("#   engine refused: %s\n", reason);
+		e = NULL;
+	}
 	free(b);
 	return e;
 }

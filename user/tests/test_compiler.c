@@ -157,8 +157,8 @@ static void metadata(void)
 		return;
 	CHECK_EQ(vigil_ruleset_validate(b, len, &reason), 0);
 	e = vigil_engine_new(b, len, &lim, &reason);
-	CHECK(e != NULL);
-	if (e) {
+	CHECK(!IS_ERR(e));
+	if (!IS_ERR(e)) {
 		vigil_engine_rule_info(e, 0, &ri);
 		CHECK_STR(ri.id, "r.1");
 		CHECK_STR(ri.name, "N");

@@ -33,7 +33,7 @@ static struct vigil_engine *build(struct rsb *b, const char **why)
 
 	e = vigil_engine_new(blob, len, NULL, why);
 	free(blob);	/* the engine keeps its own copy */
-	return e;
+	return IS_ERR(e) ? NULL : e;
 }
 
 static void exec_event(struct vigil_event *ev, const char *name,

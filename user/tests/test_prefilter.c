@@ -357,6 +357,10 @@ static void differential(const char *what, void *blob, __u32 len)
 		goto out;
 	d->on = vigil_engine_new(blob, len, &lim, &reason);
 	d->off = vigil_engine_new(blob, len, &lim, &reason);
+	if (IS_ERR(d->on))
+		d->on = NULL;
+	if (IS_ERR(d->off))
+		d->off = NULL;
 	if (!d->on || !d->off)
 		printf("#   engine refused: %s\n", reason);
 	CHECK(d->on && d->off);

@@ -28,7 +28,7 @@ static struct vigil_engine *rules_engine(const char *path)
 		return NULL;
 	e = vigil_engine_new(blob, len, &lim, &reason);
 	free(blob);
-	return e;
+	return IS_ERR(e) ? NULL : e;
 }
 
 static char *slurp(const char *path, size_t *len)

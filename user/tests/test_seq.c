@@ -40,8 +40,10 @@ static struct vigil_engine *build(struct rsb *b, u32 seq_cap, u32 terms_cap)
 	struct vigil_engine *e;
 
 	e = vigil_engine_new(blob, rsb_finish(b, blob, cap), &lim, &why);
-	if (!e)
+	if (IS_ERR(e)) {
 		printf("#   engine: %s\n", why);
+		e = NULL;
+	}
 	free(blob);
 	return e;
 }

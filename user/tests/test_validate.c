@@ -87,7 +87,7 @@ static void engine_reason(void)
 	rsb_sample(b);
 	b->insns[1].arg = 4;
 	len = rsb_finish(b, blob, rsb_size(b));
-	CHECK(vigil_engine_new(blob, len, NULL, &why) == NULL);
+	CHECK(PTR_ERR(vigil_engine_new(blob, len, NULL, &why)) == -EINVAL);
 	CHECK_STR(why, "insn: jump past end");
 }
 
