@@ -133,7 +133,8 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
  * @sc: scratch
  * @k: what happened
  *
- * Sets kind, timestamp (CLOCK_REALTIME) and host.os.type.
+ * Sets kind, timestamp (CLOCK_REALTIME), the window clock (CLOCK_BOOTTIME,
+ * see vigil_event_window_ns()) and host.os.type.
  */
 void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 {
@@ -143,6 +144,7 @@ void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 	sc->flags = 0;
 	vigil_event_set_kind(ev, k);
 	vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, ktime_get_real_ns());
+	ev->window_ns = ktime_get_boottime_ns(); /* windows: no clock steps */
 	vigil_event_set_str(ev, VIGIL_F_HOST_OS_TYPE, "linux", 5);
 }
 

@@ -10,6 +10,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/stringify.h>
 #include "detect.h"
 
 static bool no_default_rules;
@@ -18,11 +19,12 @@ MODULE_PARM_DESC(
 	no_default_rules,
 	"Start with an empty ruleset (default: load the embedded rules)");
 
-unsigned int vigil_seq_capacity = 16384;
+unsigned int vigil_seq_capacity = VIGIL_SEQ_DEFAULT_CAP;
 module_param_named(seq_capacity, vigil_seq_capacity, uint, 0444);
-MODULE_PARM_DESC(
-	seq_capacity,
-	"Pending sequences kept, all rules together; the least recently used is evicted (default 16384)");
+#define SEQ_CAP_DESC                                                        \
+	"In-flight sequences kept, all rules together, each rule an equal " \
+	"share (default " __stringify(VIGIL_SEQ_DEFAULT_CAP) ")"
+MODULE_PARM_DESC(seq_capacity, SEQ_CAP_DESC);
 
 unsigned int vigil_terms_capacity = 16384;
 module_param_named(terms_capacity, vigil_terms_capacity, uint, 0444);

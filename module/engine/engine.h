@@ -32,7 +32,23 @@ struct vigil_value {
 struct vigil_event {
 	u64 present; /* bit (1ULL << field) set when the field has a value */
 	struct vigil_value v[__VIGIL_F_LAST];
+	/*
+	 * ns on the clock that windows (maxspan) are measured on: in the
+	 * kernel CLOCK_BOOTTIME at capture, which a clock step does not
+	 * move; 0 (replay, tests): @timestamp is used.  Not a field.
+	 */
+	u64 window_ns;
 };
+
+/* The window clock of @ev: window_ns, else @timestamp, else 0. */
+static inline u64 vigil_event_window_ns(const struct vigil_event *ev)
+{
+	if (ev->window_ns)
+		return ev->window_ns;
+	return (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
+		       ev->v[VIGIL_F_TIMESTAMP].num :
+		       0;
+}
 
 enum vigil_ftype vigil_field_type(enum vigil_field f);
 const char *vigil_field_name(enum vigil_field f); /* ECS name, or NULL */
@@ -76,8 +92,15 @@ bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
 
 struct vigil_engine;
 
+/*
+ * In-flight sequences kept, all rules and stages together, unless the
+ * caller asks otherwise: the one default of vigil.ko's seq_capacity
+ * parameter and of vigilctl replay (Documentation/engine.rst).
+ */
+#define VIGIL_SEQ_DEFAULT_CAP 4096
+
 struct vigil_engine_limits {
-	u32 seq_capacity; /* pending sequences, all rules together */
+	u32 seq_capacity; /* 0: VIGIL_SEQ_DEFAULT_CAP */
 	u32 terms_capacity; /* learned terms per new_terms rule */
 };
 

@@ -17,7 +17,6 @@
 
 /* Bytes of one stored sequence step event (vigil_event_encode). */
 #define VIGIL_SEQ_SLOT 2048U
-#define VIGIL_SEQ_DEFAULT_CAP 4096U
 #define VIGIL_TERMS_DEFAULT_CAP 16384U
 #define VIGIL_NIL 0xffffffffU
 

@@ -18,6 +18,8 @@
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 
 /* Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep. */
 static inline void *vg_zalloc(size_t n)
@@ -64,6 +66,17 @@ struct vg_atomic64 {
 #define vg_atomic64_set(x, v) atomic64_set(&(x)->a, (s64)(v))
 
 #define vg_snprintf snprintf
+
+/* Keyed hashing of values a user controls: SipHash-2-4, a key per boot. */
+static inline void vg_sipkey_init(siphash_key_t *k)
+{
+	get_random_bytes(k, sizeof(*k));
+}
+
+static inline u64 vg_siphash(const void *p, size_t len, const siphash_key_t *k)
+{
+	return siphash(p, len, k);
+}
 
 #else /* !__KERNEL__ */
 
