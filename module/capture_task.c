@@ -133,7 +133,8 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
  * @sc: scratch
  * @k: what happened
  *
- * Sets kind, timestamp (CLOCK_REALTIME) and host.os.type.
+ * Sets kind, timestamp (CLOCK_REALTIME), the window clock (CLOCK_BOOTTIME,
+ * see vigil_event_window_ns()) and host.os.type.
  */
 void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 {

@@ -22,11 +22,12 @@
 #include "rules_default.h"
 #endif
 
-static unsigned int seq_capacity = 16384;
+static unsigned int seq_capacity = VIGIL_SEQ_DEFAULT_CAP;
 module_param(seq_capacity, uint, 0444);
-MODULE_PARM_DESC(
-	seq_capacity,
-	"Pending sequences kept, all rules together; the least recently used is evicted (default 16384)");
+#define SEQ_CAP_DESC                                                        \
+	"In-flight sequences kept, all rules together, each rule an equal " \
+	"share (default " __stringify(VIGIL_SEQ_DEFAULT_CAP) ")"
+MODULE_PARM_DESC(seq_capacity, SEQ_CAP_DESC);
 
 static unsigned int terms_capacity = 16384;
 module_param(terms_capacity, uint, 0444);

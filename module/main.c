@@ -10,6 +10,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/stringify.h>
 #include "detect.h"
 
 static bool no_default_rules;

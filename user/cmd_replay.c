@@ -3,7 +3,8 @@
  * vigilctl replay [--text] [--quiet] --events FILE.jsonl PATH...
  *
  * Compiles the rules, feeds recorded ECS events (one JSON object per
- * line) through the same engine the kernel runs, and prints every alert
+ * line) in @timestamp order (file order for ties) through the same
+ * engine the kernel runs, and prints every alert
  * with the shared alert printer: JSON by default, --text for one
  * readable line per alert.  Blank lines and lines starting with '#' are
  * skipped.  A summary goes to stderr.
@@ -310,6 +311,45 @@ out:
 	return ret;
 }
 
+struct line {
+	char *text;
+	size_t len;
+	u64 lineno;
+	u64 ts;
+};
+
+/* @timestamp of a line, 0 when it has none; errors are left to replay_line */
+static u64 line_time(const char *text, size_t len)
+{
+	char err[8];
+	struct json *j = json_parse(text, len, err, sizeof(err), NULL);
+	u64 ts = 0;
+	size_t i;
+
+	for (i = 0; j && j->type == JSON_OBJ && i < j->n; i++) {
+		const struct json *v = j->vals[i];
+
+		if (strcmp(j->keys[i], "@timestamp"))
+			continue;
+		if (v->type == JSON_STR ? parse_time(v->str, &ts) :
+					  num_of(v, &ts))
+			ts = 0;
+		break;
+	}
+	json_free(j);
+	return ts;
+}
+
+/* @timestamp order, file order for ties (a stable sort) */
+static int line_cmp(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+}
+
 /**
  * vigil_replay_stream() - run recorded ECS events through an engine
  * @e: the engine
@@ -320,13 +360,17 @@ out:
  * @n_events: set to the number of events processed
  * @n_alerts: set to the number of alerts
  *
- * Errors are printed to stderr as "name:line: reason".
+ * The events are read whole, then run in @timestamp order, lines of equal
+ * (or no) @timestamp in file order, as Elasticsearch orders a sequence's
+ * events.  Errors are printed to stderr as "name:line: reason".
  * Return: 0 or -1.
  */
 int vigil_replay_stream(struct vigil_engine *e, FILE *in, const char *name,
 			FILE *out, int mode, u64 *n_events, u64 *n_alerts)
 {
 	struct replay *r = calloc(1, sizeof(*r));
+	struct line *lines = NULL, *nl;
+	size_t n_lines = 0, cap_lines = 0, i;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -354,16 +398,40 @@ int vigil_replay_stream(struct vigil_engine *e, FILE *in, const char *name,
 				(unsigned long long)lineno);
 			goto out;
 		}
-		if (replay_line(r, line, (size_t)n, n_events)) {
+		if (n_lines == cap_lines) {
+			cap_lines = cap_lines ? 2 * cap_lines : 64;
+			nl = realloc(lines, cap_lines * sizeof(*lines));
+			if (!nl)
+				goto oom;
+			lines = nl;
+		}
+		lines[n_lines].text = strdup(line);
+		if (!lines[n_lines].text)
+			goto oom;
+		lines[n_lines].len = (size_t)n;
+		lines[n_lines].lineno = lineno;
+		lines[n_lines].ts = line_time(line, (size_t)n);
+		n_lines++;
+	}
+	qsort(lines, n_lines, sizeof(*lines), line_cmp);
+	for (i = 0; i < n_lines; i++) {
+		if (replay_line(r, lines[i].text, lines[i].len, n_events)) {
 			fprintf(stderr, "%s:%llu: %s\n", name,
-				(unsigned long long)lineno, r->err);
+				(unsigned long long)lines[i].lineno, r->err);
 			goto out;
 		}
 	}
 	ret = 0;
+	goto out;
+oom:
+	fprintf(stderr, "%s:%llu: out of memory\n", name,
+		(unsigned long long)lineno);
 out:
 	*n_alerts = r->alerts;
 	fflush(out);
+	for (i = 0; i < n_lines; i++)
+		free(lines[i].text);
+	free(lines);
 	free(line);
 	free(r);
 	return ret;
@@ -385,7 +453,7 @@ int replay_main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct vigil_engine_limits lim = { .seq_capacity = 4096,
+	struct vigil_engine_limits lim = { .seq_capacity = 0, /* the default */
 					   .terms_capacity = 4096 };
 	struct vigil_engine *e = NULL;
 	const char *events = NULL, *reason;

@@ -111,9 +111,16 @@ bool vigil_pat_match(const struct vigil_rs_pat *pat, const char *patstr,
 
 struct vigil_engine;
 
+/*
+ * In-flight sequences kept, all rules and stages together, unless the
+ * caller asks otherwise: the one default of vigil.ko's seq_capacity
+ * parameter and of vigilctl replay (Documentation/engine.rst).
+ */
+#define VIGIL_SEQ_DEFAULT_CAP 4096
+
 /**
  * struct vigil_engine_limits - capacities of an engine's state
- * @seq_capacity: pending sequences, all rules together (0: 4096)
+ * @seq_capacity: pending sequences, all rules together (0: VIGIL_SEQ_DEFAULT_CAP)
  * @terms_capacity: learned terms per new_terms rule (0: 16384)
  * @state_max: bytes of sequence and new-terms state the ruleset may ask
  *	for at these capacities (0: 512 MiB); a ruleset over it is refused

@@ -23,7 +23,6 @@
 
 /* Bytes of one stored sequence step event (vigil_event_encode). */
 #define VIGIL_SEQ_SLOT 2048U
-#define VIGIL_SEQ_DEFAULT_CAP 4096U
 #define VIGIL_TERMS_DEFAULT_CAP 16384U
 /* Sequence and new-terms state of one engine, when the limits say 0. */
 #define VIGIL_STATE_DEFAULT_MAX (512ULL << 20)

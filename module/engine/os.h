@@ -27,6 +27,8 @@
 #include <linux/compiler.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
+#include <linux/random.h>
+#include <linux/siphash.h>
 
 /*
  * Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep.
@@ -91,6 +93,17 @@ static inline u64 vg_window_to_real(u64 w)
 {
 	return w - VIGIL_BOOT_BIAS + ktime_get_real_ns() -
 	       ktime_get_boottime_ns();
+}
+
+/* Keyed hashing of values a user controls: SipHash-2-4, a key per boot. */
+static inline void vg_sipkey_init(siphash_key_t *k)
+{
+	get_random_bytes(k, sizeof(*k));
+}
+
+static inline u64 vg_siphash(const void *p, size_t len, const siphash_key_t *k)
+{
+	return siphash(p, len, k);
 }
 
 #else /* !__KERNEL__ */

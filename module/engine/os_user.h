@@ -136,4 +136,66 @@ static inline u64 vg_window_to_real(u64 w)
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #endif
 
+/*
+ * SipHash-2-4 as the kernel's siphash(): the keyed hash of values a user
+ * controls.  The userspace key is fixed, so replays are reproducible.
+ */
+typedef struct {
+	u64 key[2];
+} siphash_key_t;
+
+static inline void vg_sipkey_init(siphash_key_t *k)
+{
+	k->key[0] = 0x0706050403020100ULL;
+	k->key[1] = 0x0f0e0d0c0b0a0908ULL;
+}
+
+#define VG_ROTL(x, b) (u64)(((x) << (b)) | ((x) >> (64 - (b))))
+#define VG_SIPROUND(v0, v1, v2, v3)   \
+	do {                          \
+		v0 += v1;             \
+		v1 = VG_ROTL(v1, 13); \
+		v1 ^= v0;             \
+		v0 = VG_ROTL(v0, 32); \
+		v2 += v3;             \
+		v3 = VG_ROTL(v3, 16); \
+		v3 ^= v2;             \
+		v0 += v3;             \
+		v3 = VG_ROTL(v3, 21); \
+		v3 ^= v0;             \
+		v2 += v1;             \
+		v1 = VG_ROTL(v1, 17); \
+		v1 ^= v2;             \
+		v2 = VG_ROTL(v2, 32); \
+	} while (0)
+
+static inline u64 vg_siphash(const void *p, size_t len, const siphash_key_t *k)
+{
+	const u8 *in = p;
+	u64 v0 = 0x736f6d6570736575ULL ^ k->key[0];
+	u64 v1 = 0x646f72616e646f6dULL ^ k->key[1];
+	u64 v2 = 0x6c7967656e657261ULL ^ k->key[0];
+	u64 v3 = 0x7465646279746573ULL ^ k->key[1];
+	u64 m, b = (u64)len << 56;
+	size_t i, tail = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&m, in + i, 8);
+		v3 ^= m;
+		VG_SIPROUND(v0, v1, v2, v3);
+		VG_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	for (i = 0; i < tail; i++)
+		b |= (u64)in[len - tail + i] << (8 * i);
+	v3 ^= b;
+	VG_SIPROUND(v0, v1, v2, v3);
+	VG_SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	for (i = 0; i < 4; i++)
+		VG_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 #endif /* VIGIL_ENGINE_OS_USER_H */

@@ -256,6 +256,53 @@ static inline u32 rsb_dfa_slash(struct rsb *b)
 }
 
 /*
+ * The engine of @b's blob with these capacities (0: the defaults), or
+ * NULL with *@why set.
+ */
+static inline struct vigil_engine *rsb_engine(const struct rsb *b, u32 seq_cap,
+					      u32 terms_cap, const char **why)
+{
+	struct vigil_engine_limits lim = { seq_cap, terms_cap };
+	u32 cap = rsb_size(b);
+	void *blob = vg_zalloc(cap);
+	struct vigil_engine *e;
+
+	*why = "out of memory";
+	if (!blob)
+		return NULL;
+	e = vigil_engine_new(blob, rsb_finish(b, blob, cap), &lim, why);
+	vg_free(blob);
+	return IS_ERR(e) ? NULL : e;
+}
+
+/* An exec event of process @name (entity @ent unless NULL) at @ts ns. */
+static inline void rsb_exec_event(struct vigil_event *ev, const char *name,
+				  const char *ent, u64 ts)
+{
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
+	vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, ts);
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_NAME, name, strlen(name));
+	if (ent)
+		vigil_event_set_str(ev, VIGIL_F_PROCESS_ENTITY_ID, ent,
+				    strlen(ent));
+}
+
+/* @b holds one rule "nt": new_terms on process.name, window 10 s. */
+static inline void rsb_terms(struct rsb *b)
+{
+	u32 r;
+
+	rsb_init(b);
+	r = rsb_simple(b, "nt", VIGIL_EV_MASK_PROCESS, VIGIL_F_PROCESS_NAME,
+		       VIGIL_PAT_PREFIX, 0, "");
+	b->rules[r].kind = VIGIL_RULE_NEW_TERMS;
+	b->rules[r].n_terms = 1;
+	b->rules[r].term_fields[0] = VIGIL_F_PROCESS_NAME;
+	b->rules[r].history_window_s = 10;
+}
+
+/*
  * A new builder (vg_zalloc; free with vg_free) holding one rule "seq":
  * sequence by process.entity_id with maxspan=1s of @n_steps steps (at
  * most 4), step k matching process.name == "a", "b", "c", "d" in turn,

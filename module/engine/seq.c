@@ -1,37 +1,133 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The sequence correlator: pending sequences of all sequence rules in one
- * fixed-capacity table keyed by (rule, join key), LRU-evicted when full,
- * expired lazily (an entry past maxspan is dead when touched or when it
- * is the eviction victim).  Each entry owns n_slots slots of
+ * The sequence correlator, as Elasticsearch's SequenceMatcher keeps its
+ * state (x-pack/plugin/eql, execution/sequence/SequenceMatcher.java; see
+ * Documentation/engine.rst):
+ *
+ *  - a rule's steps are expanded into stages, a step of runs=N being N
+ *    consecutive stages;
+ *  - an in-flight sequence waits at the stage it last matched, keyed by
+ *    (rule, join key, stage), and there is at most one per key: the most
+ *    recent, which is what SequenceGroup.trim() leaves when events come
+ *    in order;
+ *  - every stage is tried for every event, from the last down, so one
+ *    event can complete a sequence, advance another and start a third;
+ *  - the join key is the values of a step's `by` fields, hashed by
+ *    position and type, never by field id, so `by process.entity_id`
+ *    joins `by process.parent.entity_id`;
+ *  - maxspan counts from the sequence's first event, inclusive, and an
+ *    event stamped before the sequence's latest one never advances it;
+ *    times are the window clock (vigil_event_window_ns(): boottime in
+ *    the kernel, @timestamp in replay).
+ *
+ * The entries live in one fixed table: each rule owns an equal share of
+ * it and evicts within its share, expired entries first, then the least
+ * recently used.  Buckets are chosen by a keyed hash (SipHash, a key per
+ * engine) and chain walks are bounded.  Each entry owns n_slots slots of
  * VIGIL_SEQ_SLOT bytes holding the encoded events of the earlier steps.
  * One spinlock protects the table; everything is allocated up front.
  */
 #include "internal.h"
 #include "lru.h"
 
+/*
+ * Test builds only (user/Makefile, seq_diff mutants): each value puts
+ * back one defect the differential test must catch.  Never set in the
+ * kernel build.
+ */
+#ifndef VIGIL_SEQ_MUTANT
+#define VIGIL_SEQ_MUTANT 0
+#endif
+#define SEQ_MUT(n) (VIGIL_SEQ_MUTANT == (n))
+#define SEQ_MUT_FIELD_ID 1 /* the field id mixed into the join key */
+#define SEQ_MUT_ONCE 2 /* an event used once per rule */
+#define SEQ_MUT_RESET0 3 /* a step-0 match resets the key's sequences */
+#define SEQ_MUT_EARLY 4 /* an earlier timestamp passes the expiry check */
+
+/* Entries of a rule looked at for an expired one before evicting a live one */
+#define SEQ_EVICT_SCAN 8U
+/* Entries walked in one hash chain at most */
+#define SEQ_CHAIN_MAX 32U
+/* Entries of one key chain looked at when a process goes */
+#define SEQ_FORGET_MAX 64U
+
+/**
+ * struct seq_ent - one in-flight sequence
+ * @key: join key (seq_key())
+ * @start: window clock of its first event, ns (vigil_event_window_ns())
+ * @last: window clock of its latest event, ns
+ * @rule: rule index
+ * @stage: the stage it last matched; it waits for @stage + 1
+ * @used: in a chain (not on the free list)
+ * @hnext: next in the hash chain, or the free list
+ * @hprev: previous in the hash chain, VIGIL_NIL at the head
+ * @knext: next in the chain of its key alone (for vigil_seq_forget())
+ * @kprev: previous there, VIGIL_NIL at the head
+ * @lru: its rule's LRU list; head is the most recent
+ * @slot_len: bytes used in each step slot
+ */
 struct seq_ent {
 	u64 key;
-	u64 start; /* ns, time of the step-0 event */
+	u64 start;
+	u64 last;
 	u32 rule;
-	u32 hnext;
-	struct vigil_lru_link lru; /* head is the most recent */
-	u16 runs_seen; /* matches of the waiting step so far */
-	u8 next_step; /* the step this sequence waits for */
+	u16 stage;
 	u8 used;
+	u32 hnext;
+	u32 hprev;
+	u32 knext;
+	u32 kprev;
+	struct vigil_lru_link lru;
 	u32 slot_len[VIGIL_RS_MAX_STEPS - 1];
 };
 
+/**
+ * struct seq_rule - a sequence rule's part of the table
+ * @lru: its entries, most recently used first
+ * @count: entries it holds
+ * @share: entries it may hold
+ * @n_stages: its steps' runs summed
+ * @forget: offset in seq_table.forget of its stages' flags
+ */
+struct seq_rule {
+	struct vigil_lru lru;
+	u32 count;
+	u32 share;
+	u16 n_stages;
+	u32 forget;
+};
+
+/**
+ * struct vigil_seq_table - the pending sequences of all rules
+ * @lock: protects everything below
+ * @n_ent: entries allocated
+ * @mask: buckets - 1
+ * @n_slots: step slots per entry
+ * @free: free list through seq_ent.hnext
+ * @pending: entries in use
+ * @evictions: live entries evicted for room
+ * @expired: entries dropped past maxspan
+ * @hkey: the hash key
+ * @bucket: chain heads, by (rule, key, stage)
+ * @kbucket: chain heads, by key alone
+ * @ent: the entries
+ * @slots: @n_ent x @n_slots slots of VIGIL_SEQ_SLOT bytes
+ * @rules: per rule; share 0 for other kinds
+ * @forget: per stage of every rule: 1 when the next stage joins on
+ *	process.entity_id alone, so the sequence dies with that process
+ */
 struct vigil_seq_table {
 	struct vg_lock lock;
-	u32 cap, mask, n_slots;
-	struct vigil_lru lru;
+	u32 n_ent, mask, n_slots;
 	u32 free;
 	u64 pending, evictions, expired;
+	siphash_key_t hkey;
 	u32 *bucket;
+	u32 *kbucket;
 	struct seq_ent *ent;
 	u8 *slots;
-	u8 *entity_only; /* per rule: keyed by process.entity_id alone */
+	struct seq_rule *rules;
+	u8 *forget;
 };
 
 static u8 *slot(struct vigil_seq_table *t, u32 i, u32 k)
@@ -39,16 +135,66 @@ static u8 *slot(struct vigil_seq_table *t, u32 i, u32 k)
 	return t->slots + ((size_t)i * t->n_slots + k) * VIGIL_SEQ_SLOT;
 }
 
-/* The longest sequence of @rs, less its last step: the slots per entry. */
-static u32 seq_slots(const struct vigil_rs *rs)
+static u32 stages_of(const struct vigil_rs *rs, const struct vigil_rs_rule *ru)
+{
+	u32 k, n = 0;
+
+	for (k = 0; k < ru->n_steps; k++)
+		n += rs->steps[ru->first_step + k].runs;
+	return n;
+}
+
+/* The step of stage @s. */
+static u32 step_of(const struct vigil_rs *rs, const struct vigil_rs_rule *ru,
+		   u32 s)
+{
+	u32 k;
+
+	for (k = 0; k + 1 < ru->n_steps; k++) {
+		u32 runs = rs->steps[ru->first_step + k].runs;
+
+		if (s < runs)
+			break;
+		s -= runs;
+	}
+	return k;
+}
+
+static void set_forget(struct vigil_seq_table *t, const struct vigil_rs *rs,
+		       u32 r)
+{
+	const struct vigil_rs_rule *ru = &rs->rules[r];
+	struct seq_rule *sr = &t->rules[r];
+	u32 s;
+
+	for (s = 0; s + 1 < sr->n_stages; s++) {
+		const struct vigil_rs_step *st =
+			&rs->steps[ru->first_step + step_of(rs, ru, s + 1)];
+
+		t->forget[sr->forget + s] = st->n_by == 1 &&
+					    st->by_fields[0] ==
+						    VIGIL_F_PROCESS_ENTITY_ID;
+	}
+}
+
+/*
+ * The shape of @rs's sequence table: slots per entry (the longest
+ * sequence less its last step), sequence rules, and stages in all.
+ */
+static u32 seq_shape(const struct vigil_rs *rs, u32 *n_rules, u32 *n_forget)
 {
 	u32 r, n_slots = 0;
 
+	*n_rules = 0;
+	*n_forget = 0;
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 
-		if (ru->kind == VIGIL_RULE_SEQUENCE &&
-		    ru->n_steps - 1U > n_slots)
+		if (ru->kind != VIGIL_RULE_SEQUENCE)
+			continue;
+		(*n_rules)++;
+		*n_forget += stages_of(rs, ru);
+		if (ru->n_steps - 1U > n_slots)
 			n_slots = ru->n_steps - 1U;
 	}
 	return n_slots;
@@ -57,28 +203,31 @@ static u32 seq_slots(const struct vigil_rs *rs)
 /**
  * vigil_seq_bytes() - memory of the sequence table of a ruleset
  * @rs: validated ruleset
- * @capacity: pending sequences, all rules together
+ * @capacity: in-flight sequences, all rules together
  *
  * Return: what vigil_seq_new() allocates for it, in bytes.
  */
 u64 vigil_seq_bytes(const struct vigil_rs *rs, u32 capacity)
 {
-	u64 nb = 1, n_slots = seq_slots(rs);
+	u32 n_rules, n_forget, n_slots = seq_shape(rs, &n_rules, &n_forget);
+	u64 nb = 1, n_ent, share;
 
 	if (!n_slots)
 		return 0;
-	while (nb < capacity)
+	share = capacity / n_rules ? capacity / n_rules : 1;
+	n_ent = share * n_rules;
+	while (nb < n_ent)
 		nb <<= 1;
-	return sizeof(struct vigil_seq_table) + sizeof(u32) * nb +
-	       (sizeof(struct seq_ent) + n_slots * VIGIL_SEQ_SLOT) *
-		       (u64)capacity +
-	       rs->h->n_rules;
+	return sizeof(struct vigil_seq_table) + 2 * sizeof(u32) * nb +
+	       (sizeof(struct seq_ent) + n_slots * VIGIL_SEQ_SLOT) * n_ent +
+	       sizeof(struct seq_rule) * (u64)rs->h->n_rules + n_forget;
 }
 
 /**
  * vigil_seq_new() - allocate the sequence table of an engine
  * @e: engine with a mapped ruleset
- * @capacity: pending sequences, all rules together
+ * @capacity: in-flight sequences, all rules and stages together; each
+ *	sequence rule gets capacity / (sequence rules), at least 1
  *
  * Nothing is allocated when the ruleset has no sequence rule.  May sleep.
  *
@@ -88,7 +237,8 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 {
 	const struct vigil_rs *rs = &e->rs;
 	struct vigil_seq_table *t;
-	u32 r, i, nb = 1, n_slots = seq_slots(rs);
+	u32 r, i, nb = 1, n_rules, share, n_forget;
+	u32 n_slots = seq_shape(rs, &n_rules, &n_forget);
 
 	if (!n_slots)
 		return 0;
@@ -96,36 +246,43 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 	if (!t)
 		return -ENOMEM;
 	e->seq = t;
-	while (nb < capacity)
+	share = capacity / n_rules ? capacity / n_rules : 1;
+	t->n_ent = share * n_rules;
+	while (nb < t->n_ent)
 		nb <<= 1;
-	t->cap = capacity;
 	t->mask = nb - 1;
 	t->n_slots = n_slots;
-	vigil_lru_init(&t->lru);
 	t->bucket = vg_zalloc(sizeof(u32) * nb);
-	t->ent = vg_zalloc(sizeof(*t->ent) * capacity);
-	t->slots = vg_zalloc((size_t)capacity * n_slots * VIGIL_SEQ_SLOT);
-	t->entity_only = vg_zalloc(rs->h->n_rules);
-	if (!t->bucket || !t->ent || !t->slots || !t->entity_only)
+	t->kbucket = vg_zalloc(sizeof(u32) * nb);
+	t->ent = vg_zalloc(sizeof(*t->ent) * t->n_ent);
+	t->slots = vg_zalloc((size_t)t->n_ent * n_slots * VIGIL_SEQ_SLOT);
+	t->rules = vg_zalloc(sizeof(*t->rules) * rs->h->n_rules);
+	t->forget = vg_zalloc(n_forget);
+	if (!t->bucket || !t->kbucket || !t->ent || !t->slots || !t->rules ||
+	    !t->forget)
 		return -ENOMEM;
-	for (i = 0; i < nb; i++)
+	for (i = 0; i < nb; i++) {
 		t->bucket[i] = VIGIL_NIL;
-	for (i = 0; i < capacity; i++)
-		t->ent[i].hnext = i + 1 < capacity ? i + 1 : VIGIL_NIL;
+		t->kbucket[i] = VIGIL_NIL;
+	}
+	for (i = 0; i < t->n_ent; i++)
+		t->ent[i].hnext = i + 1 < t->n_ent ? i + 1 : VIGIL_NIL;
 	t->free = 0;
+	n_forget = 0;
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
-		bool only = ru->kind == VIGIL_RULE_SEQUENCE;
+		struct seq_rule *sr = &t->rules[r];
 
-		for (i = 0; only && i < ru->n_steps; i++) {
-			const struct vigil_rs_step *st =
-				&rs->steps[ru->first_step + i];
-
-			only = st->n_by == 1 &&
-			       st->by_fields[0] == VIGIL_F_PROCESS_ENTITY_ID;
-		}
-		t->entity_only[r] = only;
+		vigil_lru_init(&sr->lru);
+		if (ru->kind != VIGIL_RULE_SEQUENCE)
+			continue;
+		sr->share = share;
+		sr->n_stages = (u16)stages_of(rs, ru);
+		sr->forget = n_forget;
+		n_forget += sr->n_stages;
+		set_forget(t, rs, r);
 	}
+	vg_sipkey_init(&t->hkey);
 	vg_lock_init(&t->lock);
 	return 0;
 }
@@ -141,58 +298,158 @@ void vigil_seq_free(struct vigil_engine *e)
 	if (!t)
 		return;
 	vg_free(t->bucket);
+	vg_free(t->kbucket);
 	vg_free(t->ent);
 	vg_free(t->slots);
-	vg_free(t->entity_only);
+	vg_free(t->rules);
+	vg_free(t->forget);
 	vg_free(t);
 	e->seq = NULL;
 }
 
-static void lru_unlink(struct vigil_seq_table *t, u32 i)
+/* Mixes the value at join position @pos, of field @field, into @acc. */
+static u64 key_add(const struct vigil_seq_table *t, u64 acc, u32 pos, u32 field,
+		   const struct vigil_value *v)
 {
-	vigil_lru_unlink(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
+	u32 type = vigil_field_type(field);
+	u64 m[3] = { acc, (u64)type << 32 | pos };
+
+	if (SEQ_MUT(SEQ_MUT_FIELD_ID))
+		m[1] |= (u64)field << 40;
+	if (type == VIGIL_FT_NUM)
+		m[2] = vg_siphash(&v->num, sizeof(v->num), &t->hkey);
+	else
+		m[2] = vg_siphash(v->str, v->len, &t->hkey);
+	return vg_siphash(m, sizeof(m), &t->hkey);
 }
 
-static void lru_push(struct vigil_seq_table *t, u32 i)
+/*
+ * The join key of @ev for @n fields: each value hashed with its type and
+ * its position, never its field id, under the table's key.
+ * Return: false when a field is missing.
+ */
+static bool seq_key(const struct vigil_seq_table *t,
+		    const struct vigil_event *ev, const u8 *fields, u32 n,
+		    u64 *out)
 {
-	vigil_lru_push(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
-}
-
-static u32 bucket_of(struct vigil_seq_table *t, u32 rule, u64 key)
-{
-	return (u32)((key ^ ((u64)rule * 0x9e3779b97f4a7c15ULL)) & t->mask);
-}
-
-static u32 find(struct vigil_seq_table *t, u32 rule, u64 key)
-{
+	u64 acc = 0;
 	u32 i;
 
-	for (i = t->bucket[bucket_of(t, rule, key)]; i != VIGIL_NIL;
-	     i = t->ent[i].hnext)
-		if (t->ent[i].key == key && t->ent[i].rule == rule)
+	for (i = 0; i < n; i++) {
+		if (fields[i] >= __VIGIL_F_LAST ||
+		    !(ev->present & (1ULL << fields[i])))
+			return false;
+		acc = key_add(t, acc, i, fields[i], &ev->v[fields[i]]);
+	}
+	*out = acc;
+	return true;
+}
+
+static u32 bucket_of(const struct vigil_seq_table *t, u32 rule, u64 key,
+		     u32 stage)
+{
+	u64 h = key ^ ((u64)rule << 16 | stage) * 0x9e3779b97f4a7c15ULL;
+
+	return (u32)((h ^ h >> 29) & t->mask);
+}
+
+static u32 find(struct vigil_seq_table *t, u32 rule, u64 key, u32 stage)
+{
+	u32 i, n = 0;
+
+	for (i = t->bucket[bucket_of(t, rule, key, stage)];
+	     i != VIGIL_NIL && n < SEQ_CHAIN_MAX; i = t->ent[i].hnext, n++)
+		if (t->ent[i].key == key && t->ent[i].rule == rule &&
+		    t->ent[i].stage == stage)
 			return i;
 	return VIGIL_NIL;
 }
 
+static void chain_unlink(struct vigil_seq_table *t, u32 i)
+{
+	struct seq_ent *en = &t->ent[i];
+
+	if (en->hprev != VIGIL_NIL)
+		t->ent[en->hprev].hnext = en->hnext;
+	else
+		t->bucket[bucket_of(t, en->rule, en->key, en->stage)] =
+			en->hnext;
+	if (en->hnext != VIGIL_NIL)
+		t->ent[en->hnext].hprev = en->hprev;
+}
+
+static void chain_link(struct vigil_seq_table *t, u32 i)
+{
+	struct seq_ent *en = &t->ent[i];
+	u32 *head = &t->bucket[bucket_of(t, en->rule, en->key, en->stage)];
+
+	en->hprev = VIGIL_NIL;
+	en->hnext = *head;
+	if (*head != VIGIL_NIL)
+		t->ent[*head].hprev = i;
+	*head = i;
+}
+
+static u32 *kbucket_of(struct vigil_seq_table *t, u64 key)
+{
+	return &t->kbucket[(u32)(key ^ key >> 32) & t->mask];
+}
+
+static void kchain_unlink(struct vigil_seq_table *t, u32 i)
+{
+	struct seq_ent *en = &t->ent[i];
+
+	if (en->kprev != VIGIL_NIL)
+		t->ent[en->kprev].knext = en->knext;
+	else
+		*kbucket_of(t, en->key) = en->knext;
+	if (en->knext != VIGIL_NIL)
+		t->ent[en->knext].kprev = en->kprev;
+}
+
+static void kchain_link(struct vigil_seq_table *t, u32 i)
+{
+	struct seq_ent *en = &t->ent[i];
+	u32 *head = kbucket_of(t, en->key);
+
+	en->kprev = VIGIL_NIL;
+	en->knext = *head;
+	if (*head != VIGIL_NIL)
+		t->ent[*head].kprev = i;
+	*head = i;
+}
+
+static void lru_unlink(struct vigil_seq_table *t, u32 i)
+{
+	vigil_lru_unlink(&t->rules[t->ent[i].rule].lru, &t->ent[0].lru,
+			 sizeof(t->ent[0]), i);
+}
+
+static void lru_push(struct vigil_seq_table *t, u32 i)
+{
+	vigil_lru_push(&t->rules[t->ent[i].rule].lru, &t->ent[0].lru,
+		       sizeof(t->ent[0]), i);
+}
+
 static void drop(struct vigil_seq_table *t, u32 i)
 {
-	struct seq_ent *e = &t->ent[i];
-	u32 *pp = &t->bucket[bucket_of(t, e->rule, e->key)];
+	struct seq_ent *en = &t->ent[i];
 
-	while (*pp != VIGIL_NIL && *pp != i)
-		pp = &t->ent[*pp].hnext;
-	if (*pp == i)
-		*pp = e->hnext;
+	chain_unlink(t, i);
+	kchain_unlink(t, i);
 	lru_unlink(t, i);
-	e->used = 0;
-	e->hnext = t->free;
+	t->rules[en->rule].count--;
+	en->used = 0;
+	en->hnext = t->free;
 	t->free = i;
 	t->pending--;
 }
 
-static bool expired(const struct seq_ent *e, u64 now, u64 span)
+static bool expired(const struct seq_ent *en, u64 now, u64 span)
 {
-	return now > e->start && now - e->start > span;
+	if (SEQ_MUT(SEQ_MUT_EARLY))
+		return now > en->start && now - en->start > span;
+	return now >= en->start && now - en->start > span;
 }
 
 static u64 span_of(const struct vigil_rs *rs, u32 rule)
@@ -200,31 +457,47 @@ static u64 span_of(const struct vigil_rs *rs, u32 rule)
 	return (u64)rs->rules[rule].maxspan_ms * 1000000ULL;
 }
 
-static u32 alloc(struct vigil_engine *e, u32 rule, u64 key, u64 now)
+/* Makes room in @rule's share: an expired entry if one is near the tail. */
+static void evict(struct vigil_engine *e, u32 rule, u64 now)
+{
+	struct vigil_seq_table *t = e->seq;
+	u64 span = span_of(&e->rs, rule);
+	u32 i = t->rules[rule].lru.tail, n;
+
+	for (n = 0; i != VIGIL_NIL && n < SEQ_EVICT_SCAN;
+	     i = t->ent[i].lru.prev, n++) {
+		if (expired(&t->ent[i], now, span)) {
+			t->expired++;
+			drop(t, i);
+			return;
+		}
+	}
+	t->evictions++;
+	drop(t, t->rules[rule].lru.tail);
+}
+
+static u32 alloc(struct vigil_engine *e, u32 rule, u64 key, u32 stage, u64 now)
 {
 	struct vigil_seq_table *t = e->seq;
 	struct seq_ent *en;
-	u32 i = t->free;
+	u32 i;
 
-	if (i == VIGIL_NIL) {
-		i = t->lru.tail;
-		en = &t->ent[i];
-		if (expired(en, now, span_of(&e->rs, en->rule)))
-			t->expired++;
-		else
-			t->evictions++;
-		drop(t, i);
-		i = t->free;
-	}
+	if (t->rules[rule].count >= t->rules[rule].share)
+		evict(e, rule, now);
+	i = t->free;
+	if (i == VIGIL_NIL) /* cannot happen: the shares sum to n_ent */
+		return VIGIL_NIL;
 	en = &t->ent[i];
 	t->free = en->hnext;
 	memset(en, 0, sizeof(*en));
 	en->key = key;
 	en->rule = rule;
+	en->stage = (u16)stage;
 	en->used = 1;
-	en->hnext = t->bucket[bucket_of(t, rule, key)];
-	t->bucket[bucket_of(t, rule, key)] = i;
+	chain_link(t, i);
+	kchain_link(t, i);
 	lru_push(t, i);
+	t->rules[rule].count++;
 	t->pending++;
 	return i;
 }
@@ -242,81 +515,93 @@ static void store(struct vigil_seq_table *t, u32 i, u32 k,
 		vigil_event_encode(ev, slot(t, i, k), VIGIL_SEQ_SLOT);
 }
 
+/* Step 0 matched: a new sequence at stage 0 replaces the key's last one. */
+static void start(struct vigil_engine *e, u32 rule, u64 key,
+		  const struct vigil_event *ev, u64 now)
+{
+	struct vigil_seq_table *t = e->seq;
+	u32 i, s;
+
+	if (SEQ_MUT(SEQ_MUT_RESET0))
+		for (s = 1; s < t->rules[rule].n_stages; s++) {
+			i = find(t, rule, key, s);
+			if (i != VIGIL_NIL)
+				drop(t, i);
+		}
+	i = find(t, rule, key, 0);
+	if (i != VIGIL_NIL)
+		touch(t, i);
+	else
+		i = alloc(e, rule, key, 0, now);
+	if (i == VIGIL_NIL)
+		return;
+	t->ent[i].start = now;
+	t->ent[i].last = now;
+	store(t, i, 0, ev);
+}
+
 /*
- * Advances the pending sequence of @key waiting at step @k, if any.
- * Return: 1 when it advanced (or counted a run), 2 when it completed.
+ * Stage @s (of step @k) matched: takes the key's sequence waiting at
+ * stage @s - 1 (SequenceMatcher.match()).
+ * Return: 0 nothing, 1 advanced, 2 completed (the entry is *@idx).
  */
-static u32 advance(struct vigil_engine *e, u32 rule, u32 k, u64 key,
+static u32 advance(struct vigil_engine *e, u32 rule, u32 s, u32 k, u64 key,
 		   const struct vigil_event *ev, u64 now, u32 *idx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[rule];
-	const struct vigil_rs_step *st = &e->rs.steps[ru->first_step + k];
 	struct vigil_seq_table *t = e->seq;
 	struct seq_ent *en;
-	u32 i = find(t, rule, key);
+	u32 i = find(t, rule, key, s - 1), j;
 
 	if (i == VIGIL_NIL)
 		return 0;
 	en = &t->ent[i];
-	if (en->next_step != k)
+	/* SequenceGroup.before(): only a sequence that precedes the event */
+	if (!SEQ_MUT(SEQ_MUT_EARLY) && now < en->last)
 		return 0;
+	/* taken (trimmed) even when maxspan then rejects it */
 	if (expired(en, now, span_of(&e->rs, rule))) {
 		t->expired++;
 		drop(t, i);
 		return 0;
 	}
-	*idx = i;
-	en->runs_seen++;
 	if (k < ru->n_steps - 1U)
 		store(t, i, k, ev);
-	if (en->runs_seen < st->runs) {
-		touch(t, i);
-		return 1;
-	}
-	if (k == ru->n_steps - 1U)
+	*idx = i;
+	if (s == t->rules[rule].n_stages - 1U)
 		return 2;
-	en->next_step = k + 1;
-	en->runs_seen = 0;
+	/* the most recent sequence at stage @s is this one */
+	j = find(t, rule, key, s);
+	if (j != VIGIL_NIL)
+		drop(t, j);
+	chain_unlink(t, i);
+	en->stage = (u16)s;
+	en->last = now;
+	chain_link(t, i);
 	touch(t, i);
 	return 1;
 }
 
-static void start(struct vigil_engine *e, u32 rule, u64 key,
-		  const struct vigil_event *ev, u64 now)
+static void seq_complete(struct vigil_engine *e, u32 rule, u32 i,
+			 const struct vigil_event *ev, vigil_alert_fn fn,
+			 void *ctx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[rule];
-	const struct vigil_rs_step *st = &e->rs.steps[ru->first_step];
 	struct vigil_seq_table *t = e->seq;
-	struct seq_ent *en;
-	u32 i = find(t, rule, key);
+	struct vigil_match m = {
+		.rule = rule,
+		.event = ev,
+		.n_prior = ru->n_steps - 1U,
+	};
+	u32 j;
 
-	if (i != VIGIL_NIL) {
-		en = &t->ent[i];
-		if (en->next_step == 0 &&
-		    !expired(en, now, span_of(&e->rs, rule))) {
-			/* another run of step 0 */
-			en->runs_seen++;
-			store(t, i, 0, ev);
-			if (en->runs_seen >= st->runs) {
-				en->next_step = 1;
-				en->runs_seen = 0;
-			}
-			touch(t, i);
-			return;
-		}
-		touch(t, i);
-	} else {
-		i = alloc(e, rule, key, now);
+	for (j = 0; j < m.n_prior; j++) {
+		m.prior[j] = slot(t, i, j);
+		m.prior_len[j] = t->ent[i].slot_len[j];
 	}
-	en = &t->ent[i];
-	en->start = now;
-	en->runs_seen = 1;
-	en->next_step = 0;
-	store(t, i, 0, ev);
-	if (st->runs <= 1) {
-		en->next_step = 1;
-		en->runs_seen = 0;
-	}
+	vg_atomic64_inc(&e->rstate[rule].hits);
+	fn(ctx, &m);
+	drop(t, i);
 }
 
 /**
@@ -328,11 +613,10 @@ static void start(struct vigil_engine *e, u32 rule, u64 key,
  * @fn: alert callback, called with the table lock held
  * @ctx: its context
  *
- * Steps are tried from the last down to the first; the event is used by
- * at most one step of the rule.  Advancing a pending sequence takes
- * precedence over starting one.
+ * Every stage whose step @ev matches is tried, from the last down to the
+ * first: @ev may complete one sequence, advance others and start one.
  *
- * Return: number of alerts (0 or 1).
+ * Return: number of alerts (0 or 1: only the last stage completes).
  */
 u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 		      const struct vigil_event *ev, const struct vigil_evctx *x,
@@ -341,7 +625,7 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 	const struct vigil_rs_rule *ru = &e->rs.rules[rule];
 	struct vigil_seq_table *t = e->seq;
 	u64 keys[VIGIL_RS_MAX_STEPS], now, kind;
-	u32 mask = 0, k, i = 0, r, alerts = 0;
+	u32 mask = 0, k, c, s, i = 0, r, alerts = 0;
 
 	if (!t)
 		return 0;
@@ -360,77 +644,75 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 		    !vigil_step_hint_match(&e->rs, st, ev) ||
 		    !vigil_step_eval(&e->rs, st, ev, x))
 			continue;
-		if (vigil_tuple_hash(ev, st->by_fields, st->n_by, &keys[k]))
+		if (seq_key(t, ev, st->by_fields, st->n_by, &keys[k]))
 			mask |= 1U << k;
 	}
 	if (!mask)
 		return 0;
-	now = (ev->present & (1ULL << VIGIL_F_TIMESTAMP)) ?
-		      ev->v[VIGIL_F_TIMESTAMP].num :
-		      0;
+	now = vigil_event_window_ns(ev);
 
 	vg_lock(&t->lock);
-	for (k = ru->n_steps - 1; k > 0; k--) {
-		if (!(mask & (1U << k)))
-			continue;
-		r = advance(e, rule, k, keys[k], ev, now, &i);
-		if (r == 1)
-			goto out;
-		if (r == 2) {
-			struct vigil_match m = {
-				.rule = rule,
-				.event = ev,
-				.n_prior = ru->n_steps - 1U,
-			};
-			u32 j;
+	s = t->rules[rule].n_stages;
+	for (k = ru->n_steps; k-- > 0;) {
+		u32 runs = e->rs.steps[ru->first_step + k].runs;
 
-			for (j = 0; j < m.n_prior; j++) {
-				m.prior[j] = slot(t, i, j);
-				m.prior_len[j] = t->ent[i].slot_len[j];
+		for (c = 0; c < runs; c++) {
+			s--;
+			if (!(mask & (1U << k)))
+				continue;
+			if (!s) {
+				start(e, rule, keys[k], ev, now);
+				continue;
 			}
-			vg_atomic64_inc(&e->rstate[rule].hits);
-			fn(ctx, &m);
-			drop(t, i);
-			alerts = 1;
-			goto out;
+			r = advance(e, rule, s, k, keys[k], ev, now, &i);
+			if (r == 2) {
+				seq_complete(e, rule, i, ev, fn, ctx);
+				alerts++;
+			}
+			if (r && SEQ_MUT(SEQ_MUT_ONCE))
+				goto out;
 		}
 	}
-	if (mask & 1)
-		start(e, rule, keys[0], ev, now);
 out:
 	vg_unlock(&t->lock);
 	return alerts;
 }
 
 /**
- * vigil_seq_forget() - drop the sequences keyed by one entity id alone
+ * vigil_seq_forget() - drop the sequences that wait for a gone process
  * @e: engine
- * @id: process.entity_id
+ * @id: process.entity_id of the process
  * @len: its length
+ *
+ * Drops the sequences whose next stage joins on process.entity_id alone
+ * with @id: only that process could continue them.  Walks at most
+ * SEQ_FORGET_MAX entries of @id's key chain; what it leaves expires.
  */
 void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len)
 {
 	struct vigil_seq_table *t = e->seq;
 	struct vigil_value v = { .str = id, .len = len };
+	u32 i, next, n = 0;
 	u64 key;
-	u32 r, i;
 
 	if (!t)
 		return;
-	key = vigil_hash_field(VIGIL_FNV_OFFSET, VIGIL_F_PROCESS_ENTITY_ID, &v);
+	key = key_add(t, 0, 0, VIGIL_F_PROCESS_ENTITY_ID, &v);
 	vg_lock(&t->lock);
-	for (r = 0; r < e->rs.h->n_rules; r++) {
-		if (!t->entity_only[r])
-			continue;
-		i = find(t, r, key);
-		if (i != VIGIL_NIL)
+	for (i = *kbucket_of(t, key); i != VIGIL_NIL && n < SEQ_FORGET_MAX;
+	     i = next, n++) {
+		const struct seq_ent *en = &t->ent[i];
+
+		next = en->knext;
+		if (en->key == key &&
+		    t->forget[t->rules[en->rule].forget + en->stage])
 			drop(t, i);
 	}
 	vg_unlock(&t->lock);
 }
 
 /**
- * vigil_seq_pending() - pending sequences, a racy snapshot
+ * vigil_seq_pending() - in-flight sequences, a racy snapshot
  * @e: engine
  *
  * Return: the count.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: sequence correlator (suite vigil_seq) and new-terms store
- * (suite vigil_terms).
+ * KUnit: the sequence correlator (suite vigil_seq); the randomized
+ * comparison with a model of Elasticsearch runs in userspace
+ * (user/tests/test_seq_diff.c).
  */
 #include <kunit/test.h>
 #include "rs_builder.h"
@@ -23,18 +24,11 @@ static void on_alert(void *ctx, const struct vigil_match *m)
 static struct vigil_engine *build(struct kunit *test, struct rsb *b,
 				  u32 seq_cap, u32 terms_cap)
 {
-	struct vigil_engine_limits lim = { seq_cap, terms_cap };
-	u8 *blob = vg_zalloc(rsb_size(b));
 	const char *why = NULL;
-	struct vigil_engine *e;
+	struct vigil_engine *e = rsb_engine(b, seq_cap, terms_cap, &why);
 
-	if (!blob)
-		return NULL;
-	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), &lim,
-			     &why);
-	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
-	vg_free(blob);
-	return IS_ERR(e) ? NULL : e;
+	KUNIT_EXPECT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	return e;
 }
 
 static u32 feed(struct vigil_engine *e, struct seq_hits *h, const char *name,
@@ -45,13 +39,7 @@ static u32 feed(struct vigil_engine *e, struct seq_hits *h, const char *name,
 
 	if (!ev)
 		return 0;
-	vigil_event_init(ev);
-	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
-	vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, ts);
-	vigil_event_set_str(ev, VIGIL_F_PROCESS_NAME, name, strlen(name));
-	if (ent)
-		vigil_event_set_str(ev, VIGIL_F_PROCESS_ENTITY_ID, ent,
-				    strlen(ent));
+	rsb_exec_event(ev, name, ent, ts);
 	n = vigil_engine_process(e, ev, on_alert, h);
 	vg_free(ev);
 	return n;
@@ -150,11 +138,60 @@ out:
 	vg_free(b);
 }
 
+/* by process.entity_id, then by process.parent.entity_id: one value */
+static void vigil_seq_cross_field(struct kunit *test)
+{
+	struct rsb *b = rsb_seq_chain(2, 1);
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	struct vigil_engine *e = NULL;
+	struct seq_hits h = { 0 };
+
+	if (!b || !ev)
+		goto out;
+	rsb_step_by(b, 1, VIGIL_F_PARENT_ENTITY_ID);
+	e = build(test, b, 0, 0);
+	if (!e)
+		goto out;
+	feed(e, &h, "a", "parent", 1 * MS);
+	rsb_exec_event(ev, "b", "child", 2 * MS);
+	vigil_event_set_str(ev, VIGIL_F_PARENT_ENTITY_ID, "parent", 6);
+	KUNIT_EXPECT_EQ(test, vigil_engine_process(e, ev, on_alert, &h), 1U);
+out:
+	vigil_engine_free(e);
+	vg_free(ev);
+	vg_free(b);
+}
+
+/* An event that completes one sequence starts the next; early stamps wait. */
+static void vigil_seq_every_stage(struct kunit *test)
+{
+	struct rsb *b = rsb_seq_chain(2, 1);
+	struct vigil_engine *e;
+	struct seq_hits h = { 0 };
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* step 1 matches "a" too: [a] [a] */
+	b->steps[1] = b->steps[0];
+	e = build(test, b, 0, 0);
+	if (!e)
+		goto out;
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "a", "p", 10 * MS), 0U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "a", "p", 5 * MS), 0U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "a", "p", 11 * MS), 1U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "a", "p", 12 * MS), 1U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "a", "p", 13 * MS), 1U);
+	vigil_engine_free(e);
+out:
+	vg_free(b);
+}
+
 static struct kunit_case vigil_seq_cases[] = {
 	KUNIT_CASE(vigil_seq_order),
 	KUNIT_CASE(vigil_seq_maxspan),
 	KUNIT_CASE(vigil_seq_runs),
 	KUNIT_CASE(vigil_seq_capacity_forget),
+	KUNIT_CASE(vigil_seq_cross_field),
+	KUNIT_CASE(vigil_seq_every_stage),
 	{}
 };
 
@@ -163,53 +200,4 @@ static struct kunit_suite vigil_seq_suite = {
 	.test_cases = vigil_seq_cases,
 };
 
-static void vigil_terms_window_capacity(struct kunit *test)
-{
-	struct rsb *b = vg_zalloc(sizeof(*b));
-	struct vigil_engine_stats st;
-	struct vigil_engine *e;
-	struct seq_hits h = { 0 };
-	u64 s = 1000000000ULL;
-	char name[8];
-	u32 r, i;
-
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	rsb_init(b);
-	r = rsb_simple(b, "nt", VIGIL_EV_MASK_PROCESS, VIGIL_F_PROCESS_NAME,
-		       VIGIL_PAT_PREFIX, 0, "");
-	b->rules[r].kind = VIGIL_RULE_NEW_TERMS;
-	b->rules[r].n_terms = 1;
-	b->rules[r].term_fields[0] = VIGIL_F_PROCESS_NAME;
-	b->rules[r].history_window_s = 10;
-	e = build(test, b, 0, 8);
-	if (!e)
-		goto out;
-	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", NULL, 100 * s), 1U);
-	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", NULL, 101 * s), 0U);
-	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", NULL, 111 * s), 0U);
-	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", NULL, 121 * s + 1), 1U);
-	for (i = 0; i < 20; i++) {
-		snprintf(name, sizeof(name), "t%u", i);
-		feed(e, &h, name, NULL, 200 * s);
-	}
-	vigil_engine_stats(e, &st);
-	KUNIT_EXPECT_EQ(test, st.terms_learned, 8ULL);
-	KUNIT_EXPECT_EQ(test, st.terms_evictions, 13ULL);
-	KUNIT_EXPECT_EQ(test, feed(e, &h, "t0", NULL, 201 * s), 1U);
-	KUNIT_EXPECT_EQ(test, feed(e, &h, "t19", NULL, 201 * s), 0U);
-	vigil_engine_free(e);
-out:
-	vg_free(b);
-}
-
-static struct kunit_case vigil_terms_cases[] = {
-	KUNIT_CASE(vigil_terms_window_capacity),
-	{}
-};
-
-static struct kunit_suite vigil_terms_suite = {
-	.name = "vigil_terms",
-	.test_cases = vigil_terms_cases,
-};
-
-kunit_test_suites(&vigil_seq_suite, &vigil_terms_suite);
+kunit_test_suites(&vigil_seq_suite);

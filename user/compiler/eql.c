@@ -1002,6 +1002,12 @@ static int parse_sequence(struct lex *l, struct cquery *q)
 		if (st->n_by != q->steps[0].n_by)
 			return cerr_set(l->e, soff,
 					"steps join on different numbers of fields");
+		for (i = 0; i < st->n_by; i++)
+			if (field_type(st->by[i]) !=
+			    field_type(q->steps[0].by[i]))
+				return cerr_set(l->e, soff,
+						"join field %d of this step is not of the type of the first step's",
+						i + 1);
 	}
 	if (is_kw(l, "until"))
 		return cerr_set(l->e, l->off, "'until' is not supported");

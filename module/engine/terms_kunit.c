@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: the new-terms store (suite vigil_terms). */
+#include <kunit/test.h>
+#include "rs_builder.h"
+
+static void count_alert(void *ctx, const struct vigil_match *m)
+{
+	(*(u32 *)ctx)++;
+}
+
+/* An exec of @name at @ts ns; Return: alerts. */
+static u32 feed(struct vigil_engine *e, u32 *h, const char *name, u64 ts)
+{
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	u32 n;
+
+	if (!ev)
+		return 0;
+	rsb_exec_event(ev, name, NULL, ts);
+	n = vigil_engine_process(e, ev, count_alert, h);
+	vg_free(ev);
+	return n;
+}
+
+static void vigil_terms_window_capacity(struct kunit *test)
+{
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	const char *why = NULL;
+	struct vigil_engine_stats st;
+	struct vigil_engine *e;
+	u32 h = 0;
+	u64 s = 1000000000ULL;
+	char name[8];
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	rsb_terms(b);
+	e = rsb_engine(b, 0, 8, &why);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	if (!e)
+		goto out;
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 100 * s), 1U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 101 * s), 0U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 111 * s), 0U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 121 * s + 1), 1U);
+	for (i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), "t%u", i);
+		feed(e, &h, name, 200 * s);
+	}
+	vigil_engine_stats(e, &st);
+	KUNIT_EXPECT_EQ(test, st.terms_learned, 8ULL);
+	KUNIT_EXPECT_EQ(test, st.terms_evictions, 13ULL);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "t0", 201 * s), 1U);
+	KUNIT_EXPECT_EQ(test, feed(e, &h, "t19", 201 * s), 0U);
+	vigil_engine_free(e);
+out:
+	vg_free(b);
+}
+
+static struct kunit_case vigil_terms_cases[] = {
+	KUNIT_CASE(vigil_terms_window_capacity),
+	{}
+};
+
+static struct kunit_suite vigil_terms_suite = {
+	.name = "vigil_terms",
+	.test_cases = vigil_terms_cases,
+};
+
+kunit_test_suites(&vigil_terms_suite);
