@@ -60,7 +60,8 @@ struct vigil_proc {
  * @exe_len: bytes of @exe
  * @args: argv, NUL-terminated elements back to back
  * @args_len: bytes of @args, NULs included
- * @args_count: elements of the complete argv
+ * @args_kept: elements in @args
+ * @args_count: elements of the complete argv (argc)
  * @truncated: @args is already cut
  */
 struct vigil_proc_image {
@@ -68,6 +69,7 @@ struct vigil_proc_image {
 	u32 exe_len;
 	const char *args;
 	u32 args_len;
+	u32 args_kept;
 	u32 args_count;
 	bool truncated;
 };
