@@ -49,6 +49,18 @@ u32 vigil_argv_parse(char *buf, u32 len, u32 max_args, u32 *count,
 /* Shortest piece of an element worth keeping cut: head, mark and tail. */
 #define SNAP_ELEM_MIN (2 * 8 + VIGIL_CUT_MARK_LEN + 1)
 
+/* Copies element @src (@el bytes) to @dst as head, mark, tail and NUL. */
+static void snap_cut(char *dst, u32 piece, const char *src, u32 el)
+{
+	u32 head = (piece - 1 - VIGIL_CUT_MARK_LEN) / 2;
+	u32 tail = piece - 1 - VIGIL_CUT_MARK_LEN - head;
+
+	memcpy(dst, src, head);
+	memcpy(dst + head, VIGIL_CUT_MARK, VIGIL_CUT_MARK_LEN);
+	memcpy(dst + head + VIGIL_CUT_MARK_LEN, src + el - tail, tail);
+	dst[piece - 1] = '\0';
+}
+
 /**
  * vigil_argv_snapshot() - a bounded copy of argv that keeps what it can
  * @dst: destination, @room bytes
@@ -58,44 +70,45 @@ u32 vigil_argv_parse(char *buf, u32 len, u32 max_args, u32 *count,
  * @count: set to the number of elements in @dst
  * @cut: set when @dst is not all of @src (left set if already set)
  *
- * Elements are copied whole while they fit.  The first one that does not
- * fit keeps its head and its tail around VIGIL_CUT_MARK, in the room
- * left, so a long `bash -c` script stays visible at both ends; the
- * elements after it are left out.
+ * When all of @src fits it is copied.  Otherwise no element may take
+ * more than half of @room: a longer one keeps its head and its tail
+ * around VIGIL_CUT_MARK, so one padded element (a long argv[0], a long
+ * `bash -c` script) cannot push the others out, and a script stays
+ * visible at both ends.  Elements are kept in order until the room is
+ * used; the last one may be cut to the room left.
  *
  * Return: bytes used in @dst, NULs included.
  */
 u32 vigil_argv_snapshot(char *dst, u32 room, const char *src, u32 len,
 			u32 *count, bool *cut)
 {
-	u32 off = 0, used = 0, n = 0;
+	u32 off = 0, used = 0, n = 0, el, left, piece;
+	u32 el_max = max_t(u32, room / 2, SNAP_ELEM_MIN);
 
+	if (len <= room) {
+		memcpy(dst, src, len);
+		for (off = 0; off < len; off++)
+			n += !src[off];
+		*count = n;
+		return len;
+	}
+	*cut = true;
 	while (off < len) {
-		u32 el = strnlen(src + off, len - off); /* without its NUL */
-		u32 left = room - used, head, tail;
-
-		if (el + 1 <= left) {
+		el = strnlen(src + off, len - off); /* without its NUL */
+		left = room - used;
+		piece = min(el_max, left);
+		if (el + 1 <= piece) {
 			memcpy(dst + used, src + off, el);
 			dst[used + el] = '\0';
 			used += el + 1;
-			n++;
-			off += el + 1;
-			continue;
+		} else if (piece >= SNAP_ELEM_MIN) {
+			snap_cut(dst + used, piece, src + off, el);
+			used += piece;
+		} else {
+			break;
 		}
-		*cut = true;
-		if (left >= SNAP_ELEM_MIN) {
-			head = (left - 1 - VIGIL_CUT_MARK_LEN) / 2;
-			tail = left - 1 - VIGIL_CUT_MARK_LEN - head;
-			memcpy(dst + used, src + off, head);
-			memcpy(dst + used + head, VIGIL_CUT_MARK,
-			       VIGIL_CUT_MARK_LEN);
-			memcpy(dst + used + head + VIGIL_CUT_MARK_LEN,
-			       src + off + el - tail, tail);
-			dst[room - 1] = '\0';
-			used = room;
-			n++;
-		}
-		break;
+		n++;
+		off += el + 1;
 	}
 	*count = n;
 	return used;
@@ -135,6 +148,32 @@ u32 vigil_path_base(const char *path, u32 len)
 	while (off && path[off - 1] != '/')
 		off--;
 	return off;
+}
+
+/**
+ * vigil_path_keep_tail() - copy the marked tail of a path too long to keep
+ * @dst: destination, @room bytes (no NUL written)
+ * @room: bytes of @dst, more than NAME_MAX + VIGIL_CUT_MARK_LEN + 1
+ * @src: the path
+ * @len: bytes of @src, more than @room
+ *
+ * Keeps the components at the end that fit after VIGIL_CUT_MARK, so the
+ * last one (the name rules test) is always whole: "/a/b/c/d" kept in
+ * nine bytes is ".../c/d".
+ *
+ * Return: bytes written to @dst.
+ */
+u32 vigil_path_keep_tail(char *dst, u32 room, const char *src, u32 len)
+{
+	u32 from = len - (room - VIGIL_CUT_MARK_LEN), i;
+
+	for (i = from; i < len && src[i] != '/'; i++)
+		;
+	if (i == len)
+		i = from;
+	memcpy(dst, VIGIL_CUT_MARK, VIGIL_CUT_MARK_LEN);
+	memcpy(dst + VIGIL_CUT_MARK_LEN, src + i, len - i);
+	return VIGIL_CUT_MARK_LEN + len - i;
 }
 
 /**

@@ -19,6 +19,7 @@ u32 vigil_argv_snapshot(char *dst, u32 room, const char *src, u32 len,
 			u32 *count, bool *cut);
 u32 vigil_argv_join(char *dst, const char *src, u32 len);
 u32 vigil_path_base(const char *path, u32 len);
+u32 vigil_path_keep_tail(char *dst, u32 room, const char *src, u32 len);
 u32 vigil_path_tail(char *buf, u32 size, u32 *len);
 
 #endif /* VIGIL_ARGV_H */

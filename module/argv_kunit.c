@@ -69,20 +69,18 @@ static void vigil_argv_snapshot_fits(struct kunit *test)
 static void vigil_argv_snapshot_head_tail(struct kunit *test)
 {
 	/* bash -c '<40 x> ; rm -rf /' into 32 bytes */
-	static const char src[] = "bash\0-c\0"
-				  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-				  "; rm -rf /\0after";
+	static const char src[] = "bash\0-c\0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; rm -rf /\0after";
 	char dst[32];
 	u32 n = 0;
 	bool cut = false;
 
 	KUNIT_EXPECT_EQ(test, vigil_argv_snapshot(dst, sizeof(dst), src,
 						  sizeof(src), &n, &cut),
-			32U);
+			28U);
 	KUNIT_EXPECT_EQ(test, n, 3U);
 	KUNIT_EXPECT_TRUE(test, cut);
-	/* 24 bytes left for the script: 10 of head, "...", 10 of tail, NUL */
-	MEMEQ(test, dst, "bash\0-c\0xxxxxxxxxx...; rm -rf /", 32);
+	/* the script gets 20 bytes: 8 of head, "...", 8 of tail, NUL */
+	MEMEQ(test, dst, "bash\0-c\0xxxxxxxx...rm -rf /", 28);
 
 	/* too little room for a cut element: it is left out, and flagged */
 	n = 0;
@@ -92,6 +90,23 @@ static void vigil_argv_snapshot_head_tail(struct kunit *test)
 			8U);
 	KUNIT_EXPECT_EQ(test, n, 2U);
 	KUNIT_EXPECT_TRUE(test, cut);
+}
+
+static void vigil_argv_snapshot_long_first(struct kunit *test)
+{
+	/* a padded argv[0] does not push the next element out */
+	static const char src[] = "/ppppppppppppppppppppppppppppppppppppppppppppppppp/evil\0/tmp/x";
+	char dst[48];
+	u32 n = 0;
+	bool cut = false;
+
+	KUNIT_EXPECT_EQ(test, vigil_argv_snapshot(dst, sizeof(dst), src,
+						  sizeof(src), &n, &cut),
+			31U);
+	KUNIT_EXPECT_EQ(test, n, 2U);
+	KUNIT_EXPECT_TRUE(test, cut);
+	/* 24 bytes for argv[0]: 10 + "..." + 10 + NUL, then "/tmp/x" whole */
+	MEMEQ(test, dst, "/ppppppppp...ppppp/evil\0/tmp/x", 31);
 }
 
 static void vigil_argv_join_spaces(struct kunit *test)
@@ -136,14 +151,29 @@ static void vigil_argv_path_tail(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf + off, "...");
 }
 
+static void vigil_argv_path_keep_tail(struct kunit *test)
+{
+	static const char src[] = "/a/bb/ccc/dddd";
+	char dst[16];
+
+	/* 9 bytes: the mark and "/dddd" */
+	KUNIT_EXPECT_EQ(test, vigil_path_keep_tail(dst, 9, src, 14), 8U);
+	MEMEQ(test, dst, ".../dddd", 8);
+	/* 12 bytes: the tail starts at "/ccc" */
+	KUNIT_EXPECT_EQ(test, vigil_path_keep_tail(dst, 12, src, 14), 12U);
+	MEMEQ(test, dst, ".../ccc/dddd", 12);
+}
+
 static struct kunit_case vigil_argv_cases[] = {
 	KUNIT_CASE(vigil_argv_parse_whole),
 	KUNIT_CASE(vigil_argv_parse_cut),
 	KUNIT_CASE(vigil_argv_snapshot_fits),
 	KUNIT_CASE(vigil_argv_snapshot_head_tail),
+	KUNIT_CASE(vigil_argv_snapshot_long_first),
 	KUNIT_CASE(vigil_argv_join_spaces),
 	KUNIT_CASE(vigil_argv_path_base),
 	KUNIT_CASE(vigil_argv_path_tail),
+	KUNIT_CASE(vigil_argv_path_keep_tail),
 	{}
 };
 

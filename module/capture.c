@@ -17,6 +17,7 @@
  */
 #include <linux/binfmts.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -107,6 +108,11 @@ static int required_tp(struct tracepoint **slot, const char *name,
 
 /* ---------------- exec ---------------- */
 
+static unsigned int exec_hook;
+module_param(exec_hook, uint, 0444);
+MODULE_PARM_DESC(exec_hook,
+		 "First exec hook tried: 0 tracepoint (default), 1 kretprobe, 2 kprobe (for tests)");
+
 static struct tracepoint *tp_exec;
 
 static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
@@ -122,19 +128,45 @@ static int krp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
+static struct kretprobe krp_exec;
+static atomic_t krp_missed_seen = ATOMIC_INIT(0);
+
+/*
+ * Execs the kretprobe missed (more in flight than maxactive instances)
+ * are counted in exec_missed: each return adds what nmissed gained since
+ * the last one that did.
+ */
+static void krp_count_missed(void)
+{
+	int now = READ_ONCE(krp_exec.nmissed);
+	int seen = atomic_read(&krp_missed_seen);
+
+	if (now != seen && atomic_try_cmpxchg(&krp_missed_seen, &seen, now))
+		vigil_stat_add(VIGIL_STAT_EXEC_MISSED, (u64)(now - seen));
+}
+
 static int krp_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	krp_count_missed();
 	if (regs_return_value(regs) == 0)
 		vigil_capture_exec(*(struct linux_binprm **)ri->data);
 	return 0;
 }
+
+/*
+ * Instances of the bprm_execve kretprobe: one per exec in flight, and an
+ * exec sleeps there (reading the binary, faulting its pages in), so many
+ * per CPU can be pending.  Each costs a few dozen bytes.
+ */
+#define KRP_PER_CPU 32
+#define KRP_MIN 64
+#define KRP_MAX 8192
 
 static struct kretprobe krp_exec = {
 	.kp.symbol_name = "bprm_execve",
 	.entry_handler = krp_entry,
 	.handler = krp_return,
 	.data_size = sizeof(struct linux_binprm *),
-	.maxactive = 64,
 };
 static bool krp_exec_on;
 
@@ -154,12 +186,17 @@ static int exec_register(void)
 {
 	int ret;
 
-	if (!tp_register(&tp_exec, "sched_process_exec", probe_exec))
+	if (exec_hook == 0 &&
+	    !tp_register(&tp_exec, "sched_process_exec", probe_exec))
 		return 0;
-	ret = register_kretprobe(&krp_exec);
+	krp_exec.maxactive = clamp_t(int, KRP_PER_CPU * num_possible_cpus(),
+				     KRP_MIN, KRP_MAX);
+	atomic_set(&krp_missed_seen, 0);
+	ret = exec_hook <= 1 ? register_kretprobe(&krp_exec) : -ENOENT;
 	if (!ret) {
 		krp_exec_on = true;
-		pr_info("vigil: exec via kretprobe on bprm_execve\n");
+		pr_info("vigil: exec via kretprobe on bprm_execve (%d instances)\n",
+			krp_exec.maxactive);
 		return 0;
 	}
 	ret = register_kprobe(&kp_exec);
@@ -177,8 +214,10 @@ static int exec_register(void)
 static void exec_unregister(void)
 {
 	tp_unregister(&tp_exec, probe_exec);
-	if (krp_exec_on)
+	if (krp_exec_on) {
 		unregister_kretprobe(&krp_exec);
+		krp_count_missed();
+	}
 	krp_exec_on = false;
 	if (kp_exec_on)
 		unregister_kprobe(&kp_exec);

@@ -27,6 +27,8 @@
 #include "scratch.h"
 
 struct linux_binprm;
+struct file;
+struct path;
 
 /**
  * struct vigil_capture_hook - a kprobe handler and where to attach it
@@ -52,7 +54,12 @@ int vigil_capture_seed(void);
 
 /* capture_task.c */
 bool vigil_capture_skip(void);
-const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len);
+void vigil_capture_cut(struct vigil_scratch *sc, enum vigil_field f);
+const char *vigil_capture_path(const struct path *path, char *buf, u32 size,
+			       u32 *len, bool *cut);
+void vigil_capture_file_id(const struct file *f, u32 *dev, u64 *ino);
+const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len,
+				   bool *cut, u32 *dev, u64 *ino);
 void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k);
 void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 			 const struct vigil_proc_image *img);

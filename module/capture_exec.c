@@ -121,6 +121,15 @@ static u32 read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 	return argv_parse(buf, len, count, trunc);
 }
 
+/* process.name: the last component of the executable's path. */
+static void image_name(struct vigil_proc_image *img)
+{
+	u32 off = vigil_path_base(img->exe, img->exe_len);
+
+	img->name = img->exe + off;
+	img->name_len = img->exe_len - off;
+}
+
 /**
  * vigil_capture_current_proc() - the current process's table entry
  * @sc: scratch (its argv and path3 buffers are used)
@@ -139,11 +148,14 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 	p = vigil_proctab_lookup(current->tgid);
 	if (p)
 		return p;
-	img.exe = vigil_capture_task_exe(current, sc->path3, &img.exe_len);
+	img.exe = vigil_capture_task_exe(current, sc->path3, &img.exe_len,
+					 &img.exe_cut, &img.exe_dev,
+					 &img.exe_ino);
 	if (!img.exe) {
 		img.exe = "";
 		img.exe_len = 0;
 	}
+	image_name(&img);
 	img.args = sc->argv;
 	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
 				 &img.truncated);
@@ -159,12 +171,14 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
  */
 void vigil_capture_exec(struct linux_binprm *bprm)
 {
-	struct vigil_proc_image img;
+	struct vigil_proc_image img = {};
 	struct vigil_scratch *sc;
 	struct vigil_event *ev;
 	struct vigil_proc *p;
 	struct fs_struct *fs;
-	char *s;
+	const char *cwd;
+	bool cut = false;
+	u32 len;
 
 	if (vigil_capture_skip())
 		return;
@@ -173,17 +187,16 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 		return;
 	ev = &sc->ev;
 
-	s = d_path(&bprm->file->f_path, sc->path, PATH_MAX);
-	if (IS_ERR(s)) {
-		vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
-		goto out;
-	}
-	img.exe = s;
-	img.exe_len = sc->path + PATH_MAX - 1 - s;
+	/* Whatever the path, the new image replaces the old entry. */
+	img.exe = vigil_capture_path(&bprm->file->f_path, sc->path, PATH_MAX,
+				     &img.exe_len, &img.exe_cut);
+	vigil_capture_file_id(bprm->file, &img.exe_dev, &img.exe_ino);
+	image_name(&img);
 	img.args = sc->argv;
 	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
 				 &img.truncated);
-	img.args_count = img.args_kept;
+	/* The count exec was given, however much of argv was kept. */
+	img.args_count = bprm->argc;
 
 	rcu_read_lock();
 	p = vigil_proctab_set(task_tgid_nr(current), &img, true);
@@ -199,19 +212,19 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 	fs = current->fs;
 	if (fs) {
 		spin_lock(&fs->lock);
-		s = d_path(&fs->pwd, sc->path2, PATH_MAX);
+		cwd = vigil_capture_path(&fs->pwd, sc->path2, PATH_MAX, &len,
+					 &cut);
 		spin_unlock(&fs->lock);
-		if (!IS_ERR(s))
-			vigil_event_set_str(ev,
-					    VIGIL_F_PROCESS_WORKING_DIRECTORY,
-					    s, sc->path2 + PATH_MAX - 1 - s);
+		vigil_event_set_str(ev, VIGIL_F_PROCESS_WORKING_DIRECTORY, cwd,
+				    len);
+		if (cut)
+			vigil_capture_cut(sc, VIGIL_F_PROCESS_WORKING_DIRECTORY);
 	}
 
 	vigil_capture_parent(sc);
 	vigil_capture_emit(sc);
 out_unlock:
 	rcu_read_unlock();
-out:
 	vigil_scratch_put(sc);
 }
 
@@ -228,7 +241,6 @@ static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 	unsigned long start, end;
 	struct mm_struct *mm;
 	struct file *f;
-	char *s;
 	int got;
 
 	mm = get_task_mm(t);
@@ -236,13 +248,12 @@ static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 		return;
 	f = vigil_mm_exe_file_get(mm);
 	if (f) {
-		s = d_path(&f->f_path, buf, PATH_MAX);
+		img.exe = vigil_capture_path(&f->f_path, buf, PATH_MAX,
+					     &img.exe_len, &img.exe_cut);
+		vigil_capture_file_id(f, &img.exe_dev, &img.exe_ino);
 		fput(f);
-		if (!IS_ERR(s)) {
-			img.exe = s;
-			img.exe_len = buf + PATH_MAX - 1 - s;
-		}
 	}
+	image_name(&img);
 	spin_lock(&mm->arg_lock);
 	start = mm->arg_start;
 	end = mm->arg_end;

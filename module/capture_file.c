@@ -41,21 +41,23 @@
 #include "capture.h"
 #include "compat.h"
 
-/* Writes d_path(@dir) + "/" + @d's name into @buf (PATH_MAX bytes). */
+/*
+ * Writes d_path(@dir) + "/" + @d's name into @buf (PATH_MAX bytes).  A
+ * directory too long for the room left is kept as its marked tail
+ * (vigil_capture_path()) and *@cut is set; the name is always whole.
+ */
 static const char *entry_path(char *buf, const struct path *dir,
-			      const struct dentry *d, u32 *len)
+			      const struct dentry *d, u32 *len, bool *cut)
 {
-	u32 nlen = READ_ONCE(d->d_name.len);
-	char *s, *end;
+	u32 nlen = min_t(u32, READ_ONCE(d->d_name.len), NAME_MAX);
+	const char *s;
+	char *end;
+	u32 dlen;
 
-	if (nlen > NAME_MAX)
-		return NULL;
 	/* Leave room after the directory for '/', the name and a NUL. */
-	s = d_path(dir, buf, PATH_MAX - nlen - 1);
-	if (IS_ERR(s))
-		return NULL;
-	end = buf + PATH_MAX - nlen - 2; /* the directory's NUL */
-	if (end - s != 1 || *s != '/')
+	s = vigil_capture_path(dir, buf, PATH_MAX - nlen - 1, &dlen, cut);
+	end = (char *)s + dlen; /* the directory's NUL */
+	if (dlen != 1 || *s != '/')
 		*end++ = '/';
 	memcpy(end, d->d_name.name, nlen);
 	end[nlen] = '\0';
@@ -78,6 +80,7 @@ static void file_event(const struct file_op *op)
 	struct vigil_scratch *sc;
 	struct vigil_event *ev;
 	struct vigil_proc *p;
+	bool cut = false, ocut = false;
 	const char *s;
 	u32 len;
 
@@ -88,38 +91,35 @@ static void file_event(const struct file_op *op)
 		return;
 	ev = &sc->ev;
 
-	if (op->path) {
-		s = d_path(op->path, sc->path, PATH_MAX);
-		if (IS_ERR(s))
-			goto err;
-		len = sc->path + PATH_MAX - 1 - s;
-	} else {
-		s = entry_path(sc->path, op->dir, op->dentry, &len);
-	}
-	if (!s)
-		goto err;
+	if (op->path)
+		s = vigil_capture_path(op->path, sc->path, PATH_MAX, &len, &cut);
+	else
+		s = entry_path(sc->path, op->dir, op->dentry, &len, &cut);
 
 	rcu_read_lock();
 	p = vigil_capture_current_proc(sc);
 	vigil_capture_begin(sc, op->kind);
 	vigil_event_set_str(ev, VIGIL_F_FILE_PATH, s, len);
+	if (cut)
+		vigil_capture_cut(sc, VIGIL_F_FILE_PATH);
 	if (op->odir) {
-		s = entry_path(sc->path2, op->odir, op->odentry, &len);
-		if (s)
-			vigil_event_set_str(ev, VIGIL_F_FILE_ORIG_PATH, s, len);
+		s = entry_path(sc->path2, op->odir, op->odentry, &len, &ocut);
+		vigil_event_set_str(ev, VIGIL_F_FILE_ORIG_PATH, s, len);
+		if (ocut)
+			vigil_capture_cut(sc, VIGIL_F_FILE_ORIG_PATH);
 	}
-	if (op->target)
+	if (op->target) {
+		len = strnlen(op->target, PATH_MAX);
 		vigil_event_set_str(ev, VIGIL_F_FILE_TARGET_PATH, op->target,
-				    strnlen(op->target, PATH_MAX));
+				    len);
+		if (len == PATH_MAX)
+			vigil_capture_cut(sc, VIGIL_F_FILE_TARGET_PATH);
+	}
 	vigil_event_derive_file(ev);
 	vigil_capture_actor(sc, p, NULL);
 	vigil_capture_parent(sc);
 	vigil_capture_emit(sc);
 	rcu_read_unlock();
-	vigil_scratch_put(sc);
-	return;
-err:
-	vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
 	vigil_scratch_put(sc);
 }
 

@@ -9,6 +9,8 @@
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs_struct.h>
+#include <linux/kdev_t.h>
+#include <linux/nsproxy.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/moduleparam.h>
@@ -39,29 +41,87 @@ bool vigil_capture_skip(void)
 }
 
 /**
- * vigil_capture_task_exe() - d_path of a task's executable
+ * vigil_capture_cut() - field @f of the event in @sc is not whole
+ * @sc: scratch with an event begun
+ * @f: the field
+ *
+ * vigil_capture_emit() lists it in vigil.event.truncated.
+ */
+void vigil_capture_cut(struct vigil_scratch *sc, enum vigil_field f)
+{
+	sc->cut |= 1ULL << f;
+}
+
+/**
+ * vigil_capture_path() - d_path that always gives a path
+ * @path: what to resolve
+ * @buf: destination
+ * @size: bytes of @buf, more than NAME_MAX + 4
+ * @len: set to the length of the result
+ * @cut: set when the result is not the whole path (left set if set)
+ *
+ * A path longer than @size (nested directories reached with relative
+ * paths) is not dropped: its tail is kept behind VIGIL_CUT_MARK, so its
+ * last components, and always the name, stay whole (vigil_path_tail()).
+ *
+ * Return: the path inside @buf.
+ */
+const char *vigil_capture_path(const struct path *path, char *buf, u32 size,
+			       u32 *len, bool *cut)
+{
+	char *s;
+
+	buf[0] = '\0'; /* vigil_path_tail() tells a filled buffer by it */
+	s = d_path(path, buf, size);
+	if (!IS_ERR(s)) {
+		*len = buf + size - 1 - s;
+		return s;
+	}
+	*cut = true;
+	return buf + vigil_path_tail(buf, size, len);
+}
+
+/**
+ * vigil_capture_file_id() - the identity of a file that a path cannot fake
+ * @f: the file
+ * @dev: set to its device, encoded as stat(2)'s st_dev
+ * @ino: set to its inode number
+ */
+void vigil_capture_file_id(const struct file *f, u32 *dev, u64 *ino)
+{
+	const struct inode *inode = file_inode(f);
+
+	*dev = new_encode_dev(inode->i_sb->s_dev);
+	*ino = inode->i_ino;
+}
+
+/**
+ * vigil_capture_task_exe() - the path of a task's executable
  * @t: the task; RCU or a reference keeps it alive
  * @buf: PATH_MAX bytes
  * @len: set to the length of the result
+ * @cut: set when the result is not the whole path
+ * @dev: NULL, or set to the executable's device (as stat(2) gives it)
+ * @ino: NULL, or set to the executable's inode number
  *
  * Return: the path inside @buf, or NULL if @t has no executable.
  */
-const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len)
+const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len,
+				   bool *cut, u32 *dev, u64 *ino)
 {
-	struct file *f = NULL;
-	char *s;
+	struct file *file = NULL;
+	const char *s;
 
 	task_lock(t);
 	if (t->mm && !(t->flags & PF_KTHREAD))
-		f = vigil_mm_exe_file_get(t->mm);
+		file = vigil_mm_exe_file_get(t->mm);
 	task_unlock(t);
-	if (!f)
+	if (!file)
 		return NULL;
-	s = d_path(&f->f_path, buf, PATH_MAX);
-	fput(f);
-	if (IS_ERR(s))
-		return NULL;
-	*len = buf + PATH_MAX - 1 - s;
+	s = vigil_capture_path(&file->f_path, buf, PATH_MAX, len, cut);
+	if (dev && ino)
+		vigil_capture_file_id(file, dev, ino);
+	fput(file);
 	return s;
 }
 
@@ -78,18 +138,10 @@ void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 
 	vigil_event_init(ev);
 	sc->flags = 0;
+	sc->cut = 0;
 	vigil_event_set_kind(ev, k);
 	vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, ktime_get_real_ns());
 	vigil_event_set_str(ev, VIGIL_F_HOST_OS_TYPE, "linux", 5);
-}
-
-/* Sets @f to the basename of @path. */
-static void set_name(struct vigil_event *ev, enum vigil_field f,
-		     const char *path, u32 len)
-{
-	u32 off = vigil_path_base(path, len);
-
-	vigil_event_set_str(ev, f, path + off, len - off);
 }
 
 /* Sets @f to @args joined by spaces, in @buf (at least @len bytes). */
@@ -114,6 +166,39 @@ static void set_creds(struct vigil_event *ev)
 			    from_kgid_munged(&init_user_ns, cred->gid));
 }
 
+/*
+ * Whether current runs outside the initial mount and user namespaces,
+ * where a path (a bind mount over /usr/bin/true in `unshare -Urm`) no
+ * longer says which file runs.  Pointers are only compared.
+ */
+static void set_namespaces(struct vigil_event *ev)
+{
+	struct nsproxy *ns = current->nsproxy;
+
+	vigil_event_set_num(ev, VIGIL_F_PROCESS_USER_NS_OTHER,
+			    current_user_ns() != &init_user_ns);
+	if (ns)
+		vigil_event_set_num(ev, VIGIL_F_PROCESS_MNT_NS_OTHER,
+				    ns->mnt_ns != init_task.nsproxy->mnt_ns);
+}
+
+/* Marks the fields @flags (VIGIL_PROC_F_*) says are cut. */
+static void proc_cuts(struct vigil_scratch *sc, u32 flags, bool parent)
+{
+	if (flags & VIGIL_PROC_F_EXE_TRUNCATED)
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_EXECUTABLE :
+					       VIGIL_F_PROCESS_EXECUTABLE);
+	if (flags & VIGIL_PROC_F_NAME_TRUNCATED)
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_NAME :
+					       VIGIL_F_PROCESS_NAME);
+	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED) {
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_ARGS :
+					       VIGIL_F_PROCESS_ARGS);
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_COMMAND_LINE :
+					       VIGIL_F_PROCESS_COMMAND_LINE);
+	}
+}
+
 /**
  * vigil_capture_actor() - the acting process's fields
  * @sc: scratch with an event begun
@@ -129,12 +214,13 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 			 const struct vigil_proc_image *img)
 {
 	struct vigil_event *ev = &sc->ev;
-	const char *exe, *args;
-	u32 exe_len, args_len, snap_count, args_count;
-	bool cut;
+	const char *exe, *name, *args;
+	u32 exe_len, name_len, args_len, snap_count, args_count, flags, dev;
+	u64 ino;
 
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_PID, task_tgid_nr(current));
 	set_creds(ev);
+	set_namespaces(ev);
 	if (!p && !img)
 		return;
 	vigil_proc_entity_str(p ? p->entity_id : vigil_proctab_new_id(),
@@ -144,29 +230,43 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	if (img) {
 		exe = img->exe;
 		exe_len = img->exe_len;
+		name = img->name;
+		name_len = img->name_len;
 		args = img->args;
 		args_len = img->args_len;
 		snap_count = img->args_kept;
 		args_count = img->args_count;
-		cut = img->truncated;
+		flags = (img->exe_cut ? VIGIL_PROC_F_EXE_TRUNCATED : 0) |
+			(img->truncated ? VIGIL_PROC_F_ARGS_TRUNCATED : 0);
+		dev = img->exe_dev;
+		ino = img->exe_ino;
 	} else {
 		exe = vigil_proc_exe(p);
 		exe_len = p->exe_len;
+		name = vigil_proc_name(p);
+		name_len = p->name_len;
 		args = vigil_proc_args(p);
 		args_len = p->args_len;
 		snap_count = p->args_snap_count;
 		args_count = p->args_count;
-		cut = p->flags & VIGIL_PROC_F_ARGS_TRUNCATED;
+		flags = p->flags;
+		dev = p->exe_dev;
+		ino = p->exe_ino;
+	}
+	if (ino) {
+		vigil_event_set_num(ev, VIGIL_F_PROCESS_EXE_DEVICE, dev);
+		vigil_event_set_num(ev, VIGIL_F_PROCESS_EXE_INODE, ino);
 	}
 	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, exe, exe_len);
-	set_name(ev, VIGIL_F_PROCESS_NAME, exe, exe_len);
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_NAME, name, name_len);
 	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, args, args_len,
 			      snap_count);
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_ARGS_COUNT, args_count);
 	set_cmdline(ev, VIGIL_F_PROCESS_COMMAND_LINE, args, args_len,
 		    sc->cmdline);
-	if (cut)
+	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED)
 		sc->flags |= VIGIL_EVF_ARGS_TRUNCATED;
+	proc_cuts(sc, flags, false);
 }
 
 /**
@@ -185,6 +285,7 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 	const struct cred *cred;
 	struct vigil_proc *pp;
 	const char *exe;
+	bool cut = false;
 	u32 len;
 
 	parent = rcu_dereference(current->real_parent);
@@ -202,8 +303,8 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 				    VIGIL_ENTITY_ID_LEN);
 		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE,
 				    vigil_proc_exe(pp), pp->exe_len);
-		set_name(ev, VIGIL_F_PARENT_NAME, vigil_proc_exe(pp),
-			 pp->exe_len);
+		vigil_event_set_str(ev, VIGIL_F_PARENT_NAME,
+				    vigil_proc_name(pp), pp->name_len);
 		vigil_event_set_array(ev, VIGIL_F_PARENT_ARGS,
 				      vigil_proc_args(pp), pp->args_len,
 				      pp->args_snap_count);
@@ -211,13 +312,16 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 				    pp->args_count);
 		set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE,
 			    vigil_proc_args(pp), pp->args_len, sc->pcmdline);
+		proc_cuts(sc, pp->flags, true);
 		return;
 	}
 
 	sc->flags |= VIGIL_EVF_PARENT_FALLBACK;
-	exe = vigil_capture_task_exe(parent, sc->path3, &len);
+	exe = vigil_capture_task_exe(parent, sc->path3, &len, &cut, NULL, NULL);
 	if (exe)
 		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE, exe, len);
+	if (cut)
+		vigil_capture_cut(sc, VIGIL_F_PARENT_EXECUTABLE);
 	task_lock(parent);
 	strscpy(sc->pcomm, parent->comm, sizeof(sc->pcomm));
 	task_unlock(parent);
@@ -265,6 +369,37 @@ static void debug_log(const struct vigil_event *ev)
 		ev->v[VIGIL_F_EVENT_FLAGS].num);
 }
 
+/*
+ * vigil.event.truncated: the names of the fields vigil_capture_cut()
+ * marked, with the parts derived from a cut path.  Counted once per event.
+ */
+static void set_truncated(struct vigil_scratch *sc)
+{
+	u64 cut = sc->cut;
+	u32 len = 0, n = 0, l;
+	const char *name;
+
+	if (cut & (1ULL << VIGIL_F_FILE_PATH))
+		cut |= 1ULL << VIGIL_F_FILE_DIRECTORY;
+	if (cut & (1ULL << VIGIL_F_FILE_ORIG_PATH))
+		cut |= 1ULL << VIGIL_F_FILE_ORIG_DIRECTORY;
+	for (; cut; cut &= cut - 1) {
+		name = vigil_field_name(__builtin_ctzll(cut));
+		if (!name)
+			continue;
+		l = strlen(name) + 1;
+		if (WARN_ON_ONCE(l > sizeof(sc->cutnames) - len))
+			break;
+		memcpy(sc->cutnames + len, name, l);
+		len += l;
+		n++;
+	}
+	vigil_event_set_array(&sc->ev, VIGIL_F_EVENT_TRUNCATED, sc->cutnames,
+			      len, n);
+	sc->flags |= VIGIL_EVF_TRUNCATED;
+	vigil_stat_inc(VIGIL_STAT_FIELDS_TRUNCATED);
+}
+
 /**
  * vigil_capture_emit() - hand the finished event in @sc to detection
  * @sc: scratch with a complete event
@@ -275,6 +410,8 @@ void vigil_capture_emit(struct vigil_scratch *sc)
 {
 	struct vigil_event *ev = &sc->ev;
 
+	if (sc->cut)
+		set_truncated(sc);
 	vigil_event_set_num(ev, VIGIL_F_EVENT_FLAGS, sc->flags);
 	if (unlikely(READ_ONCE(capture_debug)))
 		debug_log(ev);

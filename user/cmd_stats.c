@@ -25,6 +25,8 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_PROC_TRACKED] = "proc_tracked",
 	[VIGIL_STAT_ARGV_TRUNCATED] = "argv_truncated",
 	[VIGIL_STAT_CAPTURE_ERRORS] = "capture_errors",
+	[VIGIL_STAT_FIELDS_TRUNCATED] = "fields_truncated",
+	[VIGIL_STAT_EXEC_MISSED] = "exec_missed",
 };
 
 struct stats_ctx {

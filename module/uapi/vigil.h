@@ -125,6 +125,8 @@ enum vigil_stat {
 	VIGIL_STAT_PROC_TRACKED,
 	VIGIL_STAT_ARGV_TRUNCATED,
 	VIGIL_STAT_CAPTURE_ERRORS,
+	VIGIL_STAT_FIELDS_TRUNCATED, /* events with vigil.event.truncated */
+	VIGIL_STAT_EXEC_MISSED, /* execs the kretprobe fallback missed */
 	VIGIL_STAT_PAD,
 	__VIGIL_STAT_LAST
 };
@@ -200,6 +202,11 @@ enum vigil_field {
 	VIGIL_F_FILE_ORIG_NAME, /* STR */
 	VIGIL_F_FILE_ORIG_EXTENSION, /* STR */
 	VIGIL_F_FILE_ORIG_DIRECTORY, /* STR */
+	VIGIL_F_EVENT_TRUNCATED, /* ARRAY  vigil.event.truncated: cut fields */
+	VIGIL_F_PROCESS_EXE_DEVICE, /* NUM  vigil.process.exe.device */
+	VIGIL_F_PROCESS_EXE_INODE, /* NUM  vigil.process.exe.inode */
+	VIGIL_F_PROCESS_MNT_NS_OTHER, /* NUM  1: not the initial mount ns */
+	VIGIL_F_PROCESS_USER_NS_OTHER, /* NUM  1: not the initial user ns */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)
@@ -208,6 +215,8 @@ enum vigil_field {
 #define VIGIL_EVF_ARGS_TRUNCATED (1U << 0) /* argv cut at the cap */
 #define VIGIL_EVF_PARENT_FALLBACK \
 	(1U << 1) /* parent not in the process table */
+#define VIGIL_EVF_TRUNCATED \
+	(1U << 2) /* a field is cut: see vigil.event.truncated */
 
 /* ------------------------------------------------------------------ */
 /* Ruleset format                                                      */

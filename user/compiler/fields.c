@@ -51,6 +51,13 @@ static const struct field_info fields[] = {
 	  VIGIL_FT_STR },
 	{ "file.Ext.original.directory", VIGIL_F_FILE_ORIG_DIRECTORY,
 	  VIGIL_FT_STR },
+	{ "vigil.event.truncated", VIGIL_F_EVENT_TRUNCATED, VIGIL_FT_ARRAY },
+	{ "vigil.process.exe.device", VIGIL_F_PROCESS_EXE_DEVICE, VIGIL_FT_NUM },
+	{ "vigil.process.exe.inode", VIGIL_F_PROCESS_EXE_INODE, VIGIL_FT_NUM },
+	{ "vigil.process.mnt_ns_other", VIGIL_F_PROCESS_MNT_NS_OTHER,
+	  VIGIL_FT_NUM },
+	{ "vigil.process.user_ns_other", VIGIL_F_PROCESS_USER_NS_OTHER,
+	  VIGIL_FT_NUM },
 };
 
 /* The first table entry of each field is its canonical ECS name. */
