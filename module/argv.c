@@ -23,8 +23,7 @@
  *
  * Return: bytes kept, NULs included.
  */
-u32 vigil_argv_parse(char *buf, u32 len, u32 max_args, u32 *count,
-		     bool *trunc)
+u32 vigil_argv_parse(char *buf, u32 len, u32 max_args, u32 *count, bool *trunc)
 {
 	u32 i, n = 0, last = 0;
 

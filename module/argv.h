@@ -13,8 +13,7 @@
 #define VIGIL_CUT_MARK "..."
 #define VIGIL_CUT_MARK_LEN 3
 
-u32 vigil_argv_parse(char *buf, u32 len, u32 max_args, u32 *count,
-		     bool *trunc);
+u32 vigil_argv_parse(char *buf, u32 len, u32 max_args, u32 *count, bool *trunc);
 u32 vigil_argv_snapshot(char *dst, u32 room, const char *src, u32 len,
 			u32 *count, bool *cut);
 u32 vigil_argv_join(char *dst, const char *src, u32 len);

@@ -18,7 +18,8 @@ static void vigil_argv_parse_whole(struct kunit *test)
 	bool trunc = false;
 
 	/* sizeof includes the final NUL: three complete elements */
-	KUNIT_EXPECT_EQ(test, vigil_argv_parse(buf, sizeof(buf), 16, &n, &trunc),
+	KUNIT_EXPECT_EQ(test,
+			vigil_argv_parse(buf, sizeof(buf), 16, &n, &trunc),
 			(u32)sizeof(buf));
 	KUNIT_EXPECT_EQ(test, n, 3U);
 	KUNIT_EXPECT_FALSE(test, trunc);
@@ -58,8 +59,9 @@ static void vigil_argv_snapshot_fits(struct kunit *test)
 	u32 n = 0;
 	bool cut = false;
 
-	KUNIT_EXPECT_EQ(test, vigil_argv_snapshot(dst, sizeof(dst), src,
-						  sizeof(src), &n, &cut),
+	KUNIT_EXPECT_EQ(test,
+			vigil_argv_snapshot(dst, sizeof(dst), src, sizeof(src),
+					    &n, &cut),
 			(u32)sizeof(src));
 	KUNIT_EXPECT_EQ(test, n, 3U);
 	KUNIT_EXPECT_FALSE(test, cut);
@@ -69,13 +71,15 @@ static void vigil_argv_snapshot_fits(struct kunit *test)
 static void vigil_argv_snapshot_head_tail(struct kunit *test)
 {
 	/* bash -c '<40 x> ; rm -rf /' into 32 bytes */
-	static const char src[] = "bash\0-c\0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; rm -rf /\0after";
+	static const char src[] =
+		"bash\0-c\0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; rm -rf /\0after";
 	char dst[32];
 	u32 n = 0;
 	bool cut = false;
 
-	KUNIT_EXPECT_EQ(test, vigil_argv_snapshot(dst, sizeof(dst), src,
-						  sizeof(src), &n, &cut),
+	KUNIT_EXPECT_EQ(test,
+			vigil_argv_snapshot(dst, sizeof(dst), src, sizeof(src),
+					    &n, &cut),
 			28U);
 	KUNIT_EXPECT_EQ(test, n, 3U);
 	KUNIT_EXPECT_TRUE(test, cut);
@@ -85,9 +89,9 @@ static void vigil_argv_snapshot_head_tail(struct kunit *test)
 	/* too little room for a cut element: it is left out, and flagged */
 	n = 0;
 	cut = false;
-	KUNIT_EXPECT_EQ(test, vigil_argv_snapshot(dst, 12, src, sizeof(src),
-						  &n, &cut),
-			8U);
+	KUNIT_EXPECT_EQ(
+		test, vigil_argv_snapshot(dst, 12, src, sizeof(src), &n, &cut),
+		8U);
 	KUNIT_EXPECT_EQ(test, n, 2U);
 	KUNIT_EXPECT_TRUE(test, cut);
 }
@@ -95,13 +99,15 @@ static void vigil_argv_snapshot_head_tail(struct kunit *test)
 static void vigil_argv_snapshot_long_first(struct kunit *test)
 {
 	/* a padded argv[0] does not push the next element out */
-	static const char src[] = "/ppppppppppppppppppppppppppppppppppppppppppppppppp/evil\0/tmp/x";
+	static const char src[] =
+		"/ppppppppppppppppppppppppppppppppppppppppppppppppp/evil\0/tmp/x";
 	char dst[48];
 	u32 n = 0;
 	bool cut = false;
 
-	KUNIT_EXPECT_EQ(test, vigil_argv_snapshot(dst, sizeof(dst), src,
-						  sizeof(src), &n, &cut),
+	KUNIT_EXPECT_EQ(test,
+			vigil_argv_snapshot(dst, sizeof(dst), src, sizeof(src),
+					    &n, &cut),
 			31U);
 	KUNIT_EXPECT_EQ(test, n, 2U);
 	KUNIT_EXPECT_TRUE(test, cut);
@@ -182,4 +188,3 @@ static struct kunit_suite vigil_argv_suite = {
 	.test_cases = vigil_argv_cases,
 };
 kunit_test_suite(vigil_argv_suite);
-

@@ -95,8 +95,7 @@ static void probe_exit(void *data, VIGIL_TP_EXIT_PROTO)
 	vigil_proctab_exit(task_tgid_nr(p));
 }
 
-static int required_tp(struct tracepoint **slot, const char *name,
-		       void *probe)
+static int required_tp(struct tracepoint **slot, const char *name, void *probe)
 {
 	int ret = tp_register(slot, name, probe);
 
@@ -110,8 +109,9 @@ static int required_tp(struct tracepoint **slot, const char *name,
 
 static unsigned int exec_hook;
 module_param(exec_hook, uint, 0444);
-MODULE_PARM_DESC(exec_hook,
-		 "First exec hook tried: 0 tracepoint (default), 1 kretprobe, 2 kprobe (for tests)");
+MODULE_PARM_DESC(
+	exec_hook,
+	"First exec hook tried: 0 tracepoint (default), 1 kretprobe, 2 kprobe (for tests)");
 
 static struct tracepoint *tp_exec;
 
@@ -184,13 +184,13 @@ static bool kp_exec_on;
 
 static int exec_register(void)
 {
-	int ret;
+	int ret, n;
 
 	if (exec_hook == 0 &&
 	    !tp_register(&tp_exec, "sched_process_exec", probe_exec))
 		return 0;
-	krp_exec.maxactive = clamp_t(int, KRP_PER_CPU * num_possible_cpus(),
-				     KRP_MIN, KRP_MAX);
+	n = num_possible_cpus() * KRP_PER_CPU;
+	krp_exec.maxactive = clamp_t(int, n, KRP_MIN, KRP_MAX);
 	atomic_set(&krp_missed_seen, 0);
 	ret = exec_hook <= 1 ? register_kretprobe(&krp_exec) : -ENOENT;
 	if (!ret) {

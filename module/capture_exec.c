@@ -76,10 +76,9 @@ static u32 copy_partial(char *buf, unsigned long start, u32 len)
 /* vigil_argv_parse() with the argv_max_args in force. */
 static u32 argv_parse(char *buf, u32 len, u32 *count, bool *trunc)
 {
-	return vigil_argv_parse(buf, len,
-				clamp(READ_ONCE(argv_max_args), 1U,
-				      ARGV_ARGS_MAX),
-				count, trunc);
+	return vigil_argv_parse(
+		buf, len, clamp(READ_ONCE(argv_max_args), 1U, ARGV_ARGS_MAX),
+		count, trunc);
 }
 
 /*
@@ -218,7 +217,8 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 		vigil_event_set_str(ev, VIGIL_F_PROCESS_WORKING_DIRECTORY, cwd,
 				    len);
 		if (cut)
-			vigil_capture_cut(sc, VIGIL_F_PROCESS_WORKING_DIRECTORY);
+			vigil_capture_cut(sc,
+					  VIGIL_F_PROCESS_WORKING_DIRECTORY);
 	}
 
 	vigil_capture_parent(sc);

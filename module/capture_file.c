@@ -92,7 +92,8 @@ static void file_event(const struct file_op *op)
 	ev = &sc->ev;
 
 	if (op->path)
-		s = vigil_capture_path(op->path, sc->path, PATH_MAX, &len, &cut);
+		s = vigil_capture_path(op->path, sc->path, PATH_MAX, &len,
+				       &cut);
 	else
 		s = entry_path(sc->path, op->dir, op->dentry, &len, &cut);
 
@@ -203,11 +204,12 @@ static int on_unlink(struct kprobe *kp, struct pt_regs *regs)
 }
 
 /* Registered by capture.c, in this order. */
-const struct vigil_capture_hook vigil_capture_file_hooks[VIGIL_CAPTURE_FILE_HOOKS] = {
-	{ { "security_path_symlink" }, on_symlink },
-	{ { "security_path_link" }, on_link },
-	{ { "security_path_mknod" }, on_mknod },
-	{ { "security_file_open" }, on_open },
-	{ { "security_path_rename" }, on_rename },
-	{ { "security_path_unlink" }, on_unlink },
-};
+const struct vigil_capture_hook
+	vigil_capture_file_hooks[VIGIL_CAPTURE_FILE_HOOKS] = {
+		{ { "security_path_symlink" }, on_symlink },
+		{ { "security_path_link" }, on_link },
+		{ { "security_path_mknod" }, on_mknod },
+		{ { "security_file_open" }, on_open },
+		{ { "security_path_rename" }, on_rename },
+		{ { "security_path_unlink" }, on_unlink },
+	};

@@ -149,7 +149,8 @@ static void set_cmdline(struct vigil_event *ev, enum vigil_field f,
 			const char *args, u32 len, char *buf)
 {
 	if (len)
-		vigil_event_set_str(ev, f, buf, vigil_argv_join(buf, args, len));
+		vigil_event_set_str(ev, f, buf,
+				    vigil_argv_join(buf, args, len));
 }
 
 static void set_creds(struct vigil_event *ev)

@@ -72,7 +72,8 @@ chmod 755 /tmp/ca/tool.sh
 as_nobody /tmp/ca/tool.sh ca-script
 vigil_sync
 check "#! script: exec with the interpreter and the script path" \
-	"$(jqa 'select(.rule.id == "vigil-test-ca-exec" and (.process.args | index("ca-script")))' | head -n 1)" \
+	"$(jqa 'select(.rule.id == "vigil-test-ca-exec" and (.process.args | index("ca-script")) and
+		.process.executable != "/usr/bin/setpriv")' | head -n 1)" \
 	'.process.executable == "/usr/bin/dash" and (.process.args | index("/tmp/ca/tool.sh"))'
 check "#! script: its file event" "$(file_alert /tmp/ca/script-made)" \
 	'.process.executable == "/usr/bin/dash"'
@@ -117,32 +118,4 @@ else
 	echo "SKIP: overlayfs not available in this guest kernel"
 fi
 
-# 8. processes started before insmod: a shell running across a reload is
-# recorded from its mm at load, with its argv.
-bash -c 'sleep 2; : > /tmp/ca/pre-made' ca-pre &
-pre=$!
-vigil_reload || fail "reload"
-load_rules
-wait $pre
-vigil_sync
-check "started before insmod: recorded with its argv" "$(file_alert /tmp/ca/pre-made)" \
-	'.process.name == "bash" and (.process.args | index("ca-pre"))'
-# 9. the kretprobe fallback (issue 11 item 16): instances scale with the
-# CPUs, execs still reported, misses counted in exec_missed.
-vigil_listen_stop
-rmmod vigil && insmod "$VIGIL_KO" exec_hook=1 || fail "insmod exec_hook=1"
-load_rules
-vigil_listen_start
-n=$(dmesg | sed -n 's/.*exec via kretprobe on bprm_execve (\([0-9]*\) instances).*/\1/p' | tail -n 1)
-cpus=$(grep -c ^processor /proc/cpuinfo)
-[ -n "$n" ] && [ "$n" -ge 64 ] && [ "$n" -ge $((32 * cpus)) ] &&
-	pass "kretprobe fallback: $n instances for $cpus CPUs" ||
-	fail "kretprobe fallback: instances '$n' for $cpus CPUs"
-for i in $(seq 20); do /usr/bin/true ca-krp & done
-wait
-vigil_sync
-n=$(jqa 'select(.rule.id == "vigil-test-ca-exec" and .process.args[1] == "ca-krp")' | wc -l)
-m=$(cat /sys/kernel/vigil/stats/exec_missed 2>/dev/null)
-[ -n "$m" ] && [ $((n + m)) -eq 20 ] && pass "kretprobe fallback: $n execs reported, $m counted missed" ||
-	fail "kretprobe fallback: $n execs reported, exec_missed '$m'"
 exit $vigil_rc
