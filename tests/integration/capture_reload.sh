@@ -58,8 +58,13 @@ cpus=$(grep -c ^processor /proc/cpuinfo)
 [ -n "$n" ] && [ "$n" -ge 64 ] && [ "$n" -ge $((32 * cpus)) ] &&
 	pass "kretprobe fallback: $n instances for $cpus CPUs" ||
 	fail "kretprobe fallback: instances '$n' for $cpus CPUs"
-for i in $(seq 20); do /usr/bin/true cr-krp & done
-wait
+# wait for these only: the listener runs in the background too
+pids=
+for i in $(seq 20); do
+	/usr/bin/true cr-krp &
+	pids="$pids $!"
+done
+wait $pids
 vigil_sync
 n=$(jqa 'select(.rule.id == "vigil-test-cr-exec" and .process.args[1] == "cr-krp")' | wc -l)
 m=$(cat /sys/kernel/vigil/stats/exec_missed 2>/dev/null)
