@@ -1,49 +1,69 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internals shared by the capture files:
+ * Internals shared by the capture files.  Calls point one way, down this
+ * list:
  *
- *   capture_task.c  vigil_capture_init/uninit, fork and exit, recording
- *                   the processes running at load, tracepoint lookup, and
- *                   the process fields every event carries;
- *   capture_exec.c  exec events and argv;
- *   capture_file.c  file creation, symlink, rename and deletion events.
+ *   capture.c       vigil_capture_init/uninit: registers every
+ *                   tracepoint and kprobe and calls into the files below;
+ *   capture_file.c  file creation, symlink, rename and deletion events;
+ *   capture_exec.c  exec events, and reading a process image: its argv,
+ *                   lazy process-table entries, the processes running at
+ *                   load;
+ *   capture_task.c  the base layer: begin an event, the actor's and the
+ *                   parent's fields, paths, emit;
+ *   argv.c          pure helpers on argv bytes and paths.
  *
  * Every function here runs in atomic context unless it says otherwise.
  */
 #ifndef VIGIL_CAPTURE_H
 #define VIGIL_CAPTURE_H
 
+#include <linux/kprobes.h>
 #include <linux/sched.h>
-#include <linux/tracepoint.h>
 
 #include "vigil.h"
+#include "argv.h"
 #include "proctab.h"
 #include "scratch.h"
 
-/* capture_exec.c; init, uninit and argv_cap in process context */
-int vigil_capture_exec_init(void);
-void vigil_capture_exec_uninit(void);
+struct linux_binprm;
+struct file;
+struct path;
+
+/**
+ * struct vigil_capture_hook - a kprobe handler and where to attach it
+ * @chain: symbols tried in order, NULL-terminated; every one has the
+ *	handler's calling convention
+ * @handler: the pre-handler
+ */
+struct vigil_capture_hook {
+	const char *chain[4];
+	kprobe_pre_handler_t handler;
+};
+
+/* capture_file.c: symlink, link, mknod, open, rename, unlink */
+#define VIGIL_CAPTURE_FILE_HOOKS 6
+extern const struct vigil_capture_hook
+	vigil_capture_file_hooks[VIGIL_CAPTURE_FILE_HOOKS];
+
+/* capture_exec.c; argv_cap and seed in process context */
 u32 vigil_capture_argv_cap(void);
-u32 vigil_capture_argv_parse(char *buf, u32 len, u32 *count, bool *trunc);
-u32 vigil_capture_read_argv(char *buf, u32 cap, u32 *count, bool *trunc);
-
-/* capture_file.c; process context */
-int vigil_capture_file_init(void);
-void vigil_capture_file_uninit(void);
-
-/* capture_task.c; seed in process context */
-int vigil_capture_seed(void);
-struct tracepoint *vigil_capture_tp_find(const char *name);
-bool vigil_capture_skip(void);
-const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len);
+void vigil_capture_exec(struct linux_binprm *bprm);
 struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc);
+int vigil_capture_seed(void);
+
+/* capture_task.c */
+bool vigil_capture_skip(void);
+void vigil_capture_cut(struct vigil_scratch *sc, enum vigil_field f);
+const char *vigil_capture_path(const struct path *path, char *buf, u32 size,
+			       u32 *len, bool *cut);
+void vigil_capture_file_id(const struct file *f, u32 *dev, u64 *ino);
+const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len,
+				   bool *cut, u32 *dev, u64 *ino);
 void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k);
-void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p);
+void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
+			 const struct vigil_proc_image *img);
 void vigil_capture_parent(struct vigil_scratch *sc);
-void vigil_capture_set_name(struct vigil_event *ev, enum vigil_field f,
-			    const char *path, u32 len);
-void vigil_capture_cmdline(struct vigil_scratch *sc, enum vigil_field f,
-			   const char *args, u32 len, char *buf);
 void vigil_capture_emit(struct vigil_scratch *sc);
 
 #endif /* VIGIL_CAPTURE_H */

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exec events.
+ * Exec events, and reading a process image: its executable and argv.
  *
- * Hook chain, first that registers wins:
- *   1. tracepoint sched_process_exec (after a successful exec);
- *   2. kretprobe on bprm_execve, reporting only a zero return;
- *   3. kprobe on finalize_exec (past the point of no return).
- * At each of them current->mm is already the new image, so argv is read
- * from mm->arg_start..arg_end with copy_from_user_nofault().  None found:
- * the module does not load.
+ * At each exec hook (capture.c) current->mm is already the new image, so
+ * argv is read from mm->arg_start..arg_end with copy_from_user_nofault().
+ * Processes not seen exec (running before insmod, or evicted) are read
+ * the same way when first seen; the ones running at load are read at
+ * load with access_process_vm().
  *
  * process.executable is d_path(bprm->file) (for a script: the
  * interpreter, as /proc/PID/exe shows), process.name its basename (not
@@ -18,9 +16,13 @@
 #include <linux/binfmts.h>
 #include <linux/dcache.h>
 #include <linux/fs_struct.h>
-#include <linux/kprobes.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "capture.h"
@@ -71,54 +73,26 @@ static u32 copy_partial(char *buf, unsigned long start, u32 len)
 	return done;
 }
 
-/**
- * vigil_capture_argv_parse() - cut raw argv bytes to elements
- * @buf: the bytes of an arg area, as read
- * @len: bytes in @buf (at least one when non-zero)
- * @count: set to the number of elements kept
- * @trunc: set when something was cut (also left set if already set)
- *
- * Keeps at most argv_max_args elements and NUL-terminates the last one
- * (a cut element is kept, cut).
- *
- * Return: bytes kept, NULs included.
- */
-u32 vigil_capture_argv_parse(char *buf, u32 len, u32 *count, bool *trunc)
+/* vigil_argv_parse() with the argv_max_args in force. */
+static u32 argv_parse(char *buf, u32 len, u32 *count, bool *trunc)
 {
-	u32 max_args = clamp(READ_ONCE(argv_max_args), 1U, ARGV_ARGS_MAX);
-	u32 i, n = 0, last = 0;
-
-	for (i = 0; i < len && n < max_args; i++) {
-		if (!buf[i]) {
-			n++;
-			last = i + 1;
-		}
-	}
-	if (last < len) {
-		*trunc = true;
-		if (n < max_args) {
-			buf[len - 1] = '\0';
-			n++;
-			last = len;
-		}
-	}
-	*count = n;
-	return last;
+	return vigil_argv_parse(
+		buf, len, clamp(READ_ONCE(argv_max_args), 1U, ARGV_ARGS_MAX),
+		count, trunc);
 }
 
-/**
- * vigil_capture_read_argv() - current's argv as NUL-terminated elements
+/*
+ * read_argv() - current's argv as NUL-terminated elements
  * @buf: destination
  * @cap: bytes of @buf, at least 1
  * @count: set to the number of elements in @buf
  * @trunc: set when argv did not fit in @cap bytes or argv_max_args, or
  *	could not all be read
  *
- * Atomic context: never faults pages in.
- *
- * Return: bytes used in @buf, NULs included.
+ * Atomic context: never faults pages in.  Return: bytes used in @buf,
+ * NULs included.
  */
-u32 vigil_capture_read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
+static u32 read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long start, end;
@@ -143,17 +117,67 @@ u32 vigil_capture_read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 			*trunc = true;
 		len = got;
 	}
-	return vigil_capture_argv_parse(buf, len, count, trunc);
+	return argv_parse(buf, len, count, trunc);
 }
 
-static void capture_exec(struct linux_binprm *bprm)
+/* process.name: the last component of the executable's path. */
+static void image_name(struct vigil_proc_image *img)
 {
-	struct vigil_proc_image img;
+	u32 off = vigil_path_base(img->exe, img->exe_len);
+
+	img->name = img->exe + off;
+	img->name_len = img->exe_len - off;
+}
+
+/**
+ * vigil_capture_current_proc() - the current process's table entry
+ * @sc: scratch (its argv and path3 buffers are used)
+ *
+ * Caller holds rcu_read_lock().  A process not yet tracked (it existed
+ * before insmod or was evicted) is added now from its mm: executable
+ * and argv, with a new entity id.
+ *
+ * Return: the entry, or NULL when it could not be allocated.
+ */
+struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
+{
+	struct vigil_proc_image img = { .exe = "" };
+	struct vigil_proc *p;
+
+	p = vigil_proctab_lookup(current->tgid);
+	if (p)
+		return p;
+	img.exe = vigil_capture_task_exe(current, sc->path3, &img.exe_len,
+					 &img.exe_cut, &img.exe_dev,
+					 &img.exe_ino);
+	if (!img.exe) {
+		img.exe = "";
+		img.exe_len = 0;
+	}
+	image_name(&img);
+	img.args = sc->argv;
+	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
+				 &img.truncated);
+	img.args_count = img.args_kept;
+	return vigil_proctab_set(current->tgid, &img, false);
+}
+
+/**
+ * vigil_capture_exec() - an exec succeeded: record the image, report it
+ * @bprm: the exec's binprm; current->mm is the new image
+ *
+ * Called from the exec hook (capture.c).
+ */
+void vigil_capture_exec(struct linux_binprm *bprm)
+{
+	struct vigil_proc_image img = {};
 	struct vigil_scratch *sc;
 	struct vigil_event *ev;
 	struct vigil_proc *p;
 	struct fs_struct *fs;
-	char *s;
+	const char *cwd;
+	bool cut = false;
+	u32 len;
 
 	if (vigil_capture_skip())
 		return;
@@ -162,16 +186,16 @@ static void capture_exec(struct linux_binprm *bprm)
 		return;
 	ev = &sc->ev;
 
-	s = d_path(&bprm->file->f_path, sc->path, PATH_MAX);
-	if (IS_ERR(s)) {
-		vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
-		goto out;
-	}
-	img.exe = s;
-	img.exe_len = sc->path + PATH_MAX - 1 - s;
+	/* Whatever the path, the new image replaces the old entry. */
+	img.exe = vigil_capture_path(&bprm->file->f_path, sc->path, PATH_MAX,
+				     &img.exe_len, &img.exe_cut);
+	vigil_capture_file_id(bprm->file, &img.exe_dev, &img.exe_ino);
+	image_name(&img);
 	img.args = sc->argv;
-	img.args_len = vigil_capture_read_argv(sc->argv, sc->argv_cap,
-					       &img.args_count, &img.truncated);
+	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
+				 &img.truncated);
+	/* The count exec was given, however much of argv was kept. */
+	img.args_count = bprm->argc;
 
 	rcu_read_lock();
 	p = vigil_proctab_set(task_tgid_nr(current), &img, true);
@@ -179,141 +203,123 @@ static void capture_exec(struct linux_binprm *bprm)
 		goto out_unlock;
 
 	vigil_capture_begin(sc, VIGIL_EV_EXEC);
-	vigil_capture_actor(sc, p);
-	if (!p) {
-		vigil_proc_entity_str(vigil_proctab_new_id(), sc->eid);
-		vigil_event_set_str(ev, VIGIL_F_PROCESS_ENTITY_ID, sc->eid,
-				    VIGIL_ENTITY_ID_LEN);
-	}
-	/* The complete argv, not the table's snapshot. */
-	sc->flags &= ~VIGIL_EVF_ARGS_TRUNCATED;
-	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, img.exe,
-			    img.exe_len);
-	vigil_capture_set_name(ev, VIGIL_F_PROCESS_NAME, img.exe, img.exe_len);
-	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, img.args, img.args_len,
-			      img.args_count);
-	vigil_event_set_num(ev, VIGIL_F_PROCESS_ARGS_COUNT, img.args_count);
-	vigil_capture_cmdline(sc, VIGIL_F_PROCESS_COMMAND_LINE, img.args,
-			      img.args_len, sc->cmdline);
-	if (img.truncated) {
-		sc->flags |= VIGIL_EVF_ARGS_TRUNCATED;
+	vigil_capture_actor(sc, p, &img);
+	if (img.truncated)
 		vigil_stat_inc(VIGIL_STAT_ARGV_TRUNCATED);
-	}
 
 	/* fs->lock keeps fs->pwd (and its references) stable for d_path. */
 	fs = current->fs;
 	if (fs) {
 		spin_lock(&fs->lock);
-		s = d_path(&fs->pwd, sc->path2, PATH_MAX);
+		cwd = vigil_capture_path(&fs->pwd, sc->path2, PATH_MAX, &len,
+					 &cut);
 		spin_unlock(&fs->lock);
-		if (!IS_ERR(s))
-			vigil_event_set_str(ev,
-					    VIGIL_F_PROCESS_WORKING_DIRECTORY,
-					    s, sc->path2 + PATH_MAX - 1 - s);
+		vigil_event_set_str(ev, VIGIL_F_PROCESS_WORKING_DIRECTORY, cwd,
+				    len);
+		if (cut)
+			vigil_capture_cut(sc,
+					  VIGIL_F_PROCESS_WORKING_DIRECTORY);
 	}
 
 	vigil_capture_parent(sc);
 	vigil_capture_emit(sc);
 out_unlock:
 	rcu_read_unlock();
-out:
 	vigil_scratch_put(sc);
 }
 
-/* ---------------- hooks ---------------- */
+/* ---------------- processes that predate the module ---------------- */
 
-static struct tracepoint *tp_exec;
-
-static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
-		       struct linux_binprm *bprm)
+/*
+ * Adds one running process to the table (unless the hooks already did):
+ * executable from its mm, argv read with access_process_vm().  Process
+ * context; @buf holds PATH_MAX bytes, @args @cap bytes.
+ */
+static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 {
-	capture_exec(bprm);
+	struct vigil_proc_image img = { .exe = "" };
+	unsigned long start, end;
+	struct mm_struct *mm;
+	struct file *f;
+	int got;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return;
+	f = vigil_mm_exe_file_get(mm);
+	if (f) {
+		img.exe = vigil_capture_path(&f->f_path, buf, PATH_MAX,
+					     &img.exe_len, &img.exe_cut);
+		vigil_capture_file_id(f, &img.exe_dev, &img.exe_ino);
+		fput(f);
+	}
+	image_name(&img);
+	spin_lock(&mm->arg_lock);
+	start = mm->arg_start;
+	end = mm->arg_end;
+	spin_unlock(&mm->arg_lock);
+	mmput(mm);
+	if (end > start) {
+		img.truncated = end - start > cap;
+		got = access_process_vm(t, start, args,
+					min_t(unsigned long, end - start, cap),
+					0);
+		if (got > 0) {
+			img.args = args;
+			img.args_len = argv_parse(args, got, &img.args_kept,
+						  &img.truncated);
+			img.args_count = img.args_kept;
+		}
+	}
+	rcu_read_lock();
+	vigil_proctab_set(task_tgid_nr(t), &img, false);
+	rcu_read_unlock();
 }
-
-static int krp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	*(struct linux_binprm **)ri->data =
-		(struct linux_binprm *)vigil_kprobe_arg(regs, 0);
-	return 0;
-}
-
-static int krp_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	if (regs_return_value(regs) == 0)
-		capture_exec(*(struct linux_binprm **)ri->data);
-	return 0;
-}
-
-static struct kretprobe krp_exec = {
-	.kp.symbol_name = "bprm_execve",
-	.entry_handler = krp_entry,
-	.handler = krp_return,
-	.data_size = sizeof(struct linux_binprm *),
-	.maxactive = 64,
-};
-static bool krp_exec_on;
-
-static int kp_finalize(struct kprobe *kp, struct pt_regs *regs)
-{
-	capture_exec((struct linux_binprm *)vigil_kprobe_arg(regs, 0));
-	return 0;
-}
-
-static struct kprobe kp_exec = {
-	.symbol_name = "finalize_exec",
-	.pre_handler = kp_finalize,
-};
-static bool kp_exec_on;
 
 /**
- * vigil_capture_exec_init() - register the first exec hook that works
+ * vigil_capture_seed() - add the processes that predate the hooks
  *
- * Process context.
+ * Process context, after the hooks are registered (so a process that
+ * execs meanwhile is recorded by its exec, which wins).  Entries get new
+ * entity ids.  Processes that could not be added (no memory, the table
+ * is full) fall back as described in vigil_capture_parent().
  *
- * Return: 0, or a negative errno (logged) when no exec hook works.
+ * Return: 0 or -ENOMEM (nothing seeded; not fatal).
  */
-int vigil_capture_exec_init(void)
+int vigil_capture_seed(void)
 {
-	int ret;
+	unsigned int cap = vigil_proctab_capacity(), n = 0, i;
+	u32 argv_cap = vigil_capture_argv_cap();
+	struct task_struct **tasks, *t;
+	char *buf = NULL, *args = NULL;
+	int ret = -ENOMEM;
 
-	tp_exec = vigil_capture_tp_find("sched_process_exec");
-	if (tp_exec) {
-		ret = tracepoint_probe_register(tp_exec, probe_exec, NULL);
-		if (!ret)
-			return 0;
-		tp_exec = NULL;
+	tasks = kvmalloc_array(cap, sizeof(*tasks), GFP_KERNEL);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	args = kvmalloc(argv_cap, GFP_KERNEL);
+	if (!tasks || !buf || !args)
+		goto out;
+
+	rcu_read_lock();
+	for_each_process(t) {
+		if (n == cap)
+			break;
+		if (t->flags & PF_KTHREAD)
+			continue;
+		get_task_struct(t);
+		tasks[n++] = t;
 	}
-	ret = register_kretprobe(&krp_exec);
-	if (!ret) {
-		krp_exec_on = true;
-		pr_info("vigil: exec via kretprobe on bprm_execve\n");
-		return 0;
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		seed_one(tasks[i], buf, args, argv_cap);
+		put_task_struct(tasks[i]);
+		cond_resched();
 	}
-	ret = register_kprobe(&kp_exec);
-	if (!ret) {
-		kp_exec_on = true;
-		pr_info("vigil: exec via kprobe on finalize_exec\n");
-		return 0;
-	}
-	pr_err("vigil: no exec hook (sched_process_exec, bprm_execve, finalize_exec: %d); not loading\n",
-	       ret);
+	ret = 0;
+out:
+	kvfree(args);
+	kfree(buf);
+	kvfree(tasks);
 	return ret;
-}
-
-/**
- * vigil_capture_exec_uninit() - unregister the exec hook
- *
- * Process context.  The caller waits for running tracepoint probes.
- */
-void vigil_capture_exec_uninit(void)
-{
-	if (tp_exec)
-		tracepoint_probe_unregister(tp_exec, probe_exec, NULL);
-	tp_exec = NULL;
-	if (krp_exec_on)
-		unregister_kretprobe(&krp_exec);
-	krp_exec_on = false;
-	if (kp_exec_on)
-		unregister_kprobe(&kp_exec);
-	kp_exec_on = false;
 }

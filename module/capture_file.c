@@ -26,11 +26,12 @@
  * or mknodat(2) (vigil_in_mknod_syscall()); an open that creates a file
  * is reported once, at security_file_open.
  *
- * Each hook has a chain of symbol names tried in order.  Only names with
- * the same calling convention are listed: a compiler-cloned variant
- * (.isra, .constprop, .part) has a rewritten argument list, and probing
- * it with this handler would read the wrong registers.  If no name of a
- * chain can be probed, the module does not load.
+ * Each hook has a chain of symbol names that capture.c tries in order.
+ * Only names with the same calling convention are listed: a
+ * compiler-cloned variant (.isra, .constprop, .part) has a rewritten
+ * argument list, and probing it with this handler would read the wrong
+ * registers.  If no name of a chain can be probed, the module does not
+ * load.
  */
 #include <linux/dcache.h>
 #include <linux/fs.h>
@@ -40,21 +41,23 @@
 #include "capture.h"
 #include "compat.h"
 
-/* Writes d_path(@dir) + "/" + @d's name into @buf (PATH_MAX bytes). */
+/*
+ * Writes d_path(@dir) + "/" + @d's name into @buf (PATH_MAX bytes).  A
+ * directory too long for the room left is kept as its marked tail
+ * (vigil_capture_path()) and *@cut is set; the name is always whole.
+ */
 static const char *entry_path(char *buf, const struct path *dir,
-			      const struct dentry *d, u32 *len)
+			      const struct dentry *d, u32 *len, bool *cut)
 {
-	u32 nlen = READ_ONCE(d->d_name.len);
-	char *s, *end;
+	u32 nlen = min_t(u32, READ_ONCE(d->d_name.len), NAME_MAX);
+	const char *s;
+	char *end;
+	u32 dlen;
 
-	if (nlen > NAME_MAX)
-		return NULL;
 	/* Leave room after the directory for '/', the name and a NUL. */
-	s = d_path(dir, buf, PATH_MAX - nlen - 1);
-	if (IS_ERR(s))
-		return NULL;
-	end = buf + PATH_MAX - nlen - 2; /* the directory's NUL */
-	if (end - s != 1 || *s != '/')
+	s = vigil_capture_path(dir, buf, PATH_MAX - nlen - 1, &dlen, cut);
+	end = (char *)s + dlen; /* the directory's NUL */
+	if (dlen != 1 || *s != '/')
 		*end++ = '/';
 	memcpy(end, d->d_name.name, nlen);
 	end[nlen] = '\0';
@@ -77,6 +80,7 @@ static void file_event(const struct file_op *op)
 	struct vigil_scratch *sc;
 	struct vigil_event *ev;
 	struct vigil_proc *p;
+	bool cut = false, ocut = false;
 	const char *s;
 	u32 len;
 
@@ -87,38 +91,36 @@ static void file_event(const struct file_op *op)
 		return;
 	ev = &sc->ev;
 
-	if (op->path) {
-		s = d_path(op->path, sc->path, PATH_MAX);
-		if (IS_ERR(s))
-			goto err;
-		len = sc->path + PATH_MAX - 1 - s;
-	} else {
-		s = entry_path(sc->path, op->dir, op->dentry, &len);
-	}
-	if (!s)
-		goto err;
+	if (op->path)
+		s = vigil_capture_path(op->path, sc->path, PATH_MAX, &len,
+				       &cut);
+	else
+		s = entry_path(sc->path, op->dir, op->dentry, &len, &cut);
 
 	rcu_read_lock();
 	p = vigil_capture_current_proc(sc);
 	vigil_capture_begin(sc, op->kind);
 	vigil_event_set_str(ev, VIGIL_F_FILE_PATH, s, len);
+	if (cut)
+		vigil_capture_cut(sc, VIGIL_F_FILE_PATH);
 	if (op->odir) {
-		s = entry_path(sc->path2, op->odir, op->odentry, &len);
-		if (s)
-			vigil_event_set_str(ev, VIGIL_F_FILE_ORIG_PATH, s, len);
+		s = entry_path(sc->path2, op->odir, op->odentry, &len, &ocut);
+		vigil_event_set_str(ev, VIGIL_F_FILE_ORIG_PATH, s, len);
+		if (ocut)
+			vigil_capture_cut(sc, VIGIL_F_FILE_ORIG_PATH);
 	}
-	if (op->target)
+	if (op->target) {
+		len = strnlen(op->target, PATH_MAX);
 		vigil_event_set_str(ev, VIGIL_F_FILE_TARGET_PATH, op->target,
-				    strnlen(op->target, PATH_MAX));
+				    len);
+		if (len == PATH_MAX)
+			vigil_capture_cut(sc, VIGIL_F_FILE_TARGET_PATH);
+	}
 	vigil_event_derive_file(ev);
-	vigil_capture_actor(sc, p);
+	vigil_capture_actor(sc, p, NULL);
 	vigil_capture_parent(sc);
 	vigil_capture_emit(sc);
 	rcu_read_unlock();
-	vigil_scratch_put(sc);
-	return;
-err:
-	vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
 	vigil_scratch_put(sc);
 }
 
@@ -201,89 +203,13 @@ static int on_unlink(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-#define MAX_CHAIN 3
-
-struct hook {
-	const char *chain[MAX_CHAIN + 1]; /* NULL-terminated */
-	kprobe_pre_handler_t handler;
-	struct kprobe kp;
-	bool on;
-};
-
-static struct hook hooks[] = {
-	{ { "security_path_symlink" }, on_symlink },
-	{ { "security_path_link" }, on_link },
-	{ { "security_path_mknod" }, on_mknod },
-	{ { "security_file_open" }, on_open },
-	{ { "security_path_rename" }, on_rename },
-	{ { "security_path_unlink" }, on_unlink },
-};
-
-static int hook_register(struct hook *h)
-{
-	const char *const *name;
-	int ret = -ENOENT;
-
-	for (name = h->chain; *name; name++) {
-		memset(&h->kp, 0, sizeof(h->kp));
-		h->kp.symbol_name = *name;
-		h->kp.pre_handler = h->handler;
-		ret = register_kprobe(&h->kp);
-		if (!ret) {
-			h->on = true;
-			return 0;
-		}
-	}
-	pr_err("vigil: cannot probe %s or its fallbacks (error %d; needs CONFIG_SECURITY_PATH); not loading\n",
-	       h->chain[0], ret);
-	return ret;
-}
-
-/* Unregisters the first @n hooks with one RCU grace period. */
-static void hooks_unregister(unsigned int n)
-{
-	struct kprobe *kps[ARRAY_SIZE(hooks)];
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		if (hooks[i].on)
-			kps[k++] = &hooks[i].kp;
-		hooks[i].on = false;
-	}
-	if (k)
-		unregister_kprobes(kps, k);
-}
-
-/**
- * vigil_capture_file_init() - probe every file hook, or none
- *
- * Process context.
- *
- * Return: 0, or the negative errno of the first hook that failed (logged).
- */
-int vigil_capture_file_init(void)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
-		ret = hook_register(&hooks[i]);
-		if (ret)
-			goto err_unregister;
-	}
-	return 0;
-
-err_unregister:
-	hooks_unregister(i);
-	return ret;
-}
-
-/**
- * vigil_capture_file_uninit() - remove the file probes
- *
- * Process context.  unregister_kprobe() waits for running handlers.
- */
-void vigil_capture_file_uninit(void)
-{
-	hooks_unregister(ARRAY_SIZE(hooks));
-}
+/* Registered by capture.c, in this order. */
+const struct vigil_capture_hook
+	vigil_capture_file_hooks[VIGIL_CAPTURE_FILE_HOOKS] = {
+		{ { "security_path_symlink" }, on_symlink },
+		{ { "security_path_link" }, on_link },
+		{ { "security_path_mknod" }, on_mknod },
+		{ { "security_file_open" }, on_open },
+		{ { "security_path_rename" }, on_rename },
+		{ { "security_path_unlink" }, on_unlink },
+	};

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Process lifecycle (fork, exit), hook registration as a whole, and the
- * process fields shared by every event.
- *
- * fork: sched_process_fork; a new thread group gets a copy of its
- *	parent's process-table entry, with the same entity id (same image).
- * exit: sched_process_exit; when the last thread of a group exits
- *	(signal->live already dropped to zero) the entry is removed, and
- *	the state of its entity id is dropped if no other process has it.
+ * The base layer of capture: what every event carries.  An event is
+ * begun, gets the acting process's fields and its parent's, and is
+ * emitted to detection; capture_exec.c and capture_file.c build on this
+ * and nothing here calls back up into them.
  */
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs_struct.h>
+#include <linux/kdev_t.h>
+#include <linux/nsproxy.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/moduleparam.h>
@@ -29,36 +27,6 @@ static bool capture_debug;
 module_param(capture_debug, bool, 0644);
 MODULE_PARM_DESC(capture_debug, "Log every captured event (rate-limited)");
 
-struct tp_lookup {
-	const char *name;
-	struct tracepoint *tp;
-};
-
-static void tp_match(struct tracepoint *tp, void *priv)
-{
-	struct tp_lookup *l = priv;
-
-	if (!l->tp && !strcmp(tp->name, l->name))
-		l->tp = tp;
-}
-
-/**
- * vigil_capture_tp_find() - a core-kernel tracepoint by name
- * @name: e.g. "sched_process_exec"
- *
- * Process context.  The sched tracepoints are not exported for direct
- * use, so they are looked up by name.
- *
- * Return: the tracepoint, or NULL.
- */
-struct tracepoint *vigil_capture_tp_find(const char *name)
-{
-	struct tp_lookup l = { .name = name };
-
-	for_each_kernel_tracepoint(tp_match, &l);
-	return l.tp;
-}
-
 /**
  * vigil_capture_skip() - should the current task's activity be ignored?
  *
@@ -73,59 +41,88 @@ bool vigil_capture_skip(void)
 }
 
 /**
- * vigil_capture_task_exe() - d_path of a task's executable
- * @t: the task; RCU or a reference keeps it alive
- * @buf: PATH_MAX bytes
- * @len: set to the length of the result
+ * vigil_capture_cut() - field @f of the event in @sc is not whole
+ * @sc: scratch with an event begun
+ * @f: the field
  *
- * Return: the path inside @buf, or NULL if @t has no executable.
+ * vigil_capture_emit() lists it in vigil.event.truncated.
  */
-const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len)
+void vigil_capture_cut(struct vigil_scratch *sc, enum vigil_field f)
 {
-	struct file *f = NULL;
-	char *s;
-
-	task_lock(t);
-	if (t->mm && !(t->flags & PF_KTHREAD))
-		f = vigil_mm_exe_file_get(t->mm);
-	task_unlock(t);
-	if (!f)
-		return NULL;
-	s = d_path(&f->f_path, buf, PATH_MAX);
-	fput(f);
-	if (IS_ERR(s))
-		return NULL;
-	*len = buf + PATH_MAX - 1 - s;
-	return s;
+	sc->cut |= 1ULL << f;
 }
 
 /**
- * vigil_capture_current_proc() - the current process's table entry
- * @sc: scratch (its argv and path buffers are used)
+ * vigil_capture_path() - d_path that always gives a path
+ * @path: what to resolve
+ * @buf: destination
+ * @size: bytes of @buf, more than NAME_MAX + 4
+ * @len: set to the length of the result
+ * @cut: set when the result is not the whole path (left set if set)
  *
- * Caller holds rcu_read_lock().  A process not yet tracked (it existed
- * before insmod or was evicted) is added now from its mm: executable
- * and argv, with a new entity id.
+ * A path longer than @size (nested directories reached with relative
+ * paths) is not dropped: its tail is kept behind VIGIL_CUT_MARK, so its
+ * last components, and always the name, stay whole (vigil_path_tail()).
  *
- * Return: the entry, or NULL when it could not be allocated.
+ * Return: the path inside @buf.
  */
-struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
+const char *vigil_capture_path(const struct path *path, char *buf, u32 size,
+			       u32 *len, bool *cut)
 {
-	struct vigil_proc_image img = { .exe = "" };
-	struct vigil_proc *p;
+	char *s;
 
-	p = vigil_proctab_lookup(current->tgid);
-	if (p)
-		return p;
-	img.exe = vigil_capture_task_exe(current, sc->path3, &img.exe_len);
-	if (!img.exe) {
-		img.exe = "";
-		img.exe_len = 0;
+	buf[0] = '\0'; /* vigil_path_tail() tells a filled buffer by it */
+	s = d_path(path, buf, size);
+	if (!IS_ERR(s)) {
+		*len = buf + size - 1 - s;
+		return s;
 	}
-	img.args = sc->argv;
-	img.args_len = vigil_capture_read_argv(sc->argv, sc->argv_cap,
-					       &img.args_count, &img.truncated);
-	return vigil_proctab_set(current->tgid, &img, false);
+	*cut = true;
+	return buf + vigil_path_tail(buf, size, len);
+}
+
+/**
+ * vigil_capture_file_id() - the identity of a file that a path cannot fake
+ * @f: the file
+ * @dev: set to its device, encoded as stat(2)'s st_dev
+ * @ino: set to its inode number
+ */
+void vigil_capture_file_id(const struct file *f, u32 *dev, u64 *ino)
+{
+	const struct inode *inode = file_inode(f);
+
+	*dev = new_encode_dev(inode->i_sb->s_dev);
+	*ino = inode->i_ino;
+}
+
+/**
+ * vigil_capture_task_exe() - the path of a task's executable
+ * @t: the task; RCU or a reference keeps it alive
+ * @buf: PATH_MAX bytes
+ * @len: set to the length of the result
+ * @cut: set when the result is not the whole path
+ * @dev: NULL, or set to the executable's device (as stat(2) gives it)
+ * @ino: NULL, or set to the executable's inode number
+ *
+ * Return: the path inside @buf, or NULL if @t has no executable.
+ */
+const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len,
+				   bool *cut, u32 *dev, u64 *ino)
+{
+	struct file *file = NULL;
+	const char *s;
+
+	task_lock(t);
+	if (t->mm && !(t->flags & PF_KTHREAD))
+		file = vigil_mm_exe_file_get(t->mm);
+	task_unlock(t);
+	if (!file)
+		return NULL;
+	s = vigil_capture_path(&file->f_path, buf, PATH_MAX, len, cut);
+	if (dev && ino)
+		vigil_capture_file_id(file, dev, ino);
+	fput(file);
+	return s;
 }
 
 /**
@@ -142,48 +139,20 @@ void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 
 	vigil_event_init(ev);
 	sc->flags = 0;
+	sc->cut = 0;
 	vigil_event_set_kind(ev, k);
 	vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, ktime_get_real_ns());
 	ev->boot_ns = ktime_get_boottime_ns(); /* history windows */
 	vigil_event_set_str(ev, VIGIL_F_HOST_OS_TYPE, "linux", 5);
 }
 
-/**
- * vigil_capture_set_name() - set a name field to a path's basename
- * @ev: the event
- * @f: VIGIL_F_PROCESS_NAME or VIGIL_F_PARENT_NAME
- * @path: the path (need not be NUL-terminated)
- * @len: bytes of @path
- */
-void vigil_capture_set_name(struct vigil_event *ev, enum vigil_field f,
-			    const char *path, u32 len)
+/* Sets @f to @args joined by spaces, in @buf (at least @len bytes). */
+static void set_cmdline(struct vigil_event *ev, enum vigil_field f,
+			const char *args, u32 len, char *buf)
 {
-	u32 off = len;
-
-	while (off && path[off - 1] != '/')
-		off--;
-	vigil_event_set_str(ev, f, path + off, len - off);
-}
-
-/**
- * vigil_capture_cmdline() - set a command line joined from args
- * @sc: scratch
- * @f: VIGIL_F_PROCESS_COMMAND_LINE or VIGIL_F_PARENT_COMMAND_LINE
- * @args: NUL-terminated elements back to back
- * @len: bytes of @args
- * @buf: at least @len bytes
- */
-void vigil_capture_cmdline(struct vigil_scratch *sc, enum vigil_field f,
-			   const char *args, u32 len, char *buf)
-{
-	u32 i;
-
-	if (!len)
-		return;
-	for (i = 0; i < len - 1; i++)
-		buf[i] = args[i] ? args[i] : ' ';
-	buf[len - 1] = '\0';
-	vigil_event_set_str(&sc->ev, f, buf, len - 1);
+	if (len)
+		vigil_event_set_str(ev, f, buf,
+				    vigil_argv_join(buf, args, len));
 }
 
 static void set_creds(struct vigil_event *ev)
@@ -200,36 +169,107 @@ static void set_creds(struct vigil_event *ev)
 			    from_kgid_munged(&init_user_ns, cred->gid));
 }
 
+/*
+ * Whether current runs outside the initial mount and user namespaces,
+ * where a path (a bind mount over /usr/bin/true in `unshare -Urm`) no
+ * longer says which file runs.  Pointers are only compared.
+ */
+static void set_namespaces(struct vigil_event *ev)
+{
+	struct nsproxy *ns = current->nsproxy;
+
+	vigil_event_set_num(ev, VIGIL_F_PROCESS_USER_NS_OTHER,
+			    current_user_ns() != &init_user_ns);
+	if (ns)
+		vigil_event_set_num(ev, VIGIL_F_PROCESS_MNT_NS_OTHER,
+				    ns->mnt_ns != init_task.nsproxy->mnt_ns);
+}
+
+/* Marks the fields @flags (VIGIL_PROC_F_*) says are cut. */
+static void proc_cuts(struct vigil_scratch *sc, u32 flags, bool parent)
+{
+	if (flags & VIGIL_PROC_F_EXE_TRUNCATED)
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_EXECUTABLE :
+					       VIGIL_F_PROCESS_EXECUTABLE);
+	if (flags & VIGIL_PROC_F_NAME_TRUNCATED)
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_NAME :
+					       VIGIL_F_PROCESS_NAME);
+	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED) {
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_ARGS :
+					       VIGIL_F_PROCESS_ARGS);
+		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_COMMAND_LINE :
+					       VIGIL_F_PROCESS_COMMAND_LINE);
+	}
+}
+
 /**
  * vigil_capture_actor() - the acting process's fields
  * @sc: scratch with an event begun
- * @p: current's entry (NULL: only pid and credentials are known)
+ * @p: current's entry (NULL: not tracked)
+ * @img: at exec, the new image as read (complete argv); NULL for other
+ *	events, which take the entry's snapshot
  *
- * Caller holds rcu_read_lock().  The args are the entry's snapshot
- * (exec events override them with the complete argv).
+ * Caller holds rcu_read_lock().  Each field is set once.  Without @p or
+ * @img only pid and credentials are known; without @p at exec the image
+ * still gets a new entity id.
  */
-void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p)
+void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
+			 const struct vigil_proc_image *img)
 {
 	struct vigil_event *ev = &sc->ev;
+	const char *exe, *name, *args;
+	u32 exe_len, name_len, args_len, snap_count, args_count, flags, dev;
+	u64 ino;
 
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_PID, task_tgid_nr(current));
 	set_creds(ev);
-	if (!p)
+	set_namespaces(ev);
+	if (!p && !img)
 		return;
-	vigil_proc_entity_str(p->entity_id, sc->eid);
+	vigil_proc_entity_str(p ? p->entity_id : vigil_proctab_new_id(),
+			      sc->eid);
 	vigil_event_set_str(ev, VIGIL_F_PROCESS_ENTITY_ID, sc->eid,
 			    VIGIL_ENTITY_ID_LEN);
-	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, vigil_proc_exe(p),
-			    p->exe_len);
-	vigil_capture_set_name(ev, VIGIL_F_PROCESS_NAME, vigil_proc_exe(p),
-			       p->exe_len);
-	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, vigil_proc_args(p),
-			      p->args_len, p->args_snap_count);
-	vigil_event_set_num(ev, VIGIL_F_PROCESS_ARGS_COUNT, p->args_count);
-	vigil_capture_cmdline(sc, VIGIL_F_PROCESS_COMMAND_LINE,
-			      vigil_proc_args(p), p->args_len, sc->cmdline);
-	if (p->flags & VIGIL_PROC_F_ARGS_TRUNCATED)
+	if (img) {
+		exe = img->exe;
+		exe_len = img->exe_len;
+		name = img->name;
+		name_len = img->name_len;
+		args = img->args;
+		args_len = img->args_len;
+		snap_count = img->args_kept;
+		args_count = img->args_count;
+		flags = (img->exe_cut ? VIGIL_PROC_F_EXE_TRUNCATED : 0) |
+			(img->truncated ? VIGIL_PROC_F_ARGS_TRUNCATED : 0);
+		dev = img->exe_dev;
+		ino = img->exe_ino;
+	} else {
+		exe = vigil_proc_exe(p);
+		exe_len = p->exe_len;
+		name = vigil_proc_name(p);
+		name_len = p->name_len;
+		args = vigil_proc_args(p);
+		args_len = p->args_len;
+		snap_count = p->args_snap_count;
+		args_count = p->args_count;
+		flags = p->flags;
+		dev = p->exe_dev;
+		ino = p->exe_ino;
+	}
+	if (ino) {
+		vigil_event_set_num(ev, VIGIL_F_PROCESS_EXE_DEVICE, dev);
+		vigil_event_set_num(ev, VIGIL_F_PROCESS_EXE_INODE, ino);
+	}
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, exe, exe_len);
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_NAME, name, name_len);
+	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, args, args_len,
+			      snap_count);
+	vigil_event_set_num(ev, VIGIL_F_PROCESS_ARGS_COUNT, args_count);
+	set_cmdline(ev, VIGIL_F_PROCESS_COMMAND_LINE, args, args_len,
+		    sc->cmdline);
+	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED)
 		sc->flags |= VIGIL_EVF_ARGS_TRUNCATED;
+	proc_cuts(sc, flags, false);
 }
 
 /**
@@ -248,6 +288,7 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 	const struct cred *cred;
 	struct vigil_proc *pp;
 	const char *exe;
+	bool cut = false;
 	u32 len;
 
 	parent = rcu_dereference(current->real_parent);
@@ -265,23 +306,25 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 				    VIGIL_ENTITY_ID_LEN);
 		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE,
 				    vigil_proc_exe(pp), pp->exe_len);
-		vigil_capture_set_name(ev, VIGIL_F_PARENT_NAME,
-				       vigil_proc_exe(pp), pp->exe_len);
+		vigil_event_set_str(ev, VIGIL_F_PARENT_NAME,
+				    vigil_proc_name(pp), pp->name_len);
 		vigil_event_set_array(ev, VIGIL_F_PARENT_ARGS,
 				      vigil_proc_args(pp), pp->args_len,
 				      pp->args_snap_count);
 		vigil_event_set_num(ev, VIGIL_F_PARENT_ARGS_COUNT,
 				    pp->args_count);
-		vigil_capture_cmdline(sc, VIGIL_F_PARENT_COMMAND_LINE,
-				      vigil_proc_args(pp), pp->args_len,
-				      sc->pcmdline);
+		set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE,
+			    vigil_proc_args(pp), pp->args_len, sc->pcmdline);
+		proc_cuts(sc, pp->flags, true);
 		return;
 	}
 
 	sc->flags |= VIGIL_EVF_PARENT_FALLBACK;
-	exe = vigil_capture_task_exe(parent, sc->path3, &len);
+	exe = vigil_capture_task_exe(parent, sc->path3, &len, &cut, NULL, NULL);
 	if (exe)
 		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE, exe, len);
+	if (cut)
+		vigil_capture_cut(sc, VIGIL_F_PARENT_EXECUTABLE);
 	task_lock(parent);
 	strscpy(sc->pcomm, parent->comm, sizeof(sc->pcomm));
 	task_unlock(parent);
@@ -329,6 +372,37 @@ static void debug_log(const struct vigil_event *ev)
 		ev->v[VIGIL_F_EVENT_FLAGS].num);
 }
 
+/*
+ * vigil.event.truncated: the names of the fields vigil_capture_cut()
+ * marked, with the parts derived from a cut path.  Counted once per event.
+ */
+static void set_truncated(struct vigil_scratch *sc)
+{
+	u64 cut = sc->cut;
+	u32 len = 0, n = 0, l;
+	const char *name;
+
+	if (cut & (1ULL << VIGIL_F_FILE_PATH))
+		cut |= 1ULL << VIGIL_F_FILE_DIRECTORY;
+	if (cut & (1ULL << VIGIL_F_FILE_ORIG_PATH))
+		cut |= 1ULL << VIGIL_F_FILE_ORIG_DIRECTORY;
+	for (; cut; cut &= cut - 1) {
+		name = vigil_field_name(__builtin_ctzll(cut));
+		if (!name)
+			continue;
+		l = strlen(name) + 1;
+		if (WARN_ON_ONCE(l > sizeof(sc->cutnames) - len))
+			break;
+		memcpy(sc->cutnames + len, name, l);
+		len += l;
+		n++;
+	}
+	vigil_event_set_array(&sc->ev, VIGIL_F_EVENT_TRUNCATED, sc->cutnames,
+			      len, n);
+	sc->flags |= VIGIL_EVF_TRUNCATED;
+	vigil_stat_inc(VIGIL_STAT_FIELDS_TRUNCATED);
+}
+
 /**
  * vigil_capture_emit() - hand the finished event in @sc to detection
  * @sc: scratch with a complete event
@@ -339,215 +413,10 @@ void vigil_capture_emit(struct vigil_scratch *sc)
 {
 	struct vigil_event *ev = &sc->ev;
 
+	if (sc->cut)
+		set_truncated(sc);
 	vigil_event_set_num(ev, VIGIL_F_EVENT_FLAGS, sc->flags);
 	if (unlikely(READ_ONCE(capture_debug)))
 		debug_log(ev);
 	vigil_detect_event(ev);
-}
-
-/* ---------------- processes that predate the module ---------------- */
-
-/*
- * Adds one running process to the table (unless the hooks already did):
- * executable from its mm, argv read with access_process_vm().  Process
- * context; @buf holds PATH_MAX bytes, @args @cap bytes.
- */
-static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
-{
-	struct vigil_proc_image img = { .exe = "" };
-	unsigned long start, end;
-	struct mm_struct *mm;
-	struct file *f;
-	char *s;
-	int got;
-
-	mm = get_task_mm(t);
-	if (!mm)
-		return;
-	f = vigil_mm_exe_file_get(mm);
-	if (f) {
-		s = d_path(&f->f_path, buf, PATH_MAX);
-		fput(f);
-		if (!IS_ERR(s)) {
-			img.exe = s;
-			img.exe_len = buf + PATH_MAX - 1 - s;
-		}
-	}
-	spin_lock(&mm->arg_lock);
-	start = mm->arg_start;
-	end = mm->arg_end;
-	spin_unlock(&mm->arg_lock);
-	mmput(mm);
-	if (end > start) {
-		img.truncated = end - start > cap;
-		got = access_process_vm(t, start, args,
-					min_t(unsigned long, end - start, cap),
-					0);
-		if (got > 0) {
-			img.args = args;
-			img.args_len = vigil_capture_argv_parse(
-				args, got, &img.args_count, &img.truncated);
-		}
-	}
-	rcu_read_lock();
-	vigil_proctab_set(task_tgid_nr(t), &img, false);
-	rcu_read_unlock();
-}
-
-/**
- * vigil_capture_seed() - add the processes that predate the hooks
- *
- * Process context, after the hooks are registered (so a process that
- * execs meanwhile is recorded by its exec, which wins).  Entries get new
- * entity ids.  Processes that could not be added (no memory, the table
- * is full) fall back as described in vigil_capture_parent().
- *
- * Return: 0 or -ENOMEM (nothing seeded; not fatal).
- */
-int vigil_capture_seed(void)
-{
-	unsigned int cap = vigil_proctab_capacity(), n = 0, i;
-	u32 argv_cap = vigil_capture_argv_cap();
-	struct task_struct **tasks, *t;
-	char *buf = NULL, *args = NULL;
-	int ret = -ENOMEM;
-
-	tasks = kvmalloc_array(cap, sizeof(*tasks), GFP_KERNEL);
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	args = kvmalloc(argv_cap, GFP_KERNEL);
-	if (!tasks || !buf || !args)
-		goto out;
-
-	rcu_read_lock();
-	for_each_process(t) {
-		if (n == cap)
-			break;
-		if (t->flags & PF_KTHREAD)
-			continue;
-		get_task_struct(t);
-		tasks[n++] = t;
-	}
-	rcu_read_unlock();
-
-	for (i = 0; i < n; i++) {
-		seed_one(tasks[i], buf, args, argv_cap);
-		put_task_struct(tasks[i]);
-		cond_resched();
-	}
-	ret = 0;
-out:
-	kvfree(args);
-	kfree(buf);
-	kvfree(tasks);
-	return ret;
-}
-
-/* ---------------- fork and exit ---------------- */
-
-static struct tracepoint *tp_fork, *tp_exit;
-
-static void probe_fork(void *data, struct task_struct *parent,
-		       struct task_struct *child)
-{
-	if ((child->flags & PF_KTHREAD) || !thread_group_leader(child))
-		return;
-	vigil_proctab_fork(task_tgid_nr(parent), task_tgid_nr(child));
-}
-
-static void probe_exit(void *data, VIGIL_TP_EXIT_PROTO)
-{
-	if (p->flags & PF_KTHREAD)
-		return;
-	/* do_exit() dropped signal->live before this tracepoint. */
-	if (atomic_read(&p->signal->live))
-		return;
-	vigil_proctab_exit(task_tgid_nr(p));
-}
-
-static int tp_register(struct tracepoint **slot, const char *name, void *probe)
-{
-	struct tracepoint *tp = vigil_capture_tp_find(name);
-	int ret;
-
-	if (!tp) {
-		pr_err("vigil: required tracepoint %s not found; not loading\n",
-		       name);
-		return -ENOENT;
-	}
-	ret = tracepoint_probe_register(tp, probe, NULL);
-	if (ret) {
-		pr_err("vigil: cannot attach to tracepoint %s (%d); not loading\n",
-		       name, ret);
-		return ret;
-	}
-	*slot = tp;
-	return 0;
-}
-
-static void tp_unregister(struct tracepoint **slot, void *probe)
-{
-	if (*slot)
-		tracepoint_probe_unregister(*slot, probe, NULL);
-	*slot = NULL;
-}
-
-/**
- * vigil_capture_init() - allocate scratch and register every hook
- *
- * Process context; vigil_proctab_init() has run.  Either every hook is
- * registered or none: a missing required hook fails the load with a
- * message naming it.
- *
- * Return: 0 or a negative errno.
- */
-int vigil_capture_init(void)
-{
-	int ret;
-
-	ret = vigil_scratch_init(vigil_capture_argv_cap());
-	if (ret)
-		return ret;
-	ret = tp_register(&tp_exit, "sched_process_exit", probe_exit);
-	if (ret)
-		goto err_free_scratch;
-	ret = tp_register(&tp_fork, "sched_process_fork", probe_fork);
-	if (ret)
-		goto err_unregister_exit;
-	ret = vigil_capture_exec_init();
-	if (ret)
-		goto err_unregister_fork;
-	ret = vigil_capture_file_init();
-	if (ret)
-		goto err_uninit_exec;
-	if (vigil_capture_seed())
-		pr_warn("vigil: no memory to record running processes\n");
-	return 0;
-
-err_uninit_exec:
-	vigil_capture_exec_uninit();
-err_unregister_fork:
-	tp_unregister(&tp_fork, probe_fork);
-err_unregister_exit:
-	tp_unregister(&tp_exit, probe_exit);
-	tracepoint_synchronize_unregister();
-err_free_scratch:
-	vigil_scratch_uninit();
-	return ret;
-}
-
-/**
- * vigil_capture_uninit() - unregister every hook, wait, free scratch
- *
- * Process context.  On return no hook is running or can run.
- */
-void vigil_capture_uninit(void)
-{
-	vigil_capture_file_uninit();
-	vigil_capture_exec_uninit();
-	tp_unregister(&tp_fork, probe_fork);
-	tp_unregister(&tp_exit, probe_exit);
-	/* Tracepoint probes still running finish; kprobes already did. */
-	tracepoint_synchronize_unregister();
-	synchronize_rcu();
-	vigil_scratch_uninit();
 }

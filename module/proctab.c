@@ -7,8 +7,11 @@
  * writers (exec, fork, exit and lazy creation, all from the capture hooks
  * in atomic context) take one spinlock.  Entries are allocated with
  * GFP_ATOMIC | __GFP_NOWARN outside the lock, sized to their content
- * (at most VIGIL_PROC_SIZE_MAX bytes, hash and LRU linkage included), and
- * freed with kfree_rcu().  The table holds at most proc_max entries; the
+ * (the header, at most VIGIL_PROC_EXE_MAX bytes of executable path,
+ * VIGIL_PROC_NAME_MAX of name and VIGIL_PROC_ARGS_MAX of args, with their
+ * NULs: under 1 KiB), and freed with kfree_rcu().  What does not fit is
+ * cut as vigil_path_keep_tail() and vigil_argv_snapshot() say, and
+ * flagged in the entry.  The table holds at most proc_max entries; the
  * least recently used one is evicted to make room (recency is refreshed
  * at most once a second per entry, to keep readers off the lock).
  *
@@ -31,6 +34,7 @@
 #include <linux/spinlock.h>
 
 #include "vigil.h"
+#include "argv.h"
 #include "proctab.h"
 
 static unsigned int proc_max = 32768;
@@ -197,37 +201,18 @@ static void finish(struct gone *g)
 	}
 }
 
-/* Snapshot of @args that fits in @room bytes, cut at an element boundary. */
-static u32 snap_len(const char *args, u32 len, u32 room, u16 *n, bool *cut)
-{
-	u32 i, end = 0;
-
-	*n = 0;
-	for (i = 0; i < len && i < room; i++) {
-		if (args[i] == '\0') {
-			end = i + 1;
-			(*n)++;
-		}
-	}
-	*cut = end < len;
-	return end;
-}
-
 static struct vigil_proc *proc_alloc(pid_t tgid,
 				     const struct vigil_proc_image *img)
 {
-	u32 exe_len = img->exe_len, room, args_len;
+	u32 exe_len = min_t(u32, img->exe_len, VIGIL_PROC_EXE_MAX);
+	u32 name_len = min_t(u32, img->name_len, VIGIL_PROC_NAME_MAX);
+	u32 args_len, n;
 	struct vigil_proc *p;
-	u16 n;
-	bool cut;
+	bool cut = img->truncated;
 
-	room = VIGIL_PROC_SIZE_MAX - sizeof(*p);
-	if (exe_len > room - 2)
-		exe_len = room - 2;
-	room -= exe_len + 1;
-	args_len = snap_len(img->args, img->args_len,
-			    min_t(u32, room, VIGIL_PROC_ARGS_MAX), &n, &cut);
-	p = kmalloc(sizeof(*p) + exe_len + 1 + args_len,
+	/* Sized for the most the snapshot can take; trimmed by kmalloc. */
+	args_len = min_t(u32, img->args_len, VIGIL_PROC_ARGS_MAX);
+	p = kmalloc(sizeof(*p) + exe_len + 1 + name_len + 1 + args_len,
 		    GFP_ATOMIC | __GFP_NOWARN);
 	if (!p) {
 		vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
@@ -242,18 +227,33 @@ static struct vigil_proc *proc_alloc(pid_t tgid,
 	if (p->users)
 		*p->users = 1;
 	p->tgid = tgid;
+	p->exe_dev = img->exe_dev;
+	p->exe_ino = img->exe_ino;
 	p->args_count = img->args_count;
+	p->flags = 0;
+	if (img->exe_len > exe_len) {
+		exe_len = vigil_path_keep_tail(p->data, exe_len, img->exe,
+					       img->exe_len);
+		p->flags |= VIGIL_PROC_F_EXE_TRUNCATED;
+	} else {
+		memcpy(p->data, img->exe, exe_len);
+	}
+	if (img->exe_cut)
+		p->flags |= VIGIL_PROC_F_EXE_TRUNCATED;
+	p->data[exe_len] = '\0';
 	p->exe_len = exe_len;
+	memcpy(p->data + exe_len + 1, img->name, name_len);
+	p->data[exe_len + 1 + name_len] = '\0';
+	p->name_len = name_len;
+	if (name_len < img->name_len)
+		p->flags |= VIGIL_PROC_F_NAME_TRUNCATED;
+	args_len = vigil_argv_snapshot(p->data + exe_len + 1 + name_len + 1,
+				       args_len, img->args, img->args_len, &n,
+				       &cut);
 	p->args_len = args_len;
 	p->args_snap_count = n;
-	p->flags = 0;
-	if (cut || img->truncated)
+	if (cut)
 		p->flags |= VIGIL_PROC_F_ARGS_TRUNCATED;
-	if (exe_len < img->exe_len)
-		p->flags |= VIGIL_PROC_F_EXE_TRUNCATED;
-	memcpy(p->data, img->exe, exe_len);
-	p->data[exe_len] = '\0';
-	memcpy(p->data + exe_len + 1, img->args, args_len);
 	return p;
 }
 
@@ -349,7 +349,7 @@ void vigil_proctab_fork(pid_t parent, pid_t child)
 	pp = find(parent);
 	if (!pp)
 		goto out;
-	size = sizeof(*pp) + pp->exe_len + 1 + pp->args_len;
+	size = sizeof(*pp) + pp->exe_len + 1 + pp->name_len + 1 + pp->args_len;
 	p = kmalloc(size, GFP_ATOMIC | __GFP_NOWARN);
 	if (!p) {
 		vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);

@@ -2,7 +2,8 @@
 /*
  * The process table: one entry per tracked process (thread group), keyed
  * by tgid, holding what later events need about it as a parent or as the
- * actor of a file event: its entity id, executable and an args snapshot.
+ * actor of a file event: its entity id, executable, name and an args
+ * snapshot.
  */
 #ifndef VIGIL_PROCTAB_H
 #define VIGIL_PROCTAB_H
@@ -12,11 +13,13 @@
 #include <linux/types.h>
 
 #define VIGIL_ENTITY_ID_LEN 16 /* lowercase hex digits of a u64 */
-#define VIGIL_PROC_SIZE_MAX 512 /* bytes per entry, all included */
+#define VIGIL_PROC_EXE_MAX 384 /* bytes of the executable path kept */
+#define VIGIL_PROC_NAME_MAX 255 /* bytes of the name kept (NAME_MAX) */
 #define VIGIL_PROC_ARGS_MAX 256 /* bytes of the args snapshot */
 
 #define VIGIL_PROC_F_ARGS_TRUNCATED (1U << 0) /* snapshot is cut */
 #define VIGIL_PROC_F_EXE_TRUNCATED (1U << 1) /* exe path is cut */
+#define VIGIL_PROC_F_NAME_TRUNCATED (1U << 2) /* name is cut */
 
 /**
  * struct vigil_proc - one tracked process image
@@ -28,12 +31,18 @@
  * @users: entries sharing @entity_id (forked children), under the table
  *	lock; NULL when the id is not shared
  * @tgid: the process
+ * @exe_dev: device of the executable (as stat(2)'s st_dev)
+ * @exe_ino: inode number of the executable
  * @args_count: elements of the image's argv (complete, not the snapshot)
  * @exe_len: bytes of the executable path at @data, NUL not included
- * @args_len: bytes of the args snapshot after the exe's NUL, NULs included
+ * @name_len: bytes of the name after the exe's NUL, NUL not included
+ * @args_len: bytes of the args snapshot after the name's NUL, NULs
+ *	included
  * @args_snap_count: elements in the snapshot
  * @flags: VIGIL_PROC_F_*
- * @data: executable path, NUL, args snapshot (NUL-terminated elements)
+ * @data: executable path (its tail, marked, when longer than
+ *	VIGIL_PROC_EXE_MAX), NUL, name, NUL, args snapshot
+ *	(vigil_argv_snapshot())
  *
  * Entries are immutable once published, except @touched, @lru and the
  * counter @users points to.
@@ -46,8 +55,11 @@ struct vigil_proc {
 	u64 entity_id;
 	unsigned int *users;
 	pid_t tgid;
+	u32 exe_dev;
+	u64 exe_ino;
 	u32 args_count;
 	u16 exe_len;
+	u16 name_len;
 	u16 args_len;
 	u16 args_snap_count;
 	u8 flags;
@@ -58,16 +70,28 @@ struct vigil_proc {
  * struct vigil_proc_image - what an exec revealed about a process
  * @exe: executable path (need not be NUL-terminated)
  * @exe_len: bytes of @exe
+ * @exe_cut: @exe is already cut (the marked tail of a longer path)
+ * @exe_dev: device of the executable (as stat(2)'s st_dev)
+ * @exe_ino: inode number of the executable
+ * @name: process.name (need not be NUL-terminated)
+ * @name_len: bytes of @name
  * @args: argv, NUL-terminated elements back to back
  * @args_len: bytes of @args, NULs included
- * @args_count: elements of the complete argv
+ * @args_kept: elements in @args
+ * @args_count: elements of the complete argv (argc)
  * @truncated: @args is already cut
  */
 struct vigil_proc_image {
 	const char *exe;
 	u32 exe_len;
+	bool exe_cut;
+	u32 exe_dev;
+	u64 exe_ino;
+	const char *name;
+	u32 name_len;
 	const char *args;
 	u32 args_len;
+	u32 args_kept;
 	u32 args_count;
 	bool truncated;
 };
@@ -77,9 +101,14 @@ static inline const char *vigil_proc_exe(const struct vigil_proc *p)
 	return p->data;
 }
 
-static inline const char *vigil_proc_args(const struct vigil_proc *p)
+static inline const char *vigil_proc_name(const struct vigil_proc *p)
 {
 	return p->data + p->exe_len + 1;
+}
+
+static inline const char *vigil_proc_args(const struct vigil_proc *p)
+{
+	return p->data + p->exe_len + 1 + p->name_len + 1;
 }
 
 void vigil_proc_entity_str(u64 id, char *buf);

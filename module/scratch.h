@@ -12,6 +12,9 @@
 #include "engine/engine.h"
 #include "proctab.h"
 
+/* Room for every field name that can be cut, with its NUL. */
+#define VIGIL_SCRATCH_CUTNAMES 512
+
 /**
  * struct vigil_scratch - one CPU's capture workspace
  * @ev: the event being built
@@ -26,6 +29,8 @@
  * @peid: process.parent.entity_id, NUL-terminated
  * @pcomm: the parent's comm when it is not tracked
  * @flags: VIGIL_EVF_* gathered while the event is built
+ * @cut: bit (1ULL << field) for each field not whole
+ * @cutnames: vigil.event.truncated, built from @cut
  * @busy: set while a hook uses this CPU's scratch
  */
 struct vigil_scratch {
@@ -41,6 +46,8 @@ struct vigil_scratch {
 	char peid[VIGIL_ENTITY_ID_LEN + 1];
 	char pcomm[TASK_COMM_LEN];
 	u32 flags;
+	u64 cut;
+	char cutnames[VIGIL_SCRATCH_CUTNAMES];
 	bool busy;
 };
 

@@ -344,6 +344,8 @@ STAT_ATTR(proc_tracked, VIGIL_STAT_PROC_TRACKED);
 STAT_ATTR(argv_truncated, VIGIL_STAT_ARGV_TRUNCATED);
 STAT_ATTR(capture_errors, VIGIL_STAT_CAPTURE_ERRORS);
 STAT_ATTR(work_stops, VIGIL_STAT_WORK_STOPS);
+STAT_ATTR(fields_truncated, VIGIL_STAT_FIELDS_TRUNCATED);
+STAT_ATTR(exec_missed, VIGIL_STAT_EXEC_MISSED);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -362,6 +364,8 @@ static struct attribute *stat_attrs[] = {
 	&stat_argv_truncated_attr.attr.attr,
 	&stat_capture_errors_attr.attr.attr,
 	&stat_work_stops_attr.attr.attr,
+	&stat_fields_truncated_attr.attr.attr,
+	&stat_exec_missed_attr.attr.attr,
 	NULL,
 };
 

@@ -28,6 +28,8 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_ARGV_TRUNCATED] = "argv_truncated",
 	[VIGIL_STAT_CAPTURE_ERRORS] = "capture_errors",
 	[VIGIL_STAT_WORK_STOPS] = "work_stops",
+	[VIGIL_STAT_FIELDS_TRUNCATED] = "fields_truncated",
+	[VIGIL_STAT_EXEC_MISSED] = "exec_missed",
 };
 
 struct stats_ctx {

@@ -56,6 +56,15 @@ static const struct vigil_field_desc fields[__VIGIL_F_LAST] = {
 					  VIGIL_FT_STR },
 	[VIGIL_F_FILE_ORIG_DIRECTORY] = { "file.Ext.original.directory",
 					  VIGIL_FT_STR },
+	[VIGIL_F_EVENT_TRUNCATED] = { "vigil.event.truncated", VIGIL_FT_ARRAY },
+	[VIGIL_F_PROCESS_EXE_DEVICE] = { "vigil.process.exe.device",
+					 VIGIL_FT_NUM },
+	[VIGIL_F_PROCESS_EXE_INODE] = { "vigil.process.exe.inode",
+					VIGIL_FT_NUM },
+	[VIGIL_F_PROCESS_MNT_NS_OTHER] = { "vigil.process.mnt_ns_other",
+					   VIGIL_FT_NUM },
+	[VIGIL_F_PROCESS_USER_NS_OTHER] = { "vigil.process.user_ns_other",
+					    VIGIL_FT_NUM },
 };
 
 /**

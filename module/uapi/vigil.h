@@ -146,9 +146,11 @@ enum vigil_stat {
 	VIGIL_STAT_PROC_TRACKED,
 	VIGIL_STAT_ARGV_TRUNCATED,
 	VIGIL_STAT_CAPTURE_ERRORS,
-	VIGIL_STAT_WORK_STOPS, /* events whose rules hit the work budget */
 	VIGIL_STAT_PAD,
 	VIGIL_STAT_ALERTS_SUPPRESSED, /* held back by the per-rule rate limit */
+	VIGIL_STAT_WORK_STOPS, /* events whose rules hit the work budget */
+	VIGIL_STAT_FIELDS_TRUNCATED, /* events with vigil.event.truncated */
+	VIGIL_STAT_EXEC_MISSED, /* execs the kretprobe fallback missed */
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -223,6 +225,11 @@ enum vigil_field {
 	VIGIL_F_FILE_ORIG_NAME, /* STR */
 	VIGIL_F_FILE_ORIG_EXTENSION, /* STR */
 	VIGIL_F_FILE_ORIG_DIRECTORY, /* STR */
+	VIGIL_F_EVENT_TRUNCATED, /* ARRAY  vigil.event.truncated: cut fields */
+	VIGIL_F_PROCESS_EXE_DEVICE, /* NUM  vigil.process.exe.device */
+	VIGIL_F_PROCESS_EXE_INODE, /* NUM  vigil.process.exe.inode */
+	VIGIL_F_PROCESS_MNT_NS_OTHER, /* NUM  1: not the initial mount ns */
+	VIGIL_F_PROCESS_USER_NS_OTHER, /* NUM  1: not the initial user ns */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)
@@ -231,6 +238,8 @@ enum vigil_field {
 #define VIGIL_EVF_ARGS_TRUNCATED (1U << 0) /* argv cut at the cap */
 #define VIGIL_EVF_PARENT_FALLBACK \
 	(1U << 1) /* parent not in the process table */
+#define VIGIL_EVF_TRUNCATED \
+	(1U << 2) /* a field is cut: see vigil.event.truncated */
 
 /* ------------------------------------------------------------------ */
 /* Ruleset format                                                      */

@@ -1,0 +1,121 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The cases an attacker reaches for first (issue 11 items 3 and 4), as
+# uid 65534 where an unprivileged user can do it.  Each case's expected
+# outcome is stated in Documentation/reliability.md, "Capture".
+. /vigil/lib.sh
+mkdir -p /tmp/ca /tmp/carules
+chmod 1777 /tmp/ca
+rule() {
+	mkdir -p /tmp/carules/$1
+	cat > /tmp/carules/$1/r.toml <<TOML
+[rule]
+name = "capture attack $1"
+rule_id = "vigil-test-ca-$1"
+type = "eql"
+language = "eql"
+severity = "low"
+risk_score = 1
+query = '''
+$2
+'''
+TOML
+}
+rule file 'file where file.path : ("/tmp/ca/*", "/ca-*")'
+rule exec 'process where process.args : ("ca-*", "/tmp/ca/*")'
+load_rules() { vigilctl load /tmp/carules || fail "load test rules"; }
+load_rules
+jqa() { jq -c "$1" "$VIGIL_ALERTS"; }
+jqt() { [ -n "$1" ] && echo "$1" | jq -e "$2" >/dev/null; }
+# file_alert PATH: the first file alert for PATH
+file_alert() {
+	jqa "select(.rule.id == \"vigil-test-ca-file\" and .file.path == \"$1\")" | head -n 1
+}
+# check WHAT ALERT FILTER: pass when FILTER holds for ALERT
+check() {
+	if jqt "$2" "$3"; then pass "$1"; else fail "$1: $(echo "$2" | cut -c1-600)"; fi
+}
+
+# 1. masquerading: in its own user and mount namespace, nobody binds its
+# own copy of touch over /usr/bin/true.  The path says /usr/bin/true; the
+# inode, device and namespace fields say what really ran.
+as_nobody /usr/bin/cp /usr/bin/touch /tmp/ca/mytool
+as_nobody unshare -Urm sh -c \
+	'mount --bind /tmp/ca/mytool /usr/bin/true && /usr/bin/true /tmp/ca/masq-made'
+/usr/bin/touch /tmp/ca/plain-made
+vigil_sync
+ino=$(stat -c %i /tmp/ca/mytool) dev=$(stat -c %d /tmp/ca/mytool)
+check "masquerade: inode and device of the bound file, namespaces flagged" \
+	"$(file_alert /tmp/ca/masq-made)" \
+	".process.executable == \"/usr/bin/true\" and
+	 .vigil.process.exe.inode == $ino and .vigil.process.exe.device == $dev and
+	 .vigil.process.mnt_ns_other == 1 and .vigil.process.user_ns_other == 1"
+ino=$(stat -c %i /usr/bin/touch) dev=$(stat -c %d /usr/bin/touch)
+check "plain exec: inode and device of touch, initial namespaces" \
+	"$(file_alert /tmp/ca/plain-made)" \
+	".vigil.process.exe.inode == $ino and .vigil.process.exe.device == $dev and
+	 .vigil.process.mnt_ns_other == 0 and .vigil.process.user_ns_other == 0"
+
+# 2. exec through a symlink: the executable is the file the link resolves to.
+as_nobody /usr/bin/ln -s /usr/bin/touch /tmp/ca/lnk
+as_nobody /tmp/ca/lnk /tmp/ca/sym-made
+vigil_sync
+check "symlink: exec reported with the resolved executable" \
+	"$(jqa 'select(.rule.id == "vigil-test-ca-exec" and .process.args[0] == "/tmp/ca/lnk")' | head -n 1)" \
+	'.process.executable == "/usr/bin/touch"'
+check "symlink: file event of the linked binary" "$(file_alert /tmp/ca/sym-made)" \
+	'.process.executable == "/usr/bin/touch"'
+
+# 3. a #! script: the script's path is in the args, the interpreter runs.
+printf '#!/bin/sh\n: > /tmp/ca/script-made\n' > /tmp/ca/tool.sh
+chmod 755 /tmp/ca/tool.sh
+as_nobody /tmp/ca/tool.sh ca-script
+vigil_sync
+check "#! script: exec with the interpreter and the script path" \
+	"$(jqa 'select(.rule.id == "vigil-test-ca-exec" and (.process.args | index("ca-script")) and
+		.process.executable != "/usr/bin/setpriv")' | head -n 1)" \
+	'.process.executable == "/usr/bin/dash" and (.process.args | index("/tmp/ca/tool.sh"))'
+check "#! script: its file event" "$(file_alert /tmp/ca/script-made)" \
+	'.process.executable == "/usr/bin/dash"'
+
+# 4. chroot (root): the event is reported, paths as seen inside the chroot,
+# the executable's inode names the real file.
+mkdir -p /tmp/ca/root/bin
+cp /opt/busybox/bin/busybox /tmp/ca/root/bin/busybox
+chroot /tmp/ca/root /bin/busybox touch /ca-chroot-made
+vigil_sync
+ino=$(stat -c %i /tmp/ca/root/bin/busybox)
+check "chroot: reported, path inside the chroot, real inode" \
+	"$(file_alert /ca-chroot-made)" \
+	".process.executable == \"/bin/busybox\" and .vigil.process.exe.inode == $ino"
+
+# 5. rename over an existing file: one rename event, both paths.
+as_nobody /usr/bin/touch /tmp/ca/r1 /tmp/ca/r2
+as_nobody /usr/bin/mv -f /tmp/ca/r1 /tmp/ca/r2
+vigil_sync
+n=$(jqa 'select(.rule.id == "vigil-test-ca-file" and .event.action == "rename" and
+	.file.path == "/tmp/ca/r2" and .file.Ext.original.path == "/tmp/ca/r1")' | wc -l)
+[ "$n" -eq 1 ] && pass "rename over an existing file: one event" ||
+	fail "rename over an existing file: $n events"
+
+# 6. argv of 100,000 arguments: reported, counted whole, cut flagged.
+as_nobody /usr/bin/true ca-many $(seq 100000)
+vigil_sync
+check "100,000 args: reported, args_count is argc, cut flagged" \
+	"$(jqa 'select(.rule.id == "vigil-test-ca-exec" and .process.args[1] == "ca-many")' | head -n 1)" \
+	'.process.args_count == 100002 and (.vigil.event.truncated | index("process.args"))'
+
+# 7. overlayfs and an ext4 loop mount (root), when the guest kernel has them.
+mkdir -p /tmp/ca/ov/l /tmp/ca/ov/u /tmp/ca/ov/w /tmp/ca/ov/m
+if mount -t overlay overlay -o lowerdir=/tmp/ca/ov/l,upperdir=/tmp/ca/ov/u,workdir=/tmp/ca/ov/w \
+	/tmp/ca/ov/m 2>/dev/null; then
+	as_nobody /usr/bin/touch /tmp/ca/ov/m/ovl-made 2>/dev/null || /usr/bin/touch /tmp/ca/ov/m/ovl-made
+	vigil_sync
+	check "overlayfs: creation reported at the overlay path" \
+		"$(file_alert /tmp/ca/ov/m/ovl-made)" '.event.action == "creation"'
+	umount /tmp/ca/ov/m
+else
+	echo "SKIP: overlayfs not available in this guest kernel"
+fi
+
+exit $vigil_rc
