@@ -14,6 +14,7 @@
 #   make install-dkms    the module source for DKMS in /usr/src/vigil-VERSION
 #   make sign KEY= CERT= sign vigil.ko with the kernel's scripts/sign-file
 #   make deb             the vigil and vigil-dkms Debian packages, in build/deb
+#   (make install and make deb: Documentation/operations.rst)
 #   make kmod-K          vigil.ko for K = 6.1 | 6.12 | kunit | debug in build/K
 #   make lint            checkpatch, sparse and clang-format gates
 #   make test-user       userspace unit tests (ASan + UBSan)
@@ -123,6 +124,29 @@ install-dkms: $(RULES_H)
 		$(DESTDIR)$(DKMSDIR)/module/{} \;
 	chmod 0755 $(DESTDIR)$(DKMSDIR)/module/compat-probe.sh
 
+# Secure Boot: sign KO (default module/vigil.ko) with KEY and CERT (the
+# MOK enrolled with mokutil, Documentation/operations.rst) using the
+# sign-file of the kernel headers in KDIR.
+KO ?= module/vigil.ko
+SIGN_HASH ?= sha256
+sign:
+	@test -n "$(KEY)" && test -n "$(CERT)" || \
+		{ echo "usage: make sign KEY=mok.priv CERT=mok.der [KO=vigil.ko]" >&2; exit 1; }
+	@test -x "$(KDIR)/scripts/sign-file" || \
+		{ echo "no $(KDIR)/scripts/sign-file (kernel headers)" >&2; exit 1; }
+	$(KDIR)/scripts/sign-file $(SIGN_HASH) $(KEY) $(CERT) $(KO)
+
+# Debian packages vigil and vigil-dkms (debian/), built with debhelper
+# and dh-dkms from a copy of the tree's files in build/deb.
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/vigil-$(VERSION)
+	git ls-files -co --exclude-standard -z | \
+		tar --null -T - --ignore-failed-read -cf - 2>/dev/null | \
+		tar -xf - -C build/deb/vigil-$(VERSION)
+	cd build/deb/vigil-$(VERSION) && dpkg-buildpackage -us -uc -b
+	@ls build/deb/*.deb
+
 demo: deps all kmod-6.1
 	@tests/vm/demo
 
@@ -140,4 +164,4 @@ FORCE:
 
 .PHONY: FORCE all user module deps lint test-user fuzz kunit integration demo \
 	check bench clean-build install install-files install-module uninstall \
-	install-dkms
+	install-dkms sign deb

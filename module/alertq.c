@@ -120,7 +120,7 @@ static int alert_size(struct vigil_engine *e, const struct vigil_match *m,
 	vigil_engine_rule_info(e, m->rule, &d->ri);
 	d->cap = event_size(m->event);
 	payload = 2 * nla_total_size_64bit(sizeof(u64)) + nla_total_size(0) +
-		  3 * nla_total_size(sizeof(u8)) +
+		  4 * nla_total_size(sizeof(u8)) +
 		  nla_total_size(strlen(d->ri.id) + 1) +
 		  nla_total_size(strlen(d->ri.name ?: "") + 1) +
 		  nla_total_size(strlen(d->ri.threat ?: "") + 1) +

@@ -2,12 +2,17 @@
 /*
  * The alert printer shared by `vigilctl replay` and `vigilctl listen`.
  *
- * JSON: one object per line, ECS style.  The triggering event's fields
- * are at the top level ("@timestamp", "event", "host", "process", "user",
- * "group", "file"), then "rule", "alert", and for sequence rules "events":
- * every step's event in order, the last being the triggering one.
+ * JSON: one object per line, ECS fields and vigil's own under "vigil"
+ * (Documentation/siem.rst; tests/ecs checks every name and type).  The
+ * triggering event's fields are at the top level ("@timestamp", "event",
+ * "host", "process", "user", "group", "file"), then "rule" (ECS: id,
+ * name), then "vigil": "rule" (severity, risk_score, type, threat,
+ * building_block_type "default" for building-block rules),
+ * "alert" (seq, dropped), the event's "event.flags" when set, and for
+ * sequence rules "events": every step's event in order, the last being
+ * the triggering one.
  * Numeric ids (user.id, group.id and the parent's) are strings as in ECS;
- * pids and counts are numbers.  rule.threat is a flat array of
+ * pids and counts are numbers.  vigil.rule.threat is a flat array of
  * {"kind","id","name"} objects in rule-file order.  Strings are escaped
  * by json_buf_str(): invalid UTF-8 bytes become \u00XX.  Alerts are
  * formatted into a struct vigil_outbuf (no stdio call per character);
@@ -299,10 +304,12 @@ static void put_value_memo(struct vigil_outbuf *b, const struct vigil_event *ev,
 
 /*
  * Writes the event's fields as members of an already open object;
- * @first says whether no member was written yet.
+ * @first says whether no member was written yet.  @top: the alert's top
+ * level, where vigil.event.flags is left for put_flags().
  */
 static void put_event_members(struct vigil_outbuf *b,
-			      const struct vigil_event *ev, bool first)
+			      const struct vigil_event *ev, bool first,
+			      bool top)
 {
 	int depth = 0, c, prev = -1;
 	size_t i;
@@ -320,7 +327,7 @@ static void put_event_members(struct vigil_outbuf *b,
 
 		if (!k->n || !has(ev, fld))
 			continue;
-		if (fld == VIGIL_F_EVENT_FLAGS && !ev->v[fld].num)
+		if (fld == VIGIL_F_EVENT_FLAGS && (top || !ev->v[fld].num))
 			continue;
 		/* close what is not shared, open the new components */
 		c = prev < 0 ? 0 : shared[prev][i];
@@ -377,13 +384,17 @@ static void put_threat(struct vigil_outbuf *b, const char *t)
 	vigil_outbuf_putc(b, ']');
 }
 
+/*
+ * "rule" (its ECS fields), then opens "vigil" with vigil's rule fields;
+ * the caller closes "vigil".
+ */
 static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 {
 	vigil_outbuf_puts(b, ",\"rule\":{\"id\":");
 	json_buf_cstr(b, a->rule_id);
 	vigil_outbuf_puts(b, ",\"name\":");
 	json_buf_cstr(b, a->rule_name);
-	vigil_outbuf_puts(b, ",\"severity\":\"");
+	vigil_outbuf_puts(b, "},\"vigil\":{\"rule\":{\"severity\":\"");
 	vigil_outbuf_puts(b, sev_name(a->severity));
 	vigil_outbuf_puts(b, "\",\"risk_score\":");
 	vigil_outbuf_u64(b, a->risk_score);
@@ -391,6 +402,8 @@ static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 	vigil_outbuf_puts(b, kind_name(a->kind));
 	vigil_outbuf_puts(b, "\",\"threat\":");
 	put_threat(b, a->threat);
+	if (a->building_block)
+		vigil_outbuf_puts(b, ",\"building_block_type\":\"default\"");
 	vigil_outbuf_putc(b, '}');
 }
 
@@ -400,7 +413,7 @@ static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 #define RULE_NULL UINT32_MAX
 
 static struct {
-	bool valid;
+	bool valid, building_block;
 	u8 severity, risk_score, kind;
 	u32 len[3];		/* id, name, threat; RULE_NULL for NULL */
 	u32 json_len;
@@ -438,7 +451,9 @@ static void put_rule_memo(struct vigil_outbuf *b,
 	}
 	if (rule_memo.valid && rule_memo.severity == a->severity &&
 	    rule_memo.risk_score == a->risk_score &&
-	    rule_memo.kind == a->kind && rule_memo_hit(str, len)) {
+	    rule_memo.kind == a->kind &&
+	    rule_memo.building_block == a->building_block &&
+	    rule_memo_hit(str, len)) {
 		vigil_outbuf_put(b, rule_memo.json, rule_memo.json_len);
 		return;
 	}
@@ -450,6 +465,7 @@ static void put_rule_memo(struct vigil_outbuf *b,
 	rule_memo.severity = a->severity;
 	rule_memo.risk_score = a->risk_score;
 	rule_memo.kind = a->kind;
+	rule_memo.building_block = a->building_block;
 	for (i = 0; i < 3; i++) {
 		rule_memo.len[i] = str[i] ? (u32)len[i] : RULE_NULL;
 		memcpy(rule_memo.raw + off, str[i] ? str[i] : "", len[i]);
@@ -457,6 +473,30 @@ static void put_rule_memo(struct vigil_outbuf *b,
 	}
 	rule_memo.json_len = (u32)(b->len - start);
 	memcpy(rule_memo.json, b->p + start, rule_memo.json_len);
+}
+
+/*
+ * The event's vigil.event.flags as a member of the open "vigil" object:
+ * its key from the second component on.
+ */
+static void put_flags(struct vigil_outbuf *b, const struct vigil_event *ev)
+{
+	const struct key *k = NULL;
+	size_t i;
+	int d;
+
+	if (!has(ev, VIGIL_F_EVENT_FLAGS) || !ev->v[VIGIL_F_EVENT_FLAGS].num)
+		return;
+	for (i = 0; i < sizeof(order); i++)
+		if (order[i] == VIGIL_F_EVENT_FLAGS)
+			k = &keys[i];
+	if (!k || k->n < 2)
+		return;
+	vigil_outbuf_putc(b, ',');
+	vigil_outbuf_put(b, k->text + k->off[1], k->len - k->off[1]);
+	vigil_outbuf_u64(b, ev->v[VIGIL_F_EVENT_FLAGS].num);
+	for (d = 2; d < k->n; d++)
+		vigil_outbuf_putc(b, '}');
 }
 
 /**
@@ -474,23 +514,24 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 		return;
 	last = &a->events[a->n_events - 1];
 	vigil_outbuf_putc(b, '{');
-	put_event_members(b, last, true);
+	put_event_members(b, last, true, true);
 	put_rule_memo(b, a);
 	vigil_outbuf_puts(b, ",\"alert\":{\"seq\":");
 	vigil_outbuf_u64(b, a->seq);
 	vigil_outbuf_puts(b, ",\"dropped\":");
 	vigil_outbuf_u64(b, a->dropped);
 	vigil_outbuf_putc(b, '}');
+	put_flags(b, last);
 	if (a->kind == VIGIL_RULE_SEQUENCE || a->n_events > 1) {
 		vigil_outbuf_puts(b, ",\"events\":[");
 		for (i = 0; i < a->n_events; i++) {
 			vigil_outbuf_puts(b, i ? ",{" : "{");
-			put_event_members(b, &a->events[i], true);
+			put_event_members(b, &a->events[i], true, false);
 			vigil_outbuf_putc(b, '}');
 		}
 		vigil_outbuf_putc(b, ']');
 	}
-	vigil_outbuf_puts(b, "}\n");
+	vigil_outbuf_puts(b, "}}\n");
 }
 
 static void put_hex_escape(struct vigil_outbuf *b, unsigned char c)

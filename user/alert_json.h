@@ -16,6 +16,7 @@ struct vigil_alert_view {
 	const char *rule_id, *rule_name;
 	const char *threat;	/* vigil_rs_rule.threat_str format */
 	u8 severity, risk_score, kind;
+	bool building_block;	/* from a building-block rule */
 	u32 n_events;		/* >= 1; the last one is the triggering event */
 	struct vigil_event events[VIGIL_RS_MAX_STEPS];
 };

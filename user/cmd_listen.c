@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vigilctl listen [--json] [--output FILE]: print alerts as the kernel
- * sends them, one line each, until SIGINT or SIGTERM.  With --output the
+ * vigilctl listen [--json] [--output FILE] [--building-blocks]: print
+ * alerts as the kernel sends them, one line each, until SIGINT or SIGTERM;
+ * alerts of building-block rules only with --building-blocks.  With --output the
  * lines are appended to FILE, which SIGHUP closes and opens again (so
  * logrotate can move it away without losing a line).
  *
@@ -36,6 +37,7 @@
 struct listen_ctx {
 	struct vigil_nl *nl;
 	bool json;
+	bool building_blocks;	/* --building-blocks: print them too */
 	const char *path;	/* --output FILE, or NULL for stdout */
 	int out_fd;
 	int out_err;		/* first write() error, -errno */
@@ -93,6 +95,7 @@ static int alert_decode(const struct nlmsghdr *nlh,
 	v->severity = 0;
 	v->risk_score = 0;
 	v->kind = 0;
+	v->building_block = false;
 	v->n_events = 0;
 	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 || !tb[VIGIL_A_RULE])
 		return -EINVAL;
@@ -114,6 +117,7 @@ static int alert_decode(const struct nlmsghdr *nlh,
 	vigil_nla_u8(rb[VIGIL_RA_SEVERITY], &v->severity);
 	vigil_nla_u8(rb[VIGIL_RA_RISK_SCORE], &v->risk_score);
 	vigil_nla_u8(rb[VIGIL_RA_TYPE], &v->kind);
+	v->building_block = rb[VIGIL_RA_BUILDING_BLOCK] != NULL;
 
 	payload = vigil_nl_payload(nlh, &len);
 	vigil_nla_for_each(a, payload, len, rem) {
@@ -180,6 +184,8 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 		fprintf(stderr, "%s listen: malformed alert skipped\n", prog);
 		return 0;
 	}
+	if (lc->view.building_block && !lc->building_blocks)
+		return 0;
 	/* Whole lines only: a line that did not fit in memory is left out. */
 	len = lc->out.len;
 	if (lc->json)
@@ -199,7 +205,8 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 
 static int usage(void)
 {
-	fprintf(stderr, "Usage: %s listen [--json] [--output FILE]\n", prog);
+	fprintf(stderr, "Usage: %s listen [--json] [--output FILE] [--building-blocks]\n",
+		prog);
 	return 1;
 }
 
@@ -221,6 +228,8 @@ int listen_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
 			lc->json = true;
+		} else if (!strcmp(argv[i], "--building-blocks")) {
+			lc->building_blocks = true;
 		} else if ((!strcmp(argv[i], "--output") ||
 			    !strcmp(argv[i], "-o")) && i + 1 < argc) {
 			lc->path = argv[++i];

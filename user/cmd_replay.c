@@ -51,6 +51,7 @@ static void alert_cb(void *ctx, const struct vigil_match *m)
 	v->severity = ri.severity;
 	v->risk_score = ri.risk_score;
 	v->kind = ri.kind;
+	v->building_block = ri.building_block;
 	for (i = 0; i < m->n_prior && i < VIGIL_RS_MAX_STEPS - 1; i++)
 		if (!vigil_event_decode(&v->events[v->n_events], m->prior[i],
 					m->prior_len[i]))

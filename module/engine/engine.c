@@ -434,6 +434,7 @@ void vigil_engine_rule_info(const struct vigil_engine *e, u32 rule,
 	info->kind = ru->kind;
 	info->severity = ru->severity;
 	info->risk_score = ru->risk_score;
+	info->building_block = ru->flags & VIGIL_RULE_F_BUILDING_BLOCK;
 }
 
 /**
@@ -515,6 +516,9 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 		if (!vigil_terms_check(e->rstate[c->rule].terms, h, now,
 				       (u64)ru->history_window_s *
 					       1000000000ULL))
+			return 0;
+		/* learning (vigilctl load --learn): recorded, no alert */
+		if (now < READ_ONCE(e->learn_until))
 			return 0;
 	}
 	vg_atomic64_inc(&e->rstate[c->rule].hits);
@@ -624,11 +628,26 @@ static int inherit_one(void *ctx, u64 hash, u64 last_seen)
 }
 
 /**
+ * vigil_engine_set_learn() - new_terms rules learn without alerting
+ * @e: engine, not yet running
+ * @until_ns: event time (VIGIL_F_TIMESTAMP, ns) learning ends at
+ *
+ * Until then a new term is recorded as usual but raises no alert, the
+ * way Elastic looks back over a rule's history window when it starts.
+ */
+void vigil_engine_set_learn(struct vigil_engine *e, u64 until_ns)
+{
+	WRITE_ONCE(e->learn_until, until_ns);
+}
+
+/**
  * vigil_engine_inherit() - carry learned terms and hit counts over
  * @e: the new engine, not yet published
  * @old: the running engine
  *
  * Rules are matched by rule_id; terms move only between new_terms rules.
+ * A learning deadline (vigil_engine_set_learn()) is kept unless @e has
+ * its own.
  */
 void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 {
@@ -637,6 +656,8 @@ void vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 
 	if (!old)
 		return;
+	if (!e->learn_until)
+		e->learn_until = READ_ONCE(old->learn_until);
 	for (r = 0; r < e->rs.h->n_rules; r++) {
 		o = vigil_engine_find_rule(old, e->rs.strtab +
 							e->rs.rules[r].id_str);
