@@ -36,6 +36,14 @@ listen_up() {
 	[ "$(cat /run/vigil/listen.pid)" = $lpid ] || fail "listen.pid is not the listener"
 }
 
+# tests/vm/vigil-vm --rules A --rules B (service.rules.1, .2): one ruleset
+if vigilctl list | grep -q vigil-test-multi-a && vigilctl list | grep -q vigil-test-multi-b; then
+	pass "vigil-vm --rules A --rules B: both loaded"
+else
+	fail "vigil-vm --rules A --rules B: not both loaded"
+	vigilctl list
+fi
+
 # Installed as make install does; the harness's own module and listener go.
 vigil_listen_stop
 rmmod vigil || fail "rmmod"
