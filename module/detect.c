@@ -241,7 +241,7 @@ int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
 
 	if (learn_s)
 		vigil_engine_set_learn(e, ktime_get_real_ns() +
-					  (u64)learn_s * NSEC_PER_SEC);
+						  (u64)learn_s * NSEC_PER_SEC);
 
 	mutex_lock(&vigil_detect_mutex);
 	old = vigil_detect_engine_locked();

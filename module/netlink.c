@@ -76,8 +76,7 @@ int vigil_netlink_put_rule(struct sk_buff *skb,
 	    nla_put_u8(skb, VIGIL_RA_RISK_SCORE, ri->risk_score) ||
 	    nla_put_u8(skb, VIGIL_RA_TYPE, ri->kind) ||
 	    nla_put_string(skb, VIGIL_RA_THREAT, ri->threat ?: "") ||
-	    (ri->building_block &&
-	     nla_put_u8(skb, VIGIL_RA_BUILDING_BLOCK, 1)))
+	    (ri->building_block && nla_put_u8(skb, VIGIL_RA_BUILDING_BLOCK, 1)))
 		goto err_cancel;
 	if (e &&
 	    (nla_put_u8(skb, VIGIL_RA_ENABLED, vigil_engine_enabled(e, rule)) ||
@@ -102,8 +101,9 @@ static int nl_load(struct sk_buff *skb, struct genl_info *info)
 	if (!vigil_nl_admin(skb, info->extack))
 		return -EPERM;
 	if (learn && (!learn_s || learn_s > VIGIL_LEARN_MAX_S)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, learn,
-				    "vigil: learn time not 1..VIGIL_LEARN_MAX_S seconds");
+		NL_SET_ERR_MSG_ATTR(
+			info->extack, learn,
+			"vigil: learn time not 1..VIGIL_LEARN_MAX_S seconds");
 		return -EINVAL;
 	}
 	/* The blob may come in several VIGIL_A_RULESET chunks, in order. */

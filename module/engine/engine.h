@@ -118,7 +118,7 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 struct vigil_rule_info {
 	const char *id, *name, *threat;
 	u8 kind, severity, risk_score;
-	bool building_block;	/* VIGIL_RULE_F_BUILDING_BLOCK */
+	bool building_block; /* VIGIL_RULE_F_BUILDING_BLOCK */
 };
 void vigil_engine_rule_info(const struct vigil_engine *e, u32 rule,
 			    struct vigil_rule_info *info);

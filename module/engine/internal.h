@@ -239,7 +239,7 @@ struct vigil_engine {
 	struct vigil_pf pf;
 	struct vigil_seq_table *seq;
 	u32 terms_cap;
-	u64 learn_until;	/* new_terms: no alert before this event time */
+	u64 learn_until; /* new_terms: no alert before this event time */
 };
 
 /* event.c: the strings vigil_event_set_kind() derives from the kind */
