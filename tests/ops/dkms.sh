@@ -4,7 +4,8 @@
 # DKMS: `make install-dkms` lays out /usr/src/vigil-VERSION (in a scratch
 # DESTDIR), and `dkms add`, `dkms build` and `dkms install` of it work
 # against Debian's installed 6.1 headers, in scratch dkms, source and
-# install trees (nothing touches /var/lib/dkms or /lib/modules).  The
+# install trees, without depmod (nothing touches /var/lib/dkms or
+# /lib/modules).  The
 # top-level dkms.conf is the one the package ships.
 . "$(dirname "$0")/tap.sh"
 
@@ -22,7 +23,7 @@ for f in dkms.conf Kbuild module/Kbuild module/rules_default.h module/compat-pro
 done
 [ "$rc" = 0 ] && ok "make install-dkms: dkms.conf, Kbuild, module/ and the default rules"
 
-d=(dkms --dkmstree "$tmp/dkms" --sourcetree "$src" --installtree "$tmp/modules"
+d=(dkms --no-depmod --dkmstree "$tmp/dkms" --sourcetree "$src" --installtree "$tmp/modules"
 	-m vigil -v "$ver" -k "$kver" --kernelsourcedir "$kdir")
 mkdir -p "$tmp/dkms" "$tmp/modules/$kver"
 check "dkms add vigil/$ver (scratch dkms tree)" "${d[@]}" add
