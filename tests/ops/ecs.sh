@@ -69,7 +69,7 @@ check_file() {
 for kind in event sequence new_terms; do
 	f=$tmp/$kind.json
 	n=$(wc -l < "$f")
-	types=$(jq -r .vigil.rule.type "$f" | sort -u | tr '\n' ' ')
+	types=$(jq -r '.vigil.rule.type // .rule.type' "$f" | sort -u | tr '\n' ' ')
 	if [ "$n" = 0 ] || [ "$types" != "$kind " ]; then
 		nok "ecs: $kind alerts: $n alerts of types '$types'"
 		continue
