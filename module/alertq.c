@@ -244,7 +244,7 @@ static int alert_size(const struct vigil_match *m, struct alert_desc *d)
 		need[i] = NLA_ALIGN(m->prior_len[i]);
 	need[n_prior] = vigil_event_encoded_size(m->event);
 	fixed = 2 * nla_total_size_64bit(sizeof(u64)) + nla_total_size(0) +
-		3 * nla_total_size(sizeof(u8)) +
+		4 * nla_total_size(sizeof(u8)) +
 		nla_total_size(strlen(d->ri.id) + 1) +
 		nla_total_size(strlen(d->ri.name ?: "") + 1) +
 		nla_total_size(strlen(d->ri.threat ?: "") + 1) +

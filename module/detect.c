@@ -248,6 +248,8 @@ MODULE_PARM_DESC(state_max_mb, "MiB of state a ruleset may ask for (512)");
  * vigil_detect_load() - replace the running ruleset
  * @blob: a ruleset (struct vigil_rs_header ...), hostile until validated
  * @len: its length
+ * @learn_s: seconds new_terms rules learn without alerting, from now;
+ *	0: keep the running ruleset's deadline
  * @extack: where the reason for a rejection goes (may be NULL)
  *
  * Validates and builds the new engine first, holding no lock; on any
@@ -259,7 +261,8 @@ MODULE_PARM_DESC(state_max_mb, "MiB of state a ruleset may ask for (512)");
  * Return: 0, -EINVAL (invalid ruleset), -E2BIG (its state would exceed
  * state_max_mb) or -ENOMEM.
  */
-int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
+int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
+		      struct netlink_ext_ack *extack)
 {
 	struct vigil_engine_limits lim = {
 		.seq_capacity = seq_capacity,
@@ -277,6 +280,10 @@ int vigil_detect_load(const void *blob, u32 len, struct netlink_ext_ack *extack)
 		pr_info_ratelimited("vigil: ruleset rejected: %s\n", reason);
 		return PTR_ERR(e);
 	}
+
+	if (learn_s)
+		vigil_engine_set_learn(e, vg_window_now() +
+						  (u64)learn_s * NSEC_PER_SEC);
 
 	mutex_lock(&vigil_detect_mutex);
 	old = vigil_detect_engine_locked();
@@ -328,7 +335,7 @@ int vigil_detect_init(bool load_default_rules)
 	}
 #ifdef VIGIL_HAVE_DEFAULT_RULES
 	return vigil_detect_load(vigil_default_rules, vigil_default_rules_len,
-				 NULL);
+				 0, NULL);
 #else
 	pr_warn("vigil: built without default rules; starting with none\n");
 	return 0;

@@ -39,6 +39,7 @@ static const struct nla_policy vigil_policy[VIGIL_A_MAX + 1] = {
 	[VIGIL_A_RULE_ID] = { .type = NLA_NUL_STRING,
 			      .len = VIGIL_RULE_ID_MAX },
 	[VIGIL_A_TERM] = NLA_POLICY_NESTED(vigil_term_policy),
+	[VIGIL_A_LEARN_S] = { .type = NLA_U32 },
 };
 
 static struct genl_family vigil_genl_family;
@@ -81,7 +82,8 @@ int vigil_netlink_put_rule(struct sk_buff *skb,
 	    nla_put_u8(skb, VIGIL_RA_SEVERITY, ri->severity) ||
 	    nla_put_u8(skb, VIGIL_RA_RISK_SCORE, ri->risk_score) ||
 	    nla_put_u8(skb, VIGIL_RA_TYPE, ri->kind) ||
-	    nla_put_string(skb, VIGIL_RA_THREAT, ri->threat ?: ""))
+	    nla_put_string(skb, VIGIL_RA_THREAT, ri->threat ?: "") ||
+	    (ri->building_block && nla_put_u8(skb, VIGIL_RA_BUILDING_BLOCK, 1)))
 		goto err_cancel;
 	if (e &&
 	    (nla_put_u8(skb, VIGIL_RA_ENABLED, vigil_engine_enabled(e, rule)) ||
@@ -98,13 +100,19 @@ err_cancel:
 
 static int nl_load(struct sk_buff *skb, struct genl_info *info)
 {
-	const struct nlattr *nla;
-	u32 len = 0, off = 0;
+	const struct nlattr *nla, *learn = info->attrs[VIGIL_A_LEARN_S];
+	u32 len = 0, off = 0, learn_s = learn ? nla_get_u32(learn) : 0;
 	u8 *blob;
 	int rem, err;
 
 	if (!vigil_nl_admin(skb, info->extack))
 		return -EPERM;
+	if (learn && (!learn_s || learn_s > VIGIL_LEARN_MAX_S)) {
+		NL_SET_ERR_MSG_ATTR(
+			info->extack, learn,
+			"vigil: learn time not 1..VIGIL_LEARN_MAX_S seconds");
+		return -EINVAL;
+	}
 	/* The blob may come in several VIGIL_A_RULESET chunks, in order. */
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(nla) != VIGIL_A_RULESET)
@@ -132,7 +140,7 @@ static int nl_load(struct sk_buff *skb, struct genl_info *info)
 		off += nla_len(nla);
 	}
 	mutex_lock(&vigil_nl_mutex);
-	err = vigil_detect_load(blob, len, info->extack);
+	err = vigil_detect_load(blob, len, learn_s, info->extack);
 	if (!err)
 		vigil_sysfs_rules_rebuild();
 	mutex_unlock(&vigil_nl_mutex);

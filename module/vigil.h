@@ -39,7 +39,7 @@ bool vigil_detect_wants(enum vigil_event_kind kind);
 void vigil_detect_event(const struct vigil_event *ev);
 void vigil_detect_forget_entity(const char *entity_id, u32 len);
 /* Process context; replaces the ruleset atomically or changes nothing. */
-int vigil_detect_load(const void *blob, u32 len,
+int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
 		      struct netlink_ext_ack *extack);
 
 /* capture_*.c: register every hook or none. */

@@ -2,12 +2,17 @@
 /*
  * The alert printer shared by `vigilctl replay` and `vigilctl listen`.
  *
- * JSON: one object per line, ECS style.  The triggering event's fields
- * are at the top level ("@timestamp", "event", "host", "process", "user",
- * "group", "file"), then "rule", "alert", and for sequence rules "events":
- * every step's event in order, the last being the triggering one.
+ * JSON: one object per line, ECS fields and vigil's own under "vigil"
+ * (Documentation/siem.rst; tests/ecs checks every name and type).  The
+ * triggering event's fields are at the top level ("@timestamp", "event",
+ * "host", "process", "user", "group", "file"), then "rule" (ECS: id,
+ * name), then "vigil": "rule" (severity, risk_score, type, threat,
+ * building_block_type "default" for building-block rules),
+ * "alert" (seq, dropped), the event's "event.flags" when set, and for
+ * sequence rules "events": every step's event in order, the last being
+ * the triggering one.
  * Numeric ids (user.id, group.id and the parent's) are strings as in ECS;
- * pids and counts are numbers.  rule.threat is a flat array of
+ * pids and counts are numbers.  vigil.rule.threat is a flat array of
  * {"kind","id","name"} objects in rule-file order.  Strings are escaped
  * by json_buf_str(): invalid UTF-8 bytes become \u00XX.  Alerts are
  * formatted into a struct vigil_outbuf (no stdio call per character);
@@ -54,6 +59,7 @@ int vigil_rule_decode(const struct nlattr *nest, struct vigil_rule_desc *r)
 	vigil_nla_u8(rb[VIGIL_RA_TYPE], &r->kind);
 	vigil_nla_u8(rb[VIGIL_RA_ENABLED], &r->enabled);
 	vigil_nla_u64(rb[VIGIL_RA_HITS], &r->hits);
+	r->building_block = rb[VIGIL_RA_BUILDING_BLOCK] != NULL;
 	return 0;
 }
 
@@ -94,6 +100,7 @@ int vigil_alert_decode(const struct nlmsghdr *nlh, struct vigil_alert_view *v)
 	v->severity = r.severity;
 	v->risk_score = r.risk_score;
 	v->kind = r.kind;
+	v->building_block = r.building_block;
 
 	payload = vigil_nl_payload(nlh, &len);
 	vigil_nla_for_each(a, payload, len, rem) {
@@ -265,6 +272,12 @@ static struct key keys[sizeof(order)];
 static u8 shared[sizeof(order)][sizeof(order)];
 static bool keys_ready;
 
+/* A vigil.* field: at the top level it goes inside the one "vigil" object. */
+static bool key_is_vigil(const struct key *k)
+{
+	return k->n > 1 && !strncmp(k->text, "\"vigil\":", 8);
+}
+
 static bool key_char_ok(char c)
 {
 	return c > 0x20 && c < 0x7f && c != '"' && c != '\\';
@@ -390,10 +403,12 @@ static void put_value_memo(struct vigil_outbuf *b, const struct vigil_event *ev,
 
 /*
  * Writes the event's fields as members of an already open object;
- * @first says whether no member was written yet.
+ * @first says whether no member was written yet.  @top: the alert's top
+ * level, where the vigil.* fields are left for put_vigil_members().
  */
 static void put_event_members(struct vigil_outbuf *b,
-			      const struct vigil_event *ev, bool first)
+			      const struct vigil_event *ev, bool first,
+			      bool top)
 {
 	int depth = 0, c, prev = -1;
 	size_t i;
@@ -410,6 +425,8 @@ static void put_event_members(struct vigil_outbuf *b,
 		u8 fld = order[i];
 
 		if (!k->n || !has(ev, fld))
+			continue;
+		if (top && key_is_vigil(k))
 			continue;
 		if (fld == VIGIL_F_EVENT_FLAGS && !ev->v[fld].num)
 			continue;
@@ -464,13 +481,17 @@ static void put_threat(struct vigil_outbuf *b, const char *t)
 	vigil_outbuf_putc(b, ']');
 }
 
+/*
+ * "rule" (its ECS fields), then opens "vigil" with vigil's rule fields;
+ * the caller closes "vigil".
+ */
 static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 {
 	vigil_outbuf_puts(b, ",\"rule\":{\"id\":");
 	json_buf_cstr(b, a->rule_id);
 	vigil_outbuf_puts(b, ",\"name\":");
 	json_buf_cstr(b, a->rule_name);
-	vigil_outbuf_puts(b, ",\"severity\":\"");
+	vigil_outbuf_puts(b, "},\"vigil\":{\"rule\":{\"severity\":\"");
 	vigil_outbuf_puts(b, sev_name(a->severity));
 	vigil_outbuf_puts(b, "\",\"risk_score\":");
 	vigil_outbuf_u64(b, a->risk_score);
@@ -478,6 +499,8 @@ static void put_rule(struct vigil_outbuf *b, const struct vigil_alert_view *a)
 	vigil_outbuf_puts(b, kind_name(a->kind));
 	vigil_outbuf_puts(b, "\",\"threat\":");
 	put_threat(b, a->threat);
+	if (a->building_block)
+		vigil_outbuf_puts(b, ",\"building_block_type\":\"default\"");
 	vigil_outbuf_putc(b, '}');
 }
 
@@ -509,7 +532,7 @@ void vigil_rule_format_json(struct vigil_outbuf *b,
 #define RULE_NULL UINT32_MAX
 
 static struct {
-	bool valid;
+	bool valid, building_block;
 	u8 severity, risk_score, kind;
 	u32 len[3];		/* id, name, threat; RULE_NULL for NULL */
 	u32 json_len;
@@ -547,7 +570,9 @@ static void put_rule_memo(struct vigil_outbuf *b,
 	}
 	if (rule_memo.valid && rule_memo.severity == a->severity &&
 	    rule_memo.risk_score == a->risk_score &&
-	    rule_memo.kind == a->kind && rule_memo_hit(str, len)) {
+	    rule_memo.kind == a->kind &&
+	    rule_memo.building_block == a->building_block &&
+	    rule_memo_hit(str, len)) {
 		vigil_outbuf_put(b, rule_memo.json, rule_memo.json_len);
 		return;
 	}
@@ -559,6 +584,7 @@ static void put_rule_memo(struct vigil_outbuf *b,
 	rule_memo.severity = a->severity;
 	rule_memo.risk_score = a->risk_score;
 	rule_memo.kind = a->kind;
+	rule_memo.building_block = a->building_block;
 	for (i = 0; i < 3; i++) {
 		rule_memo.len[i] = str[i] ? (u32)len[i] : RULE_NULL;
 		memcpy(rule_memo.raw + off, str[i] ? str[i] : "", len[i]);
@@ -566,6 +592,38 @@ static void put_rule_memo(struct vigil_outbuf *b,
 	}
 	rule_memo.json_len = (u32)(b->len - start);
 	memcpy(rule_memo.json, b->p + start, rule_memo.json_len);
+}
+
+/*
+ * The event's vigil.* fields (flags, truncated, executable identity,
+ * namespaces) as members of the open "vigil" object: their keys from the
+ * second component on.
+ */
+static void put_vigil_members(struct vigil_outbuf *b,
+			      const struct vigil_event *ev)
+{
+	int depth = 1, c, prev = -1;
+	size_t i;
+
+	for (i = 0; i < sizeof(order); i++) {
+		const struct key *k = &keys[i];
+		u8 fld = order[i];
+
+		if (!k->n || !key_is_vigil(k) || !has(ev, fld))
+			continue;
+		if (fld == VIGIL_F_EVENT_FLAGS && !ev->v[fld].num)
+			continue;
+		c = prev < 0 ? 1 : shared[prev][i];
+		for (; depth > c; depth--)
+			vigil_outbuf_putc(b, '}');
+		vigil_outbuf_putc(b, ',');
+		vigil_outbuf_put(b, k->text + k->off[c], k->len - k->off[c]);
+		depth = k->n - 1;
+		put_value_memo(b, ev, fld, i);
+		prev = (int)i;
+	}
+	for (; depth > 1; depth--)
+		vigil_outbuf_putc(b, '}');
 }
 
 /**
@@ -583,7 +641,7 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 		return;
 	last = &a->events[a->n_events - 1];
 	vigil_outbuf_putc(b, '{');
-	put_event_members(b, last, true);
+	put_event_members(b, last, true, true);
 	put_rule_memo(b, a);
 	vigil_outbuf_puts(b, ",\"alert\":{\"seq\":");
 	vigil_outbuf_u64(b, a->seq);
@@ -596,16 +654,17 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 	if (a->flags & VIGIL_ALERT_F_CUT)
 		vigil_outbuf_puts(b, ",\"cut\":true");
 	vigil_outbuf_putc(b, '}');
+	put_vigil_members(b, last);
 	if (a->kind == VIGIL_RULE_SEQUENCE || a->n_events > 1) {
 		vigil_outbuf_puts(b, ",\"events\":[");
 		for (i = 0; i < a->n_events; i++) {
 			vigil_outbuf_puts(b, i ? ",{" : "{");
-			put_event_members(b, &a->events[i], true);
+			put_event_members(b, &a->events[i], true, false);
 			vigil_outbuf_putc(b, '}');
 		}
 		vigil_outbuf_putc(b, ']');
 	}
-	vigil_outbuf_puts(b, "}\n");
+	vigil_outbuf_puts(b, "}}\n");
 }
 
 static void put_hex_escape(struct vigil_outbuf *b, unsigned char c)

@@ -21,6 +21,7 @@ struct vigil_rule_desc {
 	const char *name;	/* "" when absent */
 	const char *threat;	/* "" when absent */
 	u8 severity, risk_score, kind, enabled;	/* 0 when absent */
+	bool building_block;	/* VIGIL_RA_BUILDING_BLOCK present */
 	u64 hits;		/* 0 when absent (alerts carry none) */
 };
 
@@ -41,6 +42,7 @@ struct vigil_alert_view {
 	const char *rule_id, *rule_name;
 	const char *threat;	/* vigil_rs_rule.threat_str format */
 	u8 severity, risk_score, kind;
+	bool building_block;	/* from a building-block rule */
 	u32 n_events;		/* >= 1; the last one is the triggering event */
 	struct vigil_event events[VIGIL_RS_MAX_STEPS];
 };

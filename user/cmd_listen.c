@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vigilctl listen [--json]: print alerts as the kernel sends them, one
- * line each, until SIGINT or SIGTERM.
+ * vigilctl listen [--json] [--output FILE] [--building-blocks]: print
+ * alerts as the kernel sends them, one line each, until SIGINT or SIGTERM;
+ * alerts of building-block rules only with --building-blocks.  With --output the
+ * lines are appended to FILE, which SIGHUP closes and opens again (so
+ * logrotate can move it away without losing a line).
  *
  * Output is buffered and written with write() in whole lines: when the
  * socket has nothing more to read (before waiting for more), when
  * LISTEN_FLUSH_AT bytes are waiting, and on exit.  So a consumer sees an
  * alert as soon as the burst it came in is read, and a file never ends
- * in half a line, even if vigilctl is killed.
+ * in half a line, even if vigilctl is killed; a write that fails part way
+ * (disk full) is cut back to the last whole line (vigil_outbuf_write()).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +37,9 @@
 struct listen_ctx {
 	struct vigil_nl *nl;
 	bool json;
+	bool building_blocks;	/* --building-blocks: print them too */
+	const char *path;	/* --output FILE, or NULL for stdout */
+	int out_fd;
 	int out_err;		/* first write() error, -errno */
 	struct vigil_outbuf out;
 	struct vigil_alert_view view;
@@ -39,13 +47,35 @@ struct listen_ctx {
 
 static void out_flush(struct listen_ctx *lc)
 {
-	int err = vigil_outbuf_write(&lc->out, STDOUT_FILENO);
+	int err = vigil_outbuf_write(&lc->out, lc->out_fd);
 
 	if (err && !lc->out_err) {
 		lc->out_err = err;
 		fprintf(stderr, "%s listen: writing alerts: %s\n", prog,
 			strerror(-err));
 	}
+}
+
+/* Opens (again) the --output file: appending, created 0640. */
+static int out_open(struct listen_ctx *lc)
+{
+	int fd;
+
+	if (!lc->path) {
+		lc->out_fd = STDOUT_FILENO;
+		return 0;
+	}
+	fd = open(lc->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		fprintf(stderr, "%s listen: %s: %s\n", prog, lc->path,
+			strerror(errno));
+		return -1;
+	}
+	if (lc->out_fd > STDERR_FILENO)
+		close(lc->out_fd);
+	lc->out_fd = fd;
+	lc->out_err = 0;
+	return 0;
 }
 
 /*
@@ -99,6 +129,8 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 		fprintf(stderr, "%s listen: malformed alert skipped\n", prog);
 		return 0;
 	}
+	if (lc->view.building_block && !lc->building_blocks)
+		return 0;
 	/* Whole lines only: a line that did not fit in memory is left out. */
 	len = lc->out.len;
 	if (lc->json)
@@ -118,7 +150,8 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 
 static int usage(void)
 {
-	fprintf(stderr, "Usage: %s listen [--json]\n", prog);
+	fprintf(stderr, "Usage: %s listen [--json] [--output FILE] [--building-blocks]\n",
+		prog);
 	return 1;
 }
 
@@ -140,6 +173,11 @@ int listen_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
 			lc->json = true;
+		} else if (!strcmp(argv[i], "--building-blocks")) {
+			lc->building_blocks = true;
+		} else if ((!strcmp(argv[i], "--output") ||
+			    !strcmp(argv[i], "-o")) && i + 1 < argc) {
+			lc->path = argv[++i];
 		} else {
 			free(lc);
 			return usage();
@@ -149,6 +187,7 @@ int listen_main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) {
 		fprintf(stderr, "%s listen: sigprocmask: %s\n", prog,
 			strerror(errno));
@@ -160,8 +199,10 @@ int listen_main(int argc, char **argv)
 			strerror(errno));
 		goto out_free;
 	}
-	if (vigil_nl_open(&nl))
+	if (out_open(lc))
 		goto out_close_sfd;
+	if (vigil_nl_open(&nl))
+		goto out_close_out;
 	lc->nl = &nl;
 	/* A big receive buffer rides out bursts; FORCE needs CAP_NET_ADMIN. */
 	if (setsockopt(nl.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
@@ -195,8 +236,19 @@ int listen_main(int argc, char **argv)
 				strerror(errno));
 			goto out_close_nl;
 		}
-		if (pfd[1].revents & POLLIN)
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
+			    si.ssi_signo == SIGHUP) {
+				/* logrotate moved the file: finish, reopen */
+				out_flush(lc);
+				if (lc->path && out_open(lc))
+					goto out_close_nl;
+				continue;
+			}
 			break;
+		}
 		if (!(pfd[0].revents & (POLLIN | POLLERR)))
 			continue;
 		/* Read what is there, then write it out before waiting. */
@@ -228,6 +280,9 @@ int listen_main(int argc, char **argv)
 
 out_close_nl:
 	vigil_nl_close(&nl);
+out_close_out:
+	if (lc->out_fd > STDERR_FILENO)
+		close(lc->out_fd);
 out_close_sfd:
 	close(sfd);
 out_free:

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vigilctl load PATH...       compile rule files/directories and load them
- * vigilctl load --blob FILE   load a ruleset blob compiled before
+ * vigilctl load [--learn DURATION] PATH...     compile rule files and
+ *                                              directories and load them
+ * vigilctl load [--learn DURATION] --blob FILE load a ruleset blob
+ *
+ * --learn: for DURATION (seconds, or with an s, m, h or d suffix)
+ * new_terms rules record the terms they see without alerting, so that a
+ * first start does not alert on everything the machine normally does.
  *
  * The rules are compiled by running this same binary's `compile`
  * subcommand, so load accepts exactly what compile accepts and reports
@@ -130,7 +135,7 @@ out_unlink:
 	return ret;
 }
 
-static int send_blob(const uint8_t *blob, size_t len)
+static int send_blob(const uint8_t *blob, size_t len, uint32_t learn_s)
 {
 	struct vigil_nl_msg m;
 	struct vigil_nl nl;
@@ -143,6 +148,8 @@ static int send_blob(const uint8_t *blob, size_t len)
 	for (off = 0; off < len; off += LOAD_CHUNK)
 		vigil_nl_put(&m, VIGIL_A_RULESET, blob + off,
 			     len - off < LOAD_CHUNK ? len - off : LOAD_CHUNK);
+	if (learn_s)
+		vigil_nl_put(&m, VIGIL_A_LEARN_S, &learn_s, sizeof(learn_s));
 	/* The whole request is one datagram; make room for it. */
 	sndbuf = m.len + 4096;
 	if (setsockopt(nl.fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf,
@@ -162,17 +169,54 @@ static int send_blob(const uint8_t *blob, size_t len)
 
 static int usage(void)
 {
-	fprintf(stderr, "Usage: %s load PATH...\n       %s load --blob FILE\n",
+	fprintf(stderr, "Usage: %s load [--learn DURATION] PATH...\n       %s load [--learn DURATION] --blob FILE\n",
 		prog, prog);
 	return 1;
+}
+
+/* "90", "90s", "30m", "12h", "7d" -> seconds, 1..VIGIL_LEARN_MAX_S. */
+static int parse_duration(const char *s, uint32_t *out)
+{
+	unsigned long long v, mul = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	if (*end) {
+		switch (*end) {
+		case 's': mul = 1; break;
+		case 'm': mul = 60; break;
+		case 'h': mul = 3600; break;
+		case 'd': mul = 86400; break;
+		default: return -1;
+		}
+		if (end[1])
+			return -1;
+	}
+	if (!v || v > VIGIL_LEARN_MAX_S / mul)
+		return -1;
+	*out = (uint32_t)(v * mul);
+	return 0;
 }
 
 int load_main(int argc, char **argv)
 {
 	uint8_t *blob = NULL;
+	uint32_t learn_s = 0;
 	size_t len = 0;
 	int ret;
 
+	if (argc >= 3 && !strcmp(argv[1], "--learn")) {
+		if (parse_duration(argv[2], &learn_s)) {
+			fprintf(stderr, "%s load: --learn %s: not a duration of 1s..366d (90, 90s, 30m, 12h, 7d)\n",
+				prog, argv[2]);
+			return 1;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		return usage();
 	if (!strcmp(argv[1], "--blob")) {
@@ -186,7 +230,7 @@ int load_main(int argc, char **argv)
 		if (compile_paths(argv + 1, argc - 1, &blob, &len))
 			return 1;
 	}
-	ret = send_blob(blob, len);
+	ret = send_blob(blob, len, learn_s);
 	free(blob);
 	return ret;
 }

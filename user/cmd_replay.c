@@ -25,11 +25,19 @@
 
 #define LINE_MAX_BYTES (1U << 20)
 
+/* Kinds of events vigil does not capture, counted by replay. */
+#define SKIP_KINDS 16
+
 struct replay {
 	struct vigil_engine *e;
 	FILE *out;
-	bool text, quiet;
+	bool text, quiet, strict;
 	u64 alerts;
+	u64 skipped;
+	struct {
+		char name[64];	/* "category/action" */
+		u64 n;
+	} skip[SKIP_KINDS + 1];	/* the last one: all other kinds */
 	struct vigil_alert_view view;
 	/* buffers owned by the current event */
 	char *bufs[__VIGIL_F_LAST];
@@ -52,6 +60,7 @@ static void alert_cb(void *ctx, const struct vigil_match *m)
 	v->severity = ri.severity;
 	v->risk_score = ri.risk_score;
 	v->kind = ri.kind;
+	v->building_block = ri.building_block;
 	for (i = 0; i < m->n_prior && i < VIGIL_RS_MAX_STEPS - 1; i++)
 		if (!vigil_event_decode(&v->events[v->n_events], m->prior[i],
 					m->prior_len[i]))
@@ -111,10 +120,15 @@ static int num_of(const struct json *j, u64 *out)
 struct kindinfo {
 	bool process, file, start, creation, change, deletion;
 	bool exec, symlink, rename, act_creation, act_deletion;
+	char category[24], action[32];	/* the first of each, for reports */
 };
 
 static void note_kind(struct kindinfo *k, const char *path, const char *s)
 {
+	if (!strcmp(path, "event.category") && !k->category[0])
+		snprintf(k->category, sizeof(k->category), "%s", s);
+	if (!strcmp(path, "event.action") && !k->action[0])
+		snprintf(k->action, sizeof(k->action), "%s", s);
 	if (!strcmp(path, "event.category")) {
 		k->process |= !strcmp(s, "process");
 		k->file |= !strcmp(s, "file");
@@ -253,6 +267,44 @@ static int walk(struct replay *r, struct vigil_event *ev,
 	return 0;
 }
 
+/* Counts an event of a kind vigil does not capture, by category/action. */
+static void note_skip(struct replay *r, const struct kindinfo *k)
+{
+	char name[64];
+	size_t i;
+
+	snprintf(name, sizeof(name), "%s/%s", k->category[0] ? k->category : "-",
+		 k->action[0] ? k->action : "-");
+	r->skipped++;
+	for (i = 0; i < SKIP_KINDS; i++) {
+		if (!r->skip[i].name[0])
+			snprintf(r->skip[i].name, sizeof(r->skip[i].name), "%s",
+				 name);
+		if (!strcmp(r->skip[i].name, name)) {
+			r->skip[i].n++;
+			return;
+		}
+	}
+	r->skip[SKIP_KINDS].n++;
+}
+
+static void report_skips(const struct replay *r, const char *name)
+{
+	size_t i;
+
+	if (!r->skipped)
+		return;
+	fprintf(stderr, "%s: skipped %llu events of kinds vigil does not capture:",
+		name, (unsigned long long)r->skipped);
+	for (i = 0; i < SKIP_KINDS && r->skip[i].n; i++)
+		fprintf(stderr, " %s %llu", r->skip[i].name,
+			(unsigned long long)r->skip[i].n);
+	if (r->skip[SKIP_KINDS].n)
+		fprintf(stderr, " other %llu",
+			(unsigned long long)r->skip[SKIP_KINDS].n);
+	fprintf(stderr, " (--strict makes them an error)\n");
+}
+
 static int replay_line(struct replay *r, const char *line, size_t len,
 		       u64 *events)
 {
@@ -284,7 +336,13 @@ static int replay_line(struct replay *r, const char *line, size_t len,
 	kind = kind_of(&k);
 	if (kind == VIGIL_EV_NONE) {
 		snprintf(r->err, sizeof(r->err),
-			 "event.category/type/action name no kernel event kind");
+			 "event.category/type/action name no kernel event kind (%s/%s)",
+			 k.category[0] ? k.category : "-",
+			 k.action[0] ? k.action : "-");
+		if (!r->strict) {
+			note_skip(r, &k);
+			ret = 0;
+		}
 		goto out;
 	}
 	vigil_event_set_kind(&ev, kind);
@@ -356,7 +414,9 @@ static int line_cmp(const void *a, const void *b)
  * @in: JSON lines
  * @name: for error messages
  * @out: where alerts go
- * @mode: VIGIL_REPLAY_JSON, _TEXT or _QUIET
+ * @mode: VIGIL_REPLAY_JSON, _TEXT or _QUIET, or'ed with
+ *	VIGIL_REPLAY_STRICT to fail at an event of a kind vigil does not
+ *	capture (otherwise such events are skipped and counted on stderr)
  * @n_events: set to the number of events processed
  * @n_alerts: set to the number of alerts
  *
@@ -382,8 +442,9 @@ int vigil_replay_stream(struct vigil_engine *e, FILE *in, const char *name,
 		return -1;
 	r->e = e;
 	r->out = out;
-	r->text = mode == VIGIL_REPLAY_TEXT;
-	r->quiet = mode == VIGIL_REPLAY_QUIET;
+	r->text = (mode & VIGIL_REPLAY_MODE) == VIGIL_REPLAY_TEXT;
+	r->quiet = (mode & VIGIL_REPLAY_MODE) == VIGIL_REPLAY_QUIET;
+	r->strict = mode & VIGIL_REPLAY_STRICT;
 	while ((n = getline(&line, &cap, in)) >= 0) {
 		size_t lead;
 
@@ -427,6 +488,7 @@ oom:
 	fprintf(stderr, "%s:%llu: out of memory\n", name,
 		(unsigned long long)lineno);
 out:
+	report_skips(r, name);
 	*n_alerts = r->alerts;
 	fflush(out);
 	for (i = 0; i < n_lines; i++)
@@ -440,7 +502,7 @@ out:
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: %s replay [--text] [--quiet] --events FILE.jsonl PATH...\n",
+		"Usage: %s replay [--text] [--quiet] [--strict] --events FILE.jsonl PATH...\n",
 		prog);
 }
 
@@ -450,6 +512,7 @@ int replay_main(int argc, char **argv)
 		{ "events", required_argument, NULL, 'e' },
 		{ "text", no_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "strict", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -457,7 +520,7 @@ int replay_main(int argc, char **argv)
 					   .terms_capacity = 4096 };
 	struct vigil_engine *e = NULL;
 	const char *events = NULL, *reason;
-	int mode = VIGIL_REPLAY_JSON;
+	int mode = VIGIL_REPLAY_JSON, strict = 0;
 	void *blob = NULL;
 	u64 nev, nal;
 	__u32 len;
@@ -465,11 +528,12 @@ int replay_main(int argc, char **argv)
 	int opt, ret = 1;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "e:tqh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "e:tqsh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'e': events = optarg; break;
 		case 't': mode = VIGIL_REPLAY_TEXT; break;
 		case 'q': mode = VIGIL_REPLAY_QUIET; break;
+		case 's': strict = VIGIL_REPLAY_STRICT; break;
 		default:
 			usage();
 			return opt == 'h' ? 0 : 1;
@@ -492,7 +556,8 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s: %m\n", prog, events);
 		goto out;
 	}
-	if (vigil_replay_stream(e, f, events, stdout, mode, &nev, &nal))
+	if (vigil_replay_stream(e, f, events, stdout, mode | strict, &nev,
+				&nal))
 		goto out;
 	fprintf(stderr, "replayed %llu events, %llu alerts\n",
 		(unsigned long long)nev, (unsigned long long)nal);

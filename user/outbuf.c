@@ -52,7 +52,8 @@ void vigil_outbuf_u64(struct vigil_outbuf *b, uint64_t v)
 
 int vigil_outbuf_write(struct vigil_outbuf *b, int fd)
 {
-	size_t off = 0;
+	off_t start = lseek(fd, 0, SEEK_END);
+	size_t off = 0, keep;
 	ssize_t n;
 	int err = 0;
 
@@ -65,6 +66,13 @@ int vigil_outbuf_write(struct vigil_outbuf *b, int fd)
 			break;
 		}
 		off += (size_t)n;
+	}
+	/* A file keeps whole lines only: cut a partly written one off. */
+	if (err && off && start >= 0) {
+		for (keep = off; keep && b->p[keep - 1] != '\n'; keep--)
+			;
+		if (keep != off && ftruncate(fd, start + (off_t)keep) < 0)
+			err = -errno;
 	}
 	b->len = 0;
 	return err;

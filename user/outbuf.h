@@ -28,6 +28,8 @@ void vigil_outbuf_u64(struct vigil_outbuf *b, uint64_t v);
 /*
  * Writes everything to @fd (short writes and EINTR retried) and empties
  * the buffer.  Return: 0 or -errno (the unwritten rest is discarded).
+ * When @fd is a file and a write fails part way (disk full, file size
+ * limit), the file is truncated back to its last complete line.
  */
 int vigil_outbuf_write(struct vigil_outbuf *b, int fd);
 /* fwrite()s everything to @f and empties the buffer. */

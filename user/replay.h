@@ -13,6 +13,9 @@ enum {
 	VIGIL_REPLAY_JSON,
 	VIGIL_REPLAY_TEXT,
 	VIGIL_REPLAY_QUIET,
+	VIGIL_REPLAY_MODE = 0xff,
+	/* or'ed in: an event of a kind vigil does not capture is an error */
+	VIGIL_REPLAY_STRICT = 0x100,
 };
 
 int vigil_replay_stream(struct vigil_engine *e, FILE *in, const char *name,

@@ -528,6 +528,7 @@ void vigil_engine_rule_info(const struct vigil_engine *e, u32 rule,
 	info->kind = ru->kind;
 	info->severity = ru->severity;
 	info->risk_score = ru->risk_score;
+	info->building_block = ru->flags & VIGIL_RULE_F_BUILDING_BLOCK;
 }
 
 /**
@@ -607,6 +608,9 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 		if (!vigil_terms_check(e->rstate[c->rule].terms, h, now,
 				       (u64)ru->history_window_s *
 					       1000000000ULL))
+			return 0;
+		/* learning (vigilctl load --learn): recorded, no alert */
+		if (now < READ_ONCE(e->learn_until))
 			return 0;
 	}
 	vg_atomic64_inc(&e->rstate[c->rule].hits);
@@ -760,6 +764,19 @@ static void inherit_terms(struct vigil_terms *to, struct vigil_terms *from,
 }
 
 /**
+ * vigil_engine_set_learn() - new_terms rules learn without alerting
+ * @e: engine, not yet running
+ * @until_ns: window time (vigil_event_window_ns()) learning ends at
+ *
+ * Until then a new term is recorded as usual but raises no alert, the
+ * way Elastic looks back over a rule's history window when it starts.
+ */
+void vigil_engine_set_learn(struct vigil_engine *e, u64 until_ns)
+{
+	WRITE_ONCE(e->learn_until, until_ns);
+}
+
+/**
  * vigil_engine_inherit() - carry learned terms and hit counts over
  * @e: the new engine, not yet published
  * @old: the running engine (probes may use it meanwhile)
@@ -771,6 +788,9 @@ static void inherit_terms(struct vigil_terms *to, struct vigil_terms *from,
  *
  * Return: 0 or -ENOMEM (then @e has the hit counts, and the terms of the
  * rules done so far).
+ *
+ * A learning deadline (vigil_engine_set_learn()) is kept unless @e has
+ * its own.
  */
 int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 {
@@ -789,6 +809,8 @@ int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 		if (!kv || !ord)
 			ret = -ENOMEM;
 	}
+	if (!e->learn_until)
+		e->learn_until = READ_ONCE(old->learn_until);
 	for (r = 0; r < e->rs.h->n_rules; r++) {
 		vg_cond_resched();
 		o = vigil_engine_find_rule(old, e->rs.strtab +

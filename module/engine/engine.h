@@ -182,6 +182,7 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 struct vigil_rule_info {
 	const char *id, *name, *threat;
 	u8 kind, severity, risk_score;
+	bool building_block; /* VIGIL_RULE_F_BUILDING_BLOCK */
 };
 void vigil_engine_rule_info(const struct vigil_engine *e, u32 rule,
 			    struct vigil_rule_info *info);
@@ -266,5 +267,7 @@ int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
  * Return: 0 or -ENOMEM.
  */
 int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old);
+/* new_terms rules record without alerting until window time @until_ns. */
+void vigil_engine_set_learn(struct vigil_engine *e, u64 until_ns);
 
 #endif /* VIGIL_ENGINE_H */

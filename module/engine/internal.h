@@ -417,6 +417,7 @@ struct vigil_engine {
 	struct vigil_seq_table *seq;
 	u32 terms_cap;
 	struct vg_atomic64 work_stops;
+	u64 learn_until; /* new_terms: no alert before this event time */
 };
 
 /* event.c: the strings vigil_event_set_kind() derives from the kind */

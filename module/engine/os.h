@@ -89,6 +89,12 @@ struct vg_atomic64 {
  * Export and import of learned terms convert at this boundary, so their
  * times stay wall-clock times across reboots.
  */
+/* Now on the window clock (vigil_event_window_ns() of an event stamped now). */
+static inline u64 vg_window_now(void)
+{
+	return VIGIL_BOOT_BIAS + ktime_get_boottime_ns();
+}
+
 static inline u64 vg_window_to_real(u64 w)
 {
 	return w - VIGIL_BOOT_BIAS + ktime_get_real_ns() -

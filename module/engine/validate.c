@@ -477,7 +477,7 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 		return "rule: bad severity";
 	if (ru->risk_score > VIGIL_RS_MAX_RISK_SCORE)
 		return "rule: risk_score above 100";
-	if (ru->flags & ~VIGIL_RULE_F_DISABLED)
+	if (ru->flags & ~(VIGIL_RULE_F_DISABLED | VIGIL_RULE_F_BUILDING_BLOCK))
 		return "rule: unknown flags";
 	if ((u32)ru->first_step + ru->n_steps > rs->h->n_steps)
 		return "rule: steps out of range";

@@ -36,6 +36,10 @@
  *   replace of the running ruleset; on error nothing changes and extack
  *   names the reason.  Since nla_len is 16 bits, a blob may be split
  *   over several VIGIL_A_RULESET attributes, concatenated in order.
+ *   VIGIL_A_LEARN_S: u32, optional, 1..VIGIL_LEARN_MAX_S: for this many
+ *   seconds new_terms rules learn terms without alerting (a first start
+ *   with no saved history).  A load without it keeps the running
+ *   ruleset's learning deadline.
  *
  * VIGIL_CMD_LIST (dump request; one reply message per rule)
  *   VIGIL_A_RULE: nested VIGIL_RA_* including ENABLED and HITS.
@@ -91,6 +95,7 @@ enum vigil_attr {
 	VIGIL_A_PAD,
 	VIGIL_A_ALERT_SUPPRESSED, /* u64 */
 	VIGIL_A_ALERT_FLAGS, /* u32, VIGIL_ALERT_F_* */
+	VIGIL_A_LEARN_S, /* u32 */
 	__VIGIL_A_LAST
 };
 #define VIGIL_A_MAX (__VIGIL_A_LAST - 1)
@@ -105,6 +110,9 @@ enum vigil_attr {
  */
 #define VIGIL_ALERT_MAX_SIZE 7680
 
+/* VIGIL_A_LEARN_S at most: a year. */
+#define VIGIL_LEARN_MAX_S (366U * 24 * 3600)
+
 enum vigil_rule_attr {
 	VIGIL_RA_UNSPEC,
 	VIGIL_RA_ID, /* string */
@@ -116,6 +124,7 @@ enum vigil_rule_attr {
 	VIGIL_RA_ENABLED, /* u8, 0 or 1 */
 	VIGIL_RA_HITS, /* u64 */
 	VIGIL_RA_PAD,
+	VIGIL_RA_BUILDING_BLOCK, /* u8 1, only on building-block rules */
 	__VIGIL_RA_LAST
 };
 #define VIGIL_RA_MAX (__VIGIL_RA_LAST - 1)
@@ -327,6 +336,12 @@ enum vigil_severity {
 };
 
 #define VIGIL_RULE_F_DISABLED (1U << 0) /* loaded disabled */
+/*
+ * A building-block rule (Elastic's building_block_type): its alerts are
+ * marked (VIGIL_RA_BUILDING_BLOCK) and left out of `vigilctl listen`
+ * unless asked for.
+ */
+#define VIGIL_RULE_F_BUILDING_BLOCK (1U << 1)
 
 struct vigil_rs_rule {
 	__u32 id_str; /* strtab offset: rule_id (VIGIL_RULE_ID_MAX) */

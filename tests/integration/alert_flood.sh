@@ -4,11 +4,11 @@
 # /tmp/flood) while a high-severity alert is raised:
 #   - the high alert arrives;
 #   - the flood is rate-limited per rule and summarized: a later alert of
-#     the rule carries alert.suppressed = N, and the sum of the summaries
+#     the rule carries vigil.alert.suppressed = N, and the sum of the summaries
 #     equals stats/alerts_suppressed;
 #   - every match is accounted for: hits = received + suppressed + dropped;
 #   - an alert of an exec with a 32 KiB argument stays below one batch
-#     (8 KiB), keeps pid and name, and says alert.cut;
+#     (8 KiB), keeps pid and name, and says vigil.alert.cut;
 # then, reloaded with no rate limit and a 16-alert queue, a flood that
 # overflows the queue still leaves room for the high alert.
 . /vigil/lib.sh
@@ -65,11 +65,11 @@ echo "# flood: hits $h, received $recv, suppressed $sup, dropped $drop"
 	pass "hits $h = received $recv + suppressed $sup + dropped $drop" ||
 	fail "hits $h != received $recv + suppressed $sup + dropped $drop"
 summ=$(jq -s --arg id $FLOOD \
-	'[.[] | select(.rule.id == $id) | .alert.suppressed // 0] | add' \
+	'[.[] | select(.rule.id == $id) | .vigil.alert.suppressed // 0] | add' \
 	"$VIGIL_ALERTS")
 [ "$summ" = "$sup" ] && pass "summaries add up to $sup" ||
 	fail "summaries say $summ, stats say $sup suppressed"
-last=$(jq -c --arg id $FLOOD 'select(.rule.id == $id) | .alert.suppressed // 0' \
+last=$(jq -c --arg id $FLOOD 'select(.rule.id == $id) | .vigil.alert.suppressed // 0' \
 	"$VIGIL_ALERTS" | tail -n 1)
 [ "$last" -gt 0 ] && pass "the last flood alert says suppressed $last" ||
 	fail "the last flood alert carries no summary"
@@ -81,9 +81,9 @@ expect_alerts $HIGH 2 "high alert with a 32 KiB argument"
 line=$(jq -c --arg id $HIGH 'select(.rule.id == $id)' "$VIGIL_ALERTS" | tail -n 1)
 len=$(printf '%s' "$line" | wc -c)
 [ "$len" -lt 12000 ] && pass "alert line $len bytes" || fail "alert line $len bytes"
-printf '%s' "$line" | jq -e '.alert.cut == true and .process.pid > 0 and
+printf '%s' "$line" | jq -e '.vigil.alert.cut == true and .process.pid > 0 and
 	.process.name == "touch" and (.process.args | length) >= 2' > /dev/null &&
-	pass "cut alert keeps pid, name and args, says alert.cut" ||
+	pass "cut alert keeps pid, name and args, says vigil.alert.cut" ||
 	fail "cut alert: $(printf '%s' "$line" | head -c 600)"
 
 # the reserve: no rate limit, a 16-alert queue, half kept for high ones

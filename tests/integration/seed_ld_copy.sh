@@ -33,10 +33,10 @@ n=$(jq -c "select(.rule.id == \"$RULE\")" "$VIGIL_ALERTS" | wc -l)
 [ "$n" -eq "$expected" ] || { echo "FAIL: $n alerts for seed 1, expected $expected"; rc=1; }
 # every alert carries the exec then the creation, by the same process
 bad=$(jq -c "select(.rule.id == \"$RULE\") |
-	select((.events | length) != 2 or
-	       .events[0].event.action != \"exec\" or
-	       .events[1].event.action != \"creation\" or
-	       .events[0].process.entity_id != .events[1].process.entity_id)" \
+	select((.vigil.events | length) != 2 or
+	       .vigil.events[0].event.action != \"exec\" or
+	       .vigil.events[1].event.action != \"creation\" or
+	       .vigil.events[0].process.entity_id != .vigil.events[1].process.entity_id)" \
 	"$VIGIL_ALERTS" | wc -l)
 [ "$bad" -eq 0 ] || { echo "FAIL: $bad seed-1 alerts without both events"; rc=1; }
 # which files alerted: the path of each alert's triggering creation

@@ -64,16 +64,16 @@ expect_alerts $SELF 1 "execution followed by self-deletion"
 expect_alerts $FEXEC 1 "file execution followed by deletion"
 # the steps joined across fields
 bad=$(jq -c "select(.rule.id == \"$WILD\" or .rule.id == \"$GIT\") |
-	select((.events | length) != 2 or
-	       .events[0].process.entity_id != .events[1].process.parent.entity_id)" \
+	select((.vigil.events | length) != 2 or
+	       .vigil.events[0].process.entity_id != .vigil.events[1].process.parent.entity_id)" \
 	"$VIGIL_ALERTS" | wc -l)
 [ "$bad" -eq 0 ] || fail "$bad parent/child alerts whose steps do not join"
 bad=$(jq -c "select(.rule.id == \"$SELF\") |
-	select(.events[0].process.executable != \"$S/rmself\" or
-	       .events[1].file.path != \"$S/rmself\")" "$VIGIL_ALERTS" | wc -l)
+	select(.vigil.events[0].process.executable != \"$S/rmself\" or
+	       .vigil.events[1].file.path != \"$S/rmself\")" "$VIGIL_ALERTS" | wc -l)
 [ "$bad" -eq 0 ] || fail "$bad self-deletion alerts on the wrong file"
 bad=$(jq -c "select(.rule.id == \"$FEXEC\") |
-	select((.events | length) != 3 or .events[2].file.path != \"$S/payload\")" \
+	select((.vigil.events | length) != 3 or .vigil.events[2].file.path != \"$S/payload\")" \
 	"$VIGIL_ALERTS" | wc -l)
 [ "$bad" -eq 0 ] || fail "$bad file-execution alerts on the wrong file"
 exit $vigil_rc

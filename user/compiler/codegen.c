@@ -785,6 +785,7 @@ int codegen_add(struct codegen *g, const struct crule *r, struct cerr *e)
 	rr.kind = r->kind;
 	rr.severity = r->severity;
 	rr.risk_score = r->risk_score;
+	rr.flags = r->flags;
 	rr.first_step = (__u16)g->n_steps;
 	rr.n_steps = (__u16)r->q.n_steps;
 	rr.maxspan_ms = r->kind == VIGIL_RULE_SEQUENCE ? r->q.maxspan_ms : 0;

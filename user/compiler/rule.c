@@ -272,7 +272,7 @@ static int qfail(struct vigil_cerror *err, const struct toml_doc *doc,
 int crule_parse(const struct toml_doc *doc, struct crule *r,
 		struct vigil_cerror *err)
 {
-	const struct toml_value *rule, *v, *type, *lang, *q, *sev, *risk;
+	const struct toml_value *rule, *v, *type, *lang, *q, *sev, *risk, *bb;
 	struct cerr ce = { .off = -1 };
 	bool eql;
 	int i;
@@ -344,6 +344,15 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 		goto err;
 	}
 	r->risk_score = (__u8)risk->i;
+	/* Elastic's building_block_type: "default" is its one value. */
+	bb = toml_get(rule, "building_block_type");
+	if (bb) {
+		if (bb->type != TOML_STRING || strcmp(bb->str, "default")) {
+			rfail(err, bb, "building_block_type must be \"default\"");
+			goto err;
+		}
+		r->flags |= VIGIL_RULE_F_BUILDING_BLOCK;
+	}
 	if (build_threat(rule, &r->threat, err))
 		goto err;
 	if (r->kind == VIGIL_RULE_NEW_TERMS && parse_new_terms(rule, r, err))

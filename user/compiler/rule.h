@@ -10,6 +10,7 @@
 struct crule {
 	char *id, *name, *threat;
 	__u8 kind, severity, risk_score;
+	__u8 flags;		/* VIGIL_RULE_F_* */
 	__u32 history_window_s;
 	__u8 n_terms;
 	__u8 terms[VIGIL_RS_MAX_TERMS];

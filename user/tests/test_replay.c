@@ -128,7 +128,8 @@ static void input_forms(void)
 	free(out);
 	out = NULL;
 	/* bad input is reported, not guessed */
-	CHECK_EQ(run_lines(e, "{\"event\":{\"category\":\"network\"}}\n", &out), -1);
+	/* a kind vigil does not capture: skipped (--strict: tests/ops/replay_skip.sh) */
+	CHECK_EQ(run_lines(e, "{\"event\":{\"category\":\"network\"}}\n", &out), 0);
 	free(out);
 	out = NULL;
 	CHECK_EQ(run_lines(e, "{\"event.action\":\"exec\",\"process.pid\":\"x\"}\n", &out), -1);

@@ -325,7 +325,8 @@ static void replay_sigs(struct vigil_engine *e, const struct sm_event *evs,
 						    sizeof(err), NULL);
 			struct json *rule = j ? json_get(j, "rule") : NULL;
 			struct json *name = rule ? json_get(rule, "name") : NULL;
-			struct json *evl = j ? json_get(j, "events") : NULL;
+			struct json *vg = j ? json_get(j, "vigil") : NULL;
+			struct json *evl = vg ? json_get(vg, "events") : NULL;
 			int ids[VIGIL_RS_MAX_STEPS];
 			size_t k;
 

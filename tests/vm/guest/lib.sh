@@ -138,8 +138,8 @@ vigil_reload() {
 	vigil_listen_stop || return 1
 	rmmod vigil || return 1
 	insmod "$VIGIL_KO" || return 1
-	for _r in $VIGIL_RULES; do
-		vigilctl load "$_r" || return 1
-	done
+	if [ -n "$VIGIL_RULES" ]; then
+		vigilctl load $VIGIL_RULES || return 1
+	fi
 	vigil_listen_start
 }
