@@ -804,8 +804,12 @@ int sigma_add(struct codegen *g, const char *buf, size_t len,
 		goto out;
 	}
 	if (yaml_document_get_root_node(&more)) {
-		yaml_document_delete(&more);
+		yaml_node_t *r = yaml_document_get_root_node(&more);
+
 		ret = sg_fail(s, 0, "more than one YAML document (rule collections are not supported)");
+		err->line = (int)r->start_mark.line + 1;
+		err->col = (int)r->start_mark.column + 1;
+		yaml_document_delete(&more);
 		goto out;
 	}
 	yaml_document_delete(&more);
