@@ -133,7 +133,7 @@ static int check_tree(struct sg *s)
 			for (p = x->data.mapping.pairs.start;
 			     p < x->data.mapping.pairs.top && !ret; p++)
 				if (uses[p->key]++ || uses[p->value]++)
-					ret = sg_fail(s, p->value, "YAML aliases are not supported");
+					ret = sg_fail(s, p->key, "YAML aliases are not supported");
 		}
 	}
 	free(uses);
