@@ -34,8 +34,9 @@ touch -t 202001010000 /tmp/s/x.services		# look-alike: endswith
 find . -maxdepth 0 -exec /bin/sh -c true \;	# alert
 find /tmp -maxdepth 0 -exec /bin/true \;	# look-alike
 touch /etc/doas.conf				# alert: creation
-echo x > /tmp/s/d && mv /tmp/s/d /etc/doas.conf	# alert: rename onto it
+echo x > /etc/d.tmp && mv /etc/d.tmp /etc/doas.conf	# alert: rename onto it
 touch /etc/doas.conf.new			# look-alike
+echo x > /etc/d2.tmp && mv /etc/d2.tmp /etc/doas.conf.old # look-alike
 
 expect_alerts "$CHATTR" 1 "chattr -i"
 expect_alerts "$CP" 2 "cp of passwd into /tmp (one as CP)"
