@@ -97,6 +97,11 @@ int sg_check_map(struct sg *s, int map, const char *what)
 		if (!k)
 			return sg_fail(s, p->key, "%s: keys must be scalars",
 				       what);
+		if (strlen(k) != sg_node(s, p->key)->data.scalar.length)
+			return sg_fail(s, p->key, "%s: NUL byte in a key", what);
+		if (strlen(k) > SG_MAX_KEY)
+			return sg_fail(s, p->key, "%s: key longer than %d bytes",
+				       what, SG_MAX_KEY);
 		for (q = m->data.mapping.pairs.start; q < p; q++)
 			if (!strcmp(k, scalar(sg_node(s, q->key))))
 				return sg_fail(s, p->key,
@@ -473,16 +478,29 @@ static struct node *wrap(struct sg *s, enum node_type t, struct node *k)
 	return n;
 }
 
+/* Does identifier @s match pattern @p (@pl bytes, '*' wildcards)? */
 static bool glob_name(const char *p, size_t pl, const char *s)
 {
-	size_t sl = strlen(s);
+	size_t pi = 0, si = 0, sl = strlen(s), star = (size_t)-1, mark = 0;
 
-	if (!pl)
-		return !sl;
-	if (*p == '*')
-		return glob_name(p + 1, pl - 1, s) ||
-		       (sl && glob_name(p, pl, s + 1));
-	return sl && *p == *s && glob_name(p + 1, pl - 1, s + 1);
+	/* one backtrack point: linear in practice, never exponential */
+	while (si < sl) {
+		if (pi < pl && p[pi] == '*') {
+			star = ++pi;
+			mark = si;
+		} else if (pi < pl && p[pi] == s[si]) {
+			pi++;
+			si++;
+		} else if (star != (size_t)-1) {
+			pi = star;
+			si = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (pi < pl && p[pi] == '*')
+		pi++;
+	return pi == pl;
 }
 
 /* "1 of X" / "all of X": OR / AND over the identifiers X names. */

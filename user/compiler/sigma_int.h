@@ -17,6 +17,9 @@ struct vigil_cerror;
 #define SG_PROC		(1U << 0)	/* process_creation */
 #define SG_FILE		(1U << 1)	/* file_event */
 
+/* Longest mapping key: field names with modifiers, identifiers. */
+#define SG_MAX_KEY	256
+
 /* Search identifiers per rule (detection keys besides condition). */
 #define SG_MAX_IDS	64
 
