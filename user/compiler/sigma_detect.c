@@ -198,8 +198,6 @@ static int glob_text(const struct toks *t, bool lead, bool trail, char **b,
 	}
 	if (trail)
 		r |= tokbuf_put(b, bl, bc, '*');
-	if (!*b)
-		r |= tokbuf_put(b, bl, bc, 0), *bl = 0;
 	return r ? -ENOMEM : 0;
 }
 
@@ -219,7 +217,8 @@ static int add_toks(struct sg *s, struct node *m, const struct toks *t,
 	r = glob_text(t, mods & (MOD_CONTAINS | MOD_ENDSWITH),
 		      mods & (MOD_CONTAINS | MOD_STARTSWITH), &b, &bl, &bc);
 	if (!r)
-		r = node_add_pat(m, b, bl, VIGIL_PAT_GLOB, nocase) ? -ENOMEM : 0;
+		r = node_add_pat(m, b ? b : "", bl, VIGIL_PAT_GLOB, nocase) ?
+		    -ENOMEM : 0;
 	free(b);
 	return r ? sg_fail(s, 0, "out of memory") : 0;
 }
