@@ -13,6 +13,7 @@
 
 #include "compiler.h"
 #include "rule.h"
+#include "sigma.h"
 #include "toml.h"
 
 #define RULE_FILE_MAX (1U << 20)
@@ -110,9 +111,24 @@ out:
 }
 
 /**
+ * vigil_compiler_add_sigma_buf() - compile one Sigma rule held in memory
+ * @c: the compiler
+ * @buf: the YAML text
+ * @len: its length
+ * @err: why the rule was rejected
+ *
+ * Return: 0, or -EINVAL/-ENOMEM with @err set; @c is unchanged on error.
+ */
+int vigil_compiler_add_sigma_buf(struct vigil_compiler *c, const char *buf,
+				 size_t len, struct vigil_cerror *err)
+{
+	return sigma_add(c->g, buf, len, err);
+}
+
+/**
  * vigil_compiler_add_file() - compile one rule file
  * @c: the compiler
- * @path: the file
+ * @path: the file: a Sigma rule if it ends in .yml or .yaml, else TOML
  * @err: why it was rejected
  *
  * Return: 0 or -errno with @err set.
@@ -143,6 +159,8 @@ int vigil_compiler_add_file(struct vigil_compiler *c, const char *path,
 		snprintf(err->msg, sizeof(err->msg), ferror(f) ?
 			 "read error" : "file larger than 1 MiB");
 		ret = -EINVAL;
+	} else if (sigma_path(path)) {
+		ret = vigil_compiler_add_sigma_buf(c, buf, n, err);
 	} else {
 		ret = vigil_compiler_add_buf(c, buf, n, err);
 	}
@@ -200,7 +218,8 @@ static int collect(const char *path, char ***paths, size_t *n, int depth,
 	if (!S_ISDIR(st.st_mode)) {
 		size_t l = strlen(path);
 
-		if (top || (l > 5 && !strcmp(path + l - 5, ".toml")))
+		if (top || (l > 5 && !strcmp(path + l - 5, ".toml")) ||
+		    sigma_path(path))
 			return push_path(paths, n, path);
 		return 0;
 	}
@@ -227,7 +246,8 @@ static int collect(const char *path, char ***paths, size_t *n, int depth,
 
 /**
  * vigil_compiler_collect() - find rule files
- * @path: a file (taken as is) or a directory (every *.toml below it)
+ * @path: a file (taken as is) or a directory (every *.toml, *.yml and
+ *        *.yaml below it)
  * @paths: array to append malloc'ed paths to
  * @n: its length
  *

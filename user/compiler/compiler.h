@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The vigil rule compiler: Elastic detection-rule TOML files (EQL and
- * KQL queries) -> one binary ruleset blob (module/uapi/vigil.h).
+ * KQL queries) and Sigma rules (YAML) -> one binary ruleset blob
+ * (module/uapi/vigil.h).
  */
 #ifndef VIGIL_COMPILER_H
 #define VIGIL_COMPILER_H
@@ -23,6 +24,9 @@ void vigil_compiler_free(struct vigil_compiler *c);
 
 int vigil_compiler_add_buf(struct vigil_compiler *c, const char *buf,
 			   size_t len, struct vigil_cerror *err);
+int vigil_compiler_add_sigma_buf(struct vigil_compiler *c, const char *buf,
+				 size_t len, struct vigil_cerror *err);
+/* Sigma for *.yml and *.yaml, TOML otherwise. */
 int vigil_compiler_add_file(struct vigil_compiler *c, const char *path,
 			    struct vigil_cerror *err);
 unsigned int vigil_compiler_count(const struct vigil_compiler *c);
@@ -30,8 +34,8 @@ int vigil_compiler_emit(struct vigil_compiler *c, void **blob, __u32 *len,
 			struct vigil_cerror *err);
 
 /*
- * Collects rule files: @path itself if it is a file, else every *.toml
- * below it.  Appends malloc'ed paths to *@paths; the caller sorts.
+ * Collects rule files: @path itself if it is a file, else every *.toml,
+ * *.yml and *.yaml below it.  Appends malloc'ed paths to *@paths; the caller sorts.
  * Return: 0 or -errno.
  */
 int vigil_compiler_collect(const char *path, char ***paths, size_t *n);

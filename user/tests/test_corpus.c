@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Elastic Linux corpus (../shared/corpus, outside the project):
- * at least 230 rules compile, every rejection names a specific reason
- * and a position, and the combined ruleset passes the engine validator.
- * Skipped when the corpus is absent.
+ * The corpora (../shared/corpus, outside the project): at least 230
+ * Elastic Linux rules and 125 of the 130 SigmaHQ Linux rules compile,
+ * every rejection names a specific reason and a position, and each
+ * combined ruleset passes the engine validator.  Skipped when a corpus
+ * is absent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +14,15 @@
 #include "compiler/compiler.h"
 #include "engine.h"
 
-#define CORPUS "../../../shared/corpus/elastic/"
+#define CORPUS "../../../shared/corpus/"
 
-static void corpus(void)
+/*
+ * Compiles every rule file below @dirs: at least @min of them compile,
+ * every rejection has a reason and a position, the ruleset validates.
+ * Return: the number of files.
+ */
+static size_t compile_dirs(const char *const *dirs, size_t nd, unsigned int min)
 {
-	const char *dirs[] = { CORPUS "rules/linux", CORPUS "rules_building_block" };
 	struct vigil_compiler *c = vigil_compiler_new();
 	struct vigil_cerror e;
 	char **paths = NULL;
@@ -26,7 +31,7 @@ static void corpus(void)
 	void *blob;
 	__u32 len;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < nd; i++)
 		CHECK_EQ(vigil_compiler_collect(dirs[i], &paths, &n), 0);
 	vigil_compiler_paths_sort(paths, n);
 	for (i = 0; i < n; i++) {
@@ -39,25 +44,45 @@ static void corpus(void)
 			       e.col, e.msg);
 		}
 	}
-	printf("# corpus: %zu files, compiled %u, rejected %zu\n", n,
+	printf("# %s: %zu files, compiled %u, rejected %zu\n", dirs[0], n,
 	       vigil_compiler_count(c), rejected);
-	CHECK(n >= 380);
-	CHECK(vigil_compiler_count(c) >= 230);
+	CHECK(vigil_compiler_count(c) >= min);
 	CHECK_EQ(vague, 0);
 	CHECK_EQ(vigil_compiler_emit(c, &blob, &len, &e), 0);
 	CHECK_EQ(vigil_ruleset_validate(blob, len, &reason), 0);
 	free(blob);
 	vigil_compiler_paths_free(paths, n);
 	vigil_compiler_free(c);
+	return n;
+}
+
+static void corpus(void)
+{
+	const char *const dirs[] = { CORPUS "elastic/rules/linux",
+				     CORPUS "elastic/rules_building_block" };
+
+	CHECK(compile_dirs(dirs, 2, 230) >= 380);
+}
+
+/* SigmaHQ's Linux process_creation and file_event rules (test_sigma.c). */
+static void sigma_corpus(void)
+{
+	const char *const dirs[] = { CORPUS "sigma/rules/linux" };
+
+	CHECK_EQ(compile_dirs(dirs, 1, 125), 130);
 }
 
 int main(void)
 {
 	struct stat st;
 
-	if (stat(CORPUS "rules/linux", &st))
-		SKIP(corpus, "corpus not found at " CORPUS);
+	if (stat(CORPUS "elastic/rules/linux", &st))
+		SKIP(corpus, "corpus not found at " CORPUS "elastic");
 	else
 		RUN(corpus);
+	if (stat(CORPUS "sigma/rules/linux", &st))
+		SKIP(sigma_corpus, "corpus not found at " CORPUS "sigma");
+	else
+		RUN(sigma_corpus);
 	return tap_done();
 }
