@@ -28,7 +28,6 @@
 #include "compat.h"
 #include "detect.h"
 
-
 static const struct nla_policy vigil_term_policy[VIGIL_TA_MAX + 1] = {
 	[VIGIL_TA_HASH] = { .type = NLA_U64 },
 	[VIGIL_TA_LAST_SEEN] = { .type = NLA_U64 },

@@ -401,37 +401,36 @@ static void put_value_memo(struct vigil_outbuf *b, const struct vigil_event *ev,
 	memcpy(m->json, b->p + start, m->json_len);
 }
 
+/* Which of an event's fields put_fields() writes. */
+enum pick {
+	PICK_ALL,
+	PICK_NOT_VIGIL,	/* the alert's top level: vigil.* go in "vigil" */
+	PICK_VIGIL,	/* the vigil.* ones, inside the open "vigil" object */
+};
+
 /*
- * Writes the event's fields as members of an already open object;
- * @first says whether no member was written yet.  @top: the alert's top
- * level, where the vigil.* fields are left for put_vigil_members().
+ * Writes the picked fields of @ev as members of an already open object
+ * (for PICK_VIGIL, of "vigil", so keys start at their second component);
+ * @first says whether no member was written yet.
  */
-static void put_event_members(struct vigil_outbuf *b,
-			      const struct vigil_event *ev, bool first,
-			      bool top)
+static void put_fields(struct vigil_outbuf *b, const struct vigil_event *ev,
+		       bool first, enum pick pick)
 {
-	int depth = 0, c, prev = -1;
+	int base = pick == PICK_VIGIL, depth = base, c, prev = -1;
 	size_t i;
 
-	if (!keys_ready)
-		keys_init();
-	if (has(ev, VIGIL_F_TIMESTAMP)) {
-		vigil_outbuf_puts(b, first ? "\"@timestamp\":" : ",\"@timestamp\":");
-		put_time(b, ev->v[VIGIL_F_TIMESTAMP].num, true);
-		first = false;
-	}
 	for (i = 0; i < sizeof(order); i++) {
 		const struct key *k = &keys[i];
 		u8 fld = order[i];
 
 		if (!k->n || !has(ev, fld))
 			continue;
-		if (top && key_is_vigil(k))
+		if (pick != PICK_ALL && key_is_vigil(k) != (pick == PICK_VIGIL))
 			continue;
 		if (fld == VIGIL_F_EVENT_FLAGS && !ev->v[fld].num)
 			continue;
 		/* close what is not shared, open the new components */
-		c = prev < 0 ? 0 : shared[prev][i];
+		c = prev < 0 ? base : shared[prev][i];
 		for (; depth > c; depth--)
 			vigil_outbuf_putc(b, '}');
 		if (!first)
@@ -442,8 +441,27 @@ static void put_event_members(struct vigil_outbuf *b,
 		first = false;
 		prev = (int)i;
 	}
-	for (; depth > 0; depth--)
+	for (; depth > base; depth--)
 		vigil_outbuf_putc(b, '}');
+}
+
+/*
+ * Writes the event's fields as members of an already open object;
+ * @first says whether no member was written yet.  @top: the alert's top
+ * level, where the vigil.* fields are left for put_fields(PICK_VIGIL).
+ */
+static void put_event_members(struct vigil_outbuf *b,
+			      const struct vigil_event *ev, bool first,
+			      bool top)
+{
+	if (!keys_ready)
+		keys_init();
+	if (has(ev, VIGIL_F_TIMESTAMP)) {
+		vigil_outbuf_puts(b, first ? "\"@timestamp\":" : ",\"@timestamp\":");
+		put_time(b, ev->v[VIGIL_F_TIMESTAMP].num, true);
+		first = false;
+	}
+	put_fields(b, ev, first, top ? PICK_NOT_VIGIL : PICK_ALL);
 }
 
 static const char *sev_name(u8 s)
@@ -594,37 +612,6 @@ static void put_rule_memo(struct vigil_outbuf *b,
 	memcpy(rule_memo.json, b->p + start, rule_memo.json_len);
 }
 
-/*
- * The event's vigil.* fields (flags, truncated, executable identity,
- * namespaces) as members of the open "vigil" object: their keys from the
- * second component on.
- */
-static void put_vigil_members(struct vigil_outbuf *b,
-			      const struct vigil_event *ev)
-{
-	int depth = 1, c, prev = -1;
-	size_t i;
-
-	for (i = 0; i < sizeof(order); i++) {
-		const struct key *k = &keys[i];
-		u8 fld = order[i];
-
-		if (!k->n || !key_is_vigil(k) || !has(ev, fld))
-			continue;
-		if (fld == VIGIL_F_EVENT_FLAGS && !ev->v[fld].num)
-			continue;
-		c = prev < 0 ? 1 : shared[prev][i];
-		for (; depth > c; depth--)
-			vigil_outbuf_putc(b, '}');
-		vigil_outbuf_putc(b, ',');
-		vigil_outbuf_put(b, k->text + k->off[c], k->len - k->off[c]);
-		depth = k->n - 1;
-		put_value_memo(b, ev, fld, i);
-		prev = (int)i;
-	}
-	for (; depth > 1; depth--)
-		vigil_outbuf_putc(b, '}');
-}
 
 /**
  * vigil_alert_format_json() - append one alert as a JSON line
@@ -654,7 +641,8 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 	if (a->flags & VIGIL_ALERT_F_CUT)
 		vigil_outbuf_puts(b, ",\"cut\":true");
 	vigil_outbuf_putc(b, '}');
-	put_vigil_members(b, last);
+	/* the event's vigil.* fields, in the open "vigil" object */
+	put_fields(b, last, false, PICK_VIGIL);
 	if (a->kind == VIGIL_RULE_SEQUENCE || a->n_events > 1) {
 		vigil_outbuf_puts(b, ",\"events\":[");
 		for (i = 0; i < a->n_events; i++) {
