@@ -8,10 +8,7 @@
 #define VIGIL_ARGV_H
 
 #include <linux/types.h>
-
-/* Marks where bytes were left out: a path's lost head, an element's middle. */
-#define VIGIL_CUT_MARK "..."
-#define VIGIL_CUT_MARK_LEN 3
+#include "uapi/vigil.h" /* VIGIL_CUT_MARK */
 
 u32 vigil_argv_parse(char *buf, u32 len, u32 max_args, u32 *count, bool *trunc);
 u32 vigil_argv_snapshot(char *dst, u32 room, const char *src, u32 len,

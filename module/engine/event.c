@@ -310,6 +310,30 @@ static u32 put_attr(u8 *buf, u32 off, u32 cap, u16 type, const void *data,
 	return total;
 }
 
+/*
+ * put_attr() of @len bytes of @data cut to @lim: its head and tail around
+ * VIGIL_CUT_MARK, so that a cut path keeps its last components and a cut
+ * command line its program.  A @lim too small for the mark keeps the head.
+ */
+static u32 put_attr_cut(u8 *buf, u32 off, u32 cap, u16 type,
+			const char *data, u32 len, u32 lim)
+{
+	u32 head, n;
+
+	if (len <= lim || lim < 2 * VIGIL_CUT_MARK_LEN)
+		return put_attr(buf, off, cap, type, data, len < lim ? len : lim);
+	head = (lim - VIGIL_CUT_MARK_LEN) / 2;
+	n = put_attr(buf, off, cap, type, data, lim);
+	if (n) {
+		memcpy(buf + off + NLA_HDR + head, VIGIL_CUT_MARK,
+		       VIGIL_CUT_MARK_LEN);
+		memcpy(buf + off + NLA_HDR + head + VIGIL_CUT_MARK_LEN,
+		       data + len - (lim - head - VIGIL_CUT_MARK_LEN),
+		       lim - head - VIGIL_CUT_MARK_LEN);
+	}
+	return n;
+}
+
 /* Number of NUL bytes in @s[0..@len), eight at a time. */
 static u32 count_nul(const char *s, u32 len)
 {
@@ -445,8 +469,8 @@ u32 vigil_event_value_cap(const struct vigil_event *ev, u32 cap)
  *
  * Attribute type = field.  When the whole event does not fit, every
  * value gets a fair share of @cap (vigil_event_value_cap()): a long
- * value cannot crowd out the fields after it.  A STR value is cut to its
- * head; an ARRAY value at an element boundary, and VIGIL_EVF_ARGS_TRUNCATED
+ * value cannot crowd out the fields after it.  A STR value keeps its head
+ * and tail around VIGIL_CUT_MARK; an ARRAY value at an element boundary, and VIGIL_EVF_ARGS_TRUNCATED
  * is set in the encoded event flags (always written last).
  *
  * Return: bytes written, always <= @cap.
@@ -488,8 +512,8 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 			n = put_attr(b, off, room, f, v->str, n);
 			break;
 		default:
-			n = put_attr(b, off, room, f, v->str,
-				     v->len < lim ? v->len : lim);
+			n = put_attr_cut(b, off, room, f, v->str, v->len,
+					 lim);
 			break;
 		}
 		off += n;

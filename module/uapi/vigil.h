@@ -110,6 +110,14 @@ enum vigil_attr {
  */
 #define VIGIL_ALERT_MAX_SIZE 7680
 
+/*
+ * Marks where bytes of a value were left out: a path's lost head (capture),
+ * an argv element's middle (capture), a string value's middle (an alert
+ * cut to VIGIL_ALERT_MAX_SIZE).
+ */
+#define VIGIL_CUT_MARK "..."
+#define VIGIL_CUT_MARK_LEN 3
+
 /* VIGIL_A_LEARN_S at most: a year. */
 #define VIGIL_LEARN_MAX_S (366U * 24 * 3600)
 

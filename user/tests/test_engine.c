@@ -196,8 +196,9 @@ static void encode_truncation(void)
  */
 static void encode_fair_share(void)
 {
-	static char args[32768], cmd[32768];
+	static char args[32768], cmd[32768], cwd[8192];
 	static const char path[] = "/tmp/w/evil.so";
+	const struct vigil_value *v;
 	struct vigil_event ev, out;
 	static u8 buf[4096];
 	u32 n, i, lim;
@@ -206,9 +207,15 @@ static void encode_fair_share(void)
 		args[i] = (i % 100 == 99) ? 0 : 'a';
 	args[sizeof(args) - 1] = 0;
 	memset(cmd, 'c', sizeof(cmd));
+	memcpy(cmd, "HEAD", 4);
+	memcpy(cmd + sizeof(cmd) - 4, "TAIL", 4);
+	memset(cwd, 'd', sizeof(cwd));
+	memcpy(cwd + sizeof(cwd) - 5, "/deep", 5);
 	exec_event(&ev, "bash", args, sizeof(args), sizeof(args) / 100 + 1);
 	vigil_event_set_str(&ev, VIGIL_F_PROCESS_COMMAND_LINE, cmd,
 			    sizeof(cmd));
+	vigil_event_set_str(&ev, VIGIL_F_PROCESS_WORKING_DIRECTORY, cwd,
+			    sizeof(cwd));
 	vigil_event_set_num(&ev, VIGIL_F_PROCESS_PID, 4242);
 	vigil_event_set_str(&ev, VIGIL_F_FILE_PATH, path, strlen(path));
 	vigil_event_set_num(&ev, VIGIL_F_USER_ID, 65534);
@@ -227,10 +234,17 @@ static void encode_fair_share(void)
 	check_val(&out, VIGIL_F_PROCESS_NAME, "bash");
 	CHECK(out.v[VIGIL_F_PROCESS_ARGS].count > 10);
 	CHECK(out.v[VIGIL_F_PROCESS_ARGS].len <= lim);
-	CHECK(out.v[VIGIL_F_PROCESS_COMMAND_LINE].len > 1000);
-	CHECK(out.v[VIGIL_F_PROCESS_COMMAND_LINE].len <= lim);
-	CHECK(!memcmp(out.v[VIGIL_F_PROCESS_COMMAND_LINE].str, cmd,
-		      out.v[VIGIL_F_PROCESS_COMMAND_LINE].len));
+	/* a cut string keeps its head and its tail around the mark */
+	v = &out.v[VIGIL_F_PROCESS_COMMAND_LINE];
+	CHECK(v->len > 1000);
+	CHECK(v->len <= lim);
+	CHECK(!memcmp(v->str, "HEADccc", 7));
+	CHECK(!memcmp(v->str + v->len - 7, "cccTAIL", 7));
+	CHECK(memmem(v->str, v->len, "c" VIGIL_CUT_MARK "c", 5) != NULL);
+	v = &out.v[VIGIL_F_PROCESS_WORKING_DIRECTORY];
+	CHECK(v->len <= lim);
+	CHECK(v->len > 500);
+	CHECK(!memcmp(v->str + v->len - 5, "/deep", 5));
 	CHECK(out.v[VIGIL_F_EVENT_FLAGS].num & VIGIL_EVF_ARGS_TRUNCATED);
 }
 
