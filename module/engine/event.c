@@ -315,13 +315,14 @@ static u32 put_attr(u8 *buf, u32 off, u32 cap, u16 type, const void *data,
  * VIGIL_CUT_MARK, so that a cut path keeps its last components and a cut
  * command line its program.  A @lim too small for the mark keeps the head.
  */
-static u32 put_attr_cut(u8 *buf, u32 off, u32 cap, u16 type,
-			const char *data, u32 len, u32 lim)
+static u32 put_attr_cut(u8 *buf, u32 off, u32 cap, u16 type, const char *data,
+			u32 len, u32 lim)
 {
 	u32 head, n;
 
 	if (len <= lim || lim < 2 * VIGIL_CUT_MARK_LEN)
-		return put_attr(buf, off, cap, type, data, len < lim ? len : lim);
+		return put_attr(buf, off, cap, type, data,
+				len < lim ? len : lim);
 	head = (lim - VIGIL_CUT_MARK_LEN) / 2;
 	n = put_attr(buf, off, cap, type, data, lim);
 	if (n) {
@@ -512,8 +513,7 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 			n = put_attr(b, off, room, f, v->str, n);
 			break;
 		default:
-			n = put_attr_cut(b, off, room, f, v->str, v->len,
-					 lim);
+			n = put_attr_cut(b, off, room, f, v->str, v->len, lim);
 			break;
 		}
 		off += n;
