@@ -126,7 +126,21 @@ static void put_pat(struct text *t, const struct pat *p)
 	put(t, p->kind < ARRAY_SIZE(fmt) ? fmt[p->kind] : "%s", p->s);
 }
 
-/* @n as EQL-like text; "field : value" matches as the rule languages do. */
+/* EQL's operator for MATCH @n: ":" is case-blind, "==", "in", "like" not. */
+static const char *match_op(const struct node *n)
+{
+	bool exact = true;
+	int i;
+
+	for (i = 0; i < n->npats; i++) {
+		if (n->pats[i].nocase)
+			return ":";
+		exact &= n->pats[i].kind == VIGIL_PAT_EXACT;
+	}
+	return !exact ? "like" : n->npats > 1 ? "in" : "==";
+}
+
+/* @n as EQL text, the way a rule could have said it. */
 static void render(struct text *t, const struct node *n)
 {
 	static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
@@ -165,7 +179,8 @@ static void render(struct text *t, const struct node *n)
 		    (unsigned long long)n->num);
 		return;
 	case N_MATCH:
-		put(t, "%s : %s", field_name(n->field), n->npats > 1 ? "(" : "");
+		put(t, "%s %s %s", field_name(n->field), match_op(n),
+		    n->npats > 1 ? "(" : "");
 		for (i = 0; i < n->npats && i < SHOW_PATS; i++) {
 			put(t, "%s", i ? ", " : "");
 			put_pat(t, &n->pats[i]);
@@ -364,6 +379,17 @@ static bool has_alpha(const struct pat *p)
 	return false;
 }
 
+/* A glob without '*', '?' or '\\': its text alone (as codegen finds). */
+static bool plain_glob(const struct pat *p)
+{
+	size_t i;
+
+	for (i = 0; p->kind == VIGIL_PAT_GLOB && i < p->len; i++)
+		if (p->s[i] == '*' || p->s[i] == '?' || p->s[i] == '\\')
+			return false;
+	return p->kind == VIGIL_PAT_GLOB;
+}
+
 /*
  * Does @q decide every value exact pattern @a admits alike?  Return: 1
  * (all match), 0 (none does), -1 (not known here).  A case-blind @a
@@ -372,7 +398,7 @@ static bool has_alpha(const struct pat *p)
  */
 static int decides(const struct pat *a, const struct pat *q)
 {
-	if (a->kind != VIGIL_PAT_EXACT)
+	if (a->kind != VIGIL_PAT_EXACT && !plain_glob(a))
 		return -1;
 	if (a->nocase && !q->nocase && has_alpha(a))
 		return -1;
