@@ -626,10 +626,13 @@ static const struct node *false_leaf(const struct node *n, __u16 mask)
 	int i;
 
 	if (n->t == N_AND || n->t == N_OR) {
-		for (i = 0; i < n->n; i++)
-			if (!maybe_true(n->kids[i], mask) &&
-			    (l = false_leaf(n->kids[i], mask)))
+		for (i = 0; i < n->n; i++) {
+			if (maybe_true(n->kids[i], mask))
+				continue;
+			l = false_leaf(n->kids[i], mask);
+			if (l)
 				return l;
+		}
 		return NULL;
 	}
 	return n->t == N_NOT || maybe_true(n, mask) ? NULL : n;
