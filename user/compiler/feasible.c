@@ -34,6 +34,19 @@
 #include "internal.h"
 #include "rule.h"
 
+/*
+ * Test builds only (user/Makefile, feasible mutants): each value puts
+ * back one unsound claim that test_feasible's soundness case must
+ * catch.  Never set in vigilctl.
+ */
+#ifndef VIGIL_FEASIBLE_MUTANT
+#define VIGIL_FEASIBLE_MUTANT 0
+#endif
+#define FEAS_MUT(n) (VIGIL_FEASIBLE_MUTANT == (n))
+#define FEAS_MUT_CASE 1 /* a case-blind literal decided by a cased pattern */
+#define FEAS_MUT_ARRAY 2 /* two elements of an array taken as one value */
+#define FEAS_MUT_RENAME 3 /* renames said to lack file.Ext.original.* */
+
 #define ALTS_MAX 256	/* alternatives per step; more: judged per kind */
 #define LITS_MAX 64	/* tests per alternative; more: likewise */
 #define SHOW_PATS 3	/* patterns of a set shown in a message */
@@ -75,13 +88,24 @@ static const struct {
 	{ "change", "rename", "in-place modification of a file" },
 };
 
+/**
+ * kind_may_carry() - can an event of a kind carry a field
+ * @kind: enum vigil_event_kind
+ * @field: enum vigil_field
+ *
+ * Return: false only when no event of @kind vigil produces has @field.
+ */
 bool kind_may_carry(int kind, __u8 field)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(absent_from); i++)
-		if (absent_from[i].field == field)
-			return !(absent_from[i].absent & (1U << kind));
+	for (i = 0; i < ARRAY_SIZE(absent_from); i++) {
+		if (absent_from[i].field != field)
+			continue;
+		if (FEAS_MUT(FEAS_MUT_RENAME) && kind == VIGIL_EV_RENAME)
+			return false;
+		return !(absent_from[i].absent & (1U << kind));
+	}
 	return true;
 }
 
@@ -400,7 +424,8 @@ static int decides(const struct pat *a, const struct pat *q)
 {
 	if (a->kind != VIGIL_PAT_EXACT && !plain_glob(a))
 		return -1;
-	if (a->nocase && !q->nocase && has_alpha(a))
+	if (a->nocase && !q->nocase && has_alpha(a) &&
+	    !FEAS_MUT(FEAS_MUT_CASE))
 		return -1;
 	return pat_eval(q, a->s, a->len);
 }
@@ -546,7 +571,9 @@ static bool contradiction(const struct alt *a, struct text *t)
 				       covered(x->n, y->n));
 			else
 				bad = x->n->t == N_MATCH && y->n->t == N_MATCH &&
-				      !vigil_is_array(f) && disjoint(x->n, y->n);
+				      (!vigil_is_array(f) ||
+				       FEAS_MUT(FEAS_MUT_ARRAY)) &&
+				      disjoint(x->n, y->n);
 			if (!bad)
 				continue;
 			put(t, "its tests of %s contradict each other: ",

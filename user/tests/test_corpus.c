@@ -20,19 +20,50 @@
 
 #define CORPUS "../../../shared/corpus/"
 
+/* The rules issue 14 found by hand, by class of warning. */
+static const char *const never_rules[] = {
+	"privilege_escalation_auditd_euid_root_shell_from_non_standard_path",
+};
+static const char *const orig_rules[] = {
+	"defense_evasion_dynamic_linker_file_creation",
+	"persistence_lkm_configuration_file_creation",
+	"persistence_message_of_the_day_creation",
+	"persistence_pluggable_authentication_module_creation",
+	"persistence_rc_script_creation",
+	"persistence_shell_configuration_modification",
+	"persistence_udev_rule_creation",
+};
+static const char *const change_rules[] = {
+	"persistence_credential_access_modify_ssh_binaries",
+	"persistence_webserver_php_file_creation_in_wordpress_plugin_dir",
+};
+
 /* The warnings of one corpus, by class. */
 struct warned {
 	unsigned int total;
 	unsigned int never;		/* rules that never fire */
-	char never_file[256];		/* the last of them */
 	unsigned int orig_excl;		/* rules with a file.Ext.original one */
 	unsigned int change;		/* event.type "change" narrowed */
+	unsigned int unexpected;	/* of these, rules not in the lists */
 };
+
+/* Is @path's rule (file name without .toml) one of @names? */
+static bool listed(const char *path, const char *const *names, size_t n)
+{
+	const char *base = strrchr(path, '/') + 1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(base, names[i], strlen(names[i])) &&
+		    !strcmp(base + strlen(names[i]), ".toml"))
+			return true;
+	return false;
+}
 
 static void count_warnings(struct warned *wd, const char *path,
 			   const struct vigil_cwarnings *w)
 {
-	bool orig = false;
+	bool never = false, orig = false, change = false;
 	unsigned int i;
 
 	wd->total += w->n + w->dropped;
@@ -41,21 +72,19 @@ static void count_warnings(struct warned *wd, const char *path,
 
 		printf("#   %s: %s: %s\n", strrchr(path, '/') + 1,
 		       vigil_cwarn_class_name(w->w[i].cls), m);
-		switch (w->w[i].cls) {
-		case VIGIL_CWARN_NEVER_FIRES:
-			wd->never++;
-			snprintf(wd->never_file, sizeof(wd->never_file), "%s",
-				 strrchr(path, '/') + 1);
-			break;
-		case VIGIL_CWARN_EXCLUSION:
-			orig |= !strncmp(m, "file.Ext.original.", 18);
-			break;
-		case VIGIL_CWARN_NARROWED:
-			wd->change += !strncmp(m, "event.type \"change\"", 19);
-			break;
-		}
+		never |= w->w[i].cls == VIGIL_CWARN_NEVER_FIRES;
+		orig |= w->w[i].cls == VIGIL_CWARN_EXCLUSION &&
+			!strncmp(m, "file.Ext.original.", 18);
+		change |= w->w[i].cls == VIGIL_CWARN_NARROWED &&
+			  !strncmp(m, "event.type \"change\"", 19);
 	}
+	wd->never += never;
 	wd->orig_excl += orig;
+	wd->change += change;
+	wd->unexpected +=
+		(never && !listed(path, never_rules, ARRAY_SIZE(never_rules))) +
+		(orig && !listed(path, orig_rules, ARRAY_SIZE(orig_rules))) +
+		(change && !listed(path, change_rules, ARRAY_SIZE(change_rules)));
 }
 
 /*
@@ -111,12 +140,10 @@ static void corpus(void)
 	CHECK(compile_dirs(dirs, 2, 230, &wd) >= 380);
 	printf("# %u warnings: %u never fires, %u rules with a file.Ext.original exclusion that never applies, %u event.type change narrowed\n",
 	       wd.total, wd.never, wd.orig_excl, wd.change);
-	CHECK_EQ(wd.never, 1);
-	CHECK_STR(wd.never_file,
-		  "privilege_escalation_auditd_euid_root_shell_from_non_standard_path.toml");
-	CHECK_EQ(wd.orig_excl, 7);
-	CHECK_EQ(wd.change, 2);
-	CHECK_EQ(wd.total, 12);
+	CHECK_EQ(wd.never, ARRAY_SIZE(never_rules));
+	CHECK_EQ(wd.orig_excl, ARRAY_SIZE(orig_rules));
+	CHECK_EQ(wd.change, ARRAY_SIZE(change_rules));
+	CHECK_EQ(wd.unexpected, 0);
 }
 
 /* SigmaHQ's Linux process_creation and file_event rules (test_sigma.c). */

@@ -9,11 +9,17 @@
  *  - soundness against the engine: random conditions over a small domain
  *    of fields and values, every event vigil can produce from that domain
  *    run through the compiled rules; a rule warned "never fires" must
- *    match none of them, and the warnings must not all be missing.
+ *    match none of them, and the warnings must not all be missing;
+ *  - the same once more per mutant of feasible.c (-DVIGIL_FEASIBLE_MUTANT,
+ *    user/Makefile), each with one unsound claim: each must be caught.
  */
+#include <libgen.h>
+#include <sys/wait.h>
+
 #include "tap.h"
 #include "compiler_util.h"
 
+#if !defined(FEASIBLE_MUTANT)
 /* "class: message" of each warning of @query, joined by " | ". */
 static const char *warns(const char *type, const char *query)
 {
@@ -160,6 +166,8 @@ static void sequence_steps(void)
 		  "step: never fires: file.Ext.original.path is never set on the events it can match (event.action creation, symlink)");
 }
 
+#endif
+
 /* ---- soundness against the engine ---- */
 
 #define N_RULES 3000
@@ -285,6 +293,9 @@ static const char *id_of(unsigned int i)
 	return id;
 }
 
+#define UNSOUND_EXIT 3
+static unsigned int unsound;	/* rules warned never to fire that fire */
+
 static void soundness(void)
 {
 	struct vigil_engine_limits lim = { 1024, 1024 };
@@ -338,6 +349,7 @@ static void soundness(void)
 	}
 	printf("# %u rules, %lu events: %u warned never fires, %u fire on none\n",
 	       n, events, never, silent);
+	unsound = bad;
 	CHECK(n > N_RULES / 2);
 	CHECK_EQ(bad, 0);
 	/* the analysis finds most of what the domain shows */
@@ -350,8 +362,45 @@ out:
 	free(md);
 }
 
+#if defined(FEASIBLE_MUTANT)
 int main(void)
 {
+	soundness();
+	printf("# mutant %d: %u rules warned never to fire fire\n",
+	       FEASIBLE_MUTANT, unsound);
+	return unsound ? UNSOUND_EXIT : 0;
+}
+#else
+static char self[4096];
+
+/* Each mutant build of feasible.c must be caught warning unsoundly. */
+static void mutants(void)
+{
+	static const char *const what[] = {
+		"", "case-blind literal against a cased pattern",
+		"array elements as one value", "renames without an original",
+	};
+	char cmd[4200];
+	int m, st;
+
+	for (m = 1; m < (int)ARRAY_SIZE(what); m++) {
+		snprintf(cmd, sizeof(cmd), "%s/../mut/test_feasible-%d > /dev/null",
+			 self, m);
+		st = system(cmd);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != UNSOUND_EXIT) {
+			tap_case_failed = 1;
+			printf("#   mutant %d (%s) not caught (status %d)\n", m,
+			       what[m], st);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char arg0[4096];
+
+	snprintf(arg0, sizeof(arg0), "%s", argv[0]);
+	snprintf(self, sizeof(self), "%s", dirname(arg0));
 	RUN(never_fires);
 	RUN(fires);
 	RUN(exclusions);
@@ -359,5 +408,7 @@ int main(void)
 	RUN(narrowed_type);
 	RUN(sequence_steps);
 	RUN(soundness);
+	RUN(mutants);
 	return tap_done();
 }
+#endif
