@@ -94,7 +94,7 @@ const char *field_alias(__u8 field, unsigned int i)
 {
 	size_t j;
 
-	for (j = 0; j < sizeof(aliases) / sizeof(aliases[0]); j++)
+	for (j = 0; j < ARRAY_SIZE(aliases); j++)
 		if (aliases[j].field == field && !i--)
 			return aliases[j].name;
 	return NULL;
