@@ -3,8 +3,10 @@
  * vigilctl check [--keep-going] [--json] PATH...
  *
  * Compiles every rule file offline and reports each rejection as
- * "file:line:col: reason" (or one JSON object per file), then
- * "compiled N, rejected M".  The resulting ruleset is also run through
+ * "file:line:col: reason", and each warning about a rule that compiled
+ * (compiler/feasible.c) as "file: warning: class: reason" (or one JSON
+ * object per file), then "compiled N, rejected M, warnings W".  The
+ * resulting ruleset is also run through
  * the engine's validator: a rule the kernel would refuse is a compiler
  * bug and fails the check.
  */
@@ -30,8 +32,30 @@ static void usage(void)
 		prog);
 }
 
+static void json_warnings(struct vigil_outbuf *b,
+			  const struct vigil_cwarnings *w)
+{
+	unsigned int i;
+
+	if (!w->n)
+		return;
+	json_buf_key(b, "warnings");
+	vigil_outbuf_putc(b, '[');
+	for (i = 0; i < w->n; i++) {
+		vigil_outbuf_put(b, i ? ",{" : "{", i ? 2 : 1);
+		json_buf_member_cstr(b, "class",
+				     vigil_cwarn_class_name(w->w[i].cls));
+		json_buf_member_u64(b, "step", (unsigned int)w->w[i].step);
+		json_buf_member_cstr(b, "message", w->w[i].msg);
+		vigil_outbuf_putc(b, '}');
+	}
+	vigil_outbuf_putc(b, ']');
+	if (w->dropped)
+		json_buf_member_u64(b, "warnings_dropped", w->dropped);
+}
+
 static void print_json(const char *file, const struct vigil_cerror *e,
-		       bool ok)
+		       const struct vigil_cwarnings *w, bool ok)
 {
 	struct vigil_outbuf b = {};
 
@@ -43,6 +67,8 @@ static void print_json(const char *file, const struct vigil_cerror *e,
 		json_buf_member_cstr(&b, "error", e->msg);
 		json_buf_member_u64(&b, "line", (unsigned int)e->line);
 		json_buf_member_u64(&b, "col", (unsigned int)e->col);
+	} else {
+		json_warnings(&b, w);
 	}
 	vigil_outbuf_put(&b, "}\n", 2);
 	if (b.oom)
@@ -52,20 +78,44 @@ static void print_json(const char *file, const struct vigil_cerror *e,
 	vigil_outbuf_free(&b);
 }
 
-/* Compiles @paths into @c, printing rejections.  Return: rejected count. */
+static void print_warnings(const char *file, const struct vigil_cwarnings *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->n; i++) {
+		printf("%s: warning: ", file);
+		if (w->w[i].step)
+			printf("sequence step %d: ", w->w[i].step);
+		printf("%s: %s\n", vigil_cwarn_class_name(w->w[i].cls),
+		       w->w[i].msg);
+	}
+	if (w->dropped)
+		printf("%s: warning: %u more warnings not shown\n", file,
+		       w->dropped);
+}
+
+/*
+ * Compiles @paths into @c, printing rejections and warnings.  Return:
+ * rejected count; *@warnings is the number of warnings.
+ */
 static unsigned int check_paths(struct vigil_compiler *c, char **paths,
-				size_t n, bool json)
+				size_t n, bool json, unsigned int *warnings)
 {
 	unsigned int rejected = 0;
 	size_t i;
 
+	*warnings = 0;
 	for (i = 0; i < n; i++) {
 		struct vigil_cerror e;
 		int ret = vigil_compiler_add_file(c, paths[i], &e);
+		const struct vigil_cwarnings *w = vigil_compiler_warnings(c);
 
+		*warnings += w->n + w->dropped;
 		if (json) {
-			print_json(paths[i], &e, !ret);
-		} else if (ret) {
+			print_json(paths[i], &e, w, !ret);
+		} else if (!ret) {
+			print_warnings(paths[i], w);
+		} else {
 			if (e.line)
 				printf("%s:%d:%d: %s\n", paths[i], e.line,
 				       e.col, e.msg);
@@ -90,7 +140,7 @@ int check_main(int argc, char **argv)
 	struct vigil_compiler *c = NULL;
 	char **paths = NULL, reason[256];
 	size_t n = 0;
-	unsigned int rejected, compiled;
+	unsigned int rejected, compiled, warnings;
 	struct vigil_cerror e;
 	void *blob = NULL;
 	__u32 len;
@@ -123,7 +173,7 @@ int check_main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		goto out;
 	}
-	rejected = check_paths(c, paths, n, json);
+	rejected = check_paths(c, paths, n, json, &warnings);
 	compiled = vigil_compiler_count(c);
 	if (vigil_compiler_emit(c, &blob, &len, &e)) {
 		fprintf(stderr, "%s: %s\n", prog, e.msg);
@@ -135,8 +185,8 @@ int check_main(int argc, char **argv)
 			prog, reason);
 		goto out;
 	}
-	fprintf(json ? stderr : stdout, "compiled %u, rejected %u\n",
-		compiled, rejected);
+	fprintf(json ? stderr : stdout, "compiled %u, rejected %u, warnings %u\n",
+		compiled, rejected, warnings);
 	ret = keep || !rejected ? 0 : 1;
 out:
 	free(blob);

@@ -287,10 +287,7 @@ struct node *node_simplify(struct node *n)
 
 /* ---- static evaluation per event kind ---- */
 
-enum tri { T_FALSE, T_TRUE, T_UNKNOWN };
-
-/* Index of @field in vigil_kind_fields (set by the kind), or -1. */
-static int kind_field(__u8 field)
+int kind_field_index(__u8 field)
 {
 	int i;
 
@@ -300,7 +297,7 @@ static int kind_field(__u8 field)
 	return -1;
 }
 
-static enum tri eval_kind(const struct node *n, int kind)
+enum tri node_eval_kind(const struct node *n, int kind, bool absent)
 {
 	enum tri r, k;
 	const char *v;
@@ -311,13 +308,13 @@ static enum tri eval_kind(const struct node *n, int kind)
 	case N_CONST:
 		return n->val ? T_TRUE : T_FALSE;
 	case N_NOT:
-		r = eval_kind(n->kids[0], kind);
+		r = node_eval_kind(n->kids[0], kind, absent);
 		return r == T_UNKNOWN ? r : r == T_TRUE ? T_FALSE : T_TRUE;
 	case N_AND:
 	case N_OR:
 		r = n->t == N_AND ? T_TRUE : T_FALSE;
 		for (i = 0; i < n->n; i++) {
-			k = eval_kind(n->kids[i], kind);
+			k = node_eval_kind(n->kids[i], kind, absent);
 			if (n->t == N_AND && k == T_FALSE)
 				return T_FALSE;
 			if (n->t == N_OR && k == T_TRUE)
@@ -327,29 +324,35 @@ static enum tri eval_kind(const struct node *n, int kind)
 		}
 		return r;
 	case N_EXISTS:
-		return kind_field(n->field) < 0 ? T_UNKNOWN : T_TRUE;
+	case N_NUMCMP:
 	case N_MATCH:
-		kf = kind_field(n->field);
-		if (kf < 0)
-			return T_UNKNOWN;
-		v = vigil_kind_value(kind, kf, &len);
-		for (i = 0; i < n->npats; i++) {
-			switch (pat_eval(&n->pats[i], v, len)) {
-			case 1:
-				return T_TRUE;
-			case -1:
-				return T_UNKNOWN;
-			}
-		}
-		return T_FALSE;
+		break;
 	default:
 		return T_UNKNOWN;
 	}
+	/* the engine: a test of a field the event lacks is false */
+	if (absent && !kind_may_carry(kind, n->field))
+		return T_FALSE;
+	kf = kind_field_index(n->field);
+	if (kf < 0 || n->t == N_NUMCMP)
+		return T_UNKNOWN;
+	if (n->t == N_EXISTS)
+		return T_TRUE;
+	v = vigil_kind_value(kind, kf, &len);
+	for (i = 0; i < n->npats; i++) {
+		switch (pat_eval(&n->pats[i], v, len)) {
+		case 1:
+			return T_TRUE;
+		case -1:
+			return T_UNKNOWN;
+		}
+	}
+	return T_FALSE;
 }
 
 __u16 kinds_of_category(const char *category)
 {
-	int k, kf = kind_field(VIGIL_F_EVENT_CATEGORY);
+	int k, kf = kind_field_index(VIGIL_F_EVENT_CATEGORY);
 	__u16 mask = 0;
 	u32 len;
 
@@ -364,7 +367,7 @@ __u16 node_kind_mask(const struct node *n, __u16 mask)
 	int k;
 
 	for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++)
-		if ((mask & (1U << k)) && eval_kind(n, k) == T_FALSE)
+		if ((mask & (1U << k)) && node_eval_kind(n, k, false) == T_FALSE)
 			mask &= ~(1U << k);
 	return mask;
 }

@@ -55,6 +55,7 @@ struct cerr {
 struct cstep {
 	struct node *expr;
 	__u16 kind_mask;
+	__u16 cat_mask;	/* kind_mask before the condition narrowed it */
 	__u16 runs;
 	__u8 n_by;
 	__u8 by[VIGIL_RS_MAX_BY];
@@ -90,6 +91,19 @@ __u16 kinds_of_category(const char *category);
 /* Kinds of event for which @n is not statically false. */
 __u16 node_kind_mask(const struct node *n, __u16 mask);
 
+enum tri { T_FALSE, T_TRUE, T_UNKNOWN };
+/* Index of @field in the engine's vigil_kind_fields, or -1. */
+int kind_field_index(__u8 field);
+/*
+ * The value of @n on every event of @kind, as far as the kind decides
+ * it: its event.category/type/action strings and, when @absent, the
+ * fields events of @kind never carry (kind_may_carry()).
+ */
+enum tri node_eval_kind(const struct node *n, int kind, bool absent);
+
+/* feasible.c: can an event of @kind carry @field? */
+bool kind_may_carry(int kind, __u8 field);
+
 /* fields.c */
 struct field_info {
 	const char *name;
@@ -98,6 +112,7 @@ struct field_info {
 };
 const struct field_info *field_lookup(const char *name);
 const char *field_name(__u8 field);
+const char *field_alias(__u8 field, unsigned int i);
 __u8 field_type(__u8 field);
 
 /* eql.c, kql.c */

@@ -20,6 +20,7 @@
 
 struct vigil_compiler {
 	struct codegen *g;
+	struct vigil_cwarnings warn;	/* about the last rule added */
 };
 
 /**
@@ -65,6 +66,19 @@ unsigned int vigil_compiler_count(const struct vigil_compiler *c)
 }
 
 /**
+ * vigil_compiler_warnings() - the warnings about the rule added last
+ * @c: the compiler
+ *
+ * Return: the warnings of the last vigil_compiler_add_*() call; none
+ * when it failed.  Valid until the next call.
+ */
+const struct vigil_cwarnings *
+vigil_compiler_warnings(const struct vigil_compiler *c)
+{
+	return &c->warn;
+}
+
+/**
  * vigil_compiler_add_buf() - compile one rule file held in memory
  * @c: the compiler
  * @buf: the TOML text
@@ -83,6 +97,7 @@ int vigil_compiler_add_buf(struct vigil_compiler *c, const char *buf,
 	int ret;
 
 	memset(err, 0, sizeof(*err));
+	memset(&c->warn, 0, sizeof(c->warn));
 	ret = toml_parse(&doc, buf, len, &te);
 	if (ret) {
 		err->line = te.line;
@@ -103,6 +118,8 @@ int vigil_compiler_add_buf(struct vigil_compiler *c, const char *buf,
 				     &err->col);
 		snprintf(err->msg, sizeof(err->msg), "%s", ce.msg);
 		ret = -EINVAL;
+	} else {
+		feasible_check(&r, &c->warn);
 	}
 	crule_free(&r);
 out:
@@ -122,7 +139,7 @@ out:
 int vigil_compiler_add_sigma_buf(struct vigil_compiler *c, const char *buf,
 				 size_t len, struct vigil_cerror *err)
 {
-	return sigma_add(c->g, buf, len, err);
+	return sigma_add(c->g, buf, len, err, &c->warn);
 }
 
 /**
@@ -142,6 +159,7 @@ int vigil_compiler_add_file(struct vigil_compiler *c, const char *path,
 	int ret;
 
 	memset(err, 0, sizeof(*err));
+	memset(&c->warn, 0, sizeof(c->warn));
 	if (!f) {
 		ret = -errno;
 		snprintf(err->msg, sizeof(err->msg), "cannot open: %s",

@@ -19,6 +19,43 @@ struct vigil_cerror {
 	char msg[256];
 };
 
+/* The classes of compile-time warning (compiler/feasible.c). */
+enum vigil_cwarn_class {
+	VIGIL_CWARN_NEVER_FIRES,	/* no event vigil produces matches */
+	VIGIL_CWARN_EXCLUSION,		/* an exclusion can never apply */
+	VIGIL_CWARN_NARROWED,		/* an ECS value matches less here */
+	__VIGIL_CWARN_LAST
+};
+
+/**
+ * struct vigil_cwarning - a warning about a rule that compiled
+ * @cls: enum vigil_cwarn_class
+ * @step: the sequence step it is about, 1-based; 0 for a single-event rule
+ * @msg: what and why, without the class
+ */
+struct vigil_cwarning {
+	int cls;
+	int step;
+	char msg[320];
+};
+
+#define VIGIL_CWARN_MAX 8
+
+/**
+ * struct vigil_cwarnings - the warnings about one rule
+ * @n: warnings in @w
+ * @dropped: warnings beyond VIGIL_CWARN_MAX, counted but not kept
+ * @w: the warnings, in query order, step by step
+ */
+struct vigil_cwarnings {
+	unsigned int n;
+	unsigned int dropped;
+	struct vigil_cwarning w[VIGIL_CWARN_MAX];
+};
+
+/* "never fires", "exclusion never applies", "narrowed" */
+const char *vigil_cwarn_class_name(int cls);
+
 struct vigil_compiler *vigil_compiler_new(void);
 void vigil_compiler_free(struct vigil_compiler *c);
 
@@ -30,6 +67,12 @@ int vigil_compiler_add_sigma_buf(struct vigil_compiler *c, const char *buf,
 int vigil_compiler_add_file(struct vigil_compiler *c, const char *path,
 			    struct vigil_cerror *err);
 unsigned int vigil_compiler_count(const struct vigil_compiler *c);
+/*
+ * The warnings about the rule of the last vigil_compiler_add_*() call
+ * (none when it was rejected).  Valid until the next call.
+ */
+const struct vigil_cwarnings *
+vigil_compiler_warnings(const struct vigil_compiler *c);
 int vigil_compiler_emit(struct vigil_compiler *c, void **blob, __u32 *len,
 			struct vigil_cerror *err);
 

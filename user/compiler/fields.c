@@ -86,6 +86,20 @@ const struct field_info *field_lookup(const char *name)
 	return NULL;
 }
 
+/*
+ * The @i-th other ECS name of @field (0, 1, ...), or NULL past the last:
+ * the names that resolve to the same engine field.
+ */
+const char *field_alias(__u8 field, unsigned int i)
+{
+	size_t j;
+
+	for (j = 0; j < ARRAY_SIZE(aliases); j++)
+		if (aliases[j].field == field && !i--)
+			return aliases[j].name;
+	return NULL;
+}
+
 /* The canonical ECS name of @field (rule dumps, messages), or NULL. */
 const char *field_name(__u8 field)
 {

@@ -385,6 +385,7 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 			cerr_set(&ce, st->expr->off, "condition is always false");
 			goto qerr;
 		}
+		st->cat_mask = st->kind_mask;
 		st->kind_mask = node_kind_mask(st->expr, st->kind_mask);
 		if (!st->kind_mask) {
 			cerr_set(&ce, st->expr->off,

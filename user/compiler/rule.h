@@ -34,6 +34,13 @@ int regex_compile(const char *re, size_t len, int nocase, void **dfa,
 
 
 
+/*
+ * feasible.c: the warnings about @r on the events vigil produces, in
+ * *@w (cleared first).
+ */
+struct vigil_cwarnings;
+void feasible_check(const struct crule *r, struct vigil_cwarnings *w);
+
 struct toml_doc;
 struct vigil_cerror;
 int crule_parse(const struct toml_doc *doc, struct crule *r,

@@ -786,11 +786,12 @@ static int yaml_fail(struct sg *s, yaml_parser_t *p)
  * @buf: the YAML text
  * @len: its length
  * @err: why the rule was rejected
+ * @w: the warnings about it, when it compiles (feasible_check())
  *
  * Return: 0, or -EINVAL/-ENOMEM with @err set.
  */
 int sigma_add(struct codegen *g, const char *buf, size_t len,
-	      struct vigil_cerror *err)
+	      struct vigil_cerror *err, struct vigil_cwarnings *w)
 {
 	struct sg *s = calloc(1, sizeof(*s));
 	yaml_parser_t p;
@@ -800,6 +801,7 @@ int sigma_add(struct codegen *g, const char *buf, size_t len,
 	int ret;
 
 	memset(err, 0, sizeof(*err));
+	memset(w, 0, sizeof(*w));
 	if (!s) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return -ENOMEM;
@@ -835,6 +837,8 @@ int sigma_add(struct codegen *g, const char *buf, size_t len,
 	if (!ret && codegen_add(g, &r, &ce)) {
 		/* node offsets are YAML node indexes */
 		ret = sg_fail(s, ce.off > 0 ? ce.off : 1, "%s", ce.msg);
+	} else if (!ret) {
+		feasible_check(&r, w);
 	}
 	crule_free(&r);
 out:

@@ -11,6 +11,7 @@
 
 struct codegen;
 struct vigil_cerror;
+struct vigil_cwarnings;
 
 /* Is @path a Sigma rule file name (*.yml, *.yaml)? */
 bool sigma_path(const char *path);
@@ -21,6 +22,6 @@ bool sigma_path(const char *path);
  * at fault); @g is unchanged on error.
  */
 int sigma_add(struct codegen *g, const char *buf, size_t len,
-	      struct vigil_cerror *err);
+	      struct vigil_cerror *err, struct vigil_cwarnings *w);
 
 #endif

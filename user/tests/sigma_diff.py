@@ -461,11 +461,13 @@ def main():
         return 0
     chk = subprocess.run([vigilctl, 'check', '--keep-going', '--json'] +
                          paths, capture_output=True, text=True)
-    ok = set()
+    ok, never = set(), set()
     for line in chk.stdout.splitlines():
         j = json.loads(line)
         if j.get('ok'):
             ok.add(j['file'] if 'file' in j else j['path'])
+            if any(w['class'] == 'never fires' for w in j.get('warnings', [])):
+                never.add(j['file'])
     rules = [Rule(p) for p in paths if p in ok]
     rnd = random.Random(15)
     # each rule meets its own events and a sample of everyone else's
@@ -513,6 +515,15 @@ def main():
                 n += 1
         per_rule[r.id] = n
     silent = [r.path for r in rules if not per_rule[r.id]]
+    # the compiler's "never fires" warning holds for every rule that fires
+    fired = {r.path for r in rules if any(rid == r.id for rid, _ in got)}
+    wrong = sorted(fired & never)
+    print('%sok - sigma diff: %d rules fire, %d of them warned never to fire' %
+          ('not ' if wrong else '', len(fired), len(wrong)))
+    for p in wrong:
+        print('#   fires, but warned never to fire: %s' % p)
+    if wrong:
+        return 1
     bad = sorted(want ^ got)
     print('# %d rules, %d events, %d (rule, event) pairs, %d matches' %
           (len(rules), len(events), npairs, len(want)))

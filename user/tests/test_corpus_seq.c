@@ -4,8 +4,9 @@
  * 16): each alerts on events built from its own text
  * (tests/replay/corpus/<rule>.jsonl) and stays silent on near misses
  * (<rule>.miss.jsonl); and multi_base64_decoding_attempt gives Elastic's
- * six alerts for seven decodes.  The rules come from ../shared/corpus, outside
- * the project; skipped when it is absent.
+ * six alerts for seven decodes.  None of them, firing, carries a "never
+ * fires" warning from the compiler.  The rules come from
+ * ../shared/corpus, outside the project; skipped when it is absent.
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -62,6 +63,26 @@ static long replay(const char *rule, const char *events)
 	return ret;
 }
 
+/* Return: the warnings "never fires" of @rule, or -1. */
+static int never_fires(const char *rule)
+{
+	struct vigil_compiler *c = vigil_compiler_new();
+	const struct vigil_cwarnings *w;
+	struct vigil_cerror e;
+	char path[512];
+	unsigned int i;
+	int n = -1;
+
+	snprintf(path, sizeof(path), CORPUS "%s.toml", rule);
+	if (c && !vigil_compiler_add_file(c, path, &e)) {
+		w = vigil_compiler_warnings(c);
+		for (n = 0, i = 0; i < w->n; i++)
+			n += w->w[i].cls == VIGIL_CWARN_NEVER_FIRES;
+	}
+	vigil_compiler_free(c);
+	return n;
+}
+
 static void corpus_seq(void)
 {
 	char ev[512];
@@ -74,6 +95,7 @@ static void corpus_seq(void)
 		hit = replay(rules[i].name, ev);
 		snprintf(ev, sizeof(ev), EVENTS "%s.miss.jsonl", rules[i].name);
 		miss = replay(rules[i].name, ev);
+		CHECK_EQ(never_fires(rules[i].name), 0);
 		if (hit != rules[i].alerts || miss != 0) {
 			tap_case_failed = 1;
 			printf("#   %s: %ld alerts (want %ld), near misses %ld (want 0)\n",

@@ -11,7 +11,8 @@
  *    Elastic corpus; the events are built from every pattern of every
  *    MATCH of every step (the literal alone, inside other text, in upper
  *    case) in the field that MATCH reads, so each step sees values that
- *    make it true.
+ *    make it true.  No rule that fires there may carry a "never fires"
+ *    warning from the compiler (compiler/feasible.c).
  */
 #include <ctype.h>
 #include <sys/stat.h>
@@ -143,12 +144,16 @@ out:
 struct rec {
 	u32 rules[64];
 	u32 n;
+	bool *fired;	/* by rule index, n_rules of them */
+	u32 n_rules;
 };
 
 static void rec_cb(void *ctx, const struct vigil_match *m)
 {
 	struct rec *r = ctx;
 
+	if (r->fired && m->rule < r->n_rules)
+		r->fired[m->rule] = true;
 	if (r->n < 64)
 		r->rules[r->n] = m->rule;
 	r->n++;
@@ -156,6 +161,8 @@ static void rec_cb(void *ctx, const struct vigil_match *m)
 
 struct diff {
 	struct vigil_engine *on, *off;
+	bool *fired;	/* by rule index: fired on some event */
+	u32 n_rules;
 	u64 events, alerts, mismatches, ts;
 	char buf[4096];
 };
@@ -173,7 +180,7 @@ static int cmp_u32(const void *a, const void *b)
  */
 static void run_both(struct diff *d, struct cu_ev *c)
 {
-	struct rec a = { .n = 0 }, b = { .n = 0 };
+	struct rec a = { .n = 0 }, b = { .fired = d->fired, .n_rules = d->n_rules };
 
 	vigil_event_set_num(&c->ev, VIGIL_F_TIMESTAMP, d->ts += 1000000);
 	vigil_engine_process(d->on, &c->ev, rec_cb, &a);
@@ -345,7 +352,30 @@ static void feed(struct diff *d, struct cu_ev *c)
 			}
 }
 
-static void differential(const char *what, void *blob, __u32 len)
+/* Rules that fired whom the compiler warned would never fire: none. */
+static void check_never(const char *what, struct diff *d, const bool *never,
+			u32 min_fired)
+{
+	u32 i, fired = 0, bad = 0;
+
+	for (i = 0; i < d->n_rules; i++) {
+		fired += d->fired[i];
+		if (d->fired[i] && never[i] && bad++ < 5)
+			printf("#   rule %u fires, but was warned never to fire\n",
+			       i);
+	}
+	printf("# %s: %u of %u rules fire on events built from their own text; warned never to fire: %u of them\n",
+	       what, fired, d->n_rules, bad);
+	CHECK(fired >= min_fired);
+	CHECK_EQ(bad, 0);
+}
+
+/*
+ * @never[i]: rule i carries a "never fires" warning; the rules are
+ * those of @blob, and at least @min_fired of them must fire.
+ */
+static void differential(const char *what, void *blob, __u32 len,
+			 const bool *never, u32 min_fired)
 {
 	struct vigil_engine_limits lim = { 1024, 1024 };
 	struct diff *d = calloc(1, sizeof(*d));
@@ -367,6 +397,11 @@ static void differential(const char *what, void *blob, __u32 len)
 	if (!d->on || !d->off)
 		goto out;
 	pf_off(d->off);
+	d->n_rules = d->off->rs.h->n_rules;
+	d->fired = calloc(d->n_rules + 1, sizeof(*d->fired));
+	CHECK(d->fired);
+	if (!d->fired)
+		goto out;
 	feed(d, c);
 	printf("# %s: %u filtered steps, %llu events, %llu alerts, %llu differ\n",
 	       what, d->on->pf.n_slots, (unsigned long long)d->events,
@@ -375,8 +410,10 @@ static void differential(const char *what, void *blob, __u32 len)
 	CHECK(d->on->pf.n_slots > 0);
 	CHECK(d->alerts > 0);
 	CHECK_EQ(d->mismatches, 0);
+	check_never(what, d, never, min_fired);
 out:
 	if (d) {
+		free(d->fired);
 		vigil_engine_free(d->on);
 		vigil_engine_free(d->off);
 	}
@@ -385,7 +422,19 @@ out:
 	free(blob);
 }
 
-static void *compile_dirs(const char *const *dirs, u32 n_dirs, __u32 *len)
+/* Records whether the rule added last was warned never to fire. */
+static void note_never(struct vigil_compiler *c, bool *never)
+{
+	const struct vigil_cwarnings *w = vigil_compiler_warnings(c);
+	u32 i, k = vigil_compiler_count(c) - 1;
+
+	for (i = 0; i < w->n; i++)
+		never[k] |= w->w[i].cls == VIGIL_CWARN_NEVER_FIRES;
+}
+
+/* *@never: by rule index, is the rule warned never to fire (free()). */
+static void *compile_dirs(const char *const *dirs, u32 n_dirs, __u32 *len,
+			  bool **never)
 {
 	struct vigil_compiler *c = vigil_compiler_new();
 	struct vigil_cerror e;
@@ -393,17 +442,23 @@ static void *compile_dirs(const char *const *dirs, u32 n_dirs, __u32 *len)
 	size_t n = 0, i;
 	void *blob = NULL;
 
+	*never = NULL;
 	if (!c)
 		return NULL;
 	for (i = 0; i < n_dirs; i++)
 		if (vigil_compiler_collect(dirs[i], &paths, &n))
 			goto out;
 	vigil_compiler_paths_sort(paths, n);
+	*never = calloc(n + 1, sizeof(**never));
+	if (!*never)
+		goto out;
 	for (i = 0; i < n; i++)
-		vigil_compiler_add_file(c, paths[i], &e); /* rejects: skipped */
+		if (!vigil_compiler_add_file(c, paths[i], &e)) /* rejects: skipped */
+			note_never(c, *never);
 	/* and rules whose filters are sure to be kept */
 	cu_rule("eql", "process where " MANY_CMD);
-	vigil_compiler_add_buf(c, cu_toml, strlen(cu_toml), &e);
+	if (!vigil_compiler_add_buf(c, cu_toml, strlen(cu_toml), &e))
+		note_never(c, *never);
 	if (vigil_compiler_emit(c, &blob, len, &e))
 		blob = NULL;
 out:
@@ -416,9 +471,11 @@ static void differential_ours(void)
 {
 	const char *dirs[] = { "../../rules" };
 	__u32 len = 0;
-	void *blob = compile_dirs(dirs, 1, &len);
+	bool *never;
+	void *blob = compile_dirs(dirs, 1, &len, &never);
 
-	differential("rules/", blob, len);
+	differential("rules/", blob, len, never, 1);
+	free(never);
 }
 
 static void differential_corpus(void)
@@ -426,9 +483,11 @@ static void differential_corpus(void)
 	const char *dirs[] = { CORPUS "rules/linux",
 			       CORPUS "rules_building_block" };
 	__u32 len = 0;
-	void *blob = compile_dirs(dirs, 2, &len);
+	bool *never;
+	void *blob = compile_dirs(dirs, 2, &len, &never);
 
-	differential("corpus", blob, len);
+	differential("corpus", blob, len, never, 100);
+	free(never);
 }
 
 int main(void)
