@@ -60,7 +60,7 @@ static int write_c_array(FILE *f, const char *name, const unsigned char *b,
 int vigil_compile_paths(char **args, int nargs, void **blob, __u32 *len)
 {
 	struct vigil_compiler *c = vigil_compiler_new();
-	char **paths = NULL, reason[256];
+	char **paths = NULL;
 	struct vigil_cerror e;
 	size_t n = 0, i;
 	int ret = -1, a;
@@ -93,14 +93,6 @@ int vigil_compile_paths(char **args, int nargs, void **blob, __u32 *len)
 	}
 	if (vigil_compiler_emit(c, blob, len, &e)) {
 		fprintf(stderr, "%s: %s\n", prog, e.msg);
-		goto out;
-	}
-	if (vigil_ruleset_validate_r(*blob, *len, reason, sizeof(reason))) {
-		fprintf(stderr,
-			"%s: compiler bug: the engine rejects the ruleset: %s\n",
-			prog, reason);
-		free(*blob);
-		*blob = NULL;
 		goto out;
 	}
 	ret = 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compiler.h"
+#include "engine.h"
 #include "rule.h"
 #include "sigma.h"
 #include "toml.h"
@@ -194,19 +195,39 @@ int vigil_compiler_add_file(struct vigil_compiler *c, const char *path,
  * @len: its size
  * @err: why not
  *
- * Return: 0 or -errno.
+ * The blob goes through the kernel's validator (the engine's, built
+ * here too) before it is returned.
+ *
+ * Return: 0, -E2BIG or -ENOMEM, or -EINVAL when the kernel would refuse
+ * the blob: a limit of the whole ruleset, or a compiler bug when one rule
+ * alone is refused.
  */
 int vigil_compiler_emit(struct vigil_compiler *c, void **blob, __u32 *len,
 			struct vigil_cerror *err)
 {
+	char reason[sizeof(err->msg) - 40];
 	int ret = codegen_emit(c->g, blob, len);
 
 	memset(err, 0, sizeof(*err));
-	if (ret)
+	if (ret) {
 		snprintf(err->msg, sizeof(err->msg), "%s",
-			 ret == -E2BIG ? "ruleset larger than 16 MiB" :
+			 ret == -E2BIG ? "ruleset larger than VIGIL_RS_MAX_SIZE" :
 					 "out of memory");
-	return ret;
+		return ret;
+	}
+	/*
+	 * Each rule compiled within the per-rule limits; limits on the
+	 * whole ruleset (index-set patterns, cost, state memory) are the
+	 * engine's, checked by the kernel's own validator.
+	 */
+	if (vigil_ruleset_validate_r(*blob, *len, reason, sizeof(reason))) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "the kernel would refuse this ruleset: %s", reason);
+		free(*blob);
+		*blob = NULL;
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int push_path(char ***paths, size_t *n, const char *p)
