@@ -278,8 +278,9 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
  *
  * Caller holds rcu_read_lock().  The parent is current's real parent.
  * When it is not tracked (a kernel thread, an entry evicted or never
- * allocated), its executable comes from its mm, its name is its comm, it
- * has no args or entity id, and VIGIL_EVF_PARENT_FALLBACK is set.
+ * allocated), its executable comes from its mm, its name from its comm
+ * (vigil_comm_name()), it has no args or entity id, and
+ * VIGIL_EVF_PARENT_FALLBACK is set.
  */
 void vigil_capture_parent(struct vigil_scratch *sc)
 {
@@ -287,7 +288,7 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 	struct task_struct *parent;
 	const struct cred *cred;
 	struct vigil_proc *pp;
-	const char *exe;
+	const char *exe, *name;
 	bool cut = false;
 	u32 len;
 
@@ -325,11 +326,11 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE, exe, len);
 	if (cut)
 		vigil_capture_cut(sc, VIGIL_F_PARENT_EXECUTABLE);
-	task_lock(parent);
-	strscpy(sc->pcomm, parent->comm, sizeof(sc->pcomm));
-	task_unlock(parent);
-	vigil_event_set_str(ev, VIGIL_F_PARENT_NAME, sc->pcomm,
-			    strlen(sc->pcomm));
+	get_task_comm(sc->pcomm, parent);
+	name = vigil_comm_name(sc->pcomm, strnlen(sc->pcomm, TASK_COMM_LEN),
+			       TASK_COMM_LEN - 1, exe ? exe : "", exe ? len : 0,
+			       &len);
+	vigil_event_set_str(ev, VIGIL_F_PARENT_NAME, name, len);
 }
 
 struct dbg_str {
