@@ -138,6 +138,13 @@ static void comm_name(struct vigil_proc_image *img, const char *comm)
 }
 
 /*
+ * The longest bprm->filename: a path from getname() (PATH_MAX with its
+ * NUL), or for execveat() relative to a directory fd "/dev/fd/N/" before
+ * one.  A resolved path's last component is at most NAME_MAX bytes.
+ */
+#define EXEC_FILENAME_MAX (PATH_MAX + sizeof("/dev/fd/-2147483648/"))
+
+/*
  * process.name at exec: the last component of the path exec was given.
  * With no path (execveat() of a file descriptor: fexecve(3), a memfd)
  * the name of the file, as the kernel names the task then; @snap holds
@@ -156,7 +163,7 @@ static bool exec_name(struct vigil_proc_image *img,
 		img->name_len = snap->name.len;
 		return true;
 	}
-	len = strnlen(bprm->filename, PATH_MAX);
+	len = strnlen(bprm->filename, EXEC_FILENAME_MAX);
 	off = vigil_path_base(bprm->filename, len);
 	img->name = bprm->filename + off;
 	img->name_len = len - off;
