@@ -15,9 +15,9 @@
  * keeps its own name), which is what the kernel sets comm from, but
  * whole, not cut to 15 bytes.  It is recorded at exec, so prctl(2)
  * PR_SET_NAME changes nothing.  A process not seen exec is named from its
- * comm (vigil_comm_name()).  argv is complete up to argv_max_bytes and
- * argv_max_args; a cut sets VIGIL_EVF_ARGS_TRUNCATED and counts
- * VIGIL_STAT_ARGV_TRUNCATED.
+ * comm (vigil_capture_comm_name()).  argv is complete up to
+ * argv_max_bytes and argv_max_args; a cut sets VIGIL_EVF_ARGS_TRUNCATED
+ * and counts VIGIL_STAT_ARGV_TRUNCATED.
  */
 #include <linux/binfmts.h>
 #include <linux/dcache.h>
@@ -127,17 +127,6 @@ static u32 read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 }
 
 /*
- * process.name of a process not seen exec, from its @comm (as
- * get_task_comm() copied it) and the executable already in @img.
- */
-static void comm_name(struct vigil_proc_image *img, const char *comm)
-{
-	img->name = vigil_comm_name(comm, strnlen(comm, TASK_COMM_LEN),
-				    TASK_COMM_LEN - 1, img->exe, img->exe_len,
-				    &img->name_len);
-}
-
-/*
  * The longest bprm->filename: a path from getname() (PATH_MAX with its
  * NUL), or for execveat() relative to a directory fd "/dev/fd/N/" before
  * one.  A resolved path's last component is at most NAME_MAX bytes.
@@ -197,7 +186,8 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 		img.exe_len = 0;
 	}
 	get_task_comm(comm, current);
-	comm_name(&img, comm);
+	img.name = vigil_capture_comm_name(comm, img.exe, img.exe_len,
+					   &img.name_len);
 	img.args = sc->argv;
 	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
 				 &img.truncated);
@@ -279,8 +269,8 @@ out_unlock:
 /*
  * Adds one running process to the table (unless the hooks already did):
  * executable from its mm, name from its comm, argv read with
- * access_process_vm().  Process
- * context; @buf holds PATH_MAX bytes, @args @cap bytes.
+ * access_process_vm().  Process context; @buf holds PATH_MAX bytes,
+ * @args @cap bytes.
  */
 static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 {
@@ -302,7 +292,8 @@ static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 		fput(f);
 	}
 	get_task_comm(comm, t);
-	comm_name(&img, comm);
+	img.name = vigil_capture_comm_name(comm, img.exe, img.exe_len,
+					   &img.name_len);
 	spin_lock(&mm->arg_lock);
 	start = mm->arg_start;
 	end = mm->arg_end;
