@@ -150,6 +150,37 @@ u32 vigil_path_base(const char *path, u32 len)
 }
 
 /**
+ * vigil_comm_name() - a process name from its comm and its executable
+ * @comm: the task's comm (need not be NUL-terminated)
+ * @comm_len: bytes of @comm
+ * @comm_max: the most bytes a comm holds (TASK_COMM_LEN - 1)
+ * @exe: the executable's path (need not be NUL-terminated)
+ * @exe_len: bytes of @exe
+ * @len: set to the length of the result
+ *
+ * exec sets comm to the name the program was run by, cut to @comm_max
+ * bytes.  A comm that fills @comm_max bytes and starts the executable's
+ * basename was most likely cut from it, and the whole basename is the
+ * name; otherwise comm is (a link or a script gives a name the
+ * executable does not have).
+ *
+ * Return: the name, inside @comm or @exe.
+ */
+const char *vigil_comm_name(const char *comm, u32 comm_len, u32 comm_max,
+			    const char *exe, u32 exe_len, u32 *len)
+{
+	u32 base = vigil_path_base(exe, exe_len);
+
+	if (comm_len && comm_len >= comm_max && exe_len - base > comm_len &&
+	    !memcmp(exe + base, comm, comm_len)) {
+		*len = exe_len - base;
+		return exe + base;
+	}
+	*len = comm_len;
+	return comm;
+}
+
+/**
  * vigil_path_keep_tail() - copy the marked tail of a path too long to keep
  * @dst: destination, @room bytes (no NUL written)
  * @room: bytes of @dst, more than NAME_MAX + VIGIL_CUT_MARK_LEN + 1

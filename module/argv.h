@@ -15,6 +15,8 @@ u32 vigil_argv_snapshot(char *dst, u32 room, const char *src, u32 len,
 			u32 *count, bool *cut);
 u32 vigil_argv_join(char *dst, const char *src, u32 len);
 u32 vigil_path_base(const char *path, u32 len);
+const char *vigil_comm_name(const char *comm, u32 comm_len, u32 comm_max,
+			    const char *exe, u32 exe_len, u32 *len);
 u32 vigil_path_keep_tail(char *dst, u32 room, const char *src, u32 len);
 u32 vigil_path_tail(char *buf, u32 size, u32 *len);
 

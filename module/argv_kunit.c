@@ -170,6 +170,34 @@ static void vigil_argv_path_keep_tail(struct kunit *test)
 	MEMEQ(test, dst, ".../ccc/dddd", 12);
 }
 
+static void vigil_argv_comm_name(struct kunit *test)
+{
+	static const char exe[] = "/opt/x/very-long-tool-name";
+	static const char dash[] = "/usr/bin/dash";
+	const char *name;
+	u32 len = 0;
+
+	/* comm is the basename cut to 15 bytes: the whole basename */
+	name = vigil_comm_name("very-long-tool-", 15, 15, exe, 26, &len);
+	KUNIT_EXPECT_EQ(test, len, 19U);
+	MEMEQ(test, name, "very-long-tool-name", 19);
+	/* a script: comm names it, the executable is the interpreter */
+	name = vigil_comm_name("tool.sh", 7, 15, dash, 13, &len);
+	KUNIT_EXPECT_EQ(test, len, 7U);
+	MEMEQ(test, name, "tool.sh", 7);
+	/* a short comm that starts the basename was not cut: comm */
+	name = vigil_comm_name("da", 2, 15, dash, 13, &len);
+	KUNIT_EXPECT_EQ(test, len, 2U);
+	MEMEQ(test, name, "da", 2);
+	/* a full comm that is not the basename's start: comm */
+	name = vigil_comm_name("very-long-tooX-", 15, 15, exe, 26, &len);
+	KUNIT_EXPECT_EQ(test, len, 15U);
+	MEMEQ(test, name, "very-long-tooX-", 15);
+	/* no executable: comm */
+	name = vigil_comm_name("kworker/0:1-eve", 15, 15, "", 0, &len);
+	KUNIT_EXPECT_EQ(test, len, 15U);
+}
+
 static struct kunit_case vigil_argv_cases[] = {
 	KUNIT_CASE(vigil_argv_parse_whole),
 	KUNIT_CASE(vigil_argv_parse_cut),
@@ -180,6 +208,7 @@ static struct kunit_case vigil_argv_cases[] = {
 	KUNIT_CASE(vigil_argv_path_base),
 	KUNIT_CASE(vigil_argv_path_tail),
 	KUNIT_CASE(vigil_argv_path_keep_tail),
+	KUNIT_CASE(vigil_argv_comm_name),
 	{}
 };
 

@@ -60,6 +60,8 @@ const char *vigil_capture_path(const struct path *path, char *buf, u32 size,
 void vigil_capture_file_id(const struct file *f, u32 *dev, u64 *ino);
 const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len,
 				   bool *cut, u32 *dev, u64 *ino);
+const char *vigil_capture_comm_name(const char *comm, const char *exe,
+				    u32 exe_len, u32 *len);
 void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k);
 void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 			 const struct vigil_proc_image *img);

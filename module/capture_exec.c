@@ -9,9 +9,15 @@
  * load with access_process_vm().
  *
  * process.executable is d_path(bprm->file) (for a script: the
- * interpreter, as /proc/PID/exe shows), process.name its basename (not
- * comm).  argv is complete up to argv_max_bytes and argv_max_args; a cut
- * sets VIGIL_EVF_ARGS_TRUNCATED and counts VIGIL_STAT_ARGV_TRUNCATED.
+ * interpreter, as /proc/PID/exe shows).  process.name is the name the
+ * program was run by, as Elastic Defend reports it: the last component of
+ * the path exec was given (bprm->filename; a link, a copy or a script
+ * keeps its own name), which is what the kernel sets comm from, but
+ * whole, not cut to 15 bytes.  It is recorded at exec, so prctl(2)
+ * PR_SET_NAME changes nothing.  A process not seen exec is named from its
+ * comm (vigil_capture_comm_name()).  argv is complete up to
+ * argv_max_bytes and argv_max_args; a cut sets VIGIL_EVF_ARGS_TRUNCATED
+ * and counts VIGIL_STAT_ARGV_TRUNCATED.
  */
 #include <linux/binfmts.h>
 #include <linux/dcache.h>
@@ -120,13 +126,37 @@ static u32 read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 	return argv_parse(buf, len, count, trunc);
 }
 
-/* process.name: the last component of the executable's path. */
-static void image_name(struct vigil_proc_image *img)
-{
-	u32 off = vigil_path_base(img->exe, img->exe_len);
+/*
+ * The longest bprm->filename: a path from getname() (PATH_MAX with its
+ * NUL), or for execveat() relative to a directory fd "/dev/fd/N/" before
+ * one.  A resolved path's last component is at most NAME_MAX bytes.
+ */
+#define EXEC_FILENAME_MAX (PATH_MAX + sizeof("/dev/fd/-2147483648/"))
 
-	img->name = img->exe + off;
-	img->name_len = img->exe_len - off;
+/*
+ * process.name at exec: the last component of the path exec was given.
+ * With no path (execveat() of a file descriptor: fexecve(3), a memfd)
+ * the name of the file, as the kernel names the task then; @snap holds
+ * it until release_dentry_name_snapshot().  Return: true when @snap was
+ * taken.
+ */
+static bool exec_name(struct vigil_proc_image *img,
+		      const struct linux_binprm *bprm,
+		      struct name_snapshot *snap)
+{
+	u32 len, off;
+
+	if (vigil_bprm_empty_path(bprm)) {
+		take_dentry_name_snapshot(snap, bprm->file->f_path.dentry);
+		img->name = snap->name.name;
+		img->name_len = snap->name.len;
+		return true;
+	}
+	len = strnlen(bprm->filename, EXEC_FILENAME_MAX);
+	off = vigil_path_base(bprm->filename, len);
+	img->name = bprm->filename + off;
+	img->name_len = len - off;
+	return false;
 }
 
 /**
@@ -135,13 +165,14 @@ static void image_name(struct vigil_proc_image *img)
  *
  * Caller holds rcu_read_lock().  A process not yet tracked (it existed
  * before insmod or was evicted) is added now from its mm: executable
- * and argv, with a new entity id.
+ * and argv, named from its comm, with a new entity id.
  *
  * Return: the entry, or NULL when it could not be allocated.
  */
 struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 {
 	struct vigil_proc_image img = { .exe = "" };
+	char comm[TASK_COMM_LEN];
 	struct vigil_proc *p;
 
 	p = vigil_proctab_lookup(current->tgid);
@@ -154,7 +185,9 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 		img.exe = "";
 		img.exe_len = 0;
 	}
-	image_name(&img);
+	get_task_comm(comm, current);
+	img.name = vigil_capture_comm_name(comm, img.exe, img.exe_len,
+					   &img.name_len);
 	img.args = sc->argv;
 	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
 				 &img.truncated);
@@ -171,12 +204,13 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 void vigil_capture_exec(struct linux_binprm *bprm)
 {
 	struct vigil_proc_image img = {};
+	struct name_snapshot snap;
 	struct vigil_scratch *sc;
 	struct vigil_event *ev;
 	struct vigil_proc *p;
 	struct fs_struct *fs;
 	const char *cwd;
-	bool cut = false;
+	bool cut = false, snapped;
 	u32 len;
 
 	if (vigil_capture_skip())
@@ -190,7 +224,7 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 	img.exe = vigil_capture_path(&bprm->file->f_path, sc->path, PATH_MAX,
 				     &img.exe_len, &img.exe_cut);
 	vigil_capture_file_id(bprm->file, &img.exe_dev, &img.exe_ino);
-	image_name(&img);
+	snapped = exec_name(&img, bprm, &snap);
 	img.args = sc->argv;
 	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
 				 &img.truncated);
@@ -225,6 +259,8 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 	vigil_capture_emit(sc);
 out_unlock:
 	rcu_read_unlock();
+	if (snapped)
+		release_dentry_name_snapshot(&snap);
 	vigil_scratch_put(sc);
 }
 
@@ -232,12 +268,14 @@ out_unlock:
 
 /*
  * Adds one running process to the table (unless the hooks already did):
- * executable from its mm, argv read with access_process_vm().  Process
- * context; @buf holds PATH_MAX bytes, @args @cap bytes.
+ * executable from its mm, name from its comm, argv read with
+ * access_process_vm().  Process context; @buf holds PATH_MAX bytes,
+ * @args @cap bytes.
  */
 static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 {
 	struct vigil_proc_image img = { .exe = "" };
+	char comm[TASK_COMM_LEN];
 	unsigned long start, end;
 	struct mm_struct *mm;
 	struct file *f;
@@ -253,7 +291,9 @@ static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 		vigil_capture_file_id(f, &img.exe_dev, &img.exe_ino);
 		fput(f);
 	}
-	image_name(&img);
+	get_task_comm(comm, t);
+	img.name = vigil_capture_comm_name(comm, img.exe, img.exe_len,
+					   &img.name_len);
 	spin_lock(&mm->arg_lock);
 	start = mm->arg_start;
 	end = mm->arg_end;

@@ -126,6 +126,23 @@ const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len,
 }
 
 /**
+ * vigil_capture_comm_name() - the name of a process vigil did not see exec
+ * @comm: its comm, as get_task_comm() copied it
+ * @exe: its executable's path (need not be NUL-terminated)
+ * @exe_len: bytes of @exe
+ * @len: set to the length of the result
+ *
+ * Return: @comm, or the executable's basename when @comm is that name
+ * cut to fit comm (vigil_comm_name()).
+ */
+const char *vigil_capture_comm_name(const char *comm, const char *exe,
+				    u32 exe_len, u32 *len)
+{
+	return vigil_comm_name(comm, strnlen(comm, TASK_COMM_LEN),
+			       TASK_COMM_LEN - 1, exe, exe_len, len);
+}
+
+/**
  * vigil_capture_begin() - start a new event in @sc
  * @sc: scratch
  * @k: what happened
@@ -278,8 +295,9 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
  *
  * Caller holds rcu_read_lock().  The parent is current's real parent.
  * When it is not tracked (a kernel thread, an entry evicted or never
- * allocated), its executable comes from its mm, its name is its comm, it
- * has no args or entity id, and VIGIL_EVF_PARENT_FALLBACK is set.
+ * allocated), its executable comes from its mm, its name from its comm
+ * (vigil_capture_comm_name()), it has no args or entity id, and
+ * VIGIL_EVF_PARENT_FALLBACK is set.
  */
 void vigil_capture_parent(struct vigil_scratch *sc)
 {
@@ -287,7 +305,7 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 	struct task_struct *parent;
 	const struct cred *cred;
 	struct vigil_proc *pp;
-	const char *exe;
+	const char *exe, *name;
 	bool cut = false;
 	u32 len;
 
@@ -325,11 +343,10 @@ void vigil_capture_parent(struct vigil_scratch *sc)
 		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE, exe, len);
 	if (cut)
 		vigil_capture_cut(sc, VIGIL_F_PARENT_EXECUTABLE);
-	task_lock(parent);
-	strscpy(sc->pcomm, parent->comm, sizeof(sc->pcomm));
-	task_unlock(parent);
-	vigil_event_set_str(ev, VIGIL_F_PARENT_NAME, sc->pcomm,
-			    strlen(sc->pcomm));
+	get_task_comm(sc->pcomm, parent);
+	name = vigil_capture_comm_name(sc->pcomm, exe ? exe : "", exe ? len : 0,
+				       &len);
+	vigil_event_set_str(ev, VIGIL_F_PARENT_NAME, name, len);
 }
 
 struct dbg_str {

@@ -51,6 +51,10 @@ trap 'rm -f "$tmp"' EXIT
 	# sched_process_exit(p) without the group_dead argument of 6.16+.
 	have VIGIL_HAVE_TP_EXIT_GROUP_DEAD include/trace/events/sched.h \
 		'TP_PROTO\(struct task_struct \*p, bool group_dead\)'
+	# linux_binprm.comm_from_dentry: execveat(fd, "", AT_EMPTY_PATH) names
+	# the task after the file (6.14, backported to Debian 6.1 and 6.12).
+	have VIGIL_HAVE_BPRM_COMM_FROM_DENTRY include/linux/binfmts.h \
+		'comm_from_dentry:1'
 	echo "#endif"
 } > "$tmp"
 

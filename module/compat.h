@@ -8,12 +8,14 @@
 #ifndef VIGIL_COMPAT_H
 #define VIGIL_COMPAT_H
 
+#include <linux/binfmts.h>
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
+#include <linux/string.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
 
@@ -115,6 +117,27 @@ static inline bool vigil_in_mknod_syscall(void)
 		return true;
 #endif
 	return nr == __NR_mknodat;
+}
+
+/**
+ * vigil_bprm_empty_path() - was this exec given a file descriptor alone?
+ * @bprm: the exec
+ *
+ * execveat(fd, "", AT_EMPTY_PATH) (fexecve(3)) has no path: the kernel
+ * makes up bprm->filename "/dev/fd/N", and since comm_from_dentry (6.14,
+ * backported to Debian's 6.1 and 6.12) names the task after the file's
+ * dentry instead.  Without the bit the made-up name is recognised.
+ *
+ * Return: true when exec was given no path.
+ */
+static inline bool vigil_bprm_empty_path(const struct linux_binprm *bprm)
+{
+#ifdef VIGIL_HAVE_BPRM_COMM_FROM_DENTRY
+	return bprm->comm_from_dentry;
+#else
+	return bprm->fdpath && bprm->filename == bprm->fdpath &&
+	       !strchr(bprm->fdpath + sizeof("/dev/fd/") - 1, '/');
+#endif
 }
 
 #endif /* VIGIL_COMPAT_H */

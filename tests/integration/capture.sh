@@ -56,7 +56,7 @@ once '["creation","touch","/tmp/cap/touched","",""]'
 total=$(wc -l < /tmp/file-events)
 [ "$total" -eq 9 ] || { echo "FAIL: $total file events, expected 9"; cat /tmp/file-events; rc=1; }
 
-# the exec of cp: name is the basename of the executable, argv complete,
+# the exec of cp: named as run (/usr/bin/cp: cp), argv complete,
 # parent is this shell, and its creation carries the same entity id
 ex=$(jq -c 'select(.rule.id == "vigil-test-cap-exec" and .process.name == "cp")' "$VIGIL_ALERTS")
 [ "$(echo "$ex" | jq -r .process.executable)" = /usr/bin/cp ] || { echo "FAIL: executable"; rc=1; }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Capture across module reloads (issue 11 items 4 and 16): processes
-# started before insmod, and the kretprobe exec fallback.  Expected
+# Capture across module reloads (issue 11 items 4, 5 and 16): processes
+# started before insmod, the exec fallbacks, and names under each.  Expected
 # outcomes are in Documentation/reliability.md, "Capture".
 . /vigil/lib.sh
 mkdir -p /tmp/cr /tmp/crrules
@@ -70,4 +70,21 @@ n=$(jqa 'select(.rule.id == "vigil-test-cr-exec" and .process.args[1] == "cr-krp
 m=$(cat /sys/kernel/vigil/stats/exec_missed 2>/dev/null)
 [ -n "$m" ] && [ $((n + m)) -eq 20 ] && pass "kretprobe fallback: $n execs reported, $m counted missed" ||
 	fail "kretprobe fallback: $n execs reported, exec_missed '$m'"
+# 3. each exec hook names a #! script after itself (issue 11 item 5):
+# the kretprobe fallback loaded now, then the kprobe on finalize_exec.
+printf '#!/bin/sh\n:\n' > /tmp/cr/hook-tool.sh
+chmod 755 /tmp/cr/hook-tool.sh
+script_named() {
+	/tmp/cr/hook-tool.sh "cr-hook$1"
+	vigil_sync
+	check "exec_hook=$1: a script is named after itself" \
+		"$(jqa "select(.rule.id == \"vigil-test-cr-exec\" and .process.args[2] == \"cr-hook$1\")" | head -n 1)" \
+		'.process.name == "hook-tool.sh" and .process.executable == "/usr/bin/dash"'
+}
+script_named 1
+vigil_listen_stop
+rmmod vigil && insmod "$VIGIL_KO" exec_hook=2 || fail "insmod exec_hook=2"
+load_rules
+vigil_listen_start
+script_named 2
 exit $vigil_rc

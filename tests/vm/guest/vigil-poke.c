@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vigil-poke: the few things an attacker does to a process that the
+ * guest's shell tools cannot (tests/integration/capture_names.sh).
+ * Built static by tests/vm/mkbase into /usr/local/bin of the guest.
+ *
+ *   vigil-poke touch FILE            create FILE
+ *   vigil-poke setname NAME FILE     prctl(PR_SET_NAME, NAME), check that
+ *                                    /proc/self/comm shows it, create FILE
+ *   vigil-poke rewrite FILE          overwrite every byte of its argv in
+ *                                    memory with 'X', check that
+ *                                    /proc/self/cmdline shows it, create
+ *                                    FILE
+ *   vigil-poke memfd NAME ARG...     copy itself into memfd NAME and
+ *                                    execveat(fd, "", AT_EMPTY_PATH) it
+ *                                    with argv ARG...
+ *   vigil-poke dirfd DIR NAME ARG... execveat(open(DIR), NAME) with ARG...
+ *   vigil-poke thread-exec PATH ARG...  print its pid, then exec PATH
+ *                                    with ARG... from a second thread
+ *
+ * Exit status: 0, or 1 with the failing call named on stderr.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int die(const char *what)
+{
+	fprintf(stderr, "vigil-poke: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static int touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return die(path);
+	close(fd);
+	return 0;
+}
+
+static int do_execveat(int dfd, const char *name, char **argv, int flags)
+{
+	syscall(SYS_execveat, dfd, name, argv, environ, flags);
+	return die("execveat");
+}
+
+static int memfd_exec(const char *name, char **argv)
+{
+	int fd = memfd_create(name, 0), self;
+	struct stat st;
+
+	if (fd < 0)
+		return die("memfd_create");
+	self = open("/proc/self/exe", O_RDONLY);
+	if (self < 0 || fstat(self, &st))
+		return die("/proc/self/exe");
+	if (sendfile(fd, self, NULL, st.st_size) != st.st_size)
+		return die("sendfile");
+	close(self);
+	return do_execveat(fd, "", argv, AT_EMPTY_PATH);
+}
+
+static int dirfd_exec(const char *dir, const char *name, char **argv)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return die(dir);
+	return do_execveat(fd, name, argv, 0);
+}
+
+static char **thread_argv;
+
+static void *thread_exec(void *path)
+{
+	execv(path, thread_argv);
+	die("execv");
+	exit(1);
+}
+
+static int threaded_exec(char *path, char **argv)
+{
+	pthread_t t;
+
+	printf("%d\n", getpid());
+	fflush(stdout);
+	thread_argv = argv;
+	errno = pthread_create(&t, NULL, thread_exec, path);
+	if (errno)
+		return die("pthread_create");
+	pthread_join(t, NULL); /* exec ends this thread group first */
+	return 1;
+}
+
+/* Fails unless /proc/self/FILE starts with @want (what the kernel shows). */
+static int proc_self_is(const char *file, const char *want)
+{
+	char path[64], buf[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return die(path);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return die(path);
+	buf[n] = '\0';
+	if (strncmp(buf, want, strlen(want))) {
+		fprintf(stderr, "vigil-poke: %s is not %s\n", path, want);
+		return 1;
+	}
+	return 0;
+}
+
+static int rewrite(int argc, char **argv, const char *path)
+{
+	int i;
+
+	/* The arg area: argv[0]..argv[argc - 1] back to back. */
+	for (i = 0; i < argc; i++)
+		memset(argv[i], 'X', strlen(argv[i]));
+	return proc_self_is("cmdline", "XXX") || touch(path);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(cmd, "touch") && argc == 3)
+		return touch(argv[2]);
+	if (!strcmp(cmd, "setname") && argc == 4) {
+		if (prctl(PR_SET_NAME, argv[2]))
+			return die("prctl");
+		return proc_self_is("comm", argv[2]) || touch(argv[3]);
+	}
+	if (!strcmp(cmd, "rewrite") && argc == 3) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s", argv[2]);
+		return rewrite(argc, argv, path);
+	}
+	if (!strcmp(cmd, "memfd") && argc > 3)
+		return memfd_exec(argv[2], argv + 3);
+	if (!strcmp(cmd, "dirfd") && argc > 4)
+		return dirfd_exec(argv[2], argv[3], argv + 4);
+	if (!strcmp(cmd, "thread-exec") && argc > 3)
+		return threaded_exec(argv[2], argv + 3);
+	fprintf(stderr, "usage: see tests/vm/guest/vigil-poke.c\n");
+	return 2;
+}
