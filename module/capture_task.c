@@ -160,7 +160,6 @@ void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 	vigil_event_set_kind(ev, k);
 	vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, ktime_get_real_ns());
 	ev->boot_ns = ktime_get_boottime_ns(); /* history windows */
-	vigil_event_set_str(ev, VIGIL_F_HOST_OS_TYPE, "linux", 5);
 }
 
 /* Sets @f to @args joined by spaces, in @buf (at least @len bytes). */
