@@ -124,6 +124,11 @@ measure() {
 # ---------------------------------------------------------------- setup
 cp "$P/tiny" $TINY && cp "$P/storm" /usr/bin/storm &&
 	cp "$P/vigilctl" /usr/sbin/vigilctl || die "installing the payload"
+for l in "$P"/vigilctl-lib/*; do
+	[ -e "$l" ] || continue
+	[ -e "/usr/lib/x86_64-linux-gnu/${l##*/}" ] ||
+		cp "$l" /usr/lib/x86_64-linux-gnu/ || die "installing $l"
+done
 chmod 755 $TINY /usr/bin/storm /usr/sbin/vigilctl
 mod_unload
 
