@@ -4,37 +4,12 @@
 # uid 65534 where an unprivileged user can do it.  Each case's expected
 # outcome is stated in Documentation/reliability.md, "Capture".
 . /vigil/lib.sh
+TAG=ca
 mkdir -p /tmp/ca /tmp/carules
 chmod 1777 /tmp/ca
-rule() {
-	mkdir -p /tmp/carules/$1
-	cat > /tmp/carules/$1/r.toml <<TOML
-[rule]
-name = "capture attack $1"
-rule_id = "vigil-test-ca-$1"
-type = "eql"
-language = "eql"
-severity = "low"
-risk_score = 1
-query = '''
-$2
-'''
-TOML
-}
 rule file 'file where file.path : ("/tmp/ca/*", "/ca-*")'
 rule exec 'process where process.args : ("ca-*", "/tmp/ca/*")'
-load_rules() { vigilctl load /tmp/carules || fail "load test rules"; }
 load_rules
-jqa() { jq -c "$1" "$VIGIL_ALERTS"; }
-jqt() { [ -n "$1" ] && echo "$1" | jq -e "$2" >/dev/null; }
-# file_alert PATH: the first file alert for PATH
-file_alert() {
-	jqa "select(.rule.id == \"vigil-test-ca-file\" and .file.path == \"$1\")" | head -n 1
-}
-# check WHAT ALERT FILTER: pass when FILTER holds for ALERT
-check() {
-	if jqt "$2" "$3"; then pass "$1"; else fail "$1: $(echo "$2" | cut -c1-600)"; fi
-}
 
 # 1. masquerading: in its own user and mount namespace, nobody binds its
 # own copy of touch over /usr/bin/true.  The path says /usr/bin/true; the

@@ -6,28 +6,13 @@
 # by a parent, argc beyond argv_max_args.  Every cut must be reported,
 # marked in vigil.event.truncated, and never drop the event.
 . /vigil/lib.sh
+TAG=cc
 LD=/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 A=$(printf 'a%.0s' $(seq 250))
 B=$(printf 'b%.0s' $(seq 159))
 PAD=$(printf 'p%.0s' $(seq 400))
 mkdir -p /tmp/cc /tmp/ccrules
 chmod 1777 /tmp/cc
-# rule ID QUERY [TYPE]: write test rule vigil-test-cc-ID in /tmp/ccrules/ID
-rule() {
-	mkdir -p /tmp/ccrules/$1
-	cat > /tmp/ccrules/$1/r.toml <<TOML
-[rule]
-name = "capture cut $1"
-rule_id = "vigil-test-cc-$1"
-type = "eql"
-language = "eql"
-severity = "low"
-risk_score = 1
-query = '''
-$2
-'''
-TOML
-}
 rule file 'file where file.path : ("/tmp/cc/*", "*/x.so", "*/made-deep")'
 rule exec 'process where process.args : ("cc-argc", "*/evil*", "./evil*")'
 # the query of rules/persistence_dynamic_linker_copy.toml, shortened
@@ -46,10 +31,6 @@ else
 fi
 DLC=vigil-test-cc-dlc
 
-# jqa FILTER: the alerts FILTER selects, one compact line each
-jqa() { jq -c "$1" "$VIGIL_ALERTS"; }
-# jqt ALERT FILTER: ALERT is not empty and FILTER is true of it
-jqt() { [ -n "$1" ] && echo "$1" | jq -e "$2" >/dev/null; }
 # has_cut ALERT FIELD: FIELD is listed in ALERT's vigil.event.truncated
 has_cut() {
 	jqt "$1" "(.vigil.event.truncated // []) | index(\"$2\") != null"

@@ -7,42 +7,17 @@
 # run as uid 65534.  Expected outcomes are in Documentation/reliability.md,
 # "Capture", and the convention in Documentation/capture.rst.
 . /vigil/lib.sh
+TAG=cn
 mkdir -p /tmp/cn /tmp/cnrules
 chmod 1777 /tmp/cn
-rule() {
-	mkdir -p /tmp/cnrules/$1
-	cat > /tmp/cnrules/$1/r.toml <<TOML
-[rule]
-name = "capture names $1"
-rule_id = "vigil-test-cn-$1"
-type = "eql"
-language = "eql"
-severity = "low"
-risk_score = 1
-query = '''
-$2
-'''
-TOML
-}
 rule file 'file where file.path : "/tmp/cn/*"'
 rule exec 'process where process.args : ("cn-*", "/tmp/cn/*")'
-load_rules() { vigilctl load /tmp/cnrules || fail "load test rules"; }
 load_rules
-jqa() { jq -c "$1" "$VIGIL_ALERTS"; }
-jqt() { [ -n "$1" ] && echo "$1" | jq -e "$2" >/dev/null; }
-# file_alert PATH: the first file alert for PATH
-file_alert() {
-	jqa "select(.rule.id == \"vigil-test-cn-file\" and .file.path == \"$1\")" | head -n 1
-}
 # exec_alert ARG: the first exec alert whose args hold ARG, setpriv's own
 # exec (as_nobody) left out
 exec_alert() {
 	jqa "select(.rule.id == \"vigil-test-cn-exec\" and (.process.args | index(\"$1\")) and
 		.process.executable != \"/usr/bin/setpriv\")" | head -n 1
-}
-# check WHAT ALERT FILTER: pass when FILTER holds for ALERT
-check() {
-	if jqt "$2" "$3"; then pass "$1"; else fail "$1: $(echo "$2" | cut -c1-700)"; fi
 }
 
 # 1. a #! script is named after itself; its interpreter is the executable

@@ -4,37 +4,12 @@
 # started before insmod, the exec fallbacks, and names under each.  Expected
 # outcomes are in Documentation/reliability.md, "Capture".
 . /vigil/lib.sh
+TAG=cr
 mkdir -p /tmp/cr /tmp/crrules
 chmod 1777 /tmp/cr
-rule() {
-	mkdir -p /tmp/crrules/$1
-	cat > /tmp/crrules/$1/r.toml <<TOML
-[rule]
-name = "capture reload $1"
-rule_id = "vigil-test-cr-$1"
-type = "eql"
-language = "eql"
-severity = "low"
-risk_score = 1
-query = '''
-$2
-'''
-TOML
-}
 rule file 'file where file.path : "/tmp/cr/*"'
 rule exec 'process where process.args : "cr-*"'
-load_rules() { vigilctl load /tmp/crrules || fail "load test rules"; }
 load_rules
-jqa() { jq -c "$1" "$VIGIL_ALERTS"; }
-jqt() { [ -n "$1" ] && echo "$1" | jq -e "$2" >/dev/null; }
-# file_alert PATH: the first file alert for PATH
-file_alert() {
-	jqa "select(.rule.id == \"vigil-test-cr-file\" and .file.path == \"$1\")" | head -n 1
-}
-# check WHAT ALERT FILTER: pass when FILTER holds for ALERT
-check() {
-	if jqt "$2" "$3"; then pass "$1"; else fail "$1: $(echo "$2" | cut -c1-600)"; fi
-}
 
 # 1. processes started before insmod: a shell running across a reload is
 # recorded from its mm at load, with its argv.

@@ -143,3 +143,35 @@ vigil_reload() {
 	fi
 	vigil_listen_start
 }
+
+# ---- test rules and alert queries (the capture tests) ----
+# Set TAG first: rule ID QUERY writes the EQL rule vigil-test-$TAG-ID (low
+# severity) in /tmp/${TAG}rules/ID; load_rules loads them all.
+rule() {
+	mkdir -p "/tmp/${TAG}rules/$1"
+	cat > "/tmp/${TAG}rules/$1/r.toml" <<TOML
+[rule]
+name = "test $TAG $1"
+rule_id = "vigil-test-$TAG-$1"
+type = "eql"
+language = "eql"
+severity = "low"
+risk_score = 1
+query = '''
+$2
+'''
+TOML
+}
+load_rules() { vigilctl load "/tmp/${TAG}rules" || fail "load test rules"; }
+# jqa FILTER: the alerts FILTER selects, one compact line each
+jqa() { jq -c "$1" "$VIGIL_ALERTS"; }
+# jqt ALERT FILTER: ALERT is not empty and FILTER is true of it
+jqt() { [ -n "$1" ] && echo "$1" | jq -e "$2" >/dev/null; }
+# file_alert PATH: the first alert of rule vigil-test-$TAG-file for PATH
+file_alert() {
+	jqa "select(.rule.id == \"vigil-test-$TAG-file\" and .file.path == \"$1\")" | head -n 1
+}
+# check WHAT ALERT FILTER: pass when FILTER holds for ALERT
+check() {
+	if jqt "$2" "$3"; then pass "$1"; else fail "$1: $(echo "$2" | cut -c1-600)"; fi
+}
