@@ -261,8 +261,10 @@ static void rule_add(const char *id)
 		return;
 	}
 	rk = kzalloc(sizeof(*rk), GFP_KERNEL);
-	if (!rk)
+	if (!rk) {
+		pr_warn("vigil: no memory for sysfs directory rules/%s\n", id);
 		return;
+	}
 	strscpy(rk->id, id, sizeof(rk->id));
 	if (kobject_init_and_add(&rk->kobj, &rule_ktype, vigil_rules_kobj, "%s",
 				 rk->id)) {
