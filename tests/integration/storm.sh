@@ -73,7 +73,7 @@ exec_storm() { # BINARY
 file_storm() { # DIR
 	i=0
 	while [ ! -e /tmp/storm.stop ]; do
-		(cd "$1/in" && touch a$i b$i c$i d$i e$i f$i g$i h$i)
+		(cd "$1/in" && touch $(seq -f "f$i-%g" 1 50))
 		mv "$1"/in/* "$1/out/"
 		rm -f "$1"/out/*
 		i=$((i + 1))
