@@ -62,13 +62,13 @@ language = "kuery"
 query = 'event.category:process and event.type:start and process.name:fa-*'
 [rule.new_terms]
 field = "new_terms_fields"
-value = ["process.args"]
+value = ["process.executable"]
 [[rule.new_terms.history_window_start]]
 field = "history_window_start"
 value = "now-1d"
 TOML
 for s in A B; do
-	vigilctl compile -o /tmp/fa/$s.blob /tmp/fa/$s || fail "compile $s"
+	vigilctl compile -o /tmp/fa/$s.blob /tmp/fa/$s || { fail "compile $s"; exit 1; }
 done
 for b in x y z w; do cp /usr/bin/true /tmp/fa-$b; done
 IDS_A="fa-a1 fa-a2 fa-a3 fa-a4 " IDS_B="fa-b1 fa-b2 fa-b3 "
@@ -77,8 +77,8 @@ vigilctl load --blob /tmp/fa/A.blob || fail "load A"
 # sweep KIND: failslab or fail_page_alloc, every GFP_KERNEL allocation
 sweep() {
 	echo N > $D/$1/ignore-gfp-wait
-	n=1 cur=A fails=0 acklost=0 done=
-	while [ $n -le 3000 ]; do
+	n=1 cur=A fails=0 acklost=0 done= t0=$(date +%s)
+	while [ $n -le 1000 ]; do
 		next=B
 		[ $cur = B ] && next=A
 		before=$(ids)
@@ -108,10 +108,11 @@ sweep() {
 		fi
 		[ "$after" = "$IDS_B" ] && cur=B || cur=A
 		[ -n "$done" ] && break
+		[ $((n % 25)) = 0 ] && echo "# $1: $n after $(($(date +%s) - t0)) s"
 		n=$((n + 1))
 	done
 	echo Y > $D/$1/ignore-gfp-wait
-	echo "# $1: $n points swept, $fails loads failed ($acklost only lost the ack)"
+	echo "# $1: $n points swept in $(($(date +%s) - t0)) s, $fails loads failed ($acklost only lost the ack)"
 	[ -n "$done" ] && pass "$1: every allocation of a load failed once ($n)" ||
 		fail "$1: not done after $n"
 	sed 's/^/#   last error: /' /tmp/fa/err | head -n 2
