@@ -160,9 +160,13 @@ static int fail_nth_arm(void)
 	return fd;
 }
 
-/* Disarms; a count left means the request never got to the N-th point. */
+/*
+ * Disarms; a count left means the request never got to the N-th point,
+ * and N less that count is how many it passed.
+ */
 static void fail_nth_report(int fd)
 {
+	long armed = atol(getenv("VIGIL_FAIL_NTH")), left;
 	char buf[24] = "";
 	ssize_t n;
 
@@ -172,8 +176,14 @@ static void fail_nth_report(int fd)
 	if (write(fd, "0", 1) < 0)
 		n = -1;
 	close(fd);
-	fprintf(stderr, "%s load: VIGIL_FAIL_NTH: %s\n", prog,
-		n <= 0 ? "unknown" : atoi(buf) ? "not reached" : "injected");
+	left = n > 0 ? atol(buf) : -1;
+	if (left < 0)
+		fprintf(stderr, "%s load: VIGIL_FAIL_NTH: unknown\n", prog);
+	else if (left)
+		fprintf(stderr, "%s load: VIGIL_FAIL_NTH: not reached (%ld points passed)\n",
+			prog, armed - left);
+	else
+		fprintf(stderr, "%s load: VIGIL_FAIL_NTH: injected\n", prog);
 }
 
 static int send_blob(const uint8_t *blob, size_t len, uint32_t learn_s)
