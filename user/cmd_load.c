@@ -166,12 +166,13 @@ static int fail_nth_arm(void)
  */
 static void fail_nth_report(int fd)
 {
-	long armed = atol(getenv("VIGIL_FAIL_NTH")), left;
 	char buf[24] = "";
+	long armed, left;
 	ssize_t n;
 
 	if (fd < 0)
 		return;
+	armed = atol(getenv("VIGIL_FAIL_NTH"));
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (write(fd, "0", 1) < 0)
 		n = -1;
