@@ -127,7 +127,7 @@ one() {
 
 # sweep KIND: failslab or fail_page_alloc, GFP_KERNEL allocations too.
 # A load passes K fault points (calibrated by a load that does not reach
-# its N-th); every N up to 8 fails in turn, then 30 more spread evenly up
+# its N-th); every N up to 8 fails in turn, then 25 more spread evenly up
 # to K (all of them with FAULTS_ALL=1: ~1 s each on the debug kernel).
 sweep() {
 	echo N > $D/$1/ignore-gfp-wait
@@ -142,12 +142,12 @@ sweep() {
 		if [ -n "${FAULTS_ALL:-}" ] || [ "$n" -lt 8 ]; then
 			n=$((n + 1))
 		else
-			n=$((n + (k - 8) / 30 + 1))
+			n=$((n + (k - 8) / 25 + 1))
 		fi
 	done
 	one "$1" "$k"
 	echo Y > $D/$1/ignore-gfp-wait
-	echo "# $1: a load passes $k points; $((tried + 1)) of them failed in $(($(date +%s) - t0)) s: $fails loads failed ($acklost only lost the ack)"
+	echo "# $1: a load passes $k points; $((tried + 1)) of them made to fail, in $(($(date +%s) - t0)) s: $fails loads failed ($acklost only lost the ack)"
 	echo "#   last error: $lasterr"
 	# a failed page allocation may be taken back by a fallback: only
 	# failslab must fail some loads
