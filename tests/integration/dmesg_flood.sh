@@ -10,8 +10,8 @@
 . /vigil/lib.sh
 SYS=/sys/kernel/vigil
 MAX=${DMESG_MAX:-10}
-ROUNDS=${DMESG_ROUNDS:-30}
-[ -e /proc/lockdep ] && ROUNDS=${DMESG_ROUNDS:-8}
+ROUNDS=${DMESG_ROUNDS:-20}
+[ -e /proc/lockdep ] && ROUNDS=${DMESG_ROUNDS:-4}
 [ "$(cat /sys/module/vigil/parameters/capture_debug)" = N ] ||
 	fail "capture_debug is on"
 mkdir -p /tmp/dm
