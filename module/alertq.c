@@ -35,9 +35,11 @@
  *     dropped;
  *   - netlink_broadcast() -ENOBUFS (a listener's receive buffer was
  *     full): every alert of the batch dropped, none sent;
- *   - delivered: every alert of the batch sent;
  *   - -ESRCH (the last listener left while the batch was queued):
- *     neither;
+ *     every alert of the batch dropped;
+ *   - delivered: every alert of the batch sent.  So every sequence
+ *     number is either sent or dropped; a listener killed with sent
+ *     alerts unread in its socket loses them after the kernel's count;
  *   - when nobody listens at all (genl_has_listeners() is false), no
  *     message is built and no sequence number is used.  Rule hit
  *     counters still count the match.
@@ -439,11 +441,14 @@ static void alertq_send(struct work_struct *work)
 			kfree_skb(skb);
 			continue;
 		}
+		/*
+		 * -ESRCH (the last listener left since the alerts were
+		 * queued) drops them too: they have sequence numbers.
+		 */
 		err = vigil_netlink_multicast(skb);
-		if (!err)
-			vigil_stat_add(VIGIL_STAT_ALERTS_SENT, n);
-		else if (err != -ESRCH)
-			vigil_stat_add(VIGIL_STAT_ALERTS_DROPPED, n);
+		vigil_stat_add(err ? VIGIL_STAT_ALERTS_DROPPED :
+				     VIGIL_STAT_ALERTS_SENT,
+			       n);
 		/* Not after every batch: a woken listener reads several. */
 		if (!(++sent % VIGIL_ALERT_BATCHES_NOW))
 			cond_resched();

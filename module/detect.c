@@ -7,7 +7,9 @@
  * is validated and built completely (vigil_engine_new()), inherits the
  * learned terms and hit counters of the rules it keeps, is published with
  * rcu_assign_pointer(), and the old engine is freed after
- * synchronize_rcu(), when no event can still use it.
+ * synchronize_rcu(), when no event can still use it.  The hits that
+ * events still running on the old engine counted after the copy are
+ * added then, so a rule's hits count every match across reloads.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -307,6 +309,8 @@ int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
 
 	if (old) {
 		synchronize_rcu();
+		/* The hits events in flight counted in @old meanwhile. */
+		vigil_engine_inherit_hits(e, old);
 		retire_stats(old);
 		vigil_engine_free(old);
 	}

@@ -129,7 +129,8 @@ static int nl_load(struct sk_buff *skb, struct genl_info *info)
 			       "vigil: VIGIL_A_RULESET missing or empty");
 		return -EINVAL;
 	}
-	blob = kvmalloc(len, GFP_KERNEL);
+	/* Failure is the loader's -ENOMEM, not an allocation splat. */
+	blob = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
 	if (!blob)
 		return -ENOMEM;
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {

@@ -262,15 +262,19 @@ static void rule_add(const char *id)
 	}
 	rk = kzalloc(sizeof(*rk), GFP_KERNEL);
 	if (!rk)
-		return;
+		goto err_warn;
 	strscpy(rk->id, id, sizeof(rk->id));
 	if (kobject_init_and_add(&rk->kobj, &rule_ktype, vigil_rules_kobj, "%s",
 				 rk->id)) {
-		pr_warn("vigil: cannot add sysfs directory rules/%s\n", rk->id);
 		kobject_put(&rk->kobj);
-		return;
+		goto err_warn;
 	}
 	list_add_tail(&rk->list, &vigil_rule_kobjs);
+	return;
+
+err_warn:
+	/* The rule runs; only its directory is missing until the next load. */
+	pr_warn("vigil: cannot add sysfs directory rules/%s\n", id);
 }
 
 /**

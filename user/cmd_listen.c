@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vigilctl listen [--json] [--output FILE] [--building-blocks]: print
- * alerts as the kernel sends them, one line each, until SIGINT or SIGTERM;
- * alerts of building-block rules only with --building-blocks.  With --output the
+ * vigilctl listen [--json] [--output FILE] [--building-blocks]
+ * [--rcvbuf BYTES]: print alerts as the kernel sends them, one line each,
+ * until SIGINT or SIGTERM; alerts of building-block rules only with
+ * --building-blocks.  --rcvbuf sets the socket receive buffer (default
+ * 32 MiB; the kernel doubles it for its overhead).  With --output the
  * lines are appended to FILE, which SIGHUP closes and opens again (so
  * logrotate can move it away without losing a line).
  *
@@ -150,7 +152,7 @@ static int alert_cb(const struct nlmsghdr *nlh, void *ctx)
 
 static int usage(void)
 {
-	fprintf(stderr, "Usage: %s listen [--json] [--output FILE] [--building-blocks]\n",
+	fprintf(stderr, "Usage: %s listen [--json] [--output FILE] [--building-blocks] [--rcvbuf BYTES]\n",
 		prog);
 	return 1;
 }
@@ -178,6 +180,19 @@ int listen_main(int argc, char **argv)
 		} else if ((!strcmp(argv[i], "--output") ||
 			    !strcmp(argv[i], "-o")) && i + 1 < argc) {
 			lc->path = argv[++i];
+		} else if (!strcmp(argv[i], "--rcvbuf") && i + 1 < argc) {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(argv[++i], &end, 10);
+			if (errno || *end || v < 1024 || v > LISTEN_RCVBUF) {
+				fprintf(stderr, "%s listen: --rcvbuf %s: not 1024..%d bytes\n",
+					prog, argv[i], LISTEN_RCVBUF);
+				free(lc);
+				return 1;
+			}
+			rcvbuf = (int)v;
 		} else {
 			free(lc);
 			return usage();

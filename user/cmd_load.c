@@ -135,12 +135,64 @@ out_unlink:
 	return ret;
 }
 
+/*
+ * For the fault tests (tests/integration/faults.sh): VIGIL_FAIL_NTH=N
+ * makes the N-th fault-injection point the kernel passes while it
+ * handles the load request fail (/proc/thread-self/fail-nth, a kernel
+ * with CONFIG_FAULT_INJECTION), and standard error then says whether
+ * the request reached it.  Return: the armed file, or -1.
+ */
+static int fail_nth_arm(void)
+{
+	const char *n = getenv("VIGIL_FAIL_NTH");
+	int fd;
+
+	if (!n || !*n)
+		return -1;
+	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || write(fd, n, strlen(n)) < 0) {
+		fprintf(stderr, "%s load: VIGIL_FAIL_NTH: %s\n", prog,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Disarms; a count left means the request never got to the N-th point,
+ * and N less that count is how many it passed.
+ */
+static void fail_nth_report(int fd)
+{
+	char buf[24] = "";
+	long armed, left;
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	armed = atol(getenv("VIGIL_FAIL_NTH"));
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (write(fd, "0", 1) < 0)
+		n = -1;
+	close(fd);
+	left = n > 0 ? atol(buf) : -1;
+	if (left < 0)
+		fprintf(stderr, "%s load: VIGIL_FAIL_NTH: unknown\n", prog);
+	else if (left)
+		fprintf(stderr, "%s load: VIGIL_FAIL_NTH: not reached (%ld points passed)\n",
+			prog, armed - left);
+	else
+		fprintf(stderr, "%s load: VIGIL_FAIL_NTH: injected\n", prog);
+}
+
 static int send_blob(const uint8_t *blob, size_t len, uint32_t learn_s)
 {
 	struct vigil_nl_msg m;
 	struct vigil_nl nl;
 	size_t off;
-	int sndbuf, err;
+	int sndbuf, fault, err;
 
 	if (vigil_nl_open(&nl))
 		return 1;
@@ -156,7 +208,9 @@ static int send_blob(const uint8_t *blob, size_t len, uint32_t learn_s)
 		       sizeof(sndbuf)) < 0)
 		setsockopt(nl.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
 			   sizeof(sndbuf));
+	fault = fail_nth_arm();
 	err = vigil_nl_talk(&nl, &m, NULL, NULL);
+	fail_nth_report(fault);
 	vigil_nl_msg_free(&m);
 	if (err) {
 		vigil_nl_perror(&nl, "load", err);

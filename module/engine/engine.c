@@ -817,8 +817,9 @@ int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 							e->rs.rules[r].id_str);
 		if (o < 0)
 			continue;
-		vg_atomic64_set(&e->rstate[r].hits,
-				vg_atomic64_read(&old->rstate[o].hits));
+		e->rstate[r].prev = (u32)o + 1;
+		e->rstate[r].prev_hits = vg_atomic64_read(&old->rstate[o].hits);
+		vg_atomic64_set(&e->rstate[r].hits, e->rstate[r].prev_hits);
 		if (!ret && e->rstate[r].terms && old->rstate[o].terms)
 			inherit_terms(e->rstate[r].terms, old->rstate[o].terms,
 				      kv, ord, room);
@@ -826,4 +827,30 @@ int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old)
 	vg_free(kv);
 	vg_free(ord);
 	return ret;
+}
+
+/**
+ * vigil_engine_inherit_hits() - the hits @old counted after the copy
+ * @e: the new engine, published
+ * @old: the engine vigil_engine_inherit() copied from, no longer in use
+ *	(after an RCU grace period: no event can still count a hit in it)
+ *
+ * Events that started before @e was published run against @old and
+ * count their hits there, after vigil_engine_inherit() copied them:
+ * those are added to @e here, so that a rule's hits stay the number of
+ * its matches across any number of loads.
+ */
+void vigil_engine_inherit_hits(struct vigil_engine *e,
+			       const struct vigil_engine *old)
+{
+	u32 r, o;
+
+	for (r = 0; r < e->rs.h->n_rules; r++) {
+		o = e->rstate[r].prev;
+		if (!o-- || o >= old->rs.h->n_rules)
+			continue;
+		vg_atomic64_add(&e->rstate[r].hits,
+				vg_atomic64_read(&old->rstate[o].hits) -
+					e->rstate[r].prev_hits);
+	}
 }

@@ -267,6 +267,12 @@ int vigil_engine_terms_add(struct vigil_engine *e, u32 rule, u64 hash,
  * Return: 0 or -ENOMEM.
  */
 int vigil_engine_inherit(struct vigil_engine *e, struct vigil_engine *old);
+/*
+ * After @old is out of use (an RCU grace period after @e was published):
+ * adds to @e the hits @old counted after vigil_engine_inherit().
+ */
+void vigil_engine_inherit_hits(struct vigil_engine *e,
+			       const struct vigil_engine *old);
 /* new_terms rules record without alerting until window time @until_ns. */
 void vigil_engine_set_learn(struct vigil_engine *e, u64 until_ns);
 

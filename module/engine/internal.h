@@ -365,11 +365,17 @@ struct vigil_terms;
  * @enabled: the rule runs (READ_ONCE/WRITE_ONCE, lock-free)
  * @hits: alerts it raised
  * @terms: NEW_TERMS: its store of learned terms; NULL otherwise
+ * @prev: vigil_engine_inherit(): 1 + the index of the rule of the same
+ *	rule_id in the replaced engine, or 0
+ * @prev_hits: that rule's @hits when they were copied, so that
+ *	vigil_engine_inherit_hits() adds only the ones counted later
  */
 struct vigil_rule_state {
 	u32 enabled;
 	struct vg_atomic64 hits;
 	struct vigil_terms *terms;
+	u32 prev;
+	u64 prev_hits;
 };
 
 /**

@@ -34,10 +34,13 @@
  * Only vigil_engine_new() and vigil_engine_free() allocate; both may sleep.
  * Sizes come from a hostile ruleset: fail rather than push the host into
  * reclaim storms or the OOM killer, and charge the loader's memory cgroup.
+ * A failure is reported to the loader (-ENOMEM and its reason), not with
+ * an allocation-failure splat in the kernel log.
  */
 static inline void *vg_zalloc(size_t n)
 {
-	return kvzalloc(n, GFP_KERNEL | __GFP_NORETRY | __GFP_ACCOUNT);
+	return kvzalloc(n, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN |
+				   __GFP_ACCOUNT);
 }
 
 static inline void vg_free(const void *p)
@@ -75,6 +78,7 @@ struct vg_atomic64 {
 };
 
 #define vg_atomic64_inc(x) atomic64_inc(&(x)->a)
+#define vg_atomic64_add(x, v) atomic64_add((s64)(v), &(x)->a)
 #define vg_atomic64_read(x) ((u64)atomic64_read(&(x)->a))
 #define vg_atomic64_set(x, v) atomic64_set(&(x)->a, (s64)(v))
 

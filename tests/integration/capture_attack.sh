@@ -27,7 +27,7 @@ if as_nobody unshare -Urm true 2>/dev/null; then
 		 .vigil.process.exe.inode == $ino and .vigil.process.exe.device == $dev and
 		 .vigil.process.mnt_ns_other == 1 and .vigil.process.user_ns_other == 1"
 else
-	echo "SKIP: masquerade: no user namespaces in this guest kernel"
+	echo "# case skipped: masquerade: no user namespaces in this guest kernel"
 fi
 /usr/bin/touch /tmp/ca/plain-made
 vigil_sync
@@ -100,7 +100,7 @@ if mount -t overlay overlay -o lowerdir=/tmp/ca/ov/l,upperdir=/tmp/ca/ov/u,workd
 		"$(file_alert /tmp/ca/ov/m/ovl-made)" '.event.action == "creation"'
 	umount /tmp/ca/ov/m
 else
-	echo "SKIP: overlayfs not available in this guest kernel"
+	echo "# case skipped: overlayfs not available in this guest kernel"
 fi
 
 exit $vigil_rc

@@ -405,6 +405,19 @@ static void index_and_toggles(void)
 		vigil_engine_inherit(e2, e);
 		CHECK_EQ(vigil_engine_hits(e2, 17), 2);
 		CHECK_EQ(vigil_engine_hits(e2, 40), 2);
+		/*
+		 * An event still running on the old engine after the copy
+		 * (there rule 40 is on, 17 off), then one on the new (17
+		 * on, 40 off): each hit counts once in the new engine.
+		 */
+		exec_event(&ev, "N17", NULL, 0, 0);
+		CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 1);
+		CHECK_EQ(vigil_engine_process(e2, &ev, on_alert, &h), 1);
+		CHECK_EQ(vigil_engine_hits(e2, 17), 3);
+		CHECK_EQ(vigil_engine_hits(e2, 40), 2);
+		vigil_engine_inherit_hits(e2, e);
+		CHECK_EQ(vigil_engine_hits(e2, 17), 3);
+		CHECK_EQ(vigil_engine_hits(e2, 40), 3);
 		vigil_engine_free(e2);
 	}
 	vigil_engine_free(e);

@@ -95,10 +95,10 @@ vigil_listen_ready() {
 		/proc/net/netlink
 }
 
-# vigil_listen_start: start `vigilctl listen --json` appending to
+# vigil_listen_start [ARG...]: start `vigilctl listen --json ARG...` appending to
 # $VIGIL_ALERTS and wait (at most 5 s) until it has subscribed.
 vigil_listen_start() {
-	vigilctl listen --json >> "$VIGIL_ALERTS" 2>> /vigil/out/listen.err &
+	vigilctl listen --json "$@" >> "$VIGIL_ALERTS" 2>> /vigil/out/listen.err &
 	_pid=$!
 	echo "$_pid" > "$VIGIL_LISTENER_PID"
 	_i=0
