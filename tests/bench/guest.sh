@@ -22,8 +22,9 @@
 #   synth1000 1000 synthetic rules
 #   auditd    no module; auditd with an execve rule (exec storm) or
 #             "-w /tmp -p wa" (create storm)
-#   listener  vigil, default rules + a rule firing on every exec, and
-#             `vigilctl listen --json` draining the alerts
+#   listener  vigil, default rules + a rule firing on every exec (no
+#             rate limit: alert_rate=0), and `vigilctl listen --json`
+#             draining the alerts
 set -u
 
 P=$1
@@ -176,7 +177,7 @@ while [ $round -le "$ROUNDS" ]; do
 		auditd) mod_unload ;;
 		listener)
 			audit_off
-			mod_load
+			mod_load alert_rate=0 # every alert sent: the cost of sending
 			blob_load every.blob
 			listen_start
 			;;
@@ -192,7 +193,9 @@ done
 audit_off
 
 # ----------------------------------------------------------- alert path
-mod_load
+# alert_rate=0: the per-rule rate limit (100 a second by default) would
+# measure itself, not the path.
+mod_load alert_rate=0
 blob_load every.blob
 listen_start
 HITS=/sys/kernel/vigil/rules/bench-every-exec/hits
