@@ -49,7 +49,8 @@ flood=$!
 sleep 0.2
 as_nobody /usr/bin/touch /tmp/vigil-high-1
 wait $flood
-# a window later, one more: it carries the summary of what was held back
+# a window later, one more: the summary of anything held back since the
+# rule's previous alert rides on it
 sleep 1.2
 as_nobody /usr/bin/touch /tmp/flood/last
 vigil_sync
@@ -69,10 +70,12 @@ summ=$(jq -s --arg id $FLOOD \
 	"$VIGIL_ALERTS")
 [ "$summ" = "$sup" ] && pass "summaries add up to $sup" ||
 	fail "summaries say $summ, stats say $sup suppressed"
-last=$(jq -c --arg id $FLOOD 'select(.rule.id == $id) | .vigil.alert.suppressed // 0' \
-	"$VIGIL_ALERTS" | tail -n 1)
-[ "$last" -gt 0 ] && pass "the last flood alert says suppressed $last" ||
-	fail "the last flood alert carries no summary"
+# Which alert carries a summary depends on where the 1 s windows fall
+# (the debug kernel's flood spans several): some do, and they add up.
+nsum=$(jq -c --arg id $FLOOD 'select(.rule.id == $id and (.vigil.alert.suppressed // 0) > 0)' \
+	"$VIGIL_ALERTS" | wc -l)
+[ "$nsum" -gt 0 ] && pass "$nsum flood alerts carry a summary" ||
+	fail "no flood alert carries a summary"
 
 # a 32 KiB argument: one alert below a batch, cut and flagged
 big=$(head -c 32768 /dev/zero | tr '\0' a)
