@@ -381,8 +381,9 @@ unsigned int vigil_proctab_capacity(void)
  *
  * Atomic context.  The child gets a copy of the parent's entry with the
  * same entity id (a new one if the parent's id has no use counter), and
- * the parent's entry as its recorded parent.  Nothing happens if the parent is not tracked: the child is then added
- * when first seen.
+ * the parent's entry as its recorded parent.  Nothing happens if the
+ * parent is not tracked: the child is then added when first seen, with
+ * no recorded parent.
  */
 void vigil_proctab_fork(pid_t parent, pid_t child)
 {
