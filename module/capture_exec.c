@@ -255,7 +255,7 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 					  VIGIL_F_PROCESS_WORKING_DIRECTORY);
 	}
 
-	vigil_capture_parent(sc);
+	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);
 out_unlock:
 	rcu_read_unlock();

@@ -118,7 +118,7 @@ static void file_event(const struct file_op *op)
 	}
 	vigil_event_derive_file(ev);
 	vigil_capture_actor(sc, p, NULL);
-	vigil_capture_parent(sc);
+	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);
 	rcu_read_unlock();
 	vigil_scratch_put(sc);

@@ -288,51 +288,78 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	proc_cuts(sc, flags, false);
 }
 
+/* The parent's fields from its entry @pp. */
+static void parent_from_entry(struct vigil_scratch *sc,
+			      const struct vigil_proc *pp)
+{
+	struct vigil_event *ev = &sc->ev;
+
+	vigil_proc_entity_str(pp->entity_id, sc->peid);
+	vigil_event_set_str(ev, VIGIL_F_PARENT_ENTITY_ID, sc->peid,
+			    VIGIL_ENTITY_ID_LEN);
+	vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE, vigil_proc_exe(pp),
+			    pp->exe_len);
+	vigil_event_set_str(ev, VIGIL_F_PARENT_NAME, vigil_proc_name(pp),
+			    pp->name_len);
+	vigil_event_set_array(ev, VIGIL_F_PARENT_ARGS, vigil_proc_args(pp),
+			      pp->args_len, pp->args_snap_count);
+	vigil_event_set_num(ev, VIGIL_F_PARENT_ARGS_COUNT, pp->args_count);
+	set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE, vigil_proc_args(pp),
+		    pp->args_len, sc->pcmdline);
+	proc_cuts(sc, pp->flags, true);
+}
+
+/* The parent's user and group ids, from its live credentials. */
+static void parent_creds(struct vigil_event *ev, struct task_struct *parent)
+{
+	const struct cred *cred = __task_cred(parent);
+
+	vigil_event_set_num(ev, VIGIL_F_PARENT_USER_ID,
+			    from_kuid_munged(&init_user_ns, cred->euid));
+	vigil_event_set_num(ev, VIGIL_F_PARENT_GROUP_ID,
+			    from_kgid_munged(&init_user_ns, cred->egid));
+}
+
 /**
  * vigil_capture_parent() - the process.parent.* fields of current
  * @sc: scratch with an event begun
+ * @p: current's entry (NULL: not tracked)
  *
- * Caller holds rcu_read_lock().  The parent is current's real parent.
- * When it is not tracked (a kernel thread, an entry evicted or never
- * allocated), its executable comes from its mm, its name from its comm
+ * Caller holds rcu_read_lock().  The parent is the process that forked
+ * current, as recorded in @p at the fork (its image then), so it
+ * survives that process's exit and current's reparenting (a double
+ * fork).  Its user and group ids come from its live credentials, so they
+ * are set only while it is still current's real parent; otherwise they
+ * are left out.  Without a recorded parent (current is untracked, or was
+ * first seen untracked: forked before insmod, evicted) the parent is
+ * current's real parent, looked up in the table.  When that is not
+ * tracked either (a kernel thread, an entry evicted or never allocated),
+ * its executable comes from its mm, its name from its comm
  * (vigil_capture_comm_name()), it has no args or entity id, and
  * VIGIL_EVF_PARENT_FALLBACK is set.
  */
-void vigil_capture_parent(struct vigil_scratch *sc)
+void vigil_capture_parent(struct vigil_scratch *sc, const struct vigil_proc *p)
 {
 	struct vigil_event *ev = &sc->ev;
+	const struct vigil_proc *pp = p ? vigil_proc_parent(p) : NULL;
 	struct task_struct *parent;
-	const struct cred *cred;
-	struct vigil_proc *pp;
 	const char *exe, *name;
 	bool cut = false;
 	u32 len;
 
 	parent = rcu_dereference(current->real_parent);
-	cred = __task_cred(parent);
+	if (pp) {
+		vigil_event_set_num(ev, VIGIL_F_PARENT_PID, pp->tgid);
+		if (task_tgid_nr(parent) == pp->tgid)
+			parent_creds(ev, parent);
+		parent_from_entry(sc, pp);
+		return;
+	}
 	vigil_event_set_num(ev, VIGIL_F_PARENT_PID, task_tgid_nr(parent));
-	vigil_event_set_num(ev, VIGIL_F_PARENT_USER_ID,
-			    from_kuid_munged(&init_user_ns, cred->euid));
-	vigil_event_set_num(ev, VIGIL_F_PARENT_GROUP_ID,
-			    from_kgid_munged(&init_user_ns, cred->egid));
-
+	parent_creds(ev, parent);
 	pp = vigil_proctab_lookup(task_tgid_nr(parent));
 	if (pp) {
-		vigil_proc_entity_str(pp->entity_id, sc->peid);
-		vigil_event_set_str(ev, VIGIL_F_PARENT_ENTITY_ID, sc->peid,
-				    VIGIL_ENTITY_ID_LEN);
-		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE,
-				    vigil_proc_exe(pp), pp->exe_len);
-		vigil_event_set_str(ev, VIGIL_F_PARENT_NAME,
-				    vigil_proc_name(pp), pp->name_len);
-		vigil_event_set_array(ev, VIGIL_F_PARENT_ARGS,
-				      vigil_proc_args(pp), pp->args_len,
-				      pp->args_snap_count);
-		vigil_event_set_num(ev, VIGIL_F_PARENT_ARGS_COUNT,
-				    pp->args_count);
-		set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE,
-			    vigil_proc_args(pp), pp->args_len, sc->pcmdline);
-		proc_cuts(sc, pp->flags, true);
+		parent_from_entry(sc, pp);
 		return;
 	}
 

@@ -9,7 +9,8 @@
  * GFP_ATOMIC | __GFP_NOWARN outside the lock, sized to their content
  * (the header, at most VIGIL_PROC_EXE_MAX bytes of executable path,
  * VIGIL_PROC_NAME_MAX of name and VIGIL_PROC_ARGS_MAX of args, with their
- * NULs: under 1 KiB), and freed with kfree_rcu().  What does not fit is
+ * NULs: under 1 KiB), reference counted and freed with call_rcu() after
+ * the last reference goes.  What does not fit is
  * cut as vigil_path_keep_tail() and vigil_argv_snapshot() say, and
  * flagged in the entry.  The table holds at most proc_max entries; the
  * least recently used one is evicted to make room (recency is refreshed
@@ -24,6 +25,17 @@
  * id of its exec.  Entries sharing an id share a counter (@users, only
  * touched under the lock); the engine's state for the id is dropped
  * (vigil_detect_forget_entity()) when the last of them exits or execs.
+ *
+ * Lineage: a forked child's entry points to its parent's entry (@parent,
+ * with a reference), and keeps that pointer across exec, so
+ * process.parent.* names the process that forked it even after that one
+ * exited and the child was reparented (a double fork).  The table holds
+ * one reference to each entry it links.  An entry drops its parent
+ * reference as soon as it is unlinked (exit, eviction, exec replacing
+ * it): nobody reads a gone process's parent.  So a dead entry is pinned
+ * only by linked entries, at most one each, and at most one generation
+ * deep: whatever processes do, the table holds at most proc_max linked
+ * entries and pins at most proc_max dead ones.
  */
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -130,17 +142,41 @@ static void touch(struct vigil_proc *p)
 	spin_unlock(&lock);
 }
 
+static void proc_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct vigil_proc, rcu));
+}
+
 /*
- * Unlinks @p and drops its use of its entity id.  Lock held; the caller
- * frees @p after a grace period.  Return: true if nothing uses the id
- * any more (its engine state should be forgotten).
+ * Drops a reference to @p (may be NULL); the last one frees it after a
+ * grace period.  Any context.  An entry's last reference goes after it
+ * was unlinked, which dropped its own parent reference: freeing never
+ * cascades.
+ */
+static void proc_put(struct vigil_proc *p)
+{
+	if (p && refcount_dec_and_test(&p->ref))
+		call_rcu(&p->rcu, proc_free_rcu);
+}
+
+/*
+ * Unlinks @p, drops its parent reference (readers that loaded the
+ * pointer are safe: the free waits for them) and its use of its entity
+ * id.  Lock held; the caller then drops the table's reference to @p with
+ * proc_put().  Return: true if nothing uses the id any more (its engine
+ * state should be forgotten).
  */
 static bool unlink_proc(struct vigil_proc *p)
 {
+	struct vigil_proc *pp;
+
 	lockdep_assert_held(&lock);
 	hlist_del_init_rcu(&p->hnode);
 	list_del(&p->lru);
 	count--;
+	pp = rcu_dereference_protected(p->parent, lockdep_is_held(&lock));
+	RCU_INIT_POINTER(p->parent, NULL);
+	proc_put(pp);
 	if (!p->users)
 		return true;
 	if (--*p->users)
@@ -165,13 +201,21 @@ struct gone {
 
 /*
  * Hashes @p, first unlinking the entry of the same tgid, or the least
- * recently used entry if the table is full.  Lock held.
+ * recently used entry if the table is full.  @p without a parent takes
+ * the replaced entry's (exec keeps the lineage).  Lock held.
  */
 static void insert_locked(struct vigil_proc *p, struct gone *g)
 {
-	struct vigil_proc *old = find(p->tgid);
+	struct vigil_proc *old = find(p->tgid), *pp;
 
 	if (old) {
+		pp = rcu_dereference_protected(old->parent,
+					       lockdep_is_held(&lock));
+		/* @old's reference keeps @pp alive until unlink_proc(). */
+		if (pp && !rcu_access_pointer(p->parent)) {
+			refcount_inc(&pp->ref);
+			RCU_INIT_POINTER(p->parent, pp);
+		}
 		g->old = old;
 		g->forget_old = unlink_proc(old);
 	} else if (count >= proc_max && !list_empty(&lru)) {
@@ -188,14 +232,14 @@ static void finish(struct gone *g)
 	if (g->old) {
 		if (g->forget_old)
 			forget(g->old->entity_id);
-		kfree_rcu(g->old, rcu);
+		proc_put(g->old);
 	} else {
 		vigil_stat_inc(VIGIL_STAT_PROC_TRACKED);
 	}
 	if (g->victim) {
 		if (g->forget_victim)
 			forget(g->victim->entity_id);
-		kfree_rcu(g->victim, rcu);
+		proc_put(g->victim);
 		vigil_stat_inc(VIGIL_STAT_PROC_EVICTIONS);
 		vigil_stat_add(VIGIL_STAT_PROC_TRACKED, (u64)-1);
 	}
@@ -220,6 +264,8 @@ static struct vigil_proc *proc_alloc(pid_t tgid,
 	}
 	INIT_HLIST_NODE(&p->hnode);
 	INIT_LIST_HEAD(&p->lru);
+	refcount_set(&p->ref, 1);
+	RCU_INIT_POINTER(p->parent, NULL);
 	p->touched = jiffies;
 	p->entity_id = vigil_proctab_new_id();
 	/* Without a counter the id is not shared: children get their own. */
@@ -296,7 +342,7 @@ vigil_proctab_set(pid_t tgid, const struct vigil_proc_image *img, bool replace)
 			vigil_stat_add(VIGIL_STAT_PROC_TRACKED, (u64)-1);
 			if (forget_old)
 				forget(old->entity_id);
-			kfree_rcu(old, rcu);
+			proc_put(old);
 		}
 		return NULL;
 	}
@@ -334,9 +380,10 @@ unsigned int vigil_proctab_capacity(void)
  * @child: tgid of the new process
  *
  * Atomic context.  The child gets a copy of the parent's entry with the
- * same entity id (a new one if the parent's id has no use counter).
- * Nothing happens if the parent is not tracked: the child is then added
- * when first seen.
+ * same entity id (a new one if the parent's id has no use counter), and
+ * the parent's entry as its recorded parent.  Nothing happens if the
+ * parent is not tracked: the child is then added when first seen, with
+ * no recorded parent.
  */
 void vigil_proctab_fork(pid_t parent, pid_t child)
 {
@@ -365,6 +412,10 @@ void vigil_proctab_fork(pid_t parent, pid_t child)
 	memcpy(p, pp, size);
 	INIT_HLIST_NODE(&p->hnode);
 	INIT_LIST_HEAD(&p->lru);
+	refcount_set(&p->ref, 1);
+	/* Linked, so the table's reference keeps @pp alive here. */
+	refcount_inc(&pp->ref);
+	RCU_INIT_POINTER(p->parent, pp);
 	p->touched = jiffies;
 	p->tgid = child;
 	if (p->users)
@@ -382,8 +433,9 @@ out:
  * vigil_proctab_exit() - a whole thread group is gone
  * @tgid: the process
  *
- * Atomic context.  Drops the entry, and the detection state of its
- * entity id when no other process shares it.
+ * Atomic context.  Drops the entry and its reference to its parent's,
+ * and the detection state of its entity id when no other process shares
+ * it.  Children keep the entry itself (as their parent) until they go.
  */
 void vigil_proctab_exit(pid_t tgid)
 {
@@ -400,7 +452,7 @@ void vigil_proctab_exit(pid_t tgid)
 	vigil_stat_add(VIGIL_STAT_PROC_TRACKED, (u64)-1);
 	if (forget_id)
 		forget(p->entity_id);
-	kfree_rcu(p, rcu);
+	proc_put(p);
 }
 
 /**
@@ -443,10 +495,12 @@ void vigil_proctab_uninit(void)
 	spin_lock(&lock);
 	list_for_each_entry_safe(p, tmp, &lru, lru) {
 		unlink_proc(p);
-		kfree(p);
+		proc_put(p);
 		n++;
 	}
 	spin_unlock(&lock);
+	/* Every entry is unlinked, so nothing pins another: all are queued. */
+	rcu_barrier();
 	vigil_stat_add(VIGIL_STAT_PROC_TRACKED, -(u64)n);
 	kvfree(buckets);
 	buckets = NULL;

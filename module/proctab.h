@@ -10,6 +10,7 @@
 
 #include <linux/list.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
 
 #define VIGIL_ENTITY_ID_LEN 16 /* lowercase hex digits of a u64 */
@@ -26,6 +27,15 @@
  * @hnode: hash chain linkage (RCU)
  * @lru: eviction order, oldest first (under the table lock)
  * @rcu: deferred free
+ * @ref: references: the table's while linked, and one from each entry
+ *	whose @parent this is
+ * @parent: the entry of the process that forked this one, as it was at
+ *	the fork (its image then, even if it has since exec'd or exited),
+ *	holding a reference; kept across exec; NULL when not known (the
+ *	process was first seen untracked) and once this entry is unlinked.
+ *	Written under the table lock, read under RCU
+ *	(vigil_proc_parent()).  An entry only pins its parent while it is
+ *	linked, so at most proc_max dead entries are pinned
  * @touched: jiffies of the last move to the LRU tail
  * @entity_id: process.entity_id of this image
  * @users: entries sharing @entity_id (forked children), under the table
@@ -44,13 +54,15 @@
  *	VIGIL_PROC_EXE_MAX), NUL, name, NUL, args snapshot
  *	(vigil_argv_snapshot())
  *
- * Entries are immutable once published, except @touched, @lru and the
- * counter @users points to.
+ * Entries are immutable once published, except @touched, @lru, @ref,
+ * @parent (set to NULL at unlink) and the counter @users points to.
  */
 struct vigil_proc {
 	struct hlist_node hnode;
 	struct list_head lru;
 	struct rcu_head rcu;
+	refcount_t ref;
+	struct vigil_proc __rcu *parent;
 	unsigned long touched;
 	u64 entity_id;
 	unsigned int *users;
@@ -109,6 +121,20 @@ static inline const char *vigil_proc_name(const struct vigil_proc *p)
 static inline const char *vigil_proc_args(const struct vigil_proc *p)
 {
 	return p->data + p->exe_len + 1 + p->name_len + 1;
+}
+
+/**
+ * vigil_proc_parent() - the entry of the process that forked @p
+ * @p: a linked entry
+ *
+ * Caller holds rcu_read_lock(); the entry stays valid until it drops it.
+ *
+ * Return: the forking process's entry as it was at the fork, or NULL.
+ */
+static inline const struct vigil_proc *
+vigil_proc_parent(const struct vigil_proc *p)
+{
+	return rcu_dereference(p->parent);
 }
 
 void vigil_proc_entity_str(u64 id, char *buf);
