@@ -43,6 +43,7 @@
 #define SEQ_MUT_ONCE 2 /* an event used once per rule */
 #define SEQ_MUT_RESET0 3 /* a step-0 match resets the key's sequences */
 #define SEQ_MUT_EARLY 4 /* an earlier timestamp passes the expiry check */
+#define SEQ_MUT_WAITING 5 /* a later step skipped by the wrong stage's count */
 
 /* Entries of a rule looked at for an expired one before evicting a live one */
 #define SEQ_EVICT_SCAN 8U
@@ -87,14 +88,27 @@ struct seq_ent {
  * @count: entries it holds
  * @share: entries it may hold
  * @n_stages: its steps' runs summed
- * @forget: offset in seq_table.forget of its stages' flags
+ * @stage0: index in seq_table.stages of its stage 0
  */
 struct seq_rule {
 	struct vigil_lru lru;
 	u32 count;
 	u32 share;
 	u16 n_stages;
-	u32 forget;
+	u32 stage0;
+};
+
+/**
+ * struct seq_stage - one stage of a sequence rule
+ * @waiting: entries waiting at this stage (in its hash chains); written
+ *	under the table lock, read without it to skip a step that nothing
+ *	waits for (vigil_seq_process())
+ * @forget: 1 when the next stage joins on process.entity_id alone, so a
+ *	sequence waiting here dies with that process
+ */
+struct seq_stage {
+	u32 waiting;
+	u8 forget;
 };
 
 /**
@@ -107,27 +121,26 @@ struct seq_rule {
  * @pending: entries in use
  * @evictions: live entries evicted for room
  * @expired: entries dropped past maxspan
- * @hkey: the hash key
+ * @hkey: the hash keys of join values, one per field type
  * @bucket: chain heads, by (rule, key, stage)
  * @kbucket: chain heads, by key alone
  * @ent: the entries
  * @slots: @n_ent x @n_slots slots of VIGIL_SEQ_SLOT bytes
  * @rules: per rule; share 0 for other kinds
- * @forget: per stage of every rule: 1 when the next stage joins on
- *	process.entity_id alone, so the sequence dies with that process
+ * @stages: per stage of every sequence rule (seq_rule.stage0 + stage)
  */
 struct vigil_seq_table {
 	struct vg_lock lock;
 	u32 n_ent, mask, n_slots;
 	u32 free;
 	u64 pending, evictions, expired;
-	siphash_key_t hkey;
+	siphash_key_t hkey[VIGIL_FT_ARRAY + 1];
 	u32 *bucket;
 	u32 *kbucket;
 	struct seq_ent *ent;
 	u8 *slots;
 	struct seq_rule *rules;
-	u8 *forget;
+	struct seq_stage *stages;
 };
 
 static u8 *slot(struct vigil_seq_table *t, u32 i, u32 k)
@@ -171,9 +184,9 @@ static void set_forget(struct vigil_seq_table *t, const struct vigil_rs *rs,
 		const struct vigil_rs_step *st =
 			&rs->steps[ru->first_step + step_of(rs, ru, s + 1)];
 
-		t->forget[sr->forget + s] = st->n_by == 1 &&
-					    st->by_fields[0] ==
-						    VIGIL_F_PROCESS_ENTITY_ID;
+		t->stages[sr->stage0 + s].forget =
+			st->n_by == 1 &&
+			st->by_fields[0] == VIGIL_F_PROCESS_ENTITY_ID;
 	}
 }
 
@@ -181,19 +194,19 @@ static void set_forget(struct vigil_seq_table *t, const struct vigil_rs *rs,
  * The shape of @rs's sequence table: slots per entry (the longest
  * sequence less its last step), sequence rules, and stages in all.
  */
-static u32 seq_shape(const struct vigil_rs *rs, u32 *n_rules, u32 *n_forget)
+static u32 seq_shape(const struct vigil_rs *rs, u32 *n_rules, u32 *n_stages)
 {
 	u32 r, n_slots = 0;
 
 	*n_rules = 0;
-	*n_forget = 0;
+	*n_stages = 0;
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 
 		if (ru->kind != VIGIL_RULE_SEQUENCE)
 			continue;
 		(*n_rules)++;
-		*n_forget += stages_of(rs, ru);
+		*n_stages += stages_of(rs, ru);
 		if (ru->n_steps - 1U > n_slots)
 			n_slots = ru->n_steps - 1U;
 	}
@@ -209,7 +222,7 @@ static u32 seq_shape(const struct vigil_rs *rs, u32 *n_rules, u32 *n_forget)
  */
 u64 vigil_seq_bytes(const struct vigil_rs *rs, u32 capacity)
 {
-	u32 n_rules, n_forget, n_slots = seq_shape(rs, &n_rules, &n_forget);
+	u32 n_rules, n_stages, n_slots = seq_shape(rs, &n_rules, &n_stages);
 	u64 nb = 1, n_ent, share;
 
 	if (!n_slots)
@@ -220,7 +233,8 @@ u64 vigil_seq_bytes(const struct vigil_rs *rs, u32 capacity)
 		nb <<= 1;
 	return sizeof(struct vigil_seq_table) + 2 * sizeof(u32) * nb +
 	       (sizeof(struct seq_ent) + n_slots * VIGIL_SEQ_SLOT) * n_ent +
-	       sizeof(struct seq_rule) * (u64)rs->h->n_rules + n_forget;
+	       sizeof(struct seq_rule) * (u64)rs->h->n_rules +
+	       sizeof(struct seq_stage) * (u64)n_stages;
 }
 
 /**
@@ -237,8 +251,8 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 {
 	const struct vigil_rs *rs = &e->rs;
 	struct vigil_seq_table *t;
-	u32 r, i, nb = 1, n_rules, share, n_forget;
-	u32 n_slots = seq_shape(rs, &n_rules, &n_forget);
+	u32 r, i, nb = 1, n_rules, share, n_stages;
+	u32 n_slots = seq_shape(rs, &n_rules, &n_stages);
 
 	if (!n_slots)
 		return 0;
@@ -257,9 +271,9 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 	t->ent = vg_zalloc(sizeof(*t->ent) * t->n_ent);
 	t->slots = vg_zalloc((size_t)t->n_ent * n_slots * VIGIL_SEQ_SLOT);
 	t->rules = vg_zalloc(sizeof(*t->rules) * rs->h->n_rules);
-	t->forget = vg_zalloc(n_forget);
+	t->stages = vg_zalloc(sizeof(*t->stages) * n_stages);
 	if (!t->bucket || !t->kbucket || !t->ent || !t->slots || !t->rules ||
-	    !t->forget)
+	    !t->stages)
 		return -ENOMEM;
 	for (i = 0; i < nb; i++) {
 		t->bucket[i] = VIGIL_NIL;
@@ -268,7 +282,7 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 	for (i = 0; i < t->n_ent; i++)
 		t->ent[i].hnext = i + 1 < t->n_ent ? i + 1 : VIGIL_NIL;
 	t->free = 0;
-	n_forget = 0;
+	n_stages = 0;
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		struct seq_rule *sr = &t->rules[r];
@@ -278,11 +292,12 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 			continue;
 		sr->share = share;
 		sr->n_stages = (u16)stages_of(rs, ru);
-		sr->forget = n_forget;
-		n_forget += sr->n_stages;
+		sr->stage0 = n_stages;
+		n_stages += sr->n_stages;
 		set_forget(t, rs, r);
 	}
-	vg_sipkey_init(&t->hkey);
+	for (i = 0; i < ARRAY_SIZE(t->hkey); i++)
+		vg_sipkey_init(&t->hkey[i]);
 	vg_lock_init(&t->lock);
 	return 0;
 }
@@ -302,46 +317,55 @@ void vigil_seq_free(struct vigil_engine *e)
 	vg_free(t->ent);
 	vg_free(t->slots);
 	vg_free(t->rules);
-	vg_free(t->forget);
+	vg_free(t->stages);
 	vg_free(t);
 	e->seq = NULL;
 }
 
-/* Mixes the value at join position @pos, of field @field, into @acc. */
-static u64 key_add(const struct vigil_seq_table *t, u64 acc, u32 pos, u32 field,
-		   const struct vigil_value *v)
+/* The hash of one join value of field @field: its bytes under its type's key. */
+static u64 value_hash(const struct vigil_seq_table *t, u32 field,
+		      const struct vigil_value *v)
 {
 	u32 type = vigil_field_type(field);
-	u64 m[3] = { acc, (u64)type << 32 | pos };
+	u64 h;
 
-	if (SEQ_MUT(SEQ_MUT_FIELD_ID))
-		m[1] |= (u64)field << 40;
 	if (type == VIGIL_FT_NUM)
-		m[2] = vg_siphash(&v->num, sizeof(v->num), &t->hkey);
+		h = vg_siphash(&v->num, sizeof(v->num), &t->hkey[type]);
 	else
-		m[2] = vg_siphash(v->str, v->len, &t->hkey);
-	return vg_siphash(m, sizeof(m), &t->hkey);
+		h = vg_siphash(v->str, v->len,
+			       &t->hkey[type == VIGIL_FT_ARRAY ? type : 0]);
+	if (SEQ_MUT(SEQ_MUT_FIELD_ID))
+		h ^= (u64)field << 40;
+	return h;
 }
 
 /*
- * The join key of @ev for @n fields: each value hashed with its type and
- * its position, never its field id, under the table's key.
+ * The join key of @ev for @n fields: the values by type and position,
+ * never by field id.  No field is key 0; one field (the common case) is
+ * its value's hash; more are the hash of their hashes in order, under
+ * the number key.
  * Return: false when a field is missing.
  */
 static bool seq_key(const struct vigil_seq_table *t,
 		    const struct vigil_event *ev, const u8 *fields, u32 n,
 		    u64 *out)
 {
-	u64 acc = 0;
+	u64 h[VIGIL_RS_MAX_BY];
 	u32 i;
 
+	*out = 0;
+	if (n > VIGIL_RS_MAX_BY)
+		return false;
 	for (i = 0; i < n; i++) {
 		if (fields[i] >= __VIGIL_F_LAST ||
 		    !(ev->present & (1ULL << fields[i])))
 			return false;
-		acc = key_add(t, acc, i, fields[i], &ev->v[fields[i]]);
+		h[i] = value_hash(t, fields[i], &ev->v[fields[i]]);
 	}
-	*out = acc;
+	if (n == 1)
+		*out = h[0];
+	else if (n > 1)
+		*out = vg_siphash(h, n * sizeof(h[0]), &t->hkey[VIGIL_FT_NUM]);
 	return true;
 }
 
@@ -365,9 +389,18 @@ static u32 find(struct vigil_seq_table *t, u32 rule, u64 key, u32 stage)
 	return VIGIL_NIL;
 }
 
+/* The count of entries waiting at @en's stage; the table lock is held. */
+static u32 *waiting_of(struct vigil_seq_table *t, const struct seq_ent *en)
+{
+	return &t->stages[t->rules[en->rule].stage0 + en->stage].waiting;
+}
+
 static void chain_unlink(struct vigil_seq_table *t, u32 i)
 {
 	struct seq_ent *en = &t->ent[i];
+	u32 *w = waiting_of(t, en);
+
+	WRITE_ONCE(*w, *w - 1);
 
 	if (en->hprev != VIGIL_NIL)
 		t->ent[en->hprev].hnext = en->hnext;
@@ -382,7 +415,9 @@ static void chain_link(struct vigil_seq_table *t, u32 i)
 {
 	struct seq_ent *en = &t->ent[i];
 	u32 *head = &t->bucket[bucket_of(t, en->rule, en->key, en->stage)];
+	u32 *w = waiting_of(t, en);
 
+	WRITE_ONCE(*w, *w + 1);
 	en->hprev = VIGIL_NIL;
 	en->hnext = *head;
 	if (*head != VIGIL_NIL)
@@ -604,6 +639,31 @@ static void seq_complete(struct vigil_engine *e, u32 rule, u32 i,
 	drop(t, i);
 }
 
+/*
+ * Whether step @k, whose stages start at @base, has anything to do: step
+ * 0 always may start a sequence; a later stage only advances one that
+ * waits at the stage before it.  Read without the table lock: an entry
+ * made by an event that ran before this one on this CPU is seen; one
+ * being made on another CPU at the same time may be missed, which is the
+ * order the table lock could have given the two events anyway.
+ */
+static bool step_wanted(const struct vigil_seq_table *t, u32 rule, u32 k,
+			u32 base, u32 runs)
+{
+	const struct seq_stage *st = &t->stages[t->rules[rule].stage0];
+	u32 s;
+
+	if (!k)
+		return true;
+	if (SEQ_MUT(SEQ_MUT_WAITING))
+		base++;
+	for (s = base - 1; s < base - 1 + runs && s < t->rules[rule].n_stages;
+	     s++)
+		if (READ_ONCE(st[s].waiting))
+			return true;
+	return false;
+}
+
 /**
  * vigil_seq_process() - feed an event to one sequence rule
  * @e: engine
@@ -615,6 +675,7 @@ static void seq_complete(struct vigil_engine *e, u32 rule, u32 i,
  *
  * Every stage whose step @ev matches is tried, from the last down to the
  * first: @ev may complete one sequence, advance others and start one.
+ * A later step that no sequence waits for is not evaluated.
  *
  * Return: number of alerts (0 or 1: only the last stage completes).
  */
@@ -625,7 +686,7 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 	const struct vigil_rs_rule *ru = &e->rs.rules[rule];
 	struct vigil_seq_table *t = e->seq;
 	u64 keys[VIGIL_RS_MAX_STEPS], now, kind;
-	u32 mask = 0, k, c, s, i = 0, r, alerts = 0;
+	u32 mask = 0, k, c, s, i = 0, r, alerts = 0, base = 0;
 
 	if (!t)
 		return 0;
@@ -633,8 +694,11 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 	for (k = 0; k < ru->n_steps; k++) {
 		const struct vigil_rs_step *st =
 			&e->rs.steps[ru->first_step + k];
+		u32 first = base;
 
-		if (!(st->kind_mask & (1U << kind)))
+		base += st->runs;
+		if (!(st->kind_mask & (1U << kind)) ||
+		    !step_wanted(t, rule, k, first, st->runs))
 			continue;
 		/*
 		 * cheapest test first: the prefilter, the index hint, the
@@ -697,7 +761,7 @@ void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len)
 
 	if (!t)
 		return;
-	key = key_add(t, 0, 0, VIGIL_F_PROCESS_ENTITY_ID, &v);
+	key = value_hash(t, VIGIL_F_PROCESS_ENTITY_ID, &v);
 	vg_lock(&t->lock);
 	for (i = *kbucket_of(t, key); i != VIGIL_NIL && n < SEQ_FORGET_MAX;
 	     i = next, n++) {
@@ -705,7 +769,7 @@ void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len)
 
 		next = en->knext;
 		if (en->key == key &&
-		    t->forget[t->rules[en->rule].forget + en->stage])
+		    t->stages[t->rules[en->rule].stage0 + en->stage].forget)
 			drop(t, i);
 	}
 	vg_unlock(&t->lock);

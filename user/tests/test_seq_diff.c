@@ -448,11 +448,12 @@ static void mutants(void)
 	static const char *const what[] = {
 		"", "field id in the key", "an event used once per rule",
 		"a reset on step 0", "an earlier timestamp through expiry",
+		"a later step skipped by the wrong stage's waiting count",
 	};
 	char cmd[4200];
 	int m, st;
 
-	for (m = 1; m <= 4; m++) {
+	for (m = 1; m < (int)ARRAY_SIZE(what); m++) {
 		snprintf(cmd, sizeof(cmd), "%s/../mut/test_seq_diff-%d", self,
 			 m);
 		st = system(cmd);
