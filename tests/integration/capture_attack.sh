@@ -3,6 +3,7 @@
 # The cases an attacker reaches for first (issue 11 items 3 and 4), as
 # uid 65534 where an unprivileged user can do it.  Each case's expected
 # outcome is stated in Documentation/reliability.md, "Capture".
+# vigil-guest-kmods: loop ext4 crc32c_generic overlay
 . /vigil/lib.sh
 TAG=ca
 mkdir -p /tmp/ca /tmp/carules
@@ -90,7 +91,8 @@ check "100,000 args: reported, args_count is argc, cut flagged" \
 	"$(jqa 'select(.rule.id == "vigil-test-ca-exec" and .process.args[1] == "ca-many")' | head -n 1)" \
 	'.process.args_count == 100002 and (.vigil.event.truncated | index("process.args"))'
 
-# 7. overlayfs and an ext4 loop mount (root), when the guest kernel has them.
+# 7. overlayfs and an ext4 loop mount (root), when the guest kernel has them
+# (the stock kernels' modules come with vigil-guest-kmods above).
 mkdir -p /tmp/ca/ov/l /tmp/ca/ov/u /tmp/ca/ov/w /tmp/ca/ov/m
 if mount -t overlay overlay -o lowerdir=/tmp/ca/ov/l,upperdir=/tmp/ca/ov/u,workdir=/tmp/ca/ov/w \
 	/tmp/ca/ov/m 2>/dev/null; then
@@ -101,6 +103,31 @@ if mount -t overlay overlay -o lowerdir=/tmp/ca/ov/l,upperdir=/tmp/ca/ov/u,workd
 	umount /tmp/ca/ov/m
 else
 	echo "# case skipped: overlayfs not available in this guest kernel"
+fi
+# The ext4 file system on a loop device, mounted by root, where nobody
+# works: a binary run from it carries the ext4 device, its file events
+# the path under the mount point.
+mkdir -p /tmp/ca/x4
+if dd if=/dev/zero of=/tmp/ca.img bs=1M count=16 2>/dev/null &&
+   mke2fs -q -t ext4 -F /tmp/ca.img && mount -o loop /tmp/ca.img /tmp/ca/x4; then
+	chmod 1777 /tmp/ca/x4
+	as_nobody /usr/bin/cp /usr/bin/touch /tmp/ca/x4/x4touch
+	as_nobody /tmp/ca/x4/x4touch /tmp/ca/x4/x4-made
+	as_nobody /usr/bin/mv /tmp/ca/x4/x4-made /tmp/ca/x4/x4-moved
+	vigil_sync
+	ino=$(stat -c %i /tmp/ca/x4/x4touch) dev=$(stat -c %d /tmp/ca/x4/x4touch)
+	[ "$dev" != "$(stat -c %d /tmp/ca)" ] || fail "ext4: the mount has the device of /tmp"
+	check "ext4 loop mount: creation at the mount's path, the ext4 binary's inode and device" \
+		"$(file_alert /tmp/ca/x4/x4-made)" \
+		".event.action == \"creation\" and .process.name == \"x4touch\" and
+		 .process.executable == \"/tmp/ca/x4/x4touch\" and
+		 .vigil.process.exe.inode == $ino and .vigil.process.exe.device == $dev"
+	check "ext4 loop mount: rename within the mount, both paths" \
+		"$(file_alert /tmp/ca/x4/x4-moved)" \
+		'.event.action == "rename" and .file.Ext.original.path == "/tmp/ca/x4/x4-made"'
+	umount /tmp/ca/x4
+else
+	echo "# case skipped: no loop device or ext4 in this guest kernel"
 fi
 
 exit $vigil_rc
