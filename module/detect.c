@@ -197,13 +197,30 @@ int vigil_detect_set_enabled(const char *id, bool on)
 	return idx < 0 ? -ENOENT : 0;
 }
 
+/* The counter @s of @st, for the counters an engine keeps itself; or NULL. */
+static u64 *engine_stat(enum vigil_stat s, struct vigil_engine_stats *st)
+{
+	switch (s) {
+	case VIGIL_STAT_SEQ_EVICTIONS:
+		return &st->seq_evictions;
+	case VIGIL_STAT_SEQ_NOMEM:
+		return &st->seq_nomem;
+	case VIGIL_STAT_TERMS_EVICTIONS:
+		return &st->terms_evictions;
+	case VIGIL_STAT_WORK_STOPS:
+		return &st->work_stops;
+	default:
+		return NULL;
+	}
+}
+
 /**
  * vigil_detect_stat_read() - a counter as userspace sees it
  * @s: the counter
  *
  * The per-CPU counters (stats.c) plus what the running engine keeps
- * itself: its sequence and terms evictions (those of retired engines
- * were added to the per-CPU counters when they were freed).
+ * itself (engine_stat(); those of retired engines were added to the
+ * per-CPU counters when they were freed).
  *
  * Return: the value of @s.
  */
@@ -213,29 +230,31 @@ u64 vigil_detect_stat_read(enum vigil_stat s)
 	struct vigil_engine *e;
 	u64 v = vigil_stat_read(s);
 
-	if (s != VIGIL_STAT_SEQ_EVICTIONS && s != VIGIL_STAT_TERMS_EVICTIONS &&
-	    s != VIGIL_STAT_WORK_STOPS)
+	if (!engine_stat(s, &st))
 		return v;
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
 	if (e)
 		vigil_engine_stats(e, &st);
 	rcu_read_unlock();
-	if (s == VIGIL_STAT_WORK_STOPS)
-		return v + st.work_stops;
-	return v + (s == VIGIL_STAT_SEQ_EVICTIONS ? st.seq_evictions :
-						    st.terms_evictions);
+	return v + *engine_stat(s, &st);
 }
 
-/* Keeps the eviction counts of an engine about to be freed. */
+/* Keeps the counters of an engine about to be freed. */
 static void retire_stats(struct vigil_engine *old)
 {
+	static const enum vigil_stat kept[] = {
+		VIGIL_STAT_SEQ_EVICTIONS,
+		VIGIL_STAT_SEQ_NOMEM,
+		VIGIL_STAT_TERMS_EVICTIONS,
+		VIGIL_STAT_WORK_STOPS,
+	};
 	struct vigil_engine_stats st = {};
+	u32 i;
 
 	vigil_engine_stats(old, &st);
-	vigil_stat_add(VIGIL_STAT_SEQ_EVICTIONS, st.seq_evictions);
-	vigil_stat_add(VIGIL_STAT_TERMS_EVICTIONS, st.terms_evictions);
-	vigil_stat_add(VIGIL_STAT_WORK_STOPS, st.work_stops);
+	for (i = 0; i < ARRAY_SIZE(kept); i++)
+		vigil_stat_add(kept[i], *engine_stat(kept[i], &st));
 }
 
 /*

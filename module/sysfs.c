@@ -350,6 +350,7 @@ STAT_ATTR(capture_errors, VIGIL_STAT_CAPTURE_ERRORS);
 STAT_ATTR(work_stops, VIGIL_STAT_WORK_STOPS);
 STAT_ATTR(fields_truncated, VIGIL_STAT_FIELDS_TRUNCATED);
 STAT_ATTR(exec_missed, VIGIL_STAT_EXEC_MISSED);
+STAT_ATTR(seq_nomem, VIGIL_STAT_SEQ_NOMEM);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -370,6 +371,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_work_stops_attr.attr.attr,
 	&stat_fields_truncated_attr.attr.attr,
 	&stat_exec_missed_attr.attr.attr,
+	&stat_seq_nomem_attr.attr.attr,
 	NULL,
 };
 

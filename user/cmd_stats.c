@@ -30,6 +30,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_WORK_STOPS] = "work_stops",
 	[VIGIL_STAT_FIELDS_TRUNCATED] = "fields_truncated",
 	[VIGIL_STAT_EXEC_MISSED] = "exec_missed",
+	[VIGIL_STAT_SEQ_NOMEM] = "seq_nomem",
 };
 
 struct stats_ctx {

@@ -234,13 +234,15 @@ void vigil_engine_forget_entity(struct vigil_engine *e, const char *entity_id,
  * @seq_pending: sequences waiting for a next step
  * @seq_evictions: pending sequences evicted for room
  * @seq_expired: pending sequences dropped past their maxspan
+ * @seq_nomem: sequences lost because a step's event could not be kept
+ *	(an atomic allocation failed)
  * @terms_learned: terms held, all new_terms rules together
  * @terms_evictions: terms evicted for room
  * @work_stops: events some rule of which was not run because the event's
  *	work budget ran out (VIGIL_EVENT_WORK)
  */
 struct vigil_engine_stats {
-	u64 seq_pending, seq_evictions, seq_expired;
+	u64 seq_pending, seq_evictions, seq_expired, seq_nomem;
 	u64 terms_learned, terms_evictions;
 	u64 work_stops;
 };

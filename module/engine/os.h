@@ -48,6 +48,23 @@ static inline void vg_free(const void *p)
 	kvfree(p);
 }
 
+/*
+ * The one allocation in probe context: a sequence's step slot, when the
+ * step matches (seq.c), under a spinlock.  Atomic, so it never sleeps;
+ * charged to no memory cgroup, since the task that triggers it may be an
+ * attacker's, who could fill its own cgroup to make vigil lose the
+ * sequence; a failure is counted by the caller, never printed.
+ */
+static inline void *vg_alloc_atomic(size_t n)
+{
+	return kmalloc(n, GFP_ATOMIC | __GFP_NOWARN);
+}
+
+static inline void vg_free_atomic(const void *p)
+{
+	kfree(p);
+}
+
 /* A struct, not a typedef: the userspace build defines its own. */
 struct vg_lock {
 	spinlock_t l;

@@ -53,6 +53,34 @@ static inline void vg_free(const void *p)
 	free((void *)p);
 }
 
+/*
+ * The probe-context allocation (os.h) with two test hooks, defined in
+ * seq.c, its only user: vg_atomic_fail makes that many next allocations
+ * fail, vg_atomic_live counts the blocks held.
+ */
+extern int vg_atomic_fail;
+extern long vg_atomic_live;
+
+static inline void *vg_alloc_atomic(size_t n)
+{
+	void *p;
+
+	if (__atomic_load_n(&vg_atomic_fail, __ATOMIC_RELAXED) > 0 &&
+	    __atomic_sub_fetch(&vg_atomic_fail, 1, __ATOMIC_RELAXED) >= 0)
+		return NULL;
+	p = malloc(n);
+	if (p)
+		__atomic_add_fetch(&vg_atomic_live, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+static inline void vg_free_atomic(const void *p)
+{
+	if (p)
+		__atomic_sub_fetch(&vg_atomic_live, 1, __ATOMIC_RELAXED);
+	free((void *)p);
+}
+
 struct vg_lock {
 	pthread_mutex_t m;
 };
@@ -124,7 +152,9 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 }
 #endif
 
-#define vg_cond_resched() do { } while (0)
+#define vg_cond_resched() \
+	do {              \
+	} while (0)
 
 /* Userspace windows are measured on @timestamp: no conversion. */
 static inline u64 vg_window_to_real(u64 w)

@@ -23,9 +23,16 @@
  * The entries live in one fixed table: each rule owns an equal share of
  * it and evicts within its share, expired entries first, then the least
  * recently used.  Buckets are chosen by a keyed hash (SipHash, a key per
- * engine) and chain walks are bounded.  Each entry owns n_slots slots of
- * VIGIL_SEQ_SLOT bytes holding the encoded events of the earlier steps.
- * One spinlock protects the table; everything is allocated up front.
+ * engine) and chain walks are bounded.  One spinlock protects the table.
+ *
+ * Entries, buckets and per-rule and per-stage state are allocated whole
+ * when the ruleset is loaded.  The encoded events of a sequence's earlier
+ * steps (VIGIL_SEQ_SLOT bytes each) are the bulk of its memory, so they
+ * are allocated when a step matches (vg_alloc_atomic(): probe context,
+ * under the lock) and freed when the sequence ends: the memory held grows
+ * with the sequences in flight, up to what vigil_seq_bytes() counts at
+ * the cap.  A slot that cannot be allocated loses that sequence, counted
+ * in seq_nomem.
  */
 #include "internal.h"
 #include "lru.h"
@@ -39,6 +46,10 @@
 #define VIGIL_SEQ_MUTANT 0
 #endif
 #define SEQ_MUT(n) (VIGIL_SEQ_MUTANT == (n))
+#ifndef __KERNEL__
+int vg_atomic_fail; /* os_user.h */
+long vg_atomic_live;
+#endif
 #define SEQ_MUT_FIELD_ID 1 /* the field id mixed into the join key */
 #define SEQ_MUT_ONCE 2 /* an event used once per rule */
 #define SEQ_MUT_RESET0 3 /* a step-0 match resets the key's sequences */
@@ -66,6 +77,8 @@
  * @kprev: previous there, VIGIL_NIL at the head
  * @lru: its rule's LRU list; head is the most recent
  * @slot_len: bytes used in each step slot
+ * @slot: the encoded event of each earlier step, allocated when the step
+ *	matched; NULL while the entry is free
  */
 struct seq_ent {
 	u64 key;
@@ -79,7 +92,8 @@ struct seq_ent {
 	u32 knext;
 	u32 kprev;
 	struct vigil_lru_link lru;
-	u32 slot_len[VIGIL_RS_MAX_STEPS - 1];
+	u16 slot_len[VIGIL_RS_MAX_STEPS - 1];
+	u8 *slot[VIGIL_RS_MAX_STEPS - 1];
 };
 
 /**
@@ -116,16 +130,16 @@ struct seq_stage {
  * @lock: protects everything below
  * @n_ent: entries allocated
  * @mask: buckets - 1
- * @n_slots: step slots per entry
+ * @n_slots: step slots per entry, at most
  * @free: free list through seq_ent.hnext
  * @pending: entries in use
  * @evictions: live entries evicted for room
  * @expired: entries dropped past maxspan
+ * @nomem: sequences lost because a step slot could not be allocated
  * @hkey: the hash keys of join values, one per field type
  * @bucket: chain heads, by (rule, key, stage)
  * @kbucket: chain heads, by key alone
  * @ent: the entries
- * @slots: @n_ent x @n_slots slots of VIGIL_SEQ_SLOT bytes
  * @rules: per rule; share 0 for other kinds
  * @stages: per stage of every sequence rule (seq_rule.stage0 + stage)
  */
@@ -133,20 +147,14 @@ struct vigil_seq_table {
 	struct vg_lock lock;
 	u32 n_ent, mask, n_slots;
 	u32 free;
-	u64 pending, evictions, expired;
+	u64 pending, evictions, expired, nomem;
 	siphash_key_t hkey[VIGIL_FT_ARRAY + 1];
 	u32 *bucket;
 	u32 *kbucket;
 	struct seq_ent *ent;
-	u8 *slots;
 	struct seq_rule *rules;
 	struct seq_stage *stages;
 };
-
-static u8 *slot(struct vigil_seq_table *t, u32 i, u32 k)
-{
-	return t->slots + ((size_t)i * t->n_slots + k) * VIGIL_SEQ_SLOT;
-}
 
 static u32 stages_of(const struct vigil_rs *rs, const struct vigil_rs_rule *ru)
 {
@@ -214,11 +222,13 @@ static u32 seq_shape(const struct vigil_rs *rs, u32 *n_rules, u32 *n_stages)
 }
 
 /**
- * vigil_seq_bytes() - memory of the sequence table of a ruleset
+ * vigil_seq_bytes() - memory of the sequence table of a ruleset at its cap
  * @rs: validated ruleset
  * @capacity: in-flight sequences, all rules together
  *
- * Return: what vigil_seq_new() allocates for it, in bytes.
+ * Return: what vigil_seq_new() allocates for it plus the step slots of
+ * @capacity sequences of the longest rule, in bytes: the most the table
+ * can hold.
  */
 u64 vigil_seq_bytes(const struct vigil_rs *rs, u32 capacity)
 {
@@ -269,11 +279,9 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 	t->bucket = vg_zalloc(sizeof(u32) * nb);
 	t->kbucket = vg_zalloc(sizeof(u32) * nb);
 	t->ent = vg_zalloc(sizeof(*t->ent) * t->n_ent);
-	t->slots = vg_zalloc((size_t)t->n_ent * n_slots * VIGIL_SEQ_SLOT);
 	t->rules = vg_zalloc(sizeof(*t->rules) * rs->h->n_rules);
 	t->stages = vg_zalloc(sizeof(*t->stages) * n_stages);
-	if (!t->bucket || !t->kbucket || !t->ent || !t->slots || !t->rules ||
-	    !t->stages)
+	if (!t->bucket || !t->kbucket || !t->ent || !t->rules || !t->stages)
 		return -ENOMEM;
 	for (i = 0; i < nb; i++) {
 		t->bucket[i] = VIGIL_NIL;
@@ -309,13 +317,16 @@ int vigil_seq_new(struct vigil_engine *e, u32 capacity)
 void vigil_seq_free(struct vigil_engine *e)
 {
 	struct vigil_seq_table *t = e->seq;
+	u32 i, k;
 
 	if (!t)
 		return;
+	for (i = 0; t->ent && i < t->n_ent; i++)
+		for (k = 0; k < t->n_slots; k++)
+			vg_free_atomic(t->ent[i].slot[k]);
 	vg_free(t->bucket);
 	vg_free(t->kbucket);
 	vg_free(t->ent);
-	vg_free(t->slots);
 	vg_free(t->rules);
 	vg_free(t->stages);
 	vg_free(t);
@@ -469,6 +480,12 @@ static void lru_push(struct vigil_seq_table *t, u32 i)
 static void drop(struct vigil_seq_table *t, u32 i)
 {
 	struct seq_ent *en = &t->ent[i];
+	u32 k;
+
+	for (k = 0; k < t->n_slots; k++) {
+		vg_free_atomic(en->slot[k]);
+		en->slot[k] = NULL;
+	}
 
 	chain_unlink(t, i);
 	kchain_unlink(t, i);
@@ -543,11 +560,26 @@ static void touch(struct vigil_seq_table *t, u32 i)
 	lru_push(t, i);
 }
 
-static void store(struct vigil_seq_table *t, u32 i, u32 k,
+/*
+ * Keeps @ev as step @k's event of entry @i, in the slot allocated when
+ * the step first matched.  Return: false, the entry dropped and counted,
+ * when no slot could be allocated.
+ */
+static bool store(struct vigil_seq_table *t, u32 i, u32 k,
 		  const struct vigil_event *ev)
 {
-	t->ent[i].slot_len[k] =
-		vigil_event_encode(ev, slot(t, i, k), VIGIL_SEQ_SLOT);
+	struct seq_ent *en = &t->ent[i];
+
+	if (!en->slot[k])
+		en->slot[k] = vg_alloc_atomic(VIGIL_SEQ_SLOT);
+	if (!en->slot[k]) {
+		t->nomem++;
+		drop(t, i);
+		return false;
+	}
+	en->slot_len[k] =
+		(u16)vigil_event_encode(ev, en->slot[k], VIGIL_SEQ_SLOT);
+	return true;
 }
 
 /* Step 0 matched: a new sequence at stage 0 replaces the key's last one. */
@@ -600,8 +632,8 @@ static u32 advance(struct vigil_engine *e, u32 rule, u32 s, u32 k, u64 key,
 		drop(t, i);
 		return 0;
 	}
-	if (k < ru->n_steps - 1U)
-		store(t, i, k, ev);
+	if (k < ru->n_steps - 1U && !store(t, i, k, ev))
+		return 0;
 	*idx = i;
 	if (s == t->rules[rule].n_stages - 1U)
 		return 2;
@@ -631,7 +663,7 @@ static void seq_complete(struct vigil_engine *e, u32 rule, u32 i,
 	u32 j;
 
 	for (j = 0; j < m.n_prior; j++) {
-		m.prior[j] = slot(t, i, j);
+		m.prior[j] = t->ent[i].slot[j];
 		m.prior_len[j] = t->ent[i].slot_len[j];
 	}
 	vg_atomic64_inc(&e->rstate[rule].hits);
@@ -789,7 +821,7 @@ u64 vigil_seq_pending(const struct vigil_engine *e)
 /**
  * vigil_seq_stats() - sequence counters
  * @e: engine
- * @st: filled: seq_pending, seq_evictions, seq_expired
+ * @st: filled: seq_pending, seq_evictions, seq_expired, seq_nomem
  */
 void vigil_seq_stats(const struct vigil_engine *e,
 		     struct vigil_engine_stats *st)
@@ -801,4 +833,5 @@ void vigil_seq_stats(const struct vigil_engine *e,
 	st->seq_pending = READ_ONCE(t->pending);
 	st->seq_evictions = READ_ONCE(t->evictions);
 	st->seq_expired = READ_ONCE(t->expired);
+	st->seq_nomem = READ_ONCE(t->nomem);
 }

@@ -168,6 +168,7 @@ enum vigil_stat {
 	VIGIL_STAT_WORK_STOPS, /* events whose rules hit the work budget */
 	VIGIL_STAT_FIELDS_TRUNCATED, /* events with vigil.event.truncated */
 	VIGIL_STAT_EXEC_MISSED, /* execs the kretprobe fallback missed */
+	VIGIL_STAT_SEQ_NOMEM, /* sequences lost: no memory for a step's event */
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)

@@ -14,7 +14,9 @@
 #     (make-it-fail, failslab then fail_page_alloc, GFP_ATOMIC only: in
 #     probe context that is vigil's alert batches and process table):
 #     every match is still received or counted (received + dropped +
-#     suppressed = hits), lost events are counted (capture_errors);
+#     suppressed = hits), lost events are counted (capture_errors), and
+#     so are sequences whose step slot could not be allocated
+#     (seq_nomem; fa-a5 is a sequence of fa-x then fa-y);
 #   - no oops, no lockdep or KASAN report, no leak (the harness).
 . /vigil/lib.sh
 SYS=/sys/kernel/vigil
@@ -38,8 +40,9 @@ done
 echo 0 > $D/fail_page_alloc/min-order
 echo N > $D/fail_page_alloc/ignore-gfp-highmem
 
-# two rulesets, A (4 rules) and B (3 rules, one a new_terms rule with
-# its store), whose rules alert on execs of /tmp/fa-*
+# two rulesets, A (5 rules, one a sequence with its table) and B (3
+# rules, one a new_terms rule with its store), whose rules alert on execs
+# of /tmp/fa-*
 mkdir -p /tmp/fa/A /tmp/fa/B
 rule() { # DIR ID NAME
 	printf '[rule]\nname = "%s"\nrule_id = "%s"\nrisk_score = 21\nseverity = "medium"\ntype = "eql"\nlanguage = "eql"\nquery = '"'''"'process where event.type == "start" and process.name == "%s"'"'''"'\n' \
@@ -49,6 +52,20 @@ rule A fa-a1 fa-x
 rule A fa-a2 fa-y
 rule A fa-a3 fa-z
 rule A fa-a4 fa-w
+cat > /tmp/fa/A/fa-a5.toml <<'TOML'
+[rule]
+name = "fa-a5"
+rule_id = "fa-a5"
+risk_score = 21
+severity = "low"
+type = "eql"
+language = "eql"
+query = '''
+sequence by process.parent.entity_id with maxspan=1m
+  [process where event.type == "start" and process.name == "fa-x"]
+  [process where event.type == "start" and process.name == "fa-y"]
+'''
+TOML
 rule B fa-b1 fa-x
 rule B fa-b2 fa-y
 cat > /tmp/fa/B/fa-b3.toml <<'TOML'
@@ -71,7 +88,7 @@ for s in A B; do
 	vigilctl compile -o /tmp/fa/$s.blob /tmp/fa/$s || { fail "compile $s"; exit 1; }
 done
 for b in x y z w; do cp /usr/bin/true /tmp/fa-$b; done
-IDS_A="fa-a1 fa-a2 fa-a3 fa-a4 " IDS_B="fa-b1 fa-b2 fa-b3 "
+IDS_A="fa-a1 fa-a2 fa-a3 fa-a4 fa-a5 " IDS_B="fa-b1 fa-b2 fa-b3 "
 # small term stores: a load on the debug kernel takes seconds otherwise
 vigil_listen_stop
 rmmod vigil || fail "rmmod"
@@ -180,8 +197,9 @@ lines0=$(wc -l < "$VIGIL_ALERTS")
 h0=0
 for r in $IDS_A; do h0=$((h0 + $(cat $SYS/rules/$r/hits))); done
 s0=$(st alerts_suppressed) d0=$(st alerts_dropped) e0=$(st capture_errors)
-x0=$(st events_exec)
+x0=$(st events_exec) n0=$(st seq_nomem)
 storm failslab 20
+storm failslab 50
 storm fail_page_alloc 20
 vigil_sync
 sleep 1
@@ -198,8 +216,14 @@ echo "# capture faults: $execs execs seen, hits $h, received $recv, dropped $dro
 	fail "hits $h != received $recv + dropped $drop + suppressed $sup"
 [ "$drop" -gt 0 ] && pass "failed alert allocations counted ($drop dropped)" ||
 	fail "no alert was dropped: were allocations failed?"
+nomem=$(($(st seq_nomem) - n0))
+[ "$nomem" -gt 0 ] && pass "failed step slot allocations counted ($nomem sequences lost)" ||
+	fail "seq_nomem did not rise: were slot allocations failed?"
+c5=$(alert_count fa-a5)
+/tmp/fa-x after-storms
 /tmp/fa-y after-storms
 vigil_sync
-[ "$(alert_count fa-a2)" -ge 1 ] && pass "alerts after the fault storms" ||
-	fail "no alert after the fault storms"
+[ "$(alert_count fa-a2)" -ge 1 ] && [ "$(alert_count fa-a5)" -gt "$c5" ] &&
+	pass "alerts after the fault storms, sequences too" ||
+	fail "no alert (or no sequence alert) after the fault storms"
 exit $vigil_rc

@@ -412,6 +412,58 @@ out:
 	free(b);
 }
 
+/*
+ * A step's event is kept in a slot allocated when the step matches and
+ * freed when the sequence ends; a failed allocation loses that sequence
+ * alone, counted in seq_nomem.
+ */
+static void seq_slots(void)
+{
+	struct rsb *b = rsb_seq_chain(3, 1);
+	struct vigil_engine *e = build(b, 0, 0);
+	struct hits h = { 0 };
+	struct vigil_engine_stats st;
+	long live0 = vg_atomic_live;
+
+	CHECK(e != NULL);
+	if (!e)
+		goto out;
+	CHECK_EQ(vg_atomic_live, live0); /* nothing held while idle */
+	feed(e, &h, "a", "p1", 1 * MS);
+	CHECK_EQ(vg_atomic_live, live0 + 1);
+	feed(e, &h, "b", "p1", 2 * MS);
+	CHECK_EQ(vg_atomic_live, live0 + 2);
+	CHECK_EQ(feed(e, &h, "c", "p1", 3 * MS), 1);
+	CHECK_STR(h.prior_name[0], "a");
+	CHECK_STR(h.prior_name[1], "b");
+	CHECK_EQ(vg_atomic_live, live0); /* completed: freed */
+	/* no memory at the start: that sequence is lost and counted */
+	vg_atomic_fail = 1;
+	feed(e, &h, "a", "p2", 4 * MS);
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.seq_nomem, 1);
+	CHECK_EQ(st.seq_pending, 0);
+	/* no memory at the second step: lost too */
+	feed(e, &h, "a", "p3", 5 * MS);
+	vg_atomic_fail = 1;
+	feed(e, &h, "b", "p3", 6 * MS);
+	CHECK_EQ(feed(e, &h, "c", "p3", 7 * MS), 0);
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.seq_nomem, 2);
+	CHECK_EQ(st.seq_pending, 0);
+	CHECK_EQ(vg_atomic_live, live0);
+	/* and the next one is whole again */
+	feed(e, &h, "a", "p4", 8 * MS);
+	feed(e, &h, "b", "p4", 9 * MS);
+	CHECK_EQ(feed(e, &h, "c", "p4", 10 * MS), 1);
+	/* a pending sequence's slots go with the engine */
+	feed(e, &h, "a", "p5", 11 * MS);
+	vigil_engine_free(e);
+	CHECK_EQ(vg_atomic_live, live0);
+out:
+	free(b);
+}
+
 int main(void)
 {
 	RUN(seq_order);
@@ -426,5 +478,6 @@ int main(void)
 	RUN(seq_expired_first);
 	RUN(seq_capacity);
 	RUN(seq_forget);
+	RUN(seq_slots);
 	return tap_done();
 }
