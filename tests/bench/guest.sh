@@ -19,7 +19,8 @@
 #   nomod     no module (auditd idle with "-a never,task", auditing off)
 #   default   vigil.ko with its embedded default rules
 #   corpus    every corpus rule that compiles
-#   synth1000 1000 synthetic rules
+#   rules1000 1000 rules: the corpus rules and varied copies of them
+#             (tests/bench/gen-realistic)
 #   auditd    no module; auditd with an execve rule (exec storm) or
 #             "-w /tmp -p wa" (create storm)
 #   listener  vigil, default rules + a rule firing on every exec (no
@@ -164,8 +165,8 @@ else
 fi
 
 # --------------------------------------------------------------- rounds
-CONFIGS="nomod default corpus synth1000 auditd listener"
-[ -n "$have_audit" ] || CONFIGS="nomod default corpus synth1000 listener"
+CONFIGS="nomod default corpus rules1000 auditd listener"
+[ -n "$have_audit" ] || CONFIGS="nomod default corpus rules1000 listener"
 round=1
 while [ $round -le "$ROUNDS" ]; do
 	for c in $CONFIGS; do
@@ -173,7 +174,7 @@ while [ $round -le "$ROUNDS" ]; do
 		nomod) mod_unload; audit_off ;;
 		default) mod_load ;;
 		corpus) blob_load corpus.blob ;;
-		synth1000) blob_load synth.blob ;;
+		rules1000) blob_load rules1000.blob ;;
 		auditd) mod_unload ;;
 		listener)
 			audit_off
