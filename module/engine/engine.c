@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Engine lifetime, rule table, per-event dispatch, and the new-terms API.
+ *
+ * The dispatch runs, for one event, the candidates (rule, step) that can
+ * match it, in a fixed order:
+ *
+ *  - the kind list of the event's kind (struct vigil_dispatch): every
+ *    rule neither the index nor a prefilter slot finds, and every
+ *    sequence rule without a slot of its own;
+ *  - the prefilter's candidates whose bits the event's scan set
+ *    (prefilter_scan.c), in slot order;
+ *  - the index's candidates (index.c), field by field.
  */
 #include "internal.h"
+#include "index.h"
 
 #define VIGIL_CAP_MAX (1U << 22)
 
@@ -401,7 +412,8 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	    compile_req(e))
 		goto err;
 	compile_work(e);
-	if (vigil_pf_build(e) || vigil_index_build(e))
+	if (vigil_pf_build(e) || vigil_index_build(e) ||
+	    vigil_dispatch_build(e))
 		goto err;
 	return e;
 
@@ -422,6 +434,7 @@ void vigil_engine_free(struct vigil_engine *e)
 
 	if (IS_ERR_OR_NULL(e))
 		return;
+	vigil_dispatch_free(&e->disp);
 	vigil_index_free(&e->idx);
 	vigil_pf_free(&e->pf);
 	vigil_seq_free(e);
@@ -586,6 +599,83 @@ u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule)
 	return vg_atomic64_read(&e->rstate[rule].hits);
 }
 
+static u16 rule_kinds(const struct vigil_rs *rs, const struct vigil_rs_rule *ru)
+{
+	u16 m = 0;
+	u32 i;
+
+	for (i = 0; i < ru->n_steps; i++)
+		m |= rs->steps[ru->first_step + i].kind_mask;
+	return m;
+}
+
+/* Fills the kind lists (or counts them when @fill is false). */
+static void kinds_walk(struct vigil_engine *e, bool fill)
+{
+	const struct vigil_rs *rs = &e->rs;
+	struct vigil_dispatch *d = &e->disp;
+	u32 r, k;
+
+	for (k = 0; k < __VIGIL_EV_LAST; k++)
+		d->kind_n[k] = 0;
+	for (r = 0; r < rs->h->n_rules; r++) {
+		const struct vigil_rs_rule *ru = &rs->rules[r];
+		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
+		u16 m;
+
+		if (vigil_index_covers(rs, ru, st) ||
+		    (e->pf.rule_slot && e->pf.rule_slot[r] != VIGIL_PF_NONE))
+			continue; /* found by the index, or by the prefilter */
+		m = rule_kinds(rs, ru);
+		for (k = 1; k < __VIGIL_EV_LAST; k++) {
+			if (!(m & (1U << k)))
+				continue;
+			if (fill) {
+				d->kind_list[k][d->kind_n[k]].rule = r;
+				d->kind_list[k][d->kind_n[k]].step =
+					ru->first_step;
+			}
+			d->kind_n[k]++;
+		}
+	}
+}
+
+/**
+ * vigil_dispatch_build() - build the kind lists of an engine's dispatch
+ * @e: engine whose prefilter is built (or zeroed: no prefilter)
+ *
+ * May sleep.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vigil_dispatch_build(struct vigil_engine *e)
+{
+	struct vigil_dispatch *d = &e->disp;
+	u32 k;
+
+	kinds_walk(e, false);
+	for (k = 1; k < __VIGIL_EV_LAST; k++) {
+		d->kind_list[k] = vg_zalloc(sizeof(struct vigil_cand) *
+					    (d->kind_n[k] + 1));
+		if (!d->kind_list[k])
+			return -ENOMEM;
+	}
+	kinds_walk(e, true);
+	return 0;
+}
+
+/**
+ * vigil_dispatch_free() - free what vigil_dispatch_build() allocated
+ * @d: dispatch (may be partly built)
+ */
+void vigil_dispatch_free(struct vigil_dispatch *d)
+{
+	u32 k;
+
+	for (k = 0; k < __VIGIL_EV_LAST; k++)
+		vg_free(d->kind_list[k]);
+}
+
 static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 		    const struct vigil_cand *c, const struct vigil_evctx *x,
 		    vigil_alert_fn fn, void *ctx)
@@ -621,6 +711,63 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 	return 1;
 }
 
+/*
+ * The prefilter's candidates of an event of @kind: those whose bits are
+ * set, every one without a bitmap.  In slot order, so that the order
+ * does not depend on the bitmap.
+ */
+static u32 run_filtered(struct vigil_engine *e, const struct vigil_event *ev,
+			u32 kind, const struct vigil_evctx *x,
+			vigil_alert_fn fn, void *ctx)
+{
+	const struct vigil_pf *pf = &e->pf;
+	u32 w, s, n = 0;
+	u64 bits;
+
+	for (w = 0; w < pf->n_words; w++) {
+		bits = x->hits ? x->hits[w] : ~0ULL;
+		while (bits) {
+			s = w * 64 + __builtin_ctzll(bits);
+			bits &= bits - 1;
+			if (s >= pf->n_slots)
+				break;
+			if (pf->cand[s].c.rule == VIGIL_NIL ||
+			    !(pf->cand[s].kinds & (1U << kind)))
+				continue;
+			n += run_cand(e, ev, &pf->cand[s].c, x, fn, ctx);
+		}
+	}
+	return n;
+}
+
+/* The index's candidates of an event of @kind, field by field. */
+static u32 run_indexed(struct vigil_engine *e, const struct vigil_event *ev,
+		       u32 kind, const struct vigil_evctx *x, vigil_alert_fn fn,
+		       void *ctx)
+{
+	const struct vigil_index *idx = &e->idx;
+	const struct vigil_ientry *en, *end;
+	u64 fields = idx->fields[kind] & ev->present, h;
+	u32 n = 0;
+
+	while (fields) {
+		u32 f = __builtin_ctzll(fields);
+		const struct vigil_value *v = &ev->v[f];
+
+		fields &= fields - 1;
+		h = vigil_index_hash(f, v->str, v->len);
+		if (!vigil_index_may_hold(idx, h))
+			continue;
+		for (en = vigil_index_bucket(idx, h, &end); en < end; en++) {
+			if (en->hash != h ||
+			    !(e->rs.steps[en->c.step].kind_mask & (1U << kind)))
+				continue;
+			n += run_cand(e, ev, &en->c, x, fn, ctx);
+		}
+	}
+	return n;
+}
+
 /**
  * vigil_engine_process() - run the applicable rules on an event
  * @e: engine
@@ -628,14 +775,40 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
  * @fn: alert callback
  * @ctx: its context
  *
- * Atomic-context safe: no allocation, no sleeping.
+ * Runs the event's candidates in the order given at the top of this
+ * file, with what is known of the event (struct vigil_evctx): whether
+ * its kind strings are canonical, the prefilter's bitmap, and the
+ * event's work budget.  Atomic-context safe: no allocation, no sleeping.
  *
  * Return: number of alerts.
  */
 u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 			 vigil_alert_fn fn, void *ctx)
 {
-	return vigil_index_lookup(e, ev, run_cand, fn, ctx);
+	const struct vigil_dispatch *d = &e->disp;
+	struct vigil_work w = { VIGIL_EVENT_WORK, false };
+	struct vigil_evctx x = { 0, NULL, &w };
+	u64 kind, hits[VIGIL_PF_WORDS];
+	u32 n = 0, i;
+
+	if (!(ev->present & (1ULL << VIGIL_F_EVENT_KIND)))
+		return 0;
+	kind = ev->v[VIGIL_F_EVENT_KIND].num;
+	if (kind == VIGIL_EV_NONE || kind >= __VIGIL_EV_LAST)
+		return 0;
+	x.canon = vigil_event_canonical(ev, kind) ? kind : 0;
+	if (e->pf.kslots[kind]) {
+		vigil_pf_scan(e, ev, kind, hits);
+		x.hits = hits;
+	}
+	for (i = 0; i < d->kind_n[kind]; i++)
+		n += run_cand(e, ev, &d->kind_list[kind][i], &x, fn, ctx);
+	if (e->pf.n_slots)
+		n += run_filtered(e, ev, kind, &x, fn, ctx);
+	n += run_indexed(e, ev, kind, &x, fn, ctx);
+	if (w.stopped)
+		vg_atomic64_inc(&e->work_stops);
+	return n;
 }
 
 /**

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Engine internals shared by engine.c, index.c, interp.c, seq.c, terms.c
- * and validate.c.  Nothing here is part of the engine API.
+ * Engine internals shared by the sources of module/engine.  Nothing
+ * here is part of the engine API.
  */
 #ifndef VIGIL_ENGINE_INTERNAL_H
 #define VIGIL_ENGINE_INTERNAL_H
@@ -212,9 +212,7 @@ struct vigil_ientry {
 };
 
 /**
- * struct vigil_index - the candidate index (index.c)
- * @kind_list: per event kind, the candidates without a usable index hint
- * @kind_n: their numbers
+ * struct vigil_index - the candidate index (index.c, lookup in index.h)
  * @fields: per event kind, a bit per field some hint hashes
  * @mask: buckets less one
  * @bucket: @mask + 2 offsets into @ent (CSR)
@@ -224,8 +222,6 @@ struct vigil_ientry {
  *	touch no bucket
  */
 struct vigil_index {
-	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
-	u32 kind_n[__VIGIL_EV_LAST];
 	u64 fields[__VIGIL_EV_LAST];
 	u32 mask;
 	u32 *bucket;
@@ -234,11 +230,10 @@ struct vigil_index {
 	u64 *bloom;
 };
 
-#define VIGIL_IDX_BLOOM_LOG2 16
-
 /*
- * Literal prefilter (prefilter.c): a slot per filtered step, a bitmap of
- * hashed 2- or 3-byte grams, and the gram table of the filters' literals (CSR
+ * Literal prefilter (prefilter.c builds it, prefilter_scan.c scans an
+ * event with it): a slot per filtered step, a bitmap of hashed 2- or
+ * 3-byte grams, and the gram table of the filters' literals (CSR
  * buckets).
  */
 #define VIGIL_PF_SLOTS 1024U
@@ -251,7 +246,7 @@ struct vigil_index {
  * struct vigil_pfent - one distinct literal of the prefilter
  * @gram: the literal's folded bytes [@off, @off + glen)
  * @field: the field it must be found in
- * @anchor: where it must sit (PF_AT_*, prefilter.c)
+ * @anchor: where it must sit (PF_AT_*, prefilter.h)
  * @off: where the gram starts in the literal
  * @str: strtab offset of the literal
  * @len: its length
@@ -280,7 +275,7 @@ struct vigil_pfcand {
 };
 
 /**
- * struct vigil_pf - the literal prefilter (prefilter.c)
+ * struct vigil_pf - the literal prefilter
  * @step_slot: per step, its slot or VIGIL_PF_NONE
  * @rule_slot: per rule, its candidate slot or VIGIL_PF_NONE
  * @cand: per slot, its candidate
@@ -315,6 +310,18 @@ struct vigil_pf {
 	u16 *slots;
 };
 
+/**
+ * struct vigil_dispatch - what an event runs besides the index's and the
+ *	prefilter's candidates (engine.c)
+ * @kind_list: per event kind, the candidates that neither the index nor
+ *	a prefilter slot finds: each runs on every event of its kind
+ * @kind_n: their numbers
+ */
+struct vigil_dispatch {
+	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
+	u32 kind_n[__VIGIL_EV_LAST];
+};
+
 /*
  * Work budget of one event, in units of about one byte compared or
  * scanned (Documentation/engine.rst, "Work per event").  Every accepted
@@ -346,16 +353,6 @@ struct vigil_evctx {
 	const u64 *hits;
 	struct vigil_work *work;
 };
-
-/*
- * Runs one candidate of an event (engine.c: run_cand()); returns the
- * alerts it raised.
- */
-typedef u32 (*vigil_cand_fn)(struct vigil_engine *e,
-			     const struct vigil_event *ev,
-			     const struct vigil_cand *c,
-			     const struct vigil_evctx *x, vigil_alert_fn afn,
-			     void *ctx);
 
 struct vigil_seq_table;
 struct vigil_terms;
@@ -396,6 +393,7 @@ struct vigil_rule_state {
  * @rstate: per rule, its mutable state
  * @idx: the candidate index
  * @pf: the literal prefilter
+ * @disp: the per-kind candidate lists of the dispatch
  * @seq: the sequence table (NULL without sequence rules)
  * @terms_cap: capacity of each new-terms store
  * @work_stops: events whose work budget ran out (struct vigil_work)
@@ -420,6 +418,7 @@ struct vigil_engine {
 	struct vigil_rule_state *rstate;
 	struct vigil_index idx;
 	struct vigil_pf pf;
+	struct vigil_dispatch disp;
 	struct vigil_seq_table *seq;
 	u32 terms_cap;
 	struct vg_atomic64 work_stops;
@@ -441,30 +440,23 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob);
 void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
 		const void *ctx);
 
-/* index.c */
+/* engine.c: the per-event dispatch */
+int vigil_dispatch_build(struct vigil_engine *e);
+void vigil_dispatch_free(struct vigil_dispatch *d);
+
+/* index.c (the lookup: index.h) */
 int vigil_index_build(struct vigil_engine *e);
 void vigil_index_free(struct vigil_index *idx);
-u64 vigil_hash_folded(u64 h, const char *s, u32 len);
 bool vigil_index_covers(const struct vigil_rs *rs,
 			const struct vigil_rs_rule *ru,
 			const struct vigil_rs_step *st);
-/*
- * Calls fn for every candidate of @ev that the prefilter lets through,
- * with what is known of the event (struct vigil_evctx).
- */
-u32 vigil_index_lookup(const struct vigil_engine *e,
-		       const struct vigil_event *ev, vigil_cand_fn fn,
-		       vigil_alert_fn afn, void *ctx);
 
 /* prefilter.c */
 int vigil_pf_build(struct vigil_engine *e);
 void vigil_pf_free(struct vigil_pf *pf);
+/* prefilter_scan.c */
 void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		   u32 kind, u64 *hits);
-u32 vigil_pf_candidates(const struct vigil_engine *e,
-			const struct vigil_event *ev, u32 kind,
-			const struct vigil_evctx *x, vigil_cand_fn fn,
-			vigil_alert_fn afn, void *ctx);
 
 /* Can step @step match, as far as the prefilter knows? */
 static inline bool vigil_pf_pass(const struct vigil_engine *e,
@@ -513,6 +505,28 @@ static inline u64 vigil_fnv(u64 h, const void *p, u32 len)
 
 	for (i = 0; i < len; i++) {
 		h ^= b[i];
+		h *= VIGIL_FNV_PRIME;
+	}
+	return h;
+}
+
+/**
+ * vigil_hash_folded() - FNV-1a of the ASCII-folded bytes
+ * @h: running hash
+ * @s: bytes
+ * @len: length
+ *
+ * Hashes EXACT patterns and values for the sets' tables, the index and
+ * the prefilter's deduplication of literals.
+ *
+ * Return: the new hash.
+ */
+static inline u64 vigil_hash_folded(u64 h, const char *s, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= vigil_fold((u8)s[i]);
 		h *= VIGIL_FNV_PRIME;
 	}
 	return h;

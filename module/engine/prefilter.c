@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Literal prefilter: which steps an event lets through before their
- * programs run.
+ * Literal prefilter, its build: which literals each step needs, and the
+ * gram table an event is scanned with (prefilter_scan.c).
  *
  * The index (index.c) narrows steps that test a name or a path affix.
  * Most of the others still need some literal: "process.command_line :
@@ -22,26 +22,17 @@
  * value, or of an ARRAY element).  REGEX patterns, literals under 2
  * bytes and fields that every event of a kind carries (event.*,
  * host.os.type) give no filter.  Equal literals of several steps are one
- * entry listing those steps.
- *
- * Per event, one pass over each field a filter reads finds all literals
- * at once: a rolling window of the last 3 ASCII-folded bytes (2 for a
- * field with a 2-byte literal) is looked up in a bitmap with one bit per
- * hashed gram (field mixed in); only bitmap hits reach the gram table,
- * where each literal with that gram is verified in place.  A verified
- * literal sets its steps' bits; a step whose bit stays clear cannot
- * match and is skipped.  A command line that joins its arguments is
- * scanned once for the literals of both.  Rules whose filters cover them
- * leave the index's kind lists: an event calls only the rules whose bits
- * are set (vigil_pf_candidates()).  The bytes verified per event are
- * bounded; past the bound every step passes.
+ * entry listing those steps, filed under one 2- or 3-byte gram of the
+ * literal (its rarest-looking one).  Rules whose filters cover them
+ * leave the dispatch's kind lists (engine.c): an event runs only the
+ * rules whose bits its scan set.
  *
  * Scanning costs instructions per byte of every event of the kind, so a
  * cost model keeps only the fields whose filtered steps would cost more
  * to run (prune()).  Deriving the filters costs instructions times atoms
  * per step, under a global work bound: steps past it get no filter.
  */
-#include "internal.h"
+#include "prefilter.h"
 
 #define PF_MAX 16 /* atoms per filter; more: no filter */
 #define PF_BOT 0xfe /* no path reaches here */
@@ -49,7 +40,6 @@
 #define PF_MIN_LIT 2 /* shorter literals give no filter */
 #define PF_WORK (1U << 18) /* instructions interpreted, all steps */
 #define PF_MAX_LITS (1U << 16) /* literals, all filters */
-#define PF_BLOOM_SHIFT (32 - VIGIL_PF_BLOOM_LOG2)
 
 struct pf_filt {
 	u8 n; /* atoms, PF_BOT or PF_TOP */
@@ -73,9 +63,6 @@ struct pf_filt {
 	 (1ULL << VIGIL_F_FILE_ORIG_PATH) | (1ULL << VIGIL_F_FILE_ORIG_NAME) | \
 	 (1ULL << VIGIL_F_FILE_ORIG_EXTENSION) |                               \
 	 (1ULL << VIGIL_F_FILE_ORIG_DIRECTORY))
-
-#define PF_AT_START 1U /* the literal starts the value (element) */
-#define PF_AT_END 2U /* the literal ends it */
 
 /*
  * The literal pattern @p cannot match without: its string, or a glob's
@@ -312,44 +299,6 @@ static u32 gram_of(const char *s, u32 g)
 	for (i = 0; i < g; i++)
 		w = (w << 8) | vigil_fold((u8)s[i]);
 	return w;
-}
-
-/*
- * process.command_line is process.args joined by spaces (capture builds
- * it so), and the same for the parent: each pair shares one hash seed,
- * so that one scan of the command line can find the literals of both.
- */
-static inline u32 pair_of(u32 f)
-{
-	switch (f) {
-	case VIGIL_F_PROCESS_ARGS:
-		return VIGIL_F_PROCESS_COMMAND_LINE;
-	case VIGIL_F_PROCESS_COMMAND_LINE:
-		return VIGIL_F_PROCESS_ARGS;
-	case VIGIL_F_PARENT_ARGS:
-		return VIGIL_F_PARENT_COMMAND_LINE;
-	case VIGIL_F_PARENT_COMMAND_LINE:
-		return VIGIL_F_PARENT_ARGS;
-	default:
-		return VIGIL_F_UNSPEC;
-	}
-}
-
-static inline u32 seed_of(u32 f)
-{
-	return (vigil_is_array(f) ? pair_of(f) : f) << 24;
-}
-
-/* Multiplicative: the bitmap takes the high bits, buckets a mix. */
-#define PF_HASH_MUL 0x9e3779b1U
-static inline u32 gram_hash(u32 gram, u32 field)
-{
-	return (gram ^ seed_of(field)) * PF_HASH_MUL;
-}
-
-static inline u32 bucket_of(const struct vigil_pf *pf, u32 h)
-{
-	return (h ^ (h >> 16)) & pf->bmask;
 }
 
 /* How common a byte is in paths and command lines: 0 rare .. 3 common. */
@@ -658,10 +607,9 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 		g = pf->glen[l->field];
 		off = pick_gram(strtab + l->str, l->len, g);
 		gram = gram_of(strtab + l->str + off, g);
-		h = gram_hash(gram, l->field);
-		pf->bloom[h >> (PF_BLOOM_SHIFT + 6)] |=
-			1ULL << ((h >> PF_BLOOM_SHIFT) & 63);
-		where[i] = bucket_of(pf, h);
+		h = pf_gram_hash(gram, l->field);
+		pf_bloom_set(pf->bloom, h);
+		where[i] = pf_bucket_of(pf, h);
 		pf->bucket[where[i] + 1]++;
 	}
 	for (i = 0; i < nb; i++)
@@ -835,7 +783,7 @@ int vigil_pf_build(struct vigil_engine *e)
 		if (lits[i].len < pf->glen[lits[i].field])
 			pf->glen[lits[i].field] = lits[i].len;
 	for (i = 0; i < 64; i++) {
-		j = pair_of(i);
+		j = pf_pair_of(i);
 		if (j && pf->glen[j] < pf->glen[i])
 			pf->glen[i] = pf->glen[j];
 	}
@@ -866,172 +814,4 @@ void vigil_pf_free(struct vigil_pf *pf)
 	vg_free(pf->slots);
 	vg_free(pf->rule_slot);
 	vg_free(pf->cand);
-}
-
-/* Folded equality of @n bytes; @lit as stored, @s from the event. */
-static bool lit_eq(const char *lit, const char *s, u32 n)
-{
-	u32 i;
-
-	for (i = 0; i < n; i++)
-		if (vigil_fold((u8)lit[i]) != vigil_fold((u8)s[i]))
-			return false;
-	return true;
-}
-
-/*
- * The gram ending at @s[@end] of field @field is in the bitmap: verify
- * the literals with that gram.  With @pair set, @s is a command line
- * that joins the arguments of field @pair, whose literals are verified
- * too, with a space as element boundary.  Return: false when the work
- * bound is spent.
- */
-static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
-		   u32 pair, u32 gram, u32 h, const char *s, u32 len, u32 end,
-		   u64 *hits, u32 *budget)
-{
-	u32 b = bucket_of(pf, h), i, j, start, g = pf->glen[field];
-	char sep;
-
-	for (i = pf->bucket[b]; i < pf->bucket[b + 1]; i++) {
-		const struct vigil_pfent *en = &pf->ent[i];
-
-		if (en->gram != gram ||
-		    (en->field != field && (!pair || en->field != pair)))
-			continue;
-		if (*budget < en->len + 1U)
-			return false;
-		*budget -= en->len + 1U;
-		if (end + 1 < g + en->off)
-			continue;
-		start = end + 1 - g - en->off;
-		if (start + en->len > len)
-			continue;
-		/* anchors: at a value's (an element's) start or end */
-		sep = en->field == field ? 0 : ' ';
-		if ((en->anchor & PF_AT_START) && start && s[start - 1] &&
-		    s[start - 1] != sep)
-			continue;
-		if ((en->anchor & PF_AT_END) && start + en->len < len &&
-		    s[start + en->len] && s[start + en->len] != sep)
-			continue;
-		if (!lit_eq(strtab + en->str, s + start, en->len))
-			continue;
-		for (j = 0; j < en->n_slots; j++) {
-			u32 slot = pf->slots[en->slot0 + j];
-
-			hits[slot / 64] |= 1ULL << (slot % 64);
-		}
-	}
-	return true;
-}
-
-/* Is @cl exactly the elements of @args joined by single spaces? */
-static bool joins(const struct vigil_value *cl, const struct vigil_value *args)
-{
-	u32 i;
-
-	if (!args->len || cl->len + 1 != args->len || args->str[args->len - 1])
-		return false;
-	for (i = 0; i < cl->len; i++)
-		if (cl->str[i] != (args->str[i] ? args->str[i] : ' '))
-			return false;
-	return true;
-}
-
-/**
- * vigil_pf_scan() - which filtered steps an event lets through
- * @e: engine
- * @ev: event
- * @kind: its kind
- * @hits: VIGIL_PF_WORDS words: bit per slot, set when the step may match
- *
- * Atomic-context safe.
- */
-void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
-		   u32 kind, u64 *hits)
-{
-	const struct vigil_pf *pf = &e->pf;
-	u64 fields = pf->kfields[kind] & ev->present, joined = 0;
-	u32 budget = VIGIL_PF_VERIFY_MAX;
-
-	memset(hits, 0, sizeof(u64) * pf->n_words);
-	while (fields) {
-		u32 f = __builtin_ctzll(fields), i, w = 0, h, pair = pair_of(f);
-		const u8 *s = (const u8 *)ev->v[f].str;
-		u32 len = ev->v[f].len, g = pf->glen[f], seed = seed_of(f);
-		u32 wmask = g == 2 ? 0xffff : 0xffffff;
-
-		fields &= fields - 1;
-		/*
-		 * A command line that joins the arguments covers both: the
-		 * arguments (lower field number, so seen first) are skipped
-		 * and left to the command line's scan.
-		 */
-		if (vigil_is_array(f)) {
-			if ((fields & (1ULL << pair)) &&
-			    joins(&ev->v[pair], &ev->v[f])) {
-				joined |= 1ULL << pair;
-				continue;
-			}
-			pair = VIGIL_F_UNSPEC;
-		} else if (!(joined & (1ULL << f))) {
-			pair = VIGIL_F_UNSPEC;
-		}
-		/* the hot loop: a table fold, a multiply, a bit test */
-		for (i = 0; i < len; i++) {
-			w = ((w << 8) | pf->fold[s[i]]) & wmask;
-			h = (w ^ seed) * PF_HASH_MUL;
-			if (!(pf->bloom[h >> (PF_BLOOM_SHIFT + 6)] &
-			      (1ULL << ((h >> PF_BLOOM_SHIFT) & 63))))
-				continue;
-			if (i + 1 >= g &&
-			    !verify(pf, e->rs.strtab, f, pair, w, h,
-				    (const char *)s, len, i, hits, &budget))
-				goto all;
-		}
-	}
-	return;
-all:
-	memset(hits, 0xff, sizeof(u64) * pf->n_words);
-}
-
-/**
- * vigil_pf_candidates() - call @fn for the filtered candidates of an event
- * @e: engine
- * @ev: event
- * @kind: its kind
- * @x: what is known of it; without a bitmap every candidate is called
- * @fn: as for vigil_index_lookup()
- * @afn: alert callback passed through
- * @ctx: its context
- *
- * In slot order, so that the order does not depend on the bitmap.
- *
- * Return: the sum of what @fn returned.
- */
-u32 vigil_pf_candidates(const struct vigil_engine *e,
-			const struct vigil_event *ev, u32 kind,
-			const struct vigil_evctx *x, vigil_cand_fn fn,
-			vigil_alert_fn afn, void *ctx)
-{
-	const struct vigil_pf *pf = &e->pf;
-	struct vigil_engine *me = (struct vigil_engine *)e;
-	u32 w, s, n = 0;
-	u64 bits;
-
-	for (w = 0; w < pf->n_words; w++) {
-		bits = x->hits ? x->hits[w] : ~0ULL;
-		while (bits) {
-			s = w * 64 + __builtin_ctzll(bits);
-			bits &= bits - 1;
-			if (s >= pf->n_slots)
-				break;
-			if (pf->cand[s].c.rule == VIGIL_NIL ||
-			    !(pf->cand[s].kinds & (1U << kind)))
-				continue;
-			n += fn(me, ev, &pf->cand[s].c, x, afn, ctx);
-		}
-	}
-	return n;
 }

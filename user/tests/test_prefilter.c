@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The literal prefilter (module/engine/prefilter.c) must never change a
+ * The literal prefilter (module/engine/prefilter*.c) must never change a
  * result, only skip work:
  *
  *  - which steps get a filter, and what an event lets through, on small
@@ -25,15 +25,15 @@
 
 /*
  * Rebuilds @e as an engine without a prefilter: no filters, and every
- * candidate the index does not find on its kind's list.
+ * candidate the index does not find on its kind's list (the dispatch's).
  */
 static void pf_off(struct vigil_engine *e)
 {
 	vigil_pf_free(&e->pf);
 	memset(&e->pf, 0, sizeof(e->pf));
-	vigil_index_free(&e->idx);
-	memset(&e->idx, 0, sizeof(e->idx));
-	CHECK_EQ(vigil_index_build(e), 0);
+	vigil_dispatch_free(&e->disp);
+	memset(&e->disp, 0, sizeof(e->disp));
+	CHECK_EQ(vigil_dispatch_build(e), 0);
 }
 
 static bool step_filtered(const struct vigil_engine *e, u32 rule)
