@@ -173,9 +173,12 @@ static void set_cmdline(struct vigil_event *ev, enum vigil_field f,
 				    vigil_argv_join(buf, args, len));
 }
 
-static void set_creds(struct vigil_event *ev)
+static void set_creds(struct vigil_scratch *sc)
 {
 	const struct cred *cred = current_cred();
+	struct vigil_event *ev = &sc->ev;
+	const char *caps;
+	u32 len, n;
 
 	vigil_event_set_num(ev, VIGIL_F_USER_ID,
 			    from_kuid_munged(&init_user_ns, cred->euid));
@@ -185,6 +188,15 @@ static void set_creds(struct vigil_event *ev)
 			    from_kgid_munged(&init_user_ns, cred->egid));
 	vigil_event_set_num(ev, VIGIL_F_GROUP_REAL_ID,
 			    from_kgid_munged(&init_user_ns, cred->gid));
+	/* As Elastic: the sets as the task holds them, in its namespace. */
+	caps = vigil_caps_names(vigil_cap_bits(cred->cap_effective),
+				sc->caps_eff, &len, &n);
+	if (caps)
+		vigil_event_set_array(ev, VIGIL_F_CAPS_EFFECTIVE, caps, len, n);
+	caps = vigil_caps_names(vigil_cap_bits(cred->cap_permitted),
+				sc->caps_prm, &len, &n);
+	if (caps)
+		vigil_event_set_array(ev, VIGIL_F_CAPS_PERMITTED, caps, len, n);
 }
 
 /*
@@ -348,7 +360,7 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	u64 ino;
 
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_PID, task_tgid_nr(current));
-	set_creds(ev);
+	set_creds(sc);
 	set_namespaces(ev);
 	if (!p && !img)
 		return;

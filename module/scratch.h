@@ -9,6 +9,7 @@
 
 #include <linux/limits.h>
 #include <linux/sched.h>
+#include "caps.h"
 #include "engine/engine.h"
 #include "proctab.h"
 
@@ -31,6 +32,8 @@
  * @seid: process.session_leader.entity_id, NUL-terminated
  * @geid: process.group_leader.entity_id, NUL-terminated
  * @pcomm: the parent's comm when it is not tracked
+ * @caps_eff: process.thread.capabilities.effective when built
+ * @caps_prm: process.thread.capabilities.permitted when built
  * @flags: VIGIL_EVF_* gathered while the event is built
  * @cut: bit (1ULL << field) for each field not whole
  * @cutnames: vigil.event.truncated, built from @cut
@@ -51,6 +54,8 @@ struct vigil_scratch {
 	char seid[VIGIL_ENTITY_ID_LEN + 1];
 	char geid[VIGIL_ENTITY_ID_LEN + 1];
 	char pcomm[TASK_COMM_LEN];
+	char caps_eff[VIGIL_CAPS_BYTES];
+	char caps_prm[VIGIL_CAPS_BYTES];
 	u32 flags;
 	u64 cut;
 	char cutnames[VIGIL_SCRATCH_CUTNAMES];

@@ -86,6 +86,10 @@ static const struct vigil_field_desc fields[__VIGIL_F_LAST] = {
 					VIGIL_FT_STR },
 	[VIGIL_F_GROUP_LEADER_ENTITY_ID] = { "process.group_leader.entity_id",
 					     VIGIL_FT_STR },
+	[VIGIL_F_CAPS_EFFECTIVE] = { "process.thread.capabilities.effective",
+				     VIGIL_FT_ARRAY },
+	[VIGIL_F_CAPS_PERMITTED] = { "process.thread.capabilities.permitted",
+				     VIGIL_FT_ARRAY },
 };
 
 /**

@@ -257,6 +257,8 @@ enum vigil_field {
 	VIGIL_F_SESSION_LEADER_ENTITY_ID, /* STR */
 	VIGIL_F_GROUP_LEADER_NAME, /* STR  process.group_leader.name */
 	VIGIL_F_GROUP_LEADER_ENTITY_ID, /* STR */
+	VIGIL_F_CAPS_EFFECTIVE, /* ARRAY process.thread.capabilities.effective */
+	VIGIL_F_CAPS_PERMITTED, /* ARRAY process.thread.capabilities.permitted */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)
