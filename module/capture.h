@@ -57,6 +57,8 @@ bool vigil_capture_skip(void);
 void vigil_capture_cut(struct vigil_scratch *sc, enum vigil_field f);
 const char *vigil_capture_path(const struct path *path, char *buf, u32 size,
 			       u32 *len, bool *cut);
+void vigil_capture_entry_facts(struct task_struct *t,
+			       struct vigil_proc_image *img);
 void vigil_capture_file_id(const struct file *f, u32 *dev, u64 *ino);
 const char *vigil_capture_task_exe(struct task_struct *t, char *buf, u32 *len,
 				   bool *cut, u32 *dev, u64 *ino);

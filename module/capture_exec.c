@@ -192,6 +192,7 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 	img.args_len = read_argv(sc->argv, sc->argv_cap, &img.args_kept,
 				 &img.truncated);
 	img.args_count = img.args_kept;
+	vigil_capture_entry_facts(current, &img);
 	return vigil_proctab_set(current->tgid, &img, false);
 }
 
@@ -232,6 +233,7 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 	img.args_count = bprm->argc;
 
 	rcu_read_lock();
+	vigil_capture_entry_facts(current, &img);
 	p = vigil_proctab_set(task_tgid_nr(current), &img, true);
 	if (!vigil_detect_wants(VIGIL_EV_EXEC))
 		goto out_unlock;
@@ -312,6 +314,7 @@ static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 		}
 	}
 	rcu_read_lock();
+	vigil_capture_entry_facts(t, &img);
 	vigil_proctab_set(task_tgid_nr(t), &img, false);
 	rcu_read_unlock();
 }

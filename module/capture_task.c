@@ -19,6 +19,8 @@
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/tty.h>
+#include <linux/tty_driver.h>
 
 #include "capture.h"
 #include "compat.h"
@@ -171,9 +173,12 @@ static void set_cmdline(struct vigil_event *ev, enum vigil_field f,
 				    vigil_argv_join(buf, args, len));
 }
 
-static void set_creds(struct vigil_event *ev)
+static void set_creds(struct vigil_scratch *sc)
 {
 	const struct cred *cred = current_cred();
+	struct vigil_event *ev = &sc->ev;
+	const char *caps;
+	u32 len, n;
 
 	vigil_event_set_num(ev, VIGIL_F_USER_ID,
 			    from_kuid_munged(&init_user_ns, cred->euid));
@@ -183,6 +188,15 @@ static void set_creds(struct vigil_event *ev)
 			    from_kgid_munged(&init_user_ns, cred->egid));
 	vigil_event_set_num(ev, VIGIL_F_GROUP_REAL_ID,
 			    from_kgid_munged(&init_user_ns, cred->gid));
+	/* As Elastic: the sets as the task holds them, in its namespace. */
+	caps = vigil_caps_names(vigil_cap_bits(cred->cap_effective),
+				sc->caps_eff, &len, &n);
+	if (caps)
+		vigil_event_set_array(ev, VIGIL_F_CAPS_EFFECTIVE, caps, len, n);
+	caps = vigil_caps_names(vigil_cap_bits(cred->cap_permitted),
+				sc->caps_prm, &len, &n);
+	if (caps)
+		vigil_event_set_array(ev, VIGIL_F_CAPS_PERMITTED, caps, len, n);
 }
 
 /*
@@ -201,21 +215,129 @@ static void set_namespaces(struct vigil_event *ev)
 				    ns->mnt_ns != init_task.nsproxy->mnt_ns);
 }
 
-/* Marks the fields @flags (VIGIL_PROC_F_*) says are cut. */
-static void proc_cuts(struct vigil_scratch *sc, u32 flags, bool parent)
+/**
+ * struct proc_fields - the fields one process entry fills
+ * @exe: its executable
+ * @name: its name
+ * @args: its args
+ * @cmdline: its command line (VIGIL_F_UNSPEC: none)
+ */
+struct proc_fields {
+	u8 exe;
+	u8 name;
+	u8 args;
+	u8 cmdline;
+};
+
+static const struct proc_fields actor_fields = { VIGIL_F_PROCESS_EXECUTABLE,
+						 VIGIL_F_PROCESS_NAME,
+						 VIGIL_F_PROCESS_ARGS,
+						 VIGIL_F_PROCESS_COMMAND_LINE };
+
+static const struct proc_fields parent_fields = { VIGIL_F_PARENT_EXECUTABLE,
+						  VIGIL_F_PARENT_NAME,
+						  VIGIL_F_PARENT_ARGS,
+						  VIGIL_F_PARENT_COMMAND_LINE };
+
+static const struct proc_fields entry_fields = {
+	VIGIL_F_ENTRY_LEADER_EXECUTABLE, VIGIL_F_ENTRY_LEADER_NAME,
+	VIGIL_F_ENTRY_LEADER_ARGS, VIGIL_F_UNSPEC
+};
+
+/* Marks the fields of @pf that @flags (VIGIL_PROC_F_*) says are cut. */
+static void proc_cuts(struct vigil_scratch *sc, u32 flags,
+		      const struct proc_fields *pf)
 {
 	if (flags & VIGIL_PROC_F_EXE_TRUNCATED)
-		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_EXECUTABLE :
-					       VIGIL_F_PROCESS_EXECUTABLE);
+		vigil_capture_cut(sc, pf->exe);
 	if (flags & VIGIL_PROC_F_NAME_TRUNCATED)
-		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_NAME :
-					       VIGIL_F_PROCESS_NAME);
+		vigil_capture_cut(sc, pf->name);
 	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED) {
-		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_ARGS :
-					       VIGIL_F_PROCESS_ARGS);
-		vigil_capture_cut(sc, parent ? VIGIL_F_PARENT_COMMAND_LINE :
-					       VIGIL_F_PROCESS_COMMAND_LINE);
+		vigil_capture_cut(sc, pf->args);
+		if (pf->cmdline)
+			vigil_capture_cut(sc, pf->cmdline);
 	}
+}
+
+/**
+ * vigil_capture_entry_facts() - what decides @t's entry leader, into @img
+ * @t: current, or a task held by a reference
+ * @img: the image being recorded
+ *
+ * Caller holds rcu_read_lock().  The controlling terminal is read for
+ * current only (through get_current_tty(): the lock that guards another
+ * task's is not for modules), so processes that predate the module are
+ * seeded without one.
+ */
+void vigil_capture_entry_facts(struct task_struct *t,
+			       struct vigil_proc_image *img)
+{
+	struct tty_struct *tty;
+
+	img->ppid = task_tgid_nr(rcu_dereference(t->real_parent));
+	img->sid = pid_nr(task_session(t));
+	img->pgid = pid_nr(task_pgrp(t));
+	if (t != current)
+		return;
+	tty = get_current_tty();
+	if (!tty)
+		return;
+	img->tty_major = tty->driver->major;
+	img->tty_minor = tty->driver->minor_start + tty->index;
+	tty_kref_put(tty);
+}
+
+/*
+ * The name and entity id of the session or group leader @pid into
+ * @name_f and @eid_f (with @eid as the id's buffer): current's entry @p
+ * when @pid is current, else the table's entry, if tracked.
+ */
+static void set_relative(struct vigil_scratch *sc, const struct vigil_proc *p,
+			 pid_t pid, u8 name_f, u8 eid_f, char *eid)
+{
+	const struct vigil_proc *r;
+
+	r = pid == task_tgid_nr(current) ? p : vigil_proctab_lookup(pid);
+	if (!r)
+		return;
+	vigil_proc_entity_str(r->entity_id, eid);
+	vigil_event_set_str(&sc->ev, eid_f, eid, VIGIL_ENTITY_ID_LEN);
+	vigil_event_set_str(&sc->ev, name_f, vigil_proc_name(r), r->name_len);
+}
+
+/*
+ * process.entry_leader.* from @p's entry, process.session_leader.* and
+ * process.group_leader.* from the entries of current's session and
+ * process group leaders.
+ */
+static void set_leaders(struct vigil_scratch *sc, const struct vigil_proc *p)
+{
+	const struct vigil_proc *l = vigil_proc_entry_leader(p);
+	struct vigil_event *ev = &sc->ev;
+	const char *type;
+	u32 len;
+
+	type = vigil_entry_type_name(p->entry_type, &len);
+	if (l && type) {
+		vigil_event_set_str(ev, VIGIL_F_ENTRY_LEADER_TYPE, type, len);
+		vigil_proc_entity_str(l->entity_id, sc->leid);
+		vigil_event_set_str(ev, VIGIL_F_ENTRY_LEADER_ENTITY_ID,
+				    sc->leid, VIGIL_ENTITY_ID_LEN);
+		vigil_event_set_str(ev, VIGIL_F_ENTRY_LEADER_EXECUTABLE,
+				    vigil_proc_exe(l), l->exe_len);
+		vigil_event_set_str(ev, VIGIL_F_ENTRY_LEADER_NAME,
+				    vigil_proc_name(l), l->name_len);
+		vigil_event_set_array(ev, VIGIL_F_ENTRY_LEADER_ARGS,
+				      vigil_proc_args(l), l->args_len,
+				      l->args_snap_count);
+		proc_cuts(sc, l->flags, &entry_fields);
+	}
+	set_relative(sc, p, pid_nr(task_session(current)),
+		     VIGIL_F_SESSION_LEADER_NAME,
+		     VIGIL_F_SESSION_LEADER_ENTITY_ID, sc->seid);
+	set_relative(sc, p, pid_nr(task_pgrp(current)),
+		     VIGIL_F_GROUP_LEADER_NAME, VIGIL_F_GROUP_LEADER_ENTITY_ID,
+		     sc->geid);
 }
 
 /**
@@ -238,7 +360,7 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	u64 ino;
 
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_PID, task_tgid_nr(current));
-	set_creds(ev);
+	set_creds(sc);
 	set_namespaces(ev);
 	if (!p && !img)
 		return;
@@ -285,7 +407,9 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 		    sc->cmdline);
 	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED)
 		sc->flags |= VIGIL_EVF_ARGS_TRUNCATED;
-	proc_cuts(sc, flags, false);
+	proc_cuts(sc, flags, &actor_fields);
+	if (p)
+		set_leaders(sc, p);
 }
 
 /* The parent's fields from its entry @pp. */
@@ -306,7 +430,7 @@ static void parent_from_entry(struct vigil_scratch *sc,
 	vigil_event_set_num(ev, VIGIL_F_PARENT_ARGS_COUNT, pp->args_count);
 	set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE, vigil_proc_args(pp),
 		    pp->args_len, sc->pcmdline);
-	proc_cuts(sc, pp->flags, true);
+	proc_cuts(sc, pp->flags, &parent_fields);
 }
 
 /* The parent's user and group ids, from its live credentials. */

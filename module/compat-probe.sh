@@ -55,6 +55,9 @@ trap 'rm -f "$tmp"' EXIT
 	# the task after the file (6.14, backported to Debian 6.1 and 6.12).
 	have VIGIL_HAVE_BPRM_COMM_FROM_DENTRY include/linux/binfmts.h \
 		'comm_from_dentry:1'
+	# kernel_cap_t as one u64 (6.3+); before, an array of two u32.
+	have VIGIL_HAVE_KERNEL_CAP_U64 include/linux/capability.h \
+		'typedef struct \{ *u64 val; *\} kernel_cap_t'
 	echo "#endif"
 } > "$tmp"
 

@@ -9,6 +9,7 @@
 #define VIGIL_COMPAT_H
 
 #include <linux/binfmts.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/ptrace.h>
@@ -137,6 +138,21 @@ static inline bool vigil_bprm_empty_path(const struct linux_binprm *bprm)
 #else
 	return bprm->fdpath && bprm->filename == bprm->fdpath &&
 	       !strchr(bprm->fdpath + sizeof("/dev/fd/") - 1, '/');
+#endif
+}
+
+/**
+ * vigil_cap_bits() - a capability set as one mask, bit n for capability n
+ * @c: the set
+ *
+ * Return: the mask (kernel_cap_t is a u64 since 6.3, two u32 before).
+ */
+static inline u64 vigil_cap_bits(kernel_cap_t c)
+{
+#ifdef VIGIL_HAVE_KERNEL_CAP_U64
+	return c.val;
+#else
+	return c.cap[0] | (u64)c.cap[1] << 32;
 #endif
 }
 

@@ -36,6 +36,16 @@
  * only by linked entries, at most one each, and at most one generation
  * deep: whatever processes do, the table holds at most proc_max linked
  * entries and pins at most proc_max dead ones.
+ *
+ * Entry leaders (process.entry_leader.*) follow the same rules: an entry
+ * points to its entry leader's entry (@entry, with a reference) unless
+ * it leads its own entry or has none.  It is decided when the entry is
+ * made from an image (exec, lazy creation, seeding): by the process's
+ * own facts (vigil_entry_decide()), else taken from the parent, the
+ * session leader or the group leader, in that order, as Elastic does; a
+ * fork copies it.  A dead entry leader is pinned by the linked entries
+ * that name it, so with parents the table pins at most 2 * proc_max
+ * dead entries.
  */
 #include <linux/hash.h>
 #include <linux/jiffies.h>
@@ -177,6 +187,9 @@ static bool unlink_proc(struct vigil_proc *p)
 	pp = rcu_dereference_protected(p->parent, lockdep_is_held(&lock));
 	RCU_INIT_POINTER(p->parent, NULL);
 	proc_put(pp);
+	pp = rcu_dereference_protected(p->entry, lockdep_is_held(&lock));
+	RCU_INIT_POINTER(p->entry, NULL);
+	proc_put(pp);
 	if (!p->users)
 		return true;
 	if (--*p->users)
@@ -266,6 +279,8 @@ static struct vigil_proc *proc_alloc(pid_t tgid,
 	INIT_LIST_HEAD(&p->lru);
 	refcount_set(&p->ref, 1);
 	RCU_INIT_POINTER(p->parent, NULL);
+	RCU_INIT_POINTER(p->entry, NULL);
+	p->entry_type = VIGIL_ENTRY_NONE;
 	p->touched = jiffies;
 	p->entity_id = vigil_proctab_new_id();
 	/* Without a counter the id is not shared: children get their own. */
@@ -301,6 +316,81 @@ static struct vigil_proc *proc_alloc(pid_t tgid,
 	if (cut)
 		p->flags |= VIGIL_PROC_F_ARGS_TRUNCATED;
 	return p;
+}
+
+/* Frees @p, made by proc_alloc() and never linked. */
+static void proc_discard(struct vigil_proc *p)
+{
+	proc_put(rcu_dereference_protected(p->entry, true));
+	kfree(p->users);
+	kfree(p);
+}
+
+/*
+ * The entry leader of the tracked process @tgid, with a reference, and
+ * its type in @type; NULL when it is not tracked or has none.  Caller
+ * holds rcu_read_lock().  An entry being unlinked meanwhile has a NULL
+ * @entry or a leader whose last reference is going: both count as none.
+ */
+static struct vigil_proc *relative_leader(pid_t tgid, u8 *type)
+{
+	struct vigil_proc *r = tgid > 0 ? find(tgid) : NULL, *l;
+
+	if (!r || r->entry_type == VIGIL_ENTRY_NONE)
+		return NULL;
+	l = r->flags & VIGIL_PROC_F_ENTRY_SELF ? r : rcu_dereference(r->entry);
+	if (!l || !refcount_inc_not_zero(&l->ref))
+		return NULL;
+	*type = r->entry_type;
+	return l;
+}
+
+/*
+ * Decides the entry leader of @p, not yet linked, from @img's facts and
+ * the table (see the top of this file).  Caller holds rcu_read_lock().
+ */
+static void entry_resolve(struct vigil_proc *p,
+			  const struct vigil_proc_image *img)
+{
+	const struct vigil_proc *pp = img->ppid > 0 ? find(img->ppid) : NULL;
+	const pid_t relatives[] = { img->ppid, img->sid, img->pgid };
+	struct vigil_entry_facts f = {
+		.tgid = p->tgid,
+		.ppid = img->ppid,
+		.sid = img->sid,
+		.tty_major = img->tty_major,
+		.tty_minor = img->tty_minor,
+		.name = vigil_proc_name(p),
+		.name_len = p->name_len,
+		.parent_name = pp ? vigil_proc_name(pp) : NULL,
+		.parent_name_len = pp ? pp->name_len : 0,
+	};
+	struct vigil_proc *l;
+	u8 type = VIGIL_ENTRY_NONE;
+	size_t i;
+
+	switch (vigil_entry_decide(&f, &type)) {
+	case VIGIL_ENTRY_NEVER:
+		return;
+	case VIGIL_ENTRY_LEADS:
+		p->entry_type = type;
+		p->flags |= VIGIL_PROC_F_ENTRY_SELF;
+		return;
+	case VIGIL_ENTRY_INHERIT:
+		break;
+	}
+	for (i = 0; i < ARRAY_SIZE(relatives); i++) {
+		l = relative_leader(relatives[i], &type);
+		if (l) {
+			RCU_INIT_POINTER(p->entry, l);
+			p->entry_type = type;
+			return;
+		}
+	}
+	if (p->tgid == img->sid) {
+		p->entry_type = VIGIL_ENTRY_UNKNOWN;
+		p->flags |= VIGIL_PROC_F_ENTRY_SELF;
+	}
 }
 
 /**
@@ -346,6 +436,7 @@ vigil_proctab_set(pid_t tgid, const struct vigil_proc_image *img, bool replace)
 		}
 		return NULL;
 	}
+	entry_resolve(p, img);
 
 	spin_lock(&lock);
 	if (!replace) {
@@ -353,8 +444,7 @@ vigil_proctab_set(pid_t tgid, const struct vigil_proc_image *img, bool replace)
 		old = find(tgid);
 		if (old) {
 			spin_unlock(&lock);
-			kfree(p->users);
-			kfree(p);
+			proc_discard(p);
 			return old;
 		}
 	}
@@ -416,6 +506,17 @@ void vigil_proctab_fork(pid_t parent, pid_t child)
 	/* Linked, so the table's reference keeps @pp alive here. */
 	refcount_inc(&pp->ref);
 	RCU_INIT_POINTER(p->parent, pp);
+	/* The child has its parent's entry leader: @pp, or @pp's. */
+	if (pp->flags & VIGIL_PROC_F_ENTRY_SELF) {
+		refcount_inc(&pp->ref);
+		RCU_INIT_POINTER(p->entry, pp);
+		p->flags &= ~VIGIL_PROC_F_ENTRY_SELF;
+	} else if (rcu_access_pointer(pp->entry)) {
+		/* @pp's own reference keeps its leader alive. */
+		refcount_inc(&rcu_dereference_protected(pp->entry,
+							lockdep_is_held(&lock))
+				      ->ref);
+	}
 	p->touched = jiffies;
 	p->tgid = child;
 	if (p->users)

@@ -13,6 +13,8 @@
 #include <linux/refcount.h>
 #include <linux/types.h>
 
+#include "entry.h"
+
 #define VIGIL_ENTITY_ID_LEN 16 /* lowercase hex digits of a u64 */
 #define VIGIL_PROC_EXE_MAX 384 /* bytes of the executable path kept */
 #define VIGIL_PROC_NAME_MAX 255 /* bytes of the name kept (NAME_MAX) */
@@ -21,6 +23,7 @@
 #define VIGIL_PROC_F_ARGS_TRUNCATED (1U << 0) /* snapshot is cut */
 #define VIGIL_PROC_F_EXE_TRUNCATED (1U << 1) /* exe path is cut */
 #define VIGIL_PROC_F_NAME_TRUNCATED (1U << 2) /* name is cut */
+#define VIGIL_PROC_F_ENTRY_SELF (1U << 3) /* its own entry leader */
 
 /**
  * struct vigil_proc - one tracked process image
@@ -36,6 +39,10 @@
  *	Written under the table lock, read under RCU
  *	(vigil_proc_parent()).  An entry only pins its parent while it is
  *	linked, so at most proc_max dead entries are pinned
+ * @entry: the entry of this process's entry leader, holding a
+ *	reference; NULL when it has none, when it is its own
+ *	(VIGIL_PROC_F_ENTRY_SELF) and once this entry is unlinked.  Same
+ *	rules as @parent (vigil_proc_entry_leader())
  * @touched: jiffies of the last move to the LRU tail
  * @entity_id: process.entity_id of this image
  * @users: entries sharing @entity_id (forked children), under the table
@@ -50,12 +57,14 @@
  *	included
  * @args_snap_count: elements in the snapshot
  * @flags: VIGIL_PROC_F_*
+ * @entry_type: enum vigil_entry_type of the entry leader
+ *	(VIGIL_ENTRY_NONE: no entry leader)
  * @data: executable path (its tail, marked, when longer than
  *	VIGIL_PROC_EXE_MAX), NUL, name, NUL, args snapshot
  *	(vigil_argv_snapshot())
  *
  * Entries are immutable once published, except @touched, @lru, @ref,
- * @parent (set to NULL at unlink) and the counter @users points to.
+ * @parent and @entry (set to NULL at unlink) and the counter @users points to.
  */
 struct vigil_proc {
 	struct hlist_node hnode;
@@ -63,6 +72,7 @@ struct vigil_proc {
 	struct rcu_head rcu;
 	refcount_t ref;
 	struct vigil_proc __rcu *parent;
+	struct vigil_proc __rcu *entry;
 	unsigned long touched;
 	u64 entity_id;
 	unsigned int *users;
@@ -75,6 +85,7 @@ struct vigil_proc {
 	u16 args_len;
 	u16 args_snap_count;
 	u8 flags;
+	u8 entry_type;
 	char data[];
 };
 
@@ -92,6 +103,12 @@ struct vigil_proc {
  * @args_kept: elements in @args
  * @args_count: elements of the complete argv (argc)
  * @truncated: @args is already cut
+ * @ppid: the real parent's tgid (the entry-leader facts, with @sid,
+ *	@tty_major and @tty_minor: struct vigil_entry_facts)
+ * @sid: the session (its leader's tgid)
+ * @pgid: the process group (its leader's tgid)
+ * @tty_major: major number of the controlling terminal (0: none)
+ * @tty_minor: minor number of the controlling terminal
  */
 struct vigil_proc_image {
 	const char *exe;
@@ -106,6 +123,11 @@ struct vigil_proc_image {
 	u32 args_kept;
 	u32 args_count;
 	bool truncated;
+	pid_t ppid;
+	pid_t sid;
+	pid_t pgid;
+	u32 tty_major;
+	u32 tty_minor;
 };
 
 static inline const char *vigil_proc_exe(const struct vigil_proc *p)
@@ -135,6 +157,24 @@ static inline const struct vigil_proc *
 vigil_proc_parent(const struct vigil_proc *p)
 {
 	return rcu_dereference(p->parent);
+}
+
+/**
+ * vigil_proc_entry_leader() - the entry of @p's entry leader
+ * @p: a linked entry
+ *
+ * Caller holds rcu_read_lock(); the entry stays valid until it drops it.
+ *
+ * Return: @p itself when it leads its entry, the leader's entry (as it
+ * was when @p took it: the leader may have exec'd or exited since), or
+ * NULL when @p has no entry leader.
+ */
+static inline const struct vigil_proc *
+vigil_proc_entry_leader(const struct vigil_proc *p)
+{
+	if (p->flags & VIGIL_PROC_F_ENTRY_SELF)
+		return p;
+	return rcu_dereference(p->entry);
 }
 
 void vigil_proc_entity_str(u64 id, char *buf);

@@ -9,11 +9,12 @@
 
 #include <linux/limits.h>
 #include <linux/sched.h>
+#include "caps.h"
 #include "engine/engine.h"
 #include "proctab.h"
 
 /* Room for every field name that can be cut, with its NUL. */
-#define VIGIL_SCRATCH_CUTNAMES 512
+#define VIGIL_SCRATCH_CUTNAMES 768
 
 /**
  * struct vigil_scratch - one CPU's capture workspace
@@ -27,7 +28,12 @@
  * @argv_cap: size of @argv and @cmdline
  * @eid: process.entity_id, NUL-terminated
  * @peid: process.parent.entity_id, NUL-terminated
+ * @leid: process.entry_leader.entity_id, NUL-terminated
+ * @seid: process.session_leader.entity_id, NUL-terminated
+ * @geid: process.group_leader.entity_id, NUL-terminated
  * @pcomm: the parent's comm when it is not tracked
+ * @caps_eff: process.thread.capabilities.effective when built
+ * @caps_prm: process.thread.capabilities.permitted when built
  * @flags: VIGIL_EVF_* gathered while the event is built
  * @cut: bit (1ULL << field) for each field not whole
  * @cutnames: vigil.event.truncated, built from @cut
@@ -44,7 +50,12 @@ struct vigil_scratch {
 	u32 argv_cap;
 	char eid[VIGIL_ENTITY_ID_LEN + 1];
 	char peid[VIGIL_ENTITY_ID_LEN + 1];
+	char leid[VIGIL_ENTITY_ID_LEN + 1];
+	char seid[VIGIL_ENTITY_ID_LEN + 1];
+	char geid[VIGIL_ENTITY_ID_LEN + 1];
 	char pcomm[TASK_COMM_LEN];
+	char caps_eff[VIGIL_CAPS_BYTES];
+	char caps_prm[VIGIL_CAPS_BYTES];
 	u32 flags;
 	u64 cut;
 	char cutnames[VIGIL_SCRATCH_CUTNAMES];

@@ -10,6 +10,9 @@ struct vigil_field_desc {
 	u8 type;
 };
 
+/* Events keep one presence bit per field in a u64 (vigil_event.present). */
+_Static_assert(__VIGIL_F_LAST <= 64, "more event fields than presence bits");
+
 static const struct vigil_field_desc fields[__VIGIL_F_LAST] = {
 	[VIGIL_F_TIMESTAMP] = { "@timestamp", VIGIL_FT_NUM },
 	[VIGIL_F_EVENT_KIND] = { "vigil.event.kind", VIGIL_FT_NUM },
@@ -65,6 +68,28 @@ static const struct vigil_field_desc fields[__VIGIL_F_LAST] = {
 					   VIGIL_FT_NUM },
 	[VIGIL_F_PROCESS_USER_NS_OTHER] = { "vigil.process.user_ns_other",
 					    VIGIL_FT_NUM },
+	[VIGIL_F_ENTRY_LEADER_TYPE] = { "process.entry_leader.entry_meta.type",
+					VIGIL_FT_STR },
+	[VIGIL_F_ENTRY_LEADER_ENTITY_ID] = { "process.entry_leader.entity_id",
+					     VIGIL_FT_STR },
+	[VIGIL_F_ENTRY_LEADER_NAME] = { "process.entry_leader.name",
+					VIGIL_FT_STR },
+	[VIGIL_F_ENTRY_LEADER_EXECUTABLE] = { "process.entry_leader.executable",
+					      VIGIL_FT_STR },
+	[VIGIL_F_ENTRY_LEADER_ARGS] = { "process.entry_leader.args",
+					VIGIL_FT_ARRAY },
+	[VIGIL_F_SESSION_LEADER_NAME] = { "process.session_leader.name",
+					  VIGIL_FT_STR },
+	[VIGIL_F_SESSION_LEADER_ENTITY_ID] = { "process.session_leader.entity_id",
+					       VIGIL_FT_STR },
+	[VIGIL_F_GROUP_LEADER_NAME] = { "process.group_leader.name",
+					VIGIL_FT_STR },
+	[VIGIL_F_GROUP_LEADER_ENTITY_ID] = { "process.group_leader.entity_id",
+					     VIGIL_FT_STR },
+	[VIGIL_F_CAPS_EFFECTIVE] = { "process.thread.capabilities.effective",
+				     VIGIL_FT_ARRAY },
+	[VIGIL_F_CAPS_PERMITTED] = { "process.thread.capabilities.permitted",
+				     VIGIL_FT_ARRAY },
 };
 
 /**

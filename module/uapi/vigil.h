@@ -248,6 +248,17 @@ enum vigil_field {
 	VIGIL_F_PROCESS_EXE_INODE, /* NUM  vigil.process.exe.inode */
 	VIGIL_F_PROCESS_MNT_NS_OTHER, /* NUM  1: not the initial mount ns */
 	VIGIL_F_PROCESS_USER_NS_OTHER, /* NUM  1: not the initial user ns */
+	VIGIL_F_ENTRY_LEADER_TYPE, /* STR  process.entry_leader.entry_meta.type */
+	VIGIL_F_ENTRY_LEADER_ENTITY_ID, /* STR */
+	VIGIL_F_ENTRY_LEADER_NAME, /* STR */
+	VIGIL_F_ENTRY_LEADER_EXECUTABLE, /* STR */
+	VIGIL_F_ENTRY_LEADER_ARGS, /* ARRAY */
+	VIGIL_F_SESSION_LEADER_NAME, /* STR  process.session_leader.name */
+	VIGIL_F_SESSION_LEADER_ENTITY_ID, /* STR */
+	VIGIL_F_GROUP_LEADER_NAME, /* STR  process.group_leader.name */
+	VIGIL_F_GROUP_LEADER_ENTITY_ID, /* STR */
+	VIGIL_F_CAPS_EFFECTIVE, /* ARRAY process.thread.capabilities.effective */
+	VIGIL_F_CAPS_PERMITTED, /* ARRAY process.thread.capabilities.permitted */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)
