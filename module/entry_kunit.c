@@ -11,12 +11,12 @@
 
 #include "entry.h"
 
-/* A session leader named @name under a parent named @parent. */
-#define LEADER(name, parent)                                            \
-	{                                                               \
-		.tgid = 1000, .ppid = 900, .sid = 1000, .name = (name), \
-		.name_len = sizeof(name) - 1, .parent_name = (parent),  \
-		.parent_name_len = (parent) ? strlen(parent) : 0        \
+/* A session leader named @n under a parent named @pn (NULL: unknown). */
+#define LEADER(n, pn)                                                \
+	{                                                            \
+		.tgid = 1000, .ppid = 900, .sid = 1000, .name = (n), \
+		.name_len = sizeof(n) - 1, .parent_name = (pn),      \
+		.parent_name_len = (pn) ? strlen(pn) : 0             \
 	}
 
 static void expect_leads(struct kunit *test, struct vigil_entry_facts f,

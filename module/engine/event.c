@@ -5,15 +5,10 @@
  */
 #include "internal.h"
 
-struct vigil_field_desc {
-	const char *name;
-	u8 type;
-};
-
 /* Events keep one presence bit per field in a u64 (vigil_event.present). */
 _Static_assert(__VIGIL_F_LAST <= 64, "more event fields than presence bits");
 
-static const struct vigil_field_desc fields[__VIGIL_F_LAST] = {
+const struct vigil_field_desc vigil_fields[__VIGIL_F_LAST] = {
 	[VIGIL_F_TIMESTAMP] = { "@timestamp", VIGIL_FT_NUM },
 	[VIGIL_F_EVENT_KIND] = { "vigil.event.kind", VIGIL_FT_NUM },
 	[VIGIL_F_EVENT_CATEGORY] = { "event.category", VIGIL_FT_STR },
@@ -102,7 +97,7 @@ enum vigil_ftype vigil_field_type(enum vigil_field f)
 {
 	if ((u32)f >= __VIGIL_F_LAST)
 		return VIGIL_FT_STR;
-	return fields[f].type;
+	return vigil_fields[f].type;
 }
 
 /**
@@ -115,7 +110,7 @@ const char *vigil_field_name(enum vigil_field f)
 {
 	if ((u32)f >= __VIGIL_F_LAST)
 		return NULL;
-	return fields[f].name;
+	return vigil_fields[f].name;
 }
 
 /**
@@ -402,7 +397,7 @@ static u32 array_fit(const struct vigil_value *v, u32 room, u32 *count)
 /* Bytes one value takes as an attribute. */
 static u32 value_size(const struct vigil_event *ev, u32 f)
 {
-	if (fields[f].type == VIGIL_FT_NUM)
+	if (vigil_fields[f].type == VIGIL_FT_NUM)
 		return NLA_ALIGN(NLA_HDR + 8);
 	return NLA_ALIGN(NLA_HDR + ev->v[f].len);
 }
@@ -460,7 +455,7 @@ u32 vigil_event_value_cap(const struct vigil_event *ev, u32 cap)
 	for (t = todo; t; t &= t - 1) {
 		f = (u32)__builtin_ctzll(t);
 		sz = value_size(ev, f);
-		if (fields[f].type == VIGIL_FT_NUM) {
+		if (vigil_fields[f].type == VIGIL_FT_NUM) {
 			budget = budget > sz ? budget - sz : 0;
 		} else {
 			vars |= 1ULL << f;
@@ -521,7 +516,7 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 
 		f = (u32)__builtin_ctzll(todo);
 		v = &ev->v[f];
-		switch (fields[f].type) {
+		switch (vigil_fields[f].type) {
 		case VIGIL_FT_NUM:
 			n = put_attr(b, off, room, f, &v->num, 8);
 			break;
@@ -578,7 +573,7 @@ int vigil_event_decode(struct vigil_event *ev, const void *buf, u32 len)
 							len - off;
 		if (type == VIGIL_F_UNSPEC || type >= __VIGIL_F_LAST)
 			continue;
-		switch (fields[type].type) {
+		switch (vigil_fields[type].type) {
 		case VIGIL_FT_NUM: {
 			u64 v;
 

@@ -481,12 +481,23 @@ u64 vigil_step_required(const struct vigil_rs *rs,
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		     const struct vigil_event *ev, const struct vigil_evctx *x);
 
-/* The ARRAY fields (see vigil_field_type()), for the interpreter. */
-#define VIGIL_ARRAY_FIELDS \
-	((1ULL << VIGIL_F_PROCESS_ARGS) | (1ULL << VIGIL_F_PARENT_ARGS))
+/**
+ * struct vigil_field_desc - one event field (event.c: vigil_fields[], the
+ *	only list of fields)
+ * @name: its ECS name
+ * @type: enum vigil_ftype
+ */
+struct vigil_field_desc {
+	const char *name;
+	u8 type;
+};
+
+extern const struct vigil_field_desc vigil_fields[__VIGIL_F_LAST];
+
+/* Is @f an ARRAY field (matched element by element)? */
 static inline bool vigil_is_array(u32 f)
 {
-	return f < 64 && (VIGIL_ARRAY_FIELDS & (1ULL << f));
+	return f < __VIGIL_F_LAST && vigil_fields[f].type == VIGIL_FT_ARRAY;
 }
 
 /* ASCII A-Z to a-z; every other byte as it is (NOCASE, hashes, index). */

