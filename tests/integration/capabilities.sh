@@ -16,13 +16,7 @@ NETRAW=e28b8093-833b-4eda-b877-0873d134cf3c	# new_terms on process.executable;
 # are read from sysfs
 GDB=c296f888-eac6-4543-8da5-b6abb0d3304f	# sequence by entry_leader.entity_id
 
-loaded=$(vigilctl list 2>/dev/null)
-for id in $DAC $NETRAW $GDB; do
-	case "$loaded" in
-	*"$id"*) ;;
-	*) echo "SKIP: corpus rule $id not loaded (no ../shared/corpus)"; exit 0 ;;
-	esac
-done
+require_rules $DAC $NETRAW $GDB
 
 C=/tmp/caps
 mkdir -p $C

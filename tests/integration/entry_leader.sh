@@ -16,13 +16,7 @@ NETTOOL=7290be75-2e10-49ec-b387-d4ed55b920ff
 CHMOD=30d94e59-e5c7-4828-bc4f-f5809ad1ffe1
 MOUNT=c73cc6ab-b30e-46bf-b5f2-29d9ab4caf7b
 
-loaded=$(vigilctl list 2>/dev/null)
-for id in $NETTOOL $CHMOD $MOUNT; do
-	case "$loaded" in
-	*"$id"*) ;;
-	*) echo "SKIP: corpus rule $id not loaded (no ../shared/corpus)"; exit 0 ;;
-	esac
-done
+require_rules $NETTOOL $CHMOD $MOUNT
 
 C=/tmp/el
 mkdir -p $C

@@ -13,13 +13,7 @@ GIT=dc61f382-dc0c-4cc0-a845-069f2a071704	# entity_id -> parent.entity_id
 SELF=702a2046-ea74-4bdc-b8ea-b185471f64c8	# executable -> file.path
 FEXEC=09bc6c90-7501-494d-b015-5d988dc3f233	# file.name -> process.name -> file.name
 
-loaded=$(vigilctl list 2>/dev/null)
-for id in $WILD $GIT $SELF $FEXEC; do
-	case "$loaded" in
-	*"$id"*) ;;
-	*) echo "SKIP: corpus rule $id not loaded (no ../shared/corpus)"; exit 0 ;;
-	esac
-done
+require_rules $WILD $GIT $SELF $FEXEC
 
 S=/tmp/sj
 mkdir -p $S/bin $S/repo/.git/hooks

@@ -77,6 +77,18 @@ expect_no_alerts() {
 
 # as_nobody CMD...: run CMD as uid 65534, gid 65534, no supplementary
 # groups, in /home/nobody.
+# require_rules RULE_ID...: skip the whole test (SKIP line, exit 0) unless
+# every rule is loaded (corpus rules are absent without ../shared/corpus).
+require_rules() {
+	_loaded=$(vigilctl list 2>/dev/null)
+	for _id; do
+		case "$_loaded" in
+		*"$_id"*) ;;
+		*) echo "SKIP: corpus rule $_id not loaded (no ../shared/corpus)"; exit 0 ;;
+		esac
+	done
+}
+
 as_nobody() {
 	(cd /home/nobody && HOME=/home/nobody USER=nobody \
 		setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@")
