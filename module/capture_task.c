@@ -164,13 +164,20 @@ void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 	ev->boot_ns = ktime_get_boottime_ns(); /* history windows */
 }
 
-/* Sets @f to @args joined by spaces, in @buf (at least @len bytes). */
+/*
+ * Sets @f to @args joined by spaces, in @buf (at least @len bytes), and
+ * notes in @ev->joined that the command line joins @args_f, which holds
+ * the same @args (whole elements: the last ends in a NUL).
+ */
 static void set_cmdline(struct vigil_event *ev, enum vigil_field f,
-			const char *args, u32 len, char *buf)
+			enum vigil_field args_f, const char *args, u32 len,
+			char *buf)
 {
-	if (len)
-		vigil_event_set_str(ev, f, buf,
-				    vigil_argv_join(buf, args, len));
+	if (!len)
+		return;
+	vigil_event_set_str(ev, f, buf, vigil_argv_join(buf, args, len));
+	if (!args[len - 1])
+		ev->joined |= 1ULL << args_f;
 }
 
 static void set_creds(struct vigil_scratch *sc)
@@ -403,8 +410,8 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, args, args_len,
 			      snap_count);
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_ARGS_COUNT, args_count);
-	set_cmdline(ev, VIGIL_F_PROCESS_COMMAND_LINE, args, args_len,
-		    sc->cmdline);
+	set_cmdline(ev, VIGIL_F_PROCESS_COMMAND_LINE, VIGIL_F_PROCESS_ARGS,
+		    args, args_len, sc->cmdline);
 	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED)
 		sc->flags |= VIGIL_EVF_ARGS_TRUNCATED;
 	proc_cuts(sc, flags, &actor_fields);
@@ -428,8 +435,8 @@ static void parent_from_entry(struct vigil_scratch *sc,
 	vigil_event_set_array(ev, VIGIL_F_PARENT_ARGS, vigil_proc_args(pp),
 			      pp->args_len, pp->args_snap_count);
 	vigil_event_set_num(ev, VIGIL_F_PARENT_ARGS_COUNT, pp->args_count);
-	set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE, vigil_proc_args(pp),
-		    pp->args_len, sc->pcmdline);
+	set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE, VIGIL_F_PARENT_ARGS,
+		    vigil_proc_args(pp), pp->args_len, sc->pcmdline);
 	proc_cuts(sc, pp->flags, &parent_fields);
 }
 

@@ -357,6 +357,7 @@ static int replay_line(struct replay *r, const char *line, size_t len,
 			ev.v[derived[i]] = saved[i];
 			ev.present |= 1ULL << derived[i];
 		}
+	vigil_event_note_joined(&ev);
 	vigil_engine_process(r->e, &ev, alert_cb, r);
 	(*events)++;
 	ret = 0;

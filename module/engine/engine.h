@@ -44,11 +44,20 @@ struct vigil_value {
  *	unknown, e.g. a replayed event): history windows are measured on
  *	it, so a step of the wall clock neither expires nor keeps entries
  *	(see vigil_event_window_ns()); @timestamp stays the wall clock
+ * @joined: bit (1ULL << f) for an args field (process.args,
+ *	process.parent.args) whose command line is exactly its elements
+ *	joined by single spaces, so that the prefilter scans that command
+ *	line alone for the literals of both.  Capture sets it where it
+ *	builds the command line from the args; events built elsewhere get
+ *	it from vigil_event_note_joined().  A bit set wrongly could hide a
+ *	literal of the args from the prefilter; a bit left clear only costs
+ *	a second scan.
  */
 struct vigil_event {
 	u64 present;
 	struct vigil_value v[__VIGIL_F_LAST];
 	u64 boot_ns;
+	u64 joined;
 };
 
 /*
@@ -65,6 +74,7 @@ static inline u64 vigil_event_window_ns(const struct vigil_event *ev)
 }
 
 enum vigil_ftype vigil_field_type(enum vigil_field f);
+void vigil_event_note_joined(struct vigil_event *ev);
 const char *vigil_field_name(enum vigil_field f); /* ECS name, or NULL */
 
 void vigil_event_init(struct vigil_event *ev);

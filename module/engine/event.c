@@ -122,6 +122,41 @@ void vigil_event_init(struct vigil_event *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+/* Is @cl exactly the elements of @args joined by single spaces? */
+static bool joins(const struct vigil_value *cl, const struct vigil_value *args)
+{
+	u32 i;
+
+	if (!args->len || cl->len + 1 != args->len || args->str[args->len - 1])
+		return false;
+	for (i = 0; i < cl->len; i++)
+		if (cl->str[i] != (args->str[i] ? args->str[i] : ' '))
+			return false;
+	return true;
+}
+
+/**
+ * vigil_event_note_joined() - set @ev->joined from its values
+ * @ev: an event built outside capture (replay, tests), all fields set
+ *
+ * Compares each command line with its args, byte by byte: capture does
+ * not need this, it builds the one from the other.
+ */
+void vigil_event_note_joined(struct vigil_event *ev)
+{
+	static const u8 args[] = { VIGIL_F_PROCESS_ARGS, VIGIL_F_PARENT_ARGS };
+	u32 i, cl;
+
+	ev->joined = 0;
+	for (i = 0; i < ARRAY_SIZE(args); i++) {
+		cl = vigil_field_pair(args[i]);
+		if ((ev->present & (1ULL << args[i])) &&
+		    (ev->present & (1ULL << cl)) &&
+		    joins(&ev->v[cl], &ev->v[args[i]]))
+			ev->joined |= 1ULL << args[i];
+	}
+}
+
 /**
  * vigil_event_set_str() - set a STR field
  * @ev: event

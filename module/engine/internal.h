@@ -500,6 +500,27 @@ static inline bool vigil_is_array(u32 f)
 	return f < __VIGIL_F_LAST && vigil_fields[f].type == VIGIL_FT_ARRAY;
 }
 
+/*
+ * The args field and the command line that joins its elements by
+ * spaces (capture builds process.command_line so, and the parent's):
+ * each of a pair gives the other; VIGIL_F_UNSPEC for other fields.
+ */
+static inline u32 vigil_field_pair(u32 f)
+{
+	switch (f) {
+	case VIGIL_F_PROCESS_ARGS:
+		return VIGIL_F_PROCESS_COMMAND_LINE;
+	case VIGIL_F_PROCESS_COMMAND_LINE:
+		return VIGIL_F_PROCESS_ARGS;
+	case VIGIL_F_PARENT_ARGS:
+		return VIGIL_F_PARENT_COMMAND_LINE;
+	case VIGIL_F_PARENT_COMMAND_LINE:
+		return VIGIL_F_PARENT_ARGS;
+	default:
+		return VIGIL_F_UNSPEC;
+	}
+}
+
 /* ASCII A-Z to a-z; every other byte as it is (NOCASE, hashes, index). */
 static inline u8 vigil_fold(u8 c)
 {

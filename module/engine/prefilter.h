@@ -13,24 +13,13 @@
 #define PF_AT_END 2U /* the literal ends it */
 
 /*
- * process.command_line is process.args joined by spaces (capture builds
- * it so), and the same for the parent: each pair shares one hash seed,
- * so that one scan of the command line can find the literals of both.
+ * An args field and its command line (vigil_field_pair()) share one
+ * hash seed, so that one scan of a command line that joins the args
+ * (struct vigil_event.joined) finds the literals of both.
  */
 static inline u32 pf_pair_of(u32 f)
 {
-	switch (f) {
-	case VIGIL_F_PROCESS_ARGS:
-		return VIGIL_F_PROCESS_COMMAND_LINE;
-	case VIGIL_F_PROCESS_COMMAND_LINE:
-		return VIGIL_F_PROCESS_ARGS;
-	case VIGIL_F_PARENT_ARGS:
-		return VIGIL_F_PARENT_COMMAND_LINE;
-	case VIGIL_F_PARENT_COMMAND_LINE:
-		return VIGIL_F_PARENT_ARGS;
-	default:
-		return VIGIL_F_UNSPEC;
-	}
+	return vigil_field_pair(f);
 }
 
 static inline u32 pf_seed_of(u32 f)

@@ -73,19 +73,6 @@ static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
 	return true;
 }
 
-/* Is @cl exactly the elements of @args joined by single spaces? */
-static bool joins(const struct vigil_value *cl, const struct vigil_value *args)
-{
-	u32 i;
-
-	if (!args->len || cl->len + 1 != args->len || args->str[args->len - 1])
-		return false;
-	for (i = 0; i < cl->len; i++)
-		if (cl->str[i] != (args->str[i] ? args->str[i] : ' '))
-			return false;
-	return true;
-}
-
 /**
  * vigil_pf_scan() - which filtered steps an event lets through
  * @e: engine
@@ -118,7 +105,7 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		 */
 		if (vigil_is_array(f)) {
 			if ((fields & (1ULL << pair)) &&
-			    joins(&ev->v[pair], &ev->v[f])) {
+			    (ev->joined & (1ULL << f))) {
 				joined |= 1ULL << pair;
 				continue;
 			}

@@ -260,6 +260,8 @@ static int parse_line(struct rec *r, char *line)
 		return -1;
 	vigil_event_set_kind(&r->ev, r->kind);
 	vigil_event_derive_file(&r->ev);
+	/* as capture, which builds the command line from the args */
+	vigil_event_note_joined(&r->ev);
 	return 0;
 }
 

@@ -112,6 +112,47 @@ out:
 	vigil_engine_free(r);
 }
 
+/*
+ * An event's command line stands for its args in the scan only when it
+ * joins them (struct vigil_event.joined, vigil_event_note_joined()).
+ */
+static void filter_joined(void)
+{
+	struct vigil_engine *e = cu_engine(
+		"eql", "process where process.args : (\"--exploit*\", "
+		       "\"--payload*\", \"--shell*\", \"--reverse*\") or " MANY_CMD);
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	const u64 args = 1ULL << VIGIL_F_PROCESS_ARGS;
+
+	CHECK(e && c);
+	if (!e || !c)
+		goto out;
+	CHECK(step_filtered(e, 0));
+	cu_exec(c, 1, "e1", "tool", ARGV("tool", "--exploit=1"));
+	cmd(c, "tool --exploit=1");
+	vigil_event_note_joined(&c->ev);
+	CHECK(c->ev.joined & args);
+	CHECK_EQ(cu_run(e, c), 1);
+	/* a command line that is not the args: both are scanned */
+	cmd(c, "tool other");
+	vigil_event_note_joined(&c->ev);
+	CHECK(!(c->ev.joined & args));
+	CHECK_EQ(cu_run(e, c), 1);
+	/* the bit is trusted: set wrongly, it hides the args' literal */
+	c->ev.joined |= args;
+	CHECK_EQ(cu_run(e, c), 0);
+	/* no trailing NUL on the last element: not a join */
+	vigil_event_set_array(&c->ev, VIGIL_F_PROCESS_ARGS, "tool\0--exploit=1",
+			      16, 2);
+	cmd(c, "tool --exploit=1");
+	vigil_event_note_joined(&c->ev);
+	CHECK(!(c->ev.joined & args));
+	CHECK_EQ(cu_run(e, c), 1);
+out:
+	free(c);
+	vigil_engine_free(e);
+}
+
 /* Prefixes of args: the literal must start an element, in either case. */
 static void filter_anchors(void)
 {
@@ -183,6 +224,7 @@ static void run_both(struct diff *d, struct cu_ev *c)
 	struct rec a = { .n = 0 }, b = { .fired = d->fired, .n_rules = d->n_rules };
 
 	vigil_event_set_num(&c->ev, VIGIL_F_TIMESTAMP, d->ts += 1000000);
+	vigil_event_note_joined(&c->ev);
 	vigil_engine_process(d->on, &c->ev, rec_cb, &a);
 	vigil_engine_process(d->off, &c->ev, rec_cb, &b);
 	d->events++;
@@ -233,7 +275,7 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 {
 	static char cl[2][1300];
 
-	if (vigil_is_array(f)) {
+	if (vigil_field_pair(f) && vigil_is_array(f)) {
 		bool own = f == VIGIL_F_PROCESS_ARGS;
 
 		cu_args(&c->ev, f, own ? c->args : c->pargs, ARGV("x", v));
@@ -497,6 +539,7 @@ int main(void)
 	RUN(filter_contains);
 	RUN(filter_shapes);
 	RUN(filter_anchors);
+	RUN(filter_joined);
 	RUN(differential_ours);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(differential_corpus, "corpus not found at " CORPUS);
