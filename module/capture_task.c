@@ -195,15 +195,25 @@ static void set_creds(struct vigil_scratch *sc)
 			    from_kgid_munged(&init_user_ns, cred->egid));
 	vigil_event_set_num(ev, VIGIL_F_GROUP_REAL_ID,
 			    from_kgid_munged(&init_user_ns, cred->gid));
-	/* As Elastic: the sets as the task holds them, in its namespace. */
-	caps = vigil_caps_names(vigil_cap_bits(cred->cap_effective),
-				sc->caps_eff, &len, &n);
-	if (caps)
-		vigil_event_set_array(ev, VIGIL_F_CAPS_EFFECTIVE, caps, len, n);
-	caps = vigil_caps_names(vigil_cap_bits(cred->cap_permitted),
-				sc->caps_prm, &len, &n);
-	if (caps)
-		vigil_event_set_array(ev, VIGIL_F_CAPS_PERMITTED, caps, len, n);
+	/*
+	 * As Elastic: the sets as the task holds them, in its namespace.
+	 * Only when a rule reads them: 41 names make a root alert 1.4 KiB
+	 * longer.
+	 */
+	if (vigil_detect_reads(VIGIL_F_CAPS_EFFECTIVE)) {
+		caps = vigil_caps_names(vigil_cap_bits(cred->cap_effective),
+					sc->caps_eff, &len, &n);
+		if (caps)
+			vigil_event_set_array(ev, VIGIL_F_CAPS_EFFECTIVE, caps,
+					      len, n);
+	}
+	if (vigil_detect_reads(VIGIL_F_CAPS_PERMITTED)) {
+		caps = vigil_caps_names(vigil_cap_bits(cred->cap_permitted),
+					sc->caps_prm, &len, &n);
+		if (caps)
+			vigil_event_set_array(ev, VIGIL_F_CAPS_PERMITTED, caps,
+					      len, n);
+	}
 }
 
 /*

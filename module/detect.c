@@ -62,6 +62,13 @@ static u32 vigil_detect_kinds;
  * on a quiet host is almost never.
  */
 static u32 vigil_detect_later;
+/*
+ * The fields the running rules read, and those of the ruleset before
+ * them (an event built for the old mask may meet the new engine): a
+ * costly field outside it is not captured (vigil_detect_reads()).
+ * Written under vigil_detect_mutex before a ruleset is published.
+ */
+static u64 vigil_detect_fields;
 
 static bool sequence_waits(void)
 {
@@ -94,6 +101,20 @@ bool vigil_detect_wants(enum vigil_event_kind kind)
 		return true;
 	return (READ_ONCE(vigil_detect_later) & (1U << kind)) &&
 	       sequence_waits();
+}
+
+/**
+ * vigil_detect_reads() - does some loaded rule read a field?
+ * @f: the field
+ *
+ * For capture, which leaves out costly fields that no rule reads (see
+ * vigil_detect_fields).  Any context.
+ *
+ * Return: true when @f may be read.
+ */
+bool vigil_detect_reads(enum vigil_field f)
+{
+	return READ_ONCE(vigil_detect_fields) & (1ULL << f);
 }
 
 /**
@@ -316,6 +337,9 @@ int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
 				"out of memory carrying learned terms over";
 		return -ENOMEM;
 	}
+	WRITE_ONCE(vigil_detect_fields,
+		   vigil_engine_fields_read(e) |
+			   (old ? vigil_engine_fields_read(old) : 0));
 	rcu_assign_pointer(vigil_engine_cur, e);
 	WRITE_ONCE(vigil_detect_later, vigil_engine_kind_mask_later(e));
 	WRITE_ONCE(vigil_detect_kinds,

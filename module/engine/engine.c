@@ -484,6 +484,34 @@ u32 vigil_engine_kind_mask(const struct vigil_engine *e)
 }
 
 /**
+ * vigil_engine_fields_read() - the fields some rule reads
+ * @e: engine
+ *
+ * Return: bit (1ULL << field) for every field an instruction tests, a
+ * step joins on or a new_terms rule learns.  Capture may leave out a
+ * costly field no rule reads.
+ */
+u64 vigil_engine_fields_read(const struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u64 m = 0;
+	u32 i, k;
+
+	for (i = 0; i < rs->h->n_insns; i++)
+		if (rs->insns[i].op == VIGIL_OP_MATCH ||
+		    rs->insns[i].op == VIGIL_OP_EXISTS ||
+		    rs->insns[i].op == VIGIL_OP_NUMCMP)
+			m |= 1ULL << (rs->insns[i].field & 63);
+	for (i = 0; i < rs->h->n_steps; i++)
+		for (k = 0; k < rs->steps[i].n_by; k++)
+			m |= 1ULL << (rs->steps[i].by_fields[k] & 63);
+	for (i = 0; i < rs->h->n_rules; i++)
+		for (k = 0; k < rs->rules[i].n_terms; k++)
+			m |= 1ULL << (rs->rules[i].term_fields[k] & 63);
+	return m;
+}
+
+/**
  * vigil_engine_kind_mask_later() - kinds only later sequence steps use
  * @e: engine
  *

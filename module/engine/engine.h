@@ -172,6 +172,7 @@ u32 vigil_engine_rule_count(const struct vigil_engine *e);
  * vigil_event_kind bits: events of other kinds cannot match anything.
  */
 u32 vigil_engine_kind_mask(const struct vigil_engine *e);
+u64 vigil_engine_fields_read(const struct vigil_engine *e);
 /*
  * Of those, the kinds that only steps after the first of sequence rules
  * accept: such an event can matter only while a sequence is pending

@@ -56,6 +56,9 @@ t=$(sel $MOUNT '[.process.entry_leader.name,
 [ "$t" = '["mount","/usr/bin/mount","mount",true]["sh","/usr/bin/dash","sh",false]' ] &&
 	pass "mount's entry leader: itself, or the sh that led the session: $t" ||
 	fail "entry leaders of mount: $t"
+# no loaded rule reads the capability sets: capture leaves them out
+t=$(jq -c 'select(.process.thread != null)' "$VIGIL_ALERTS" | wc -l)
+[ "$t" = 0 ] || fail "$t alerts carry capabilities no rule reads"
 t=$(sel $MOUNT '.process.entry_leader.entity_id' | sort -u | wc -l)
 [ "$t" = 2 ] || fail "the two mounts share an entry leader"
 exit $vigil_rc

@@ -711,6 +711,33 @@ static void array_fields(void)
 	CHECK_EQ(n, 6);
 }
 
+/* What capture may leave out: the fields no rule tests, joins or learns. */
+static void fields_read(void)
+{
+	struct rsb *b = calloc(1, sizeof(*b));
+	struct vigil_engine *e;
+	const char *why = NULL;
+	u32 set, st;
+	u64 m;
+
+	rsb_init(b);
+	set = rsb_set1(b, VIGIL_PAT_EXACT, 0, "CAP_NET_RAW");
+	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_CAPS_EFFECTIVE, 0, set);
+	rsb_insn(b, VIGIL_OP_JF, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_NUMCMP, VIGIL_F_USER_ID, VIGIL_CMP_GT, 0);
+	rsb_step_end(b);
+	rsb_rule(b, "r0", VIGIL_RULE_EVENT, st, 1);
+	e = build(b, &why);
+	free(b);
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	m = vigil_engine_fields_read(e);
+	CHECK_EQ(m, (1ULL << VIGIL_F_CAPS_EFFECTIVE) | (1ULL << VIGIL_F_USER_ID));
+	vigil_engine_free(e);
+}
+
 int main(void)
 {
 	RUN(field_table);
@@ -722,6 +749,7 @@ int main(void)
 	RUN(decode_malformed);
 	RUN(interpreter);
 	RUN(array_fields);
+	RUN(fields_read);
 	RUN(index_and_toggles);
 	RUN(mixed_set);
 	RUN(affix_index);
