@@ -11,7 +11,7 @@
 
 #include "entry.h"
 
-/* A session leader named @n under a parent named @pn (NULL: unknown). */
+/* A session leader named @n under a parent named @pn. */
 #define LEADER(n, pn)                                                \
 	{                                                            \
 		.tgid = 1000, .ppid = 900, .sid = 1000, .name = (n), \
@@ -111,7 +111,9 @@ static void vigil_entry_parents(struct kunit *test)
 	/* a look-alike parent name, and an unknown parent */
 	f = (struct vigil_entry_facts)LEADER("sh", "xrunc");
 	expect_verdict(test, f, VIGIL_ENTRY_INHERIT);
-	f = (struct vigil_entry_facts)LEADER("sh", NULL);
+	f = (struct vigil_entry_facts)LEADER("sh", "sh");
+	f.parent_name = NULL;
+	f.parent_name_len = 0;
 	expect_verdict(test, f, VIGIL_ENTRY_INHERIT);
 	/* not a session leader: whatever its parent, it inherits */
 	f = (struct vigil_entry_facts)LEADER("sh", "runc");
