@@ -25,6 +25,7 @@
 
 #include "alert_json.h"
 #include "json.h"
+#include "ip.h"
 #include "names.h"
 #include "nl.h"
 
@@ -241,6 +242,16 @@ static void put_value(struct vigil_outbuf *b, const struct vigil_event *ev, u8 f
 		break;
 	case VIGIL_FT_STR:
 		json_buf_str(b, v->str, v->len);
+		break;
+	case VIGIL_FT_IP:
+		if (v->len == VIGIL_IP_LEN) {
+			char ip[VIGIL_IP_TEXT];
+
+			vigil_ip_format((const unsigned char *)v->str, ip);
+			json_buf_str(b, ip, strlen(ip));
+		} else {
+			vigil_outbuf_put(b, "null", 4);
+		}
 		break;
 	case VIGIL_FT_ARRAY:
 		vigil_outbuf_putc(b, '[');

@@ -19,6 +19,7 @@
 #include "compiler/ast.h"
 #include "compiler/compiler.h"
 #include "engine.h"
+#include "ip.h"
 #include "json.h"
 #include "replay.h"
 #include "vigilctl.h"
@@ -120,6 +121,7 @@ static int num_of(const struct json *j, u64 *out)
 struct kindinfo {
 	bool process, file, start, creation, change, deletion;
 	bool exec, symlink, rename, act_creation, act_deletion;
+	bool connect, accept;
 	char category[24], action[32];	/* the first of each, for reports */
 };
 
@@ -143,11 +145,17 @@ static void note_kind(struct kindinfo *k, const char *path, const char *s)
 		k->rename |= !strcmp(s, "rename");
 		k->act_creation |= !strcmp(s, "creation");
 		k->act_deletion |= !strcmp(s, "deletion");
+		k->connect |= !strcmp(s, "connection_attempted");
+		k->accept |= !strcmp(s, "connection_accepted");
 	}
 }
 
 static enum vigil_event_kind kind_of(const struct kindinfo *k)
 {
+	if (k->connect)
+		return VIGIL_EV_CONNECT;
+	if (k->accept)
+		return VIGIL_EV_ACCEPT;
 	if (k->symlink)
 		return VIGIL_EV_SYMLINK;
 	if (k->rename || (k->file && k->change))
@@ -191,6 +199,19 @@ static int set_field(struct replay *r, struct vigil_event *ev,
 		if (j->type != JSON_STR && j->type != JSON_NUM)
 			goto bad;
 		vigil_event_set_str(ev, fi->field, j->str, (u32)strlen(j->str));
+		return 0;
+	case VIGIL_FT_IP:
+		b = malloc(VIGIL_IP_LEN);
+		if (!b) {
+			snprintf(r->err, sizeof(r->err), "out of memory");
+			return -1;
+		}
+		free(r->bufs[fi->field]);
+		r->bufs[fi->field] = b;
+		if (j->type != JSON_STR ||
+		    vigil_ip_parse(j->str, (unsigned char *)b))
+			goto bad;
+		vigil_event_set_str(ev, fi->field, b, VIGIL_IP_LEN);
 		return 0;
 	case VIGIL_FT_ARRAY:
 		if (j->type == JSON_STR) {

@@ -276,7 +276,8 @@ static void compile_work(struct vigil_engine *e)
 			byte += 1 + (p->kind == VIGIL_PAT_GLOB);
 			if (p->kind == VIGIL_PAT_PREFIX ||
 			    p->kind == VIGIL_PAT_SUFFIX ||
-			    p->kind == VIGIL_PAT_REGEX)
+			    p->kind == VIGIL_PAT_REGEX ||
+			    p->kind == VIGIL_PAT_CIDR)
 				continue;
 			/* a segment over VIGIL_SEG_W verifies at each hit */
 			if (p->len > VIGIL_SEG_W)

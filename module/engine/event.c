@@ -85,6 +85,12 @@ const struct vigil_field_desc vigil_fields[__VIGIL_F_LAST] = {
 				     VIGIL_FT_ARRAY },
 	[VIGIL_F_CAPS_PERMITTED] = { "process.thread.capabilities.permitted",
 				     VIGIL_FT_ARRAY },
+	[VIGIL_F_SOURCE_IP] = { "source.ip", VIGIL_FT_IP },
+	[VIGIL_F_SOURCE_PORT] = { "source.port", VIGIL_FT_NUM },
+	[VIGIL_F_DESTINATION_IP] = { "destination.ip", VIGIL_FT_IP },
+	[VIGIL_F_DESTINATION_PORT] = { "destination.port", VIGIL_FT_NUM },
+	[VIGIL_F_NETWORK_TRANSPORT] = { "network.transport", VIGIL_FT_STR },
+	[VIGIL_F_NETWORK_DIRECTION] = { "network.direction", VIGIL_FT_STR },
 };
 
 /**
@@ -229,6 +235,10 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 			      KS("rename") },
 	[VIGIL_EV_DELETE] = { KS("linux"), KS("file"), KS("deletion"),
 			      KS("deletion") },
+	[VIGIL_EV_CONNECT] = { KS("linux"), KS("network"), KS("start"),
+			       KS("connection_attempted") },
+	[VIGIL_EV_ACCEPT] = { KS("linux"), KS("network"), KS("start"),
+			      KS("connection_accepted") },
 };
 #undef KS
 
@@ -429,11 +439,20 @@ static u32 array_fit(const struct vigil_value *v, u32 room, u32 *count)
 	return end;
 }
 
+/* Are a field's values of one size (never cut, encoded first)? */
+static bool fixed_size(u32 f)
+{
+	return vigil_fields[f].type == VIGIL_FT_NUM ||
+	       vigil_fields[f].type == VIGIL_FT_IP;
+}
+
 /* Bytes one value takes as an attribute. */
 static u32 value_size(const struct vigil_event *ev, u32 f)
 {
 	if (vigil_fields[f].type == VIGIL_FT_NUM)
 		return NLA_ALIGN(NLA_HDR + 8);
+	if (vigil_fields[f].type == VIGIL_FT_IP)
+		return NLA_ALIGN(NLA_HDR + VIGIL_IP_LEN);
 	return NLA_ALIGN(NLA_HDR + ev->v[f].len);
 }
 
@@ -469,7 +488,7 @@ u32 vigil_event_encoded_size(const struct vigil_event *ev)
  * @ev: event
  * @cap: bytes available for the whole encoding
  *
- * Numbers always fit first; the rest of @cap is shared among the string
+ * Numbers and addresses always fit first; the rest of @cap is shared among the string
  * and array values by water-filling: a value smaller than an equal share
  * keeps all of it, and what it leaves is shared among the longer ones.
  * Bounded: at most one pass per value, over at most 64 values.
@@ -490,7 +509,7 @@ u32 vigil_event_value_cap(const struct vigil_event *ev, u32 cap)
 	for (t = todo; t; t &= t - 1) {
 		f = (u32)__builtin_ctzll(t);
 		sz = value_size(ev, f);
-		if (vigil_fields[f].type == VIGIL_FT_NUM) {
+		if (fixed_size(f)) {
 			budget = budget > sz ? budget - sz : 0;
 		} else {
 			vars |= 1ULL << f;
@@ -555,6 +574,11 @@ u32 vigil_event_encode(const struct vigil_event *ev, void *buf, u32 cap)
 		case VIGIL_FT_NUM:
 			n = put_attr(b, off, room, f, &v->num, 8);
 			break;
+		case VIGIL_FT_IP:
+			n = v->len == VIGIL_IP_LEN ?
+				    put_attr(b, off, room, f, v->str, v->len) :
+				    0;
+			break;
 		case VIGIL_FT_ARRAY:
 			if (room - off < NLA_HDR) {
 				n = 0;
@@ -618,6 +642,11 @@ int vigil_event_decode(struct vigil_event *ev, const void *buf, u32 len)
 			vigil_event_set_num(ev, type, v);
 			break;
 		}
+		case VIGIL_FT_IP:
+			if (plen != VIGIL_IP_LEN)
+				return -EINVAL;
+			vigil_event_set_str(ev, type, p, plen);
+			break;
 		case VIGIL_FT_ARRAY:
 			if (plen && p[plen - 1])
 				return -EINVAL;

@@ -242,6 +242,17 @@ static bool lit_eq(const u8 *p, const u8 *s, u32 n, bool nocase)
 	return true;
 }
 
+/* Do the first @pat[16] bits of address @v equal those of @pat? */
+static bool cidr_match(const u8 *pat, const u8 *v, u32 len)
+{
+	u32 bits = pat[VIGIL_IP_LEN], whole = bits / 8, rest = bits % 8;
+
+	if (len != VIGIL_IP_LEN || bits > 8 * VIGIL_IP_LEN ||
+	    memcmp(pat, v, whole))
+		return false;
+	return !rest || !((pat[whole] ^ v[whole]) & (0xff00U >> rest));
+}
+
 static bool dfa_match(const u8 *d, const u8 *s, u32 len, bool nocase)
 {
 	const struct vigil_rs_dfa *dfa = (const void *)d;
@@ -390,6 +401,8 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 		return glob_match(p, n, v, len, nocase, tabs, plan);
 	case VIGIL_PAT_REGEX:
 		return dfa_match(p, v, len, nocase);
+	case VIGIL_PAT_CIDR:
+		return n == VIGIL_CIDR_LEN && cidr_match(p, v, len);
 	}
 	return false;
 }

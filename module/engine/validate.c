@@ -248,6 +248,23 @@ static const char *check_dfa(const struct vigil_rs *rs, u32 off, u32 len)
 	return NULL;
 }
 
+/*
+ * CIDR patterns match IP fields, and nothing else does: an address is
+ * 16 raw bytes, which a string pattern would compare without meaning.
+ * Sets are checked before instructions, so @set's patterns are in range.
+ */
+static bool set_fits_type(const struct vigil_rs *rs,
+			  const struct vigil_rs_set *set, u32 type)
+{
+	u32 i;
+
+	for (i = 0; i < set->n_pats; i++)
+		if ((rs->pats[set->first_pat + i].kind == VIGIL_PAT_CIDR) !=
+		    (type == VIGIL_FT_IP))
+			return false;
+	return true;
+}
+
 static const char *check_pats(const struct vigil_rs *rs, struct where *w)
 {
 	const struct vigil_rs_pat *p;
@@ -277,6 +294,14 @@ static const char *check_pats(const struct vigil_rs *rs, struct where *w)
 		if (p->str > rs->h->strtab_size ||
 		    p->len > rs->h->strtab_size - p->str)
 			return "pattern outside the string table";
+		if (p->kind == VIGIL_PAT_CIDR) {
+			if (p->len != VIGIL_CIDR_LEN || p->flags)
+				return "pattern: CIDR not 17 bytes without flags";
+			if ((u8)rs->strtab[p->str + VIGIL_IP_LEN] >
+			    8 * VIGIL_IP_LEN)
+				return "pattern: CIDR prefix longer than 128 bits";
+			continue;
+		}
 		if (!(p->flags & VIGIL_PAT_F_NOCASE))
 			continue;
 		for (j = 0; j < p->len; j++) {
@@ -343,10 +368,12 @@ static const char *check_insn(const struct vigil_rs *rs,
 			return "insn: bad field";
 		t = vigil_field_type(in->field);
 		if (in->op == VIGIL_OP_MATCH) {
-			if (t != VIGIL_FT_STR && t != VIGIL_FT_ARRAY)
+			if (t == VIGIL_FT_NUM)
 				return "insn: MATCH on a NUM field";
 			if (in->arg >= rs->h->n_sets)
 				return "insn: MATCH set out of range";
+			if (!set_fits_type(rs, &rs->sets[in->arg], t))
+				return "insn: MATCH of an IP field with a non-CIDR pattern, or of another field with a CIDR";
 		} else if (in->op == VIGIL_OP_NUMCMP) {
 			if (t != VIGIL_FT_NUM)
 				return "insn: NUMCMP on a non-NUM field";

@@ -169,6 +169,8 @@ enum vigil_stat {
 	VIGIL_STAT_FIELDS_TRUNCATED, /* events with vigil.event.truncated */
 	VIGIL_STAT_EXEC_MISSED, /* execs the kretprobe fallback missed */
 	VIGIL_STAT_SEQ_NOMEM, /* sequences lost: no memory for a step's event */
+	VIGIL_STAT_EVENTS_CONNECT,
+	VIGIL_STAT_EVENTS_ACCEPT,
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -185,18 +187,30 @@ enum vigil_event_kind {
 	VIGIL_EV_SYMLINK, /* file/creation/symlink */
 	VIGIL_EV_RENAME, /* file/change/rename */
 	VIGIL_EV_DELETE, /* file/deletion/deletion */
+	VIGIL_EV_CONNECT, /* network/start/connection_attempted (IPv4, IPv6) */
+	VIGIL_EV_ACCEPT, /* network/start/connection_accepted (IPv4, IPv6) */
 	__VIGIL_EV_LAST
 };
 #define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
 #define VIGIL_EV_MASK_PROCESS (1U << VIGIL_EV_EXEC)
-#define VIGIL_EV_MASK_FILE (VIGIL_EV_MASK_ALL & ~VIGIL_EV_MASK_PROCESS)
+#define VIGIL_EV_MASK_NETWORK \
+	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
+#define VIGIL_EV_MASK_FILE \
+	(VIGIL_EV_MASK_ALL & ~VIGIL_EV_MASK_PROCESS & ~VIGIL_EV_MASK_NETWORK)
 
 /* Value types of event fields. */
 enum vigil_ftype {
 	VIGIL_FT_STR, /* bytes, no NUL inside the attribute */
 	VIGIL_FT_NUM, /* u64 */
 	VIGIL_FT_ARRAY, /* elements, each NUL-terminated, concatenated */
+	/*
+	 * An IP address, 16 bytes in network order: IPv6, or IPv4 mapped
+	 * (::ffff:a.b.c.d), as Elasticsearch's ip type stores both.
+	 * Matched by VIGIL_PAT_CIDR patterns only.
+	 */
+	VIGIL_FT_IP,
 };
+#define VIGIL_IP_LEN 16
 
 /*
  * Event fields, named by their ECS names (Documentation/fields.rst says
@@ -208,9 +222,12 @@ enum vigil_field {
 	VIGIL_F_UNSPEC,
 	VIGIL_F_TIMESTAMP, /* NUM  @timestamp, ns since epoch */
 	VIGIL_F_EVENT_KIND, /* NUM  enum vigil_event_kind */
-	VIGIL_F_EVENT_CATEGORY, /* STR  "process" | "file" */
+	VIGIL_F_EVENT_CATEGORY, /* STR  "process" | "file" | "network" */
 	VIGIL_F_EVENT_TYPE, /* STR  "start" | "creation" | "change" | "deletion" */
-	VIGIL_F_EVENT_ACTION, /* STR  "exec" | "creation" | "symlink" | "rename" | "deletion" */
+	/* STR  "exec" | "creation" | "symlink" | "rename" | "deletion" |
+	 *      "connection_attempted" | "connection_accepted"
+	 */
+	VIGIL_F_EVENT_ACTION,
 	VIGIL_F_EVENT_FLAGS, /* NUM  VIGIL_EVF_* */
 	VIGIL_F_HOST_OS_TYPE, /* STR  "linux" */
 	VIGIL_F_PROCESS_NAME, /* STR */
@@ -259,6 +276,12 @@ enum vigil_field {
 	VIGIL_F_GROUP_LEADER_ENTITY_ID, /* STR */
 	VIGIL_F_CAPS_EFFECTIVE, /* ARRAY process.thread.capabilities.effective */
 	VIGIL_F_CAPS_PERMITTED, /* ARRAY process.thread.capabilities.permitted */
+	VIGIL_F_SOURCE_IP, /* IP   source.ip: who opened the connection */
+	VIGIL_F_SOURCE_PORT, /* NUM  source.port */
+	VIGIL_F_DESTINATION_IP, /* IP   destination.ip: who it was opened to */
+	VIGIL_F_DESTINATION_PORT, /* NUM  destination.port */
+	VIGIL_F_NETWORK_TRANSPORT, /* STR  network.transport: "tcp" | "udp" */
+	VIGIL_F_NETWORK_DIRECTION, /* STR  network.direction: "egress" | "ingress" */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)
@@ -450,6 +473,13 @@ enum vigil_pat_kind {
 	VIGIL_PAT_CONTAINS, /* str occurs in value */
 	VIGIL_PAT_GLOB, /* '*' any run, '?' one byte, '\' escapes the next byte */
 	VIGIL_PAT_REGEX, /* str is an offset into dfas: struct vigil_rs_dfa */
+	/*
+	 * str: a VIGIL_FT_IP address (16 bytes) then its prefix length in
+	 * bits (1 byte, 0..128); len is VIGIL_CIDR_LEN.  Matches an IP whose
+	 * first prefix-length bits equal the address's.  The only kind a
+	 * MATCH on a VIGIL_FT_IP field may use, and only there.
+	 */
+	VIGIL_PAT_CIDR,
 	__VIGIL_PAT_LAST
 };
 
@@ -476,6 +506,8 @@ struct vigil_rs_pat {
  *   __u8  accept[n_states]            1 if accepting
  *   __u16 next[n_states * n_classes]  next state, or VIGIL_DFA_DEAD
  */
+#define VIGIL_CIDR_LEN (VIGIL_IP_LEN + 1)
+
 #define VIGIL_DFA_DEAD 0xffffU
 #define VIGIL_DFA_MAX_STATES 1024
 
