@@ -10,7 +10,8 @@
  *     1. tracepoint sched_process_exec (after a successful exec);
  *     2. kretprobe on bprm_execve, reporting only a zero return;
  *     3. kprobe on finalize_exec (past the point of no return);
- *   the file kprobes of capture_file.c.
+ *   the file kprobes of capture_file.c, then the network kprobes of
+ *   capture_net.c.
  *
  * Either every hook is registered or none: a missing one fails the load
  * with a message naming it.
@@ -224,13 +225,27 @@ static void exec_unregister(void)
 	kp_exec_on = false;
 }
 
-/* ---------------- file kprobes ---------------- */
+/* ---------------- file and network kprobes ---------------- */
 
-static struct kprobe file_kps[VIGIL_CAPTURE_FILE_HOOKS];
-static unsigned int file_kps_on;
+/* The kprobe hooks of the capture files, and the option each needs. */
+static const struct {
+	const struct vigil_capture_hook *hooks;
+	unsigned int n;
+	const char *config;
+} hook_sets[] = {
+	{ vigil_capture_file_hooks, VIGIL_CAPTURE_FILE_HOOKS,
+	  "CONFIG_SECURITY_PATH" },
+	{ vigil_capture_net_hooks, VIGIL_CAPTURE_NET_HOOKS,
+	  "CONFIG_SECURITY_NETWORK" },
+};
 
-static int file_hook_register(const struct vigil_capture_hook *h,
-			      struct kprobe *kp)
+#define N_KPROBES (VIGIL_CAPTURE_FILE_HOOKS + VIGIL_CAPTURE_NET_HOOKS)
+
+static struct kprobe kps_all[N_KPROBES];
+static unsigned int kps_on;
+
+static int kprobe_register_chain(const struct vigil_capture_hook *h,
+				 const char *config, struct kprobe *kp)
 {
 	const char *const *name;
 	int ret = -ENOENT;
@@ -243,40 +258,43 @@ static int file_hook_register(const struct vigil_capture_hook *h,
 		if (!ret)
 			return 0;
 	}
-	pr_err("vigil: cannot probe %s or its fallbacks (error %d; needs CONFIG_SECURITY_PATH); not loading\n",
-	       h->chain[0], ret);
+	pr_err("vigil: cannot probe %s or its fallbacks (error %d; needs %s); not loading\n",
+	       h->chain[0], ret, config);
 	return ret;
 }
 
-/* Unregisters the file kprobes with one RCU grace period. */
-static void file_unregister(void)
+/* Unregisters the file and network kprobes with one RCU grace period. */
+static void kprobes_unregister(void)
 {
-	struct kprobe *kps[VIGIL_CAPTURE_FILE_HOOKS];
+	struct kprobe *kps[N_KPROBES];
 	unsigned int i;
 
-	for (i = 0; i < file_kps_on; i++)
-		kps[i] = &file_kps[i];
-	if (file_kps_on)
-		unregister_kprobes(kps, file_kps_on);
-	file_kps_on = 0;
+	for (i = 0; i < kps_on; i++)
+		kps[i] = &kps_all[i];
+	if (kps_on)
+		unregister_kprobes(kps, kps_on);
+	kps_on = 0;
 }
 
-static int file_register(void)
+static int kprobes_register(void)
 {
-	unsigned int i;
+	unsigned int s, i;
 	int ret;
 
-	for (i = 0; i < VIGIL_CAPTURE_FILE_HOOKS; i++) {
-		ret = file_hook_register(&vigil_capture_file_hooks[i],
-					 &file_kps[i]);
-		if (ret)
-			goto err_unregister;
-		file_kps_on = i + 1;
+	for (s = 0; s < ARRAY_SIZE(hook_sets); s++) {
+		for (i = 0; i < hook_sets[s].n; i++) {
+			ret = kprobe_register_chain(&hook_sets[s].hooks[i],
+						    hook_sets[s].config,
+						    &kps_all[kps_on]);
+			if (ret)
+				goto err_unregister;
+			kps_on++;
+		}
 	}
 	return 0;
 
 err_unregister:
-	file_unregister();
+	kprobes_unregister();
 	return ret;
 }
 
@@ -308,7 +326,7 @@ int vigil_capture_init(void)
 	ret = exec_register();
 	if (ret)
 		goto err_unregister_fork;
-	ret = file_register();
+	ret = kprobes_register();
 	if (ret)
 		goto err_unregister_exec;
 	if (vigil_capture_seed())
@@ -334,7 +352,7 @@ err_free_scratch:
  */
 void vigil_capture_uninit(void)
 {
-	file_unregister();
+	kprobes_unregister();
 	exec_unregister();
 	tp_unregister(&tp_fork, probe_fork);
 	tp_unregister(&tp_exit, probe_exit);

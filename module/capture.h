@@ -6,6 +6,7 @@
  *   capture.c       vigil_capture_init/uninit: registers every
  *                   tracepoint and kprobe and calls into the files below;
  *   capture_file.c  file creation, symlink, rename and deletion events;
+ *   capture_net.c   connect and accept events;
  *   capture_exec.c  exec events, and reading a process image: its argv,
  *                   lazy process-table entries, the processes running at
  *                   load;
@@ -46,6 +47,11 @@ struct vigil_capture_hook {
 extern const struct vigil_capture_hook
 	vigil_capture_file_hooks[VIGIL_CAPTURE_FILE_HOOKS];
 
+/* capture_net.c: connect, accept */
+#define VIGIL_CAPTURE_NET_HOOKS 2
+extern const struct vigil_capture_hook
+	vigil_capture_net_hooks[VIGIL_CAPTURE_NET_HOOKS];
+
 /* capture_exec.c; argv_cap and seed in process context */
 u32 vigil_capture_argv_cap(void);
 void vigil_capture_exec(struct linux_binprm *bprm);
@@ -54,6 +60,8 @@ int vigil_capture_seed(void);
 
 /* capture_task.c */
 bool vigil_capture_skip(void);
+struct vigil_proc *vigil_capture_find(const struct vigil_scratch *sc,
+				      pid_t tgid);
 void vigil_capture_cut(struct vigil_scratch *sc, enum vigil_field f);
 const char *vigil_capture_path(const struct path *path, char *buf, u32 size,
 			       u32 *len, bool *cut);

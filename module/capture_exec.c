@@ -165,7 +165,8 @@ static bool exec_name(struct vigil_proc_image *img,
  *
  * Caller holds rcu_read_lock().  A process not yet tracked (it existed
  * before insmod or was evicted) is added now from its mm: executable
- * and argv, named from its comm, with a new entity id.
+ * and argv, named from its comm, with a new entity id (not under
+ * @sc->nolock, which only looks up).
  *
  * Return: the entry, or NULL when it could not be allocated.
  */
@@ -175,8 +176,8 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 	char comm[TASK_COMM_LEN];
 	struct vigil_proc *p;
 
-	p = vigil_proctab_lookup(current->tgid);
-	if (p)
+	p = vigil_capture_find(sc, current->tgid);
+	if (p || sc->nolock)
 		return p;
 	img.exe = vigil_capture_task_exe(current, sc->path3, &img.exe_len,
 					 &img.exe_cut, &img.exe_dev,

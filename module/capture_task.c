@@ -43,6 +43,23 @@ bool vigil_capture_skip(void)
 }
 
 /**
+ * vigil_capture_find() - a process's entry, as the hook may look it up
+ * @sc: scratch of the event being built
+ * @tgid: the process
+ *
+ * Caller holds rcu_read_lock().  Under @sc->nolock the entry's recency
+ * is left alone: refreshing it takes the table's lock.
+ *
+ * Return: the entry, or NULL if the process is not tracked.
+ */
+struct vigil_proc *vigil_capture_find(const struct vigil_scratch *sc,
+				      pid_t tgid)
+{
+	return sc->nolock ? vigil_proctab_peek(tgid) :
+			    vigil_proctab_lookup(tgid);
+}
+
+/**
  * vigil_capture_cut() - field @f of the event in @sc is not whole
  * @sc: scratch with an event begun
  * @f: the field
@@ -313,7 +330,7 @@ static void set_relative(struct vigil_scratch *sc, const struct vigil_proc *p,
 {
 	const struct vigil_proc *r;
 
-	r = pid == task_tgid_nr(current) ? p : vigil_proctab_lookup(pid);
+	r = pid == task_tgid_nr(current) ? p : vigil_capture_find(sc, pid);
 	if (!r)
 		return;
 	vigil_proc_entity_str(r->entity_id, eid);
@@ -497,13 +514,22 @@ void vigil_capture_parent(struct vigil_scratch *sc, const struct vigil_proc *p)
 	}
 	vigil_event_set_num(ev, VIGIL_F_PARENT_PID, task_tgid_nr(parent));
 	parent_creds(ev, parent);
-	pp = vigil_proctab_lookup(task_tgid_nr(parent));
+	pp = vigil_capture_find(sc, task_tgid_nr(parent));
 	if (pp) {
 		parent_from_entry(sc, pp);
 		return;
 	}
 
 	sc->flags |= VIGIL_EVF_PARENT_FALLBACK;
+	if (sc->nolock) {
+		/* comm as it is: its lock is not to be taken here */
+		memcpy(sc->pcomm, parent->comm, sizeof(sc->pcomm));
+		sc->pcomm[sizeof(sc->pcomm) - 1] = '\0';
+		vigil_event_set_str(ev, VIGIL_F_PARENT_NAME, sc->pcomm,
+				    strlen(sc->pcomm));
+		vigil_capture_cut(sc, VIGIL_F_PARENT_EXECUTABLE);
+		return;
+	}
 	exe = vigil_capture_task_exe(parent, sc->path3, &len, &cut, NULL, NULL);
 	if (exe)
 		vigil_event_set_str(ev, VIGIL_F_PARENT_EXECUTABLE, exe, len);

@@ -92,9 +92,19 @@ static bool sequence_waits(void)
  */
 bool vigil_detect_wants(enum vigil_event_kind kind)
 {
+	static const u8 kind_stat[__VIGIL_EV_LAST] = {
+		[VIGIL_EV_EXEC] = VIGIL_STAT_EVENTS_EXEC,
+		[VIGIL_EV_CREATE] = VIGIL_STAT_EVENTS_CREATE,
+		[VIGIL_EV_SYMLINK] = VIGIL_STAT_EVENTS_SYMLINK,
+		[VIGIL_EV_RENAME] = VIGIL_STAT_EVENTS_RENAME,
+		[VIGIL_EV_DELETE] = VIGIL_STAT_EVENTS_DELETE,
+		[VIGIL_EV_CONNECT] = VIGIL_STAT_EVENTS_CONNECT,
+		[VIGIL_EV_ACCEPT] = VIGIL_STAT_EVENTS_ACCEPT,
+	};
+
 	if (kind < VIGIL_EV_EXEC || kind >= __VIGIL_EV_LAST)
 		return false;
-	vigil_stat_inc(VIGIL_STAT_EVENTS_EXEC + (kind - VIGIL_EV_EXEC));
+	vigil_stat_inc(kind_stat[kind]);
 	if (!READ_ONCE(vigil_enabled))
 		return false;
 	if (READ_ONCE(vigil_detect_kinds) & (1U << kind))

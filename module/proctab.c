@@ -137,6 +137,21 @@ struct vigil_proc *vigil_proctab_lookup(pid_t tgid)
 	return p;
 }
 
+/**
+ * vigil_proctab_peek() - the entry of a process, taking no lock
+ * @tgid: the process
+ *
+ * For hooks that run under a lock of the kernel's own (an accept, under
+ * the socket's callback lock): like vigil_proctab_lookup() but the
+ * entry's recency is left as it is.  Caller holds rcu_read_lock().
+ *
+ * Return: the entry, or NULL if the process is not tracked.
+ */
+struct vigil_proc *vigil_proctab_peek(pid_t tgid)
+{
+	return find(tgid);
+}
+
 static void touch(struct vigil_proc *p)
 {
 	unsigned long now = jiffies;

@@ -180,6 +180,7 @@ vigil_proc_entry_leader(const struct vigil_proc *p)
 void vigil_proc_entity_str(u64 id, char *buf);
 u64 vigil_proctab_new_id(void);
 struct vigil_proc *vigil_proctab_lookup(pid_t tgid);
+struct vigil_proc *vigil_proctab_peek(pid_t tgid);
 struct vigil_proc *
 vigil_proctab_set(pid_t tgid, const struct vigil_proc_image *img, bool replace);
 unsigned int vigil_proctab_capacity(void);

@@ -37,6 +37,10 @@
  * @flags: VIGIL_EVF_* gathered while the event is built
  * @cut: bit (1ULL << field) for each field not whole
  * @cutnames: vigil.event.truncated, built from @cut
+ * @src_ip: source.ip of a network event (VIGIL_FT_IP)
+ * @dst_ip: destination.ip of a network event
+ * @nolock: the hook runs under a kernel lock (accept): take no lock and
+ *	resolve no path while building the event (vigil_capture_find())
  * @busy: set while a hook uses this CPU's scratch
  */
 struct vigil_scratch {
@@ -59,6 +63,9 @@ struct vigil_scratch {
 	u32 flags;
 	u64 cut;
 	char cutnames[VIGIL_SCRATCH_CUTNAMES];
+	u8 src_ip[VIGIL_IP_LEN];
+	u8 dst_ip[VIGIL_IP_LEN];
+	bool nolock;
 	bool busy;
 };
 

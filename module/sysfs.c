@@ -351,6 +351,8 @@ STAT_ATTR(work_stops, VIGIL_STAT_WORK_STOPS);
 STAT_ATTR(fields_truncated, VIGIL_STAT_FIELDS_TRUNCATED);
 STAT_ATTR(exec_missed, VIGIL_STAT_EXEC_MISSED);
 STAT_ATTR(seq_nomem, VIGIL_STAT_SEQ_NOMEM);
+STAT_ATTR(events_connect, VIGIL_STAT_EVENTS_CONNECT);
+STAT_ATTR(events_accept, VIGIL_STAT_EVENTS_ACCEPT);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -372,6 +374,8 @@ static struct attribute *stat_attrs[] = {
 	&stat_fields_truncated_attr.attr.attr,
 	&stat_exec_missed_attr.attr.attr,
 	&stat_seq_nomem_attr.attr.attr,
+	&stat_events_connect_attr.attr.attr,
+	&stat_events_accept_attr.attr.attr,
 	NULL,
 };
 

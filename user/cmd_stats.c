@@ -31,6 +31,8 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_FIELDS_TRUNCATED] = "fields_truncated",
 	[VIGIL_STAT_EXEC_MISSED] = "exec_missed",
 	[VIGIL_STAT_SEQ_NOMEM] = "seq_nomem",
+	[VIGIL_STAT_EVENTS_CONNECT] = "events_connect",
+	[VIGIL_STAT_EVENTS_ACCEPT] = "events_accept",
 };
 
 struct stats_ctx {

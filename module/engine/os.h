@@ -68,6 +68,7 @@ static inline void vg_free_atomic(const void *p)
 /* A struct, not a typedef: the userspace build defines its own. */
 struct vg_lock {
 	spinlock_t l;
+	unsigned long flags; /* the holder's saved IRQ state */
 };
 
 static inline void vg_lock_init(struct vg_lock *l)
@@ -79,15 +80,23 @@ static inline void vg_lock_destroy(struct vg_lock *l)
 {
 }
 
-/* Callers run in process context with preemption disabled, never IRQ. */
+/*
+ * Callers run in process context with preemption disabled, never IRQ;
+ * some of them (an accept's hook) under a lock that softirqs take, so
+ * this lock is taken with interrupts off: held, it can never be waited
+ * for from an interrupted holder of its own CPU.
+ */
 static inline void vg_lock(struct vg_lock *l) __acquires(&l->l)
 {
-	spin_lock(&l->l);
+	unsigned long flags;
+
+	spin_lock_irqsave(&l->l, flags);
+	l->flags = flags;
 }
 
 static inline void vg_unlock(struct vg_lock *l) __releases(&l->l)
 {
-	spin_unlock(&l->l);
+	spin_unlock_irqrestore(&l->l, l->flags);
 }
 
 struct vg_atomic64 {

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Network events, from kprobes on two LSM hooks (CONFIG_SECURITY_NETWORK):
+ *
+ *   security_socket_connect(sock, address, addrlen)  CONNECT
+ *   security_sock_graft(sk, parent)                  ACCEPT
+ *
+ * Both run in the context of the process that connects or accepts.  Only
+ * IPv4 and IPv6 sockets of TCP (and MPTCP) and UDP are reported; other
+ * families (unix, netlink, ...) and protocols (raw, ICMP, SCTP) are not.
+ *
+ * connect(2) is reported when the kernel has copied the address and is
+ * about to connect, so a connect that then fails (refused, unreachable,
+ * timed out) is still reported: Elastic's "connection_attempted".  The
+ * destination is the address asked for; the source is the socket's local
+ * address and port when it is already bound (a client socket usually is
+ * not: both are then absent).
+ *
+ * An accepted TCP connection is reported when the new socket is grafted
+ * onto the accepting process's socket (inet_accept(), after the
+ * handshake).  As in ECS, source is the side that opened the connection,
+ * the remote peer, and destination the local address and port.  This
+ * hook runs under the new socket's callback lock (a lock softirqs take):
+ * the event is built without taking any lock vigil does not take with
+ * interrupts off, and without resolving paths (struct vigil_scratch
+ * nolock).  A process the table does not know is then reported with its
+ * pid, credentials and comm, its executable flagged as cut.
+ *
+ * IPv4 addresses are reported as IPv4 whether the socket is IPv4 or IPv6
+ * (an IPv4-mapped address, ::ffff:a.b.c.d), as Elasticsearch stores them:
+ * a rule on 8.8.8.8 also sees a dual-stack socket's connect to
+ * ::ffff:8.8.8.8.
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <net/ipv6.h>
+#include <linux/kprobes.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <net/sock.h>
+
+#include "capture.h"
+#include "compat.h"
+
+/* @ip as VIGIL_FT_IP: IPv4 mapped into ::ffff:0:0/96. */
+static void ip_from_v4(u8 ip[VIGIL_IP_LEN], __be32 a)
+{
+	memset(ip, 0, 10);
+	ip[10] = 0xff;
+	ip[11] = 0xff;
+	memcpy(ip + 12, &a, 4);
+}
+
+/* network.transport of @sk, or NULL for a protocol vigil does not report. */
+static const char *transport_of(const struct sock *sk)
+{
+	switch (READ_ONCE(sk->sk_protocol)) {
+	case IPPROTO_TCP:
+	case IPPROTO_MPTCP:
+		return "tcp";
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return "udp";
+	}
+	return NULL;
+}
+
+/**
+ * struct net_op - what one network hook saw
+ * @kind: VIGIL_EV_CONNECT or VIGIL_EV_ACCEPT
+ * @transport: network.transport
+ * @src: source.ip (VIGIL_FT_IP), valid when @sport is not 0
+ * @dst: destination.ip
+ * @sport: source.port, 0 when the source is unknown
+ * @dport: destination.port
+ */
+struct net_op {
+	enum vigil_event_kind kind;
+	const char *transport;
+	u8 src[VIGIL_IP_LEN];
+	u8 dst[VIGIL_IP_LEN];
+	u16 sport;
+	u16 dport;
+};
+
+static void net_event(const struct net_op *op)
+{
+	static const char *const direction[] = {
+		[VIGIL_EV_CONNECT] = "egress",
+		[VIGIL_EV_ACCEPT] = "ingress",
+	};
+	struct vigil_scratch *sc;
+	struct vigil_event *ev;
+	struct vigil_proc *p;
+
+	sc = vigil_scratch_get();
+	if (!sc)
+		return;
+	ev = &sc->ev;
+	sc->nolock = op->kind == VIGIL_EV_ACCEPT;
+
+	rcu_read_lock();
+	p = vigil_capture_current_proc(sc);
+	vigil_capture_begin(sc, op->kind);
+	memcpy(sc->dst_ip, op->dst, VIGIL_IP_LEN);
+	vigil_event_set_str(ev, VIGIL_F_DESTINATION_IP, sc->dst_ip,
+			    VIGIL_IP_LEN);
+	vigil_event_set_num(ev, VIGIL_F_DESTINATION_PORT, op->dport);
+	if (op->sport) {
+		memcpy(sc->src_ip, op->src, VIGIL_IP_LEN);
+		vigil_event_set_str(ev, VIGIL_F_SOURCE_IP, sc->src_ip,
+				    VIGIL_IP_LEN);
+		vigil_event_set_num(ev, VIGIL_F_SOURCE_PORT, op->sport);
+	}
+	vigil_event_set_str(ev, VIGIL_F_NETWORK_TRANSPORT, op->transport,
+			    strlen(op->transport));
+	vigil_event_set_str(ev, VIGIL_F_NETWORK_DIRECTION, direction[op->kind],
+			    strlen(direction[op->kind]));
+	vigil_capture_actor(sc, p, NULL);
+	if (!p && sc->nolock) {
+		/* comm as it is: its lock is not to be taken here */
+		memcpy(sc->pcomm, current->comm, sizeof(sc->pcomm));
+		sc->pcomm[sizeof(sc->pcomm) - 1] = '\0';
+		vigil_event_set_str(ev, VIGIL_F_PROCESS_NAME, sc->pcomm,
+				    strlen(sc->pcomm));
+		vigil_capture_cut(sc, VIGIL_F_PROCESS_EXECUTABLE);
+	}
+	vigil_capture_parent(sc, p);
+	vigil_capture_emit(sc);
+	rcu_read_unlock();
+	vigil_scratch_put(sc);
+}
+
+#define ARG(regs, n) ((void *)vigil_kprobe_arg(regs, n))
+
+static int on_connect(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct socket *sock = ARG(regs, 0);
+	const struct sockaddr *sa = ARG(regs, 1);
+	int len = (int)vigil_kprobe_arg(regs, 2);
+	struct net_op op = { .kind = VIGIL_EV_CONNECT };
+	struct sock *sk;
+	u16 family;
+
+	if (vigil_capture_skip() || !sock || !sa)
+		return 0;
+	sk = sock->sk;
+	if (!sk)
+		return 0;
+	family = READ_ONCE(sk->sk_family);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	op.transport = transport_of(sk);
+	/* the address was copied into the kernel: it can be read as is */
+	if (!op.transport || len < (int)sizeof(sa->sa_family))
+		return 0;
+	if (sa->sa_family == AF_INET &&
+	    len >= (int)sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		ip_from_v4(op.dst, in->sin_addr.s_addr);
+		op.dport = ntohs(in->sin_port);
+	} else if (sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		memcpy(op.dst, &in6->sin6_addr, VIGIL_IP_LEN);
+		op.dport = ntohs(in6->sin6_port);
+	} else {
+		/* AF_UNSPEC dissolves a UDP association: no connection */
+		return 0;
+	}
+	op.sport = READ_ONCE(sk->sk_num);
+	if (family == AF_INET)
+		ip_from_v4(op.src, READ_ONCE(sk->sk_rcv_saddr));
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		memcpy(op.src, &sk->sk_v6_rcv_saddr, VIGIL_IP_LEN);
+#endif
+	if (vigil_detect_wants(op.kind))
+		net_event(&op);
+	return 0;
+}
+
+static int on_graft(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct sock *sk = ARG(regs, 0);
+	struct net_op op = { .kind = VIGIL_EV_ACCEPT };
+	u16 family;
+
+	if (vigil_capture_skip() || !sk)
+		return 0;
+	family = READ_ONCE(sk->sk_family);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	/* TCP only: another protocol's graft is no accepted connection */
+	if (READ_ONCE(sk->sk_type) != SOCK_STREAM ||
+	    READ_ONCE(sk->sk_protocol) != IPPROTO_TCP)
+		return 0;
+	op.transport = "tcp";
+	op.sport = ntohs(READ_ONCE(sk->sk_dport));
+	op.dport = READ_ONCE(sk->sk_num);
+	if (family == AF_INET) {
+		ip_from_v4(op.src, READ_ONCE(sk->sk_daddr));
+		ip_from_v4(op.dst, READ_ONCE(sk->sk_rcv_saddr));
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	else {
+		memcpy(op.src, &sk->sk_v6_daddr, VIGIL_IP_LEN);
+		memcpy(op.dst, &sk->sk_v6_rcv_saddr, VIGIL_IP_LEN);
+	}
+#endif
+	if (vigil_detect_wants(op.kind))
+		net_event(&op);
+	return 0;
+}
+
+/* Registered by capture.c after the file hooks, in this order. */
+const struct vigil_capture_hook
+	vigil_capture_net_hooks[VIGIL_CAPTURE_NET_HOOKS] = {
+		{ { "security_socket_connect" }, on_connect },
+		{ { "security_sock_graft" }, on_graft },
+	};
