@@ -328,7 +328,7 @@ enum vigil_field {
 #define VIGIL_RS_MAX_BY 4 /* join fields per step */
 #define VIGIL_RS_MAX_TERMS 3 /* new_terms fields */
 #define VIGIL_RS_MAX_RUNS 64
-#define VIGIL_RS_MAX_MAXSPAN_MS (5U * 60 * 1000)
+#define VIGIL_RS_MAX_MAXSPAN_MS (60U * 60 * 1000) /* an hour */
 #define VIGIL_RS_MAX_INDEX 65536 /* index-set patterns, all steps together */
 /*
  * Bytes of a rule's name and threat string (without the NUL): a rule's

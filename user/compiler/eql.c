@@ -1026,9 +1026,7 @@ static int parse_sequence(struct lex *l, struct cquery *q)
 	if (q->n_steps < 2)
 		return cerr_set(l->e, seq_off,
 				"a sequence needs at least two steps");
-	if (!q->maxspan_ms)
-		return cerr_set(l->e, seq_off,
-				"sequence without maxspan is not supported");
+	/* no maxspan: the rule's look-back bounds it (crule_parse()) */
 	return 0;
 }
 

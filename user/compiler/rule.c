@@ -163,7 +163,7 @@ oom:
 }
 
 static int parse_window(const struct toml_value *v, __u32 *secs,
-			struct vigil_cerror *err)
+			const char *what, struct vigil_cerror *err)
 {
 	unsigned long x, mult;
 	char *end;
@@ -191,7 +191,7 @@ static int parse_window(const struct toml_value *v, __u32 *secs,
 	*secs = (__u32)(x * mult);
 	return 0;
 bad:
-	return rfail(err, v, "history_window_start must be \"now-<N><s|m|h|d|w>\"");
+	return rfail(err, v, "%s must be \"now-<N><s|m|h|d|w>\"", what);
 }
 
 static int parse_new_terms(const struct toml_value *rule, struct crule *r,
@@ -243,10 +243,34 @@ static int parse_new_terms(const struct toml_value *rule, struct crule *r,
 			v = toml_get(h->vals[i], "value");
 			if (!v)
 				break;
-			return parse_window(v, &r->history_window_s, err);
+			return parse_window(v, &r->history_window_s,
+					    "history_window_start", err);
 		}
 	}
 	return rfail(err, h, "new_terms rule without history_window_start");
+}
+
+/*
+ * A sequence without maxspan: in Elastic, its events can be as far apart
+ * as the rule's look-back, [rule] from (default now-6m), and no further:
+ * every run searches that window only.  That is its maxspan here.
+ */
+static int seq_lookback(const struct toml_value *rule, __u32 *ms,
+			struct vigil_cerror *err)
+{
+	static const struct toml_value dflt = { .type = TOML_STRING,
+						.str = "now-6m" };
+	const struct toml_value *from = toml_get(rule, "from");
+	__u32 secs;
+
+	if (parse_window(from ? from : &dflt, &secs, "from", err))
+		return -1;
+	if (secs > VIGIL_RS_MAX_MAXSPAN_MS / 1000)
+		return rfail(err, from,
+			     "sequence without maxspan: its look-back 'from' exceeds %us",
+			     VIGIL_RS_MAX_MAXSPAN_MS / 1000);
+	*ms = secs * 1000;
+	return 0;
 }
 
 /* Maps a query error to the file position. */
@@ -374,6 +398,9 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 			goto qerr;
 		}
 	}
+	if (r->q.sequence && !r->q.maxspan_ms &&
+	    seq_lookback(rule, &r->q.maxspan_ms, err))
+		goto err;
 	if (r->kind == VIGIL_RULE_NEW_TERMS && r->q.sequence) {
 		rfail(err, q, "new_terms rule with a sequence query");
 		goto err;

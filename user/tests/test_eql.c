@@ -101,6 +101,9 @@ static void sequences(void)
 	CHECK(strstr(cu_dump("eql", "sequence by host.id, process.entity_id with maxspan=1s "
 			     "[process where true] [file where true]"),
 		      "by=process.entity_id\n") != NULL);
+	/* no maxspan: the rule's look-back, [rule] from (default now-6m) */
+	CHECK(strstr(cu_dump("eql", "sequence [process where true] [file where true]"),
+		      "maxspan_ms=360000") != NULL);
 }
 
 static void rejections(void)
@@ -113,10 +116,8 @@ static void rejections(void)
 		  "function 'cidrMatch' is not supported");
 	CHECK_STR(cu_error("eql", "sequence with maxspan=1m [process where true] [file where true] until [process where true]"),
 		  "'until' is not supported");
-	CHECK_STR(cu_error("eql", "sequence [process where true] [file where true]"),
-		  "sequence without maxspan is not supported");
-	CHECK_STR(cu_error("eql", "sequence with maxspan=1h [process where true] [file where true]"),
-		  "maxspan 1h out of range (1ms..300s)");
+	CHECK_STR(cu_error("eql", "sequence with maxspan=2h [process where true] [file where true]"),
+		  "maxspan 2h out of range (1ms..3600s)");
 	CHECK_STR(cu_error("eql", "process where process.name == \"x\" | head 1"),
 		  "pipes are not supported");
 	CHECK_STR(cu_error("eql", "process where event.type == \"end\""),
