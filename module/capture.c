@@ -11,7 +11,7 @@
  *     2. kretprobe on bprm_execve, reporting only a zero return;
  *     3. kprobe on finalize_exec (past the point of no return);
  *   the file kprobes of capture_file.c, then the network kprobes of
- *   capture_net.c.
+ *   capture_net.c and the credential kprobes of capture_cred.c.
  *
  * Either every hook is registered or none: a missing one fails the load
  * with a message naming it.
@@ -225,7 +225,7 @@ static void exec_unregister(void)
 	kp_exec_on = false;
 }
 
-/* ---------------- file and network kprobes ---------------- */
+/* ---------------- file, network and credential kprobes ---------------- */
 
 /* The kprobe hooks of the capture files, and the option each needs. */
 static const struct {
@@ -237,9 +237,13 @@ static const struct {
 	  "CONFIG_SECURITY_PATH" },
 	{ vigil_capture_net_hooks, VIGIL_CAPTURE_NET_HOOKS,
 	  "CONFIG_SECURITY_NETWORK" },
+	{ vigil_capture_cred_hooks, VIGIL_CAPTURE_CRED_HOOKS,
+	  "CONFIG_SECURITY" },
 };
 
-#define N_KPROBES (VIGIL_CAPTURE_FILE_HOOKS + VIGIL_CAPTURE_NET_HOOKS)
+#define N_KPROBES                                           \
+	(VIGIL_CAPTURE_FILE_HOOKS + VIGIL_CAPTURE_NET_HOOKS + \
+	 VIGIL_CAPTURE_CRED_HOOKS)
 
 static struct kprobe kps_all[N_KPROBES];
 static unsigned int kps_on;
@@ -263,7 +267,7 @@ static int kprobe_register_chain(const struct vigil_capture_hook *h,
 	return ret;
 }
 
-/* Unregisters the file and network kprobes with one RCU grace period. */
+/* Unregisters the kprobes of hook_sets with one RCU grace period. */
 static void kprobes_unregister(void)
 {
 	struct kprobe *kps[N_KPROBES];

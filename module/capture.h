@@ -7,6 +7,7 @@
  *                   tracepoint and kprobe and calls into the files below;
  *   capture_file.c  file creation, symlink, rename and deletion events;
  *   capture_net.c   connect and accept events;
+ *   capture_cred.c  uid and gid changes;
  *   capture_exec.c  exec events, and reading a process image: its argv,
  *                   lazy process-table entries, the processes running at
  *                   load;
@@ -51,6 +52,11 @@ extern const struct vigil_capture_hook
 #define VIGIL_CAPTURE_NET_HOOKS 2
 extern const struct vigil_capture_hook
 	vigil_capture_net_hooks[VIGIL_CAPTURE_NET_HOOKS];
+
+/* capture_cred.c: setuid family, setgid family */
+#define VIGIL_CAPTURE_CRED_HOOKS 2
+extern const struct vigil_capture_hook
+	vigil_capture_cred_hooks[VIGIL_CAPTURE_CRED_HOOKS];
 
 /* capture_exec.c; argv_cap and seed in process context */
 u32 vigil_capture_argv_cap(void);

@@ -217,7 +217,7 @@ static void set_caps(struct vigil_event *ev, enum vigil_field f,
 
 static void set_creds(struct vigil_scratch *sc)
 {
-	const struct cred *cred = current_cred();
+	const struct cred *cred = sc->cred ?: current_cred();
 	struct vigil_event *ev = &sc->ev;
 
 	vigil_event_set_num(ev, VIGIL_F_USER_ID,

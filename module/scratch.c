@@ -110,6 +110,7 @@ struct vigil_scratch *vigil_scratch_get(void)
 	}
 	sc->busy = true;
 	sc->nolock = false;
+	sc->cred = NULL;
 	return sc;
 }
 

@@ -7,6 +7,7 @@
 #ifndef VIGIL_SCRATCH_H
 #define VIGIL_SCRATCH_H
 
+#include <linux/cred.h>
 #include <linux/limits.h>
 #include <linux/sched.h>
 #include "caps.h"
@@ -39,6 +40,8 @@
  * @cutnames: vigil.event.truncated, built from @cut
  * @src_ip: source.ip of a network event (VIGIL_FT_IP)
  * @dst_ip: destination.ip of a network event
+ * @cred: the credentials the event reports (user.*, group.*,
+ *	capabilities): NULL for current's, or those a set*id call installs
  * @nolock: the hook runs under a kernel lock (accept): take no lock and
  *	resolve no path while building the event (vigil_capture_find())
  * @busy: set while a hook uses this CPU's scratch
@@ -65,6 +68,7 @@ struct vigil_scratch {
 	char cutnames[VIGIL_SCRATCH_CUTNAMES];
 	u8 src_ip[VIGIL_IP_LEN];
 	u8 dst_ip[VIGIL_IP_LEN];
+	const struct cred *cred;
 	bool nolock;
 	bool busy;
 };

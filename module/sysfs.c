@@ -353,6 +353,8 @@ STAT_ATTR(exec_missed, VIGIL_STAT_EXEC_MISSED);
 STAT_ATTR(seq_nomem, VIGIL_STAT_SEQ_NOMEM);
 STAT_ATTR(events_connect, VIGIL_STAT_EVENTS_CONNECT);
 STAT_ATTR(events_accept, VIGIL_STAT_EVENTS_ACCEPT);
+STAT_ATTR(events_uid_change, VIGIL_STAT_EVENTS_UID_CHANGE);
+STAT_ATTR(events_gid_change, VIGIL_STAT_EVENTS_GID_CHANGE);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -376,6 +378,8 @@ static struct attribute *stat_attrs[] = {
 	&stat_seq_nomem_attr.attr.attr,
 	&stat_events_connect_attr.attr.attr,
 	&stat_events_accept_attr.attr.attr,
+	&stat_events_uid_change_attr.attr.attr,
+	&stat_events_gid_change_attr.attr.attr,
 	NULL,
 };
 

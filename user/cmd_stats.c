@@ -33,6 +33,8 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_SEQ_NOMEM] = "seq_nomem",
 	[VIGIL_STAT_EVENTS_CONNECT] = "events_connect",
 	[VIGIL_STAT_EVENTS_ACCEPT] = "events_accept",
+	[VIGIL_STAT_EVENTS_UID_CHANGE] = "events_uid_change",
+	[VIGIL_STAT_EVENTS_GID_CHANGE] = "events_gid_change",
 };
 
 struct stats_ctx {

@@ -239,6 +239,10 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 			       KS("connection_attempted") },
 	[VIGIL_EV_ACCEPT] = { KS("linux"), KS("network"), KS("start"),
 			      KS("connection_accepted") },
+	[VIGIL_EV_UID_CHANGE] = { KS("linux"), KS("process"), KS("change"),
+				  KS("uid_change") },
+	[VIGIL_EV_GID_CHANGE] = { KS("linux"), KS("process"), KS("change"),
+				  KS("gid_change") },
 };
 #undef KS
 

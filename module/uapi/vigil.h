@@ -171,6 +171,8 @@ enum vigil_stat {
 	VIGIL_STAT_SEQ_NOMEM, /* sequences lost: no memory for a step's event */
 	VIGIL_STAT_EVENTS_CONNECT,
 	VIGIL_STAT_EVENTS_ACCEPT,
+	VIGIL_STAT_EVENTS_UID_CHANGE,
+	VIGIL_STAT_EVENTS_GID_CHANGE,
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -189,14 +191,19 @@ enum vigil_event_kind {
 	VIGIL_EV_DELETE, /* file/deletion/deletion */
 	VIGIL_EV_CONNECT, /* network/start/connection_attempted (IPv4, IPv6) */
 	VIGIL_EV_ACCEPT, /* network/start/connection_accepted (IPv4, IPv6) */
+	VIGIL_EV_UID_CHANGE, /* process/change/uid_change: setuid(2) family */
+	VIGIL_EV_GID_CHANGE, /* process/change/gid_change: setgid(2) family */
 	__VIGIL_EV_LAST
 };
 #define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
-#define VIGIL_EV_MASK_PROCESS (1U << VIGIL_EV_EXEC)
+#define VIGIL_EV_MASK_PROCESS                                  \
+	((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_UID_CHANGE) | \
+	 (1U << VIGIL_EV_GID_CHANGE))
+#define VIGIL_EV_MASK_FILE                                       \
+	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) |    \
+	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE))
 #define VIGIL_EV_MASK_NETWORK \
 	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
-#define VIGIL_EV_MASK_FILE \
-	(VIGIL_EV_MASK_ALL & ~VIGIL_EV_MASK_PROCESS & ~VIGIL_EV_MASK_NETWORK)
 
 /* Value types of event fields. */
 enum vigil_ftype {
@@ -225,7 +232,8 @@ enum vigil_field {
 	VIGIL_F_EVENT_CATEGORY, /* STR  "process" | "file" | "network" */
 	VIGIL_F_EVENT_TYPE, /* STR  "start" | "creation" | "change" | "deletion" */
 	/* STR  "exec" | "creation" | "symlink" | "rename" | "deletion" |
-	 *      "connection_attempted" | "connection_accepted"
+	 *      "connection_attempted" | "connection_accepted" |
+	 *      "uid_change" | "gid_change"
 	 */
 	VIGIL_F_EVENT_ACTION,
 	VIGIL_F_EVENT_FLAGS, /* NUM  VIGIL_EVF_* */
