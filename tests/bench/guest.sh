@@ -4,16 +4,16 @@
 # The in-guest half of `make bench` (run by tests/bench/run through
 # tests/vm/vigil-vm --no-module on the stock 6.1 kernel):
 #
-#   guest.sh PAYLOAD ROUNDS N_EXEC N_CREATE N_SPAWN
+#   guest.sh PAYLOAD ROUNDS N_EXEC N_CREATE N_CONNECT N_SPAWN
 #
 # PAYLOAD holds vigil.ko, vigilctl, the ruleset blobs, storm, tiny and
 # auditd with its libraries.  Results go to $VIGIL_OUT as lines the host
 # parses:
 #
-#   R <round> <config> exec|create <ns> <ops>   one storm
-#   A <name> <value>                            alert path
-#   M <name> <value>                            memory
-#   I <text>                                    information
+#   R <round> <config> exec|create|connect <ns> <ops>   one storm
+#   A <name> <value>                                    alert path
+#   M <name> <value>                                    memory
+#   I <text>                                            information
 #
 # Configurations, interleaved per round in this order:
 #   nomod     no module (auditd idle with "-a never,task", auditing off)
@@ -21,8 +21,10 @@
 #   corpus    every corpus rule that compiles
 #   rules1000 1000 rules: the corpus rules and varied copies of them
 #             (tests/bench/gen-realistic)
-#   auditd    no module; auditd with an execve rule (exec storm) or
-#             "-w /tmp -p wa" (create storm)
+#   auditd    no module; auditd with an execve rule (exec storm),
+#             "-w /tmp -p wa" (create storm) or a connect, accept and
+#             accept4 rule (connect storm: the system calls of the
+#             connect and accept events vigil makes of each op)
 #   listener  vigil, default rules + a rule firing on every exec (no
 #             rate limit: alert_rate=0), and `vigilctl listen --json`
 #             draining the alerts
@@ -32,10 +34,14 @@ P=$1
 ROUNDS=$2
 NEXEC=$3
 NCREATE=$4
-NSPAWN=$5
+NCONNECT=$5
+NSPAWN=$6
 OUT=${VIGIL_OUT:-/tmp/bench.out}
 TINY=/usr/bin/tiny
 LISTEN_OUT=/tmp/listen.jsonl
+# the connect storm's listener: outside the ephemeral port range
+# (32768-60999), so no client socket of the storm can hold it
+PORT=20000
 S=/sys/kernel/vigil/stats
 
 out() {
@@ -113,7 +119,7 @@ storm_run() {
 	echo "$2 $4"
 }
 
-# measure ROUND CONFIG: one warm-up, then the two timed storms
+# measure ROUND CONFIG: the three timed storms, each after a warm-up
 measure() {
 	storm exec 50 $TINY > /dev/null || die "warm-up exec"
 	[ "$2" = auditd ] && audit_on -a always,exit -F arch=b64 -S execve
@@ -121,6 +127,10 @@ measure() {
 	[ "$2" = auditd ] && audit_on -w /tmp -p wa
 	storm create 200 /tmp > /dev/null || die "warm-up create"
 	out "R $1 $2 create $(storm_run create "$NCREATE" /tmp)"
+	[ "$2" = auditd ] &&
+		audit_on -a always,exit -F arch=b64 -S connect -S accept -S accept4
+	storm connect 200 $PORT > /dev/null || die "warm-up connect"
+	out "R $1 $2 connect $(storm_run connect "$NCONNECT" $PORT)"
 }
 
 # ---------------------------------------------------------------- setup
@@ -132,6 +142,8 @@ for l in "$P"/vigilctl-lib/*; do
 		cp "$l" /usr/lib/x86_64-linux-gnu/ || die "installing $l"
 done
 chmod 755 $TINY /usr/bin/storm /usr/sbin/vigilctl
+# the connect storm runs over loopback, which the guest's /init leaves down
+ip link set lo up || die "ip link set lo up"
 mod_unload
 
 out "I kernel $(uname -r)"

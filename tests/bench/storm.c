@@ -6,6 +6,9 @@
  *
  *   storm exec N TINY      fork + exec TINY with 8 arguments + wait, N times
  *   storm create N DIR     create + close + unlink a file in DIR, N times
+ *   storm connect N PORT   a TCP listener on 127.0.0.1:PORT (0: any free
+ *                          port), then N times: socket + connect to it +
+ *                          accept + close of both (see run_connect())
  *   storm spawn N TINY     start N "TINY pause" processes, print "ready",
  *                          hold them until SIGTERM/SIGINT, then kill them
  *
@@ -15,15 +18,18 @@
  *   storm alerts-create N DIR LISTENER_PID LISTEN_OUT HITS_FILE
  *                          the same with N create+unlink in DIR
  *
- * exec and create print one line "ns <elapsed> ops <N>" on stdout.
+ * exec, create and connect print one line "ns <elapsed> ops <N>" on
+ * stdout.
  * Built statically (gcc -static) so it runs in any guest.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,6 +101,85 @@ static int run_create(long n, const char *dir)
 		}
 	}
 	t1 = now_ns();
+	printf("ns %llu ops %ld\n", t1 - t0, n);
+	return 0;
+}
+
+/* The listening socket of run_connect(), its address in *sin. */
+static int listen_loopback(long port, struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int one = 1, fd;
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin->sin_port = htons(port);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)sin, sizeof(*sin)) || listen(fd, 128) ||
+	    getsockname(fd, (struct sockaddr *)sin, &len)) {
+		fprintf(stderr, "storm: listen on 127.0.0.1:%ld: %s\n", port,
+			strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * One connect event and one accept event per op, in one process: the
+ * connect completes the handshake over loopback before it returns, so
+ * the accept that follows finds the connection queued and does not
+ * block.  The client closes first with SO_LINGER {1, 0}, which resets
+ * the connection (RST) instead of the FIN exchange: neither side enters
+ * TIME_WAIT, the accepted socket is already closed when it is closed in
+ * turn, and the client's ephemeral port is free again at once.  So an
+ * op leaves no state behind, and any number of storms runs in the same
+ * conditions whatever the port range, tcp_tw_reuse or
+ * tcp_max_tw_buckets.  A FIN close leaves a TIME_WAIT socket per op for
+ * 60 s: 15 storms of 2000 in a row then left 14,600 of them, and
+ * connect() stepping over them in its search for a free ephemeral port
+ * made some storms cost 10 times the others.
+ */
+static int run_connect(long n, long port)
+{
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	unsigned long long t0, t1;
+	struct sockaddr_in sin;
+	int lfd, cfd, afd;
+	long i;
+
+	lfd = listen_loopback(port, &sin);
+	if (lfd < 0)
+		return 1;
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		cfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (cfd < 0) {
+			perror("storm: socket");
+			return 1;
+		}
+		if (connect(cfd, (struct sockaddr *)&sin, sizeof(sin))) {
+			fprintf(stderr, "storm: connect %ld: %s\n", i,
+				strerror(errno));
+			return 1;
+		}
+		afd = accept(lfd, NULL, NULL);
+		if (afd < 0) {
+			fprintf(stderr, "storm: accept %ld: %s\n", i,
+				strerror(errno));
+			return 1;
+		}
+		if (setsockopt(cfd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst))) {
+			perror("storm: SO_LINGER");
+			return 1;
+		}
+		close(cfd);
+		close(afd);
+	}
+	t1 = now_ns();
+	close(lfd);
 	printf("ns %llu ops %ld\n", t1 - t0, n);
 	return 0;
 }
@@ -306,7 +391,8 @@ int main(int argc, char **argv)
 				  !strcmp(argv[1], "alerts-stopped"),
 				  !strcmp(argv[1], "alerts-create") ? argv[3] : NULL);
 	if (argc != 4) {
-		fprintf(stderr, "usage: storm exec|create|spawn N PATH\n");
+		fprintf(stderr,
+			"usage: storm exec|create|spawn N PATH, storm connect N PORT\n");
 		return 2;
 	}
 	n = strtol(argv[2], NULL, 10);
@@ -318,6 +404,16 @@ int main(int argc, char **argv)
 		return run_exec(n, argv[3]);
 	if (!strcmp(argv[1], "create"))
 		return run_create(n, argv[3]);
+	if (!strcmp(argv[1], "connect")) {
+		char *end;
+		long port = strtol(argv[3], &end, 10);
+
+		if (*end || end == argv[3] || port < 0 || port > 65535) {
+			fprintf(stderr, "storm: bad port \"%s\"\n", argv[3]);
+			return 2;
+		}
+		return run_connect(n, port);
+	}
 	if (!strcmp(argv[1], "spawn"))
 		return run_spawn(n, argv[3]);
 	fprintf(stderr, "storm: mode \"%s\" is unknown\n", argv[1]);
