@@ -5,7 +5,8 @@
  * the capture file that builds its event (see capture.h).
  *
  *   sched_process_fork   a new thread group gets its parent's entry;
- *   sched_process_exit   the last thread of a group drops its entry;
+ *   sched_process_exit   the last thread of a group ends the process
+ *                        (capture_exit.c) and drops its entry;
  *   exec, first hook that registers wins:
  *     1. tracepoint sched_process_exec (after a successful exec);
  *     2. kretprobe on bprm_execve, reporting only a zero return;
@@ -93,6 +94,7 @@ static void probe_exit(void *data, VIGIL_TP_EXIT_PROTO)
 	/* do_exit() dropped signal->live before this tracepoint. */
 	if (atomic_read(&p->signal->live))
 		return;
+	vigil_capture_exit(p);
 	vigil_proctab_exit(task_tgid_nr(p));
 }
 
@@ -241,7 +243,7 @@ static const struct {
 	  "CONFIG_SECURITY" },
 };
 
-#define N_KPROBES                                           \
+#define N_KPROBES                                             \
 	(VIGIL_CAPTURE_FILE_HOOKS + VIGIL_CAPTURE_NET_HOOKS + \
 	 VIGIL_CAPTURE_CRED_HOOKS)
 

@@ -8,6 +8,7 @@
  *   capture_file.c  file creation, symlink, rename and deletion events;
  *   capture_net.c   connect and accept events;
  *   capture_cred.c  uid and gid changes;
+ *   capture_exit.c  process end events;
  *   capture_exec.c  exec events, and reading a process image: its argv,
  *                   lazy process-table entries, the processes running at
  *                   load;
@@ -57,6 +58,9 @@ extern const struct vigil_capture_hook
 #define VIGIL_CAPTURE_CRED_HOOKS 2
 extern const struct vigil_capture_hook
 	vigil_capture_cred_hooks[VIGIL_CAPTURE_CRED_HOOKS];
+
+/* capture_exit.c */
+void vigil_capture_exit(struct task_struct *p);
 
 /* capture_exec.c; argv_cap and seed in process context */
 u32 vigil_capture_argv_cap(void);

@@ -166,7 +166,7 @@ static bool exec_name(struct vigil_proc_image *img,
  * Caller holds rcu_read_lock().  A process not yet tracked (it existed
  * before insmod or was evicted) is added now from its mm: executable
  * and argv, named from its comm, with a new entity id (not under
- * @sc->nolock, which only looks up).
+ * @sc->table_only, which only looks up).
  *
  * Return: the entry, or NULL when it could not be allocated.
  */
@@ -177,7 +177,7 @@ struct vigil_proc *vigil_capture_current_proc(struct vigil_scratch *sc)
 	struct vigil_proc *p;
 
 	p = vigil_capture_find(sc, current->tgid);
-	if (p || sc->nolock)
+	if (p || sc->table_only)
 		return p;
 	img.exe = vigil_capture_task_exe(current, sc->path3, &img.exe_len,
 					 &img.exe_cut, &img.exe_dev,

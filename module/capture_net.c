@@ -23,7 +23,7 @@
  * hook runs under the new socket's callback lock (a lock softirqs take):
  * the event is built without taking any lock vigil does not take with
  * interrupts off, and without resolving paths (struct vigil_scratch
- * nolock).  A process the table does not know is then reported with its
+ * table_only).  A process the table does not know is then reported with its
  * pid, credentials and comm, its executable flagged as cut.
  *
  * IPv4 addresses are reported as IPv4 whether the socket is IPv4 or IPv6
@@ -97,7 +97,7 @@ static void net_event(const struct net_op *op)
 	if (!sc)
 		return;
 	ev = &sc->ev;
-	sc->nolock = op->kind == VIGIL_EV_ACCEPT;
+	sc->table_only = op->kind == VIGIL_EV_ACCEPT;
 
 	rcu_read_lock();
 	p = vigil_capture_current_proc(sc);
@@ -117,14 +117,6 @@ static void net_event(const struct net_op *op)
 	vigil_event_set_str(ev, VIGIL_F_NETWORK_DIRECTION, direction[op->kind],
 			    strlen(direction[op->kind]));
 	vigil_capture_actor(sc, p, NULL);
-	if (!p && sc->nolock) {
-		/* comm as it is: its lock is not to be taken here */
-		memcpy(sc->pcomm, current->comm, sizeof(sc->pcomm));
-		sc->pcomm[sizeof(sc->pcomm) - 1] = '\0';
-		vigil_event_set_str(ev, VIGIL_F_PROCESS_NAME, sc->pcomm,
-				    strlen(sc->pcomm));
-		vigil_capture_cut(sc, VIGIL_F_PROCESS_EXECUTABLE);
-	}
 	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);
 	rcu_read_unlock();

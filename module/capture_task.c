@@ -47,16 +47,16 @@ bool vigil_capture_skip(void)
  * @sc: scratch of the event being built
  * @tgid: the process
  *
- * Caller holds rcu_read_lock().  Under @sc->nolock the entry's recency
- * is left alone: refreshing it takes the table's lock.
+ * Caller holds rcu_read_lock().  Under @sc->table_only the entry's
+ * recency is left alone: refreshing it takes the table's lock.
  *
  * Return: the entry, or NULL if the process is not tracked.
  */
 struct vigil_proc *vigil_capture_find(const struct vigil_scratch *sc,
 				      pid_t tgid)
 {
-	return sc->nolock ? vigil_proctab_peek(tgid) :
-			    vigil_proctab_lookup(tgid);
+	return sc->table_only ? vigil_proctab_peek(tgid) :
+				vigil_proctab_lookup(tgid);
 }
 
 /**
@@ -373,6 +373,21 @@ static void set_leaders(struct vigil_scratch *sc, const struct vigil_proc *p)
 		     sc->geid);
 }
 
+/*
+ * Under @sc->table_only, a process the table does not know: @name_f from
+ * @t's comm, copied as it is (its lock is not to be taken), into @buf
+ * (TASK_COMM_LEN bytes), and @exe_f marked cut, for it is unknown.
+ */
+static void name_by_comm(struct vigil_scratch *sc, struct task_struct *t,
+			 char *buf, enum vigil_field name_f,
+			 enum vigil_field exe_f)
+{
+	memcpy(buf, t->comm, TASK_COMM_LEN);
+	buf[TASK_COMM_LEN - 1] = '\0';
+	vigil_event_set_str(&sc->ev, name_f, buf, strlen(buf));
+	vigil_capture_cut(sc, exe_f);
+}
+
 /**
  * vigil_capture_actor() - the acting process's fields
  * @sc: scratch with an event begun
@@ -395,6 +410,9 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_PID, task_tgid_nr(current));
 	set_creds(sc);
 	set_namespaces(ev);
+	if (!p && !img && sc->table_only)
+		name_by_comm(sc, current, sc->comm, VIGIL_F_PROCESS_NAME,
+			     VIGIL_F_PROCESS_EXECUTABLE);
 	if (!p && !img)
 		return;
 	vigil_proc_entity_str(p ? p->entity_id : vigil_proctab_new_id(),
@@ -521,13 +539,9 @@ void vigil_capture_parent(struct vigil_scratch *sc, const struct vigil_proc *p)
 	}
 
 	sc->flags |= VIGIL_EVF_PARENT_FALLBACK;
-	if (sc->nolock) {
-		/* comm as it is: its lock is not to be taken here */
-		memcpy(sc->pcomm, parent->comm, sizeof(sc->pcomm));
-		sc->pcomm[sizeof(sc->pcomm) - 1] = '\0';
-		vigil_event_set_str(ev, VIGIL_F_PARENT_NAME, sc->pcomm,
-				    strlen(sc->pcomm));
-		vigil_capture_cut(sc, VIGIL_F_PARENT_EXECUTABLE);
+	if (sc->table_only) {
+		name_by_comm(sc, parent, sc->pcomm, VIGIL_F_PARENT_NAME,
+			     VIGIL_F_PARENT_EXECUTABLE);
 		return;
 	}
 	exe = vigil_capture_task_exe(parent, sc->path3, &len, &cut, NULL, NULL);

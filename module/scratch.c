@@ -109,7 +109,7 @@ struct vigil_scratch *vigil_scratch_get(void)
 		return NULL;
 	}
 	sc->busy = true;
-	sc->nolock = false;
+	sc->table_only = false;
 	sc->cred = NULL;
 	return sc;
 }

@@ -32,6 +32,7 @@
  * @leid: process.entry_leader.entity_id, NUL-terminated
  * @seid: process.session_leader.entity_id, NUL-terminated
  * @geid: process.group_leader.entity_id, NUL-terminated
+ * @comm: current's comm when it is not tracked (table_only)
  * @pcomm: the parent's comm when it is not tracked
  * @caps_eff: process.thread.capabilities.effective when built
  * @caps_prm: process.thread.capabilities.permitted when built
@@ -42,8 +43,10 @@
  * @dst_ip: destination.ip of a network event
  * @cred: the credentials the event reports (user.*, group.*,
  *	capabilities): NULL for current's, or those a set*id call installs
- * @nolock: the hook runs under a kernel lock (accept): take no lock and
- *	resolve no path while building the event (vigil_capture_find())
+ * @table_only: build the event from the process table alone: look
+ *	entries up without refreshing them, add none, resolve no path and
+ *	take no lock (an accept runs under a lock softirqs take; at exit
+ *	the process has no memory map left to read an image from)
  * @busy: set while a hook uses this CPU's scratch
  */
 struct vigil_scratch {
@@ -60,6 +63,7 @@ struct vigil_scratch {
 	char leid[VIGIL_ENTITY_ID_LEN + 1];
 	char seid[VIGIL_ENTITY_ID_LEN + 1];
 	char geid[VIGIL_ENTITY_ID_LEN + 1];
+	char comm[TASK_COMM_LEN];
 	char pcomm[TASK_COMM_LEN];
 	char caps_eff[VIGIL_CAPS_BYTES];
 	char caps_prm[VIGIL_CAPS_BYTES];
@@ -69,7 +73,7 @@ struct vigil_scratch {
 	u8 src_ip[VIGIL_IP_LEN];
 	u8 dst_ip[VIGIL_IP_LEN];
 	const struct cred *cred;
-	bool nolock;
+	bool table_only;
 	bool busy;
 };
 

@@ -355,6 +355,7 @@ STAT_ATTR(events_connect, VIGIL_STAT_EVENTS_CONNECT);
 STAT_ATTR(events_accept, VIGIL_STAT_EVENTS_ACCEPT);
 STAT_ATTR(events_uid_change, VIGIL_STAT_EVENTS_UID_CHANGE);
 STAT_ATTR(events_gid_change, VIGIL_STAT_EVENTS_GID_CHANGE);
+STAT_ATTR(events_end, VIGIL_STAT_EVENTS_END);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -380,6 +381,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_events_accept_attr.attr.attr,
 	&stat_events_uid_change_attr.attr.attr,
 	&stat_events_gid_change_attr.attr.attr,
+	&stat_events_end_attr.attr.attr,
 	NULL,
 };
 

@@ -35,6 +35,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_EVENTS_ACCEPT] = "events_accept",
 	[VIGIL_STAT_EVENTS_UID_CHANGE] = "events_uid_change",
 	[VIGIL_STAT_EVENTS_GID_CHANGE] = "events_gid_change",
+	[VIGIL_STAT_EVENTS_END] = "events_end",
 };
 
 struct stats_ctx {

@@ -91,6 +91,7 @@ const struct vigil_field_desc vigil_fields[__VIGIL_F_LAST] = {
 	[VIGIL_F_DESTINATION_PORT] = { "destination.port", VIGIL_FT_NUM },
 	[VIGIL_F_NETWORK_TRANSPORT] = { "network.transport", VIGIL_FT_STR },
 	[VIGIL_F_NETWORK_DIRECTION] = { "network.direction", VIGIL_FT_STR },
+	[VIGIL_F_PROCESS_EXIT_CODE] = { "process.exit_code", VIGIL_FT_NUM },
 };
 
 /**
@@ -243,6 +244,7 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 				  KS("uid_change") },
 	[VIGIL_EV_GID_CHANGE] = { KS("linux"), KS("process"), KS("change"),
 				  KS("gid_change") },
+	[VIGIL_EV_END] = { KS("linux"), KS("process"), KS("end"), KS("end") },
 };
 #undef KS
 

@@ -173,6 +173,7 @@ enum vigil_stat {
 	VIGIL_STAT_EVENTS_ACCEPT,
 	VIGIL_STAT_EVENTS_UID_CHANGE,
 	VIGIL_STAT_EVENTS_GID_CHANGE,
+	VIGIL_STAT_EVENTS_END,
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -193,12 +194,13 @@ enum vigil_event_kind {
 	VIGIL_EV_ACCEPT, /* network/start/connection_accepted (IPv4, IPv6) */
 	VIGIL_EV_UID_CHANGE, /* process/change/uid_change: setuid(2) family */
 	VIGIL_EV_GID_CHANGE, /* process/change/gid_change: setgid(2) family */
+	VIGIL_EV_END, /* process/end/end: the last thread of a process exits */
 	__VIGIL_EV_LAST
 };
 #define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
 #define VIGIL_EV_MASK_PROCESS                                  \
 	((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_UID_CHANGE) | \
-	 (1U << VIGIL_EV_GID_CHANGE))
+	 (1U << VIGIL_EV_GID_CHANGE) | (1U << VIGIL_EV_END))
 #define VIGIL_EV_MASK_FILE                                       \
 	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) |    \
 	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE))
@@ -230,10 +232,11 @@ enum vigil_field {
 	VIGIL_F_TIMESTAMP, /* NUM  @timestamp, ns since epoch */
 	VIGIL_F_EVENT_KIND, /* NUM  enum vigil_event_kind */
 	VIGIL_F_EVENT_CATEGORY, /* STR  "process" | "file" | "network" */
-	VIGIL_F_EVENT_TYPE, /* STR  "start" | "creation" | "change" | "deletion" */
+	/* STR  "start" | "creation" | "change" | "deletion" | "end" */
+	VIGIL_F_EVENT_TYPE,
 	/* STR  "exec" | "creation" | "symlink" | "rename" | "deletion" |
 	 *      "connection_attempted" | "connection_accepted" |
-	 *      "uid_change" | "gid_change"
+	 *      "uid_change" | "gid_change" | "end"
 	 */
 	VIGIL_F_EVENT_ACTION,
 	VIGIL_F_EVENT_FLAGS, /* NUM  VIGIL_EVF_* */
@@ -290,6 +293,7 @@ enum vigil_field {
 	VIGIL_F_DESTINATION_PORT, /* NUM  destination.port */
 	VIGIL_F_NETWORK_TRANSPORT, /* STR  network.transport: "tcp" | "udp" */
 	VIGIL_F_NETWORK_DIRECTION, /* STR  network.direction: "egress" | "ingress" */
+	VIGIL_F_PROCESS_EXIT_CODE, /* NUM  process.exit_code: status, or 128 + signal */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)

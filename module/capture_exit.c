@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process end events, from the sched_process_exit tracepoint that
+ * capture.c attaches: when the last thread of a thread group exits, the
+ * process ends (event.type "end").  The event is built before the process
+ * leaves the process table, from its entry: at this point of do_exit()
+ * its memory map is gone, so a process the table does not know is
+ * reported with pid, credentials and comm (struct vigil_scratch
+ * table_only).
+ *
+ * process.exit_code is what a shell's $? shows: the exit status, or 128
+ * plus the number of the signal that killed the process.
+ */
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+
+#include "capture.h"
+
+/* @code as do_exit() got it (wait(2)'s status) as a shell shows it. */
+static u32 shell_status(int code)
+{
+	if (code & 0x7f)
+		return 128 + (code & 0x7f);
+	return (code >> 8) & 0xff;
+}
+
+/**
+ * vigil_capture_exit() - a process ends: report it
+ * @p: the exiting task, current, the last live thread of its group
+ *
+ * Called from capture.c's sched_process_exit probe, before the process
+ * leaves the process table.
+ */
+void vigil_capture_exit(struct task_struct *p)
+{
+	struct vigil_scratch *sc;
+	struct vigil_proc *proc;
+
+	if (!vigil_detect_wants(VIGIL_EV_END))
+		return;
+	sc = vigil_scratch_get();
+	if (!sc)
+		return;
+	sc->table_only = true;
+	rcu_read_lock();
+	proc = vigil_capture_current_proc(sc);
+	vigil_capture_begin(sc, VIGIL_EV_END);
+	vigil_event_set_num(&sc->ev, VIGIL_F_PROCESS_EXIT_CODE,
+			    shell_status(READ_ONCE(p->exit_code)));
+	vigil_capture_actor(sc, proc, NULL);
+	vigil_capture_parent(sc, proc);
+	vigil_capture_emit(sc);
+	rcu_read_unlock();
+	vigil_scratch_put(sc);
+}
