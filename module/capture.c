@@ -7,6 +7,7 @@
  *   sched_process_fork   a new thread group gets its parent's entry;
  *   sched_process_exit   the last thread of a group ends the process
  *                        (capture_exit.c) and drops its entry;
+ *   module_load          a kernel module is loaded (capture_module.c);
  *   exec, first hook that registers wins:
  *     1. tracepoint sched_process_exec (after a successful exec);
  *     2. kretprobe on bprm_execve, reporting only a zero return;
@@ -19,6 +20,7 @@
  */
 #include <linux/binfmts.h>
 #include <linux/kprobes.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
@@ -77,7 +79,7 @@ static void tp_unregister(struct tracepoint **slot, void *probe)
 
 /* ---------------- fork and exit ---------------- */
 
-static struct tracepoint *tp_fork, *tp_exit;
+static struct tracepoint *tp_fork, *tp_exit, *tp_module;
 
 static void probe_fork(void *data, struct task_struct *parent,
 		       struct task_struct *child)
@@ -96,6 +98,11 @@ static void probe_exit(void *data, VIGIL_TP_EXIT_PROTO)
 		return;
 	vigil_capture_exit(p);
 	vigil_proctab_exit(task_tgid_nr(p));
+}
+
+static void probe_module_load(void *data, struct module *mod)
+{
+	vigil_capture_module_load();
 }
 
 static int required_tp(struct tracepoint **slot, const char *name, void *probe)
@@ -329,9 +336,12 @@ int vigil_capture_init(void)
 	ret = required_tp(&tp_fork, "sched_process_fork", probe_fork);
 	if (ret)
 		goto err_unregister_exit;
-	ret = exec_register();
+	ret = required_tp(&tp_module, "module_load", probe_module_load);
 	if (ret)
 		goto err_unregister_fork;
+	ret = exec_register();
+	if (ret)
+		goto err_unregister_module;
 	ret = kprobes_register();
 	if (ret)
 		goto err_unregister_exec;
@@ -341,6 +351,8 @@ int vigil_capture_init(void)
 
 err_unregister_exec:
 	exec_unregister();
+err_unregister_module:
+	tp_unregister(&tp_module, probe_module_load);
 err_unregister_fork:
 	tp_unregister(&tp_fork, probe_fork);
 err_unregister_exit:
@@ -360,6 +372,7 @@ void vigil_capture_uninit(void)
 {
 	kprobes_unregister();
 	exec_unregister();
+	tp_unregister(&tp_module, probe_module_load);
 	tp_unregister(&tp_fork, probe_fork);
 	tp_unregister(&tp_exit, probe_exit);
 	/* Tracepoint probes still running finish; kprobes already did. */

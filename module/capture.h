@@ -9,6 +9,7 @@
  *   capture_net.c   connect and accept events;
  *   capture_cred.c  uid and gid changes;
  *   capture_exit.c  process end events;
+ *   capture_module.c  kernel module loads;
  *   capture_exec.c  exec events, and reading a process image: its argv,
  *                   lazy process-table entries, the processes running at
  *                   load;
@@ -61,6 +62,9 @@ extern const struct vigil_capture_hook
 
 /* capture_exit.c */
 void vigil_capture_exit(struct task_struct *p);
+
+/* capture_module.c */
+void vigil_capture_module_load(void);
 
 /* capture_exec.c; argv_cap and seed in process context */
 u32 vigil_capture_argv_cap(void);

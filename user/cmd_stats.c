@@ -36,6 +36,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_EVENTS_UID_CHANGE] = "events_uid_change",
 	[VIGIL_STAT_EVENTS_GID_CHANGE] = "events_gid_change",
 	[VIGIL_STAT_EVENTS_END] = "events_end",
+	[VIGIL_STAT_EVENTS_LOAD_MODULE] = "events_load_module",
 };
 
 struct stats_ctx {

@@ -245,6 +245,8 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 	[VIGIL_EV_GID_CHANGE] = { KS("linux"), KS("process"), KS("change"),
 				  KS("gid_change") },
 	[VIGIL_EV_END] = { KS("linux"), KS("process"), KS("end"), KS("end") },
+	[VIGIL_EV_LOAD_MODULE] = { KS("linux"), KS("process"), KS("start"),
+				   KS("load_module") },
 };
 #undef KS
 

@@ -174,6 +174,7 @@ enum vigil_stat {
 	VIGIL_STAT_EVENTS_UID_CHANGE,
 	VIGIL_STAT_EVENTS_GID_CHANGE,
 	VIGIL_STAT_EVENTS_END,
+	VIGIL_STAT_EVENTS_LOAD_MODULE,
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -195,12 +196,14 @@ enum vigil_event_kind {
 	VIGIL_EV_UID_CHANGE, /* process/change/uid_change: setuid(2) family */
 	VIGIL_EV_GID_CHANGE, /* process/change/gid_change: setgid(2) family */
 	VIGIL_EV_END, /* process/end/end: the last thread of a process exits */
+	VIGIL_EV_LOAD_MODULE, /* process/start/load_module: a kernel module */
 	__VIGIL_EV_LAST
 };
 #define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
 #define VIGIL_EV_MASK_PROCESS                                  \
 	((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_UID_CHANGE) | \
-	 (1U << VIGIL_EV_GID_CHANGE) | (1U << VIGIL_EV_END))
+	 (1U << VIGIL_EV_GID_CHANGE) | (1U << VIGIL_EV_END) |  \
+	 (1U << VIGIL_EV_LOAD_MODULE))
 #define VIGIL_EV_MASK_FILE                                       \
 	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) |    \
 	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE))
@@ -236,7 +239,7 @@ enum vigil_field {
 	VIGIL_F_EVENT_TYPE,
 	/* STR  "exec" | "creation" | "symlink" | "rename" | "deletion" |
 	 *      "connection_attempted" | "connection_accepted" |
-	 *      "uid_change" | "gid_change" | "end"
+	 *      "uid_change" | "gid_change" | "end" | "load_module"
 	 */
 	VIGIL_F_EVENT_ACTION,
 	VIGIL_F_EVENT_FLAGS, /* NUM  VIGIL_EVF_* */

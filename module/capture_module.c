@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel module loads, from the module_load tracepoint that capture.c
+ * attaches: load_module() fires it once the module is laid out and
+ * linked, just before its init function runs, in the context of the
+ * process that called init_module(2) or finit_module(2).  The event is
+ * that process's (insmod, modprobe, kmod, or any program), as Elastic
+ * Defend reports it: category "process", type "start", action
+ * "load_module".  A module whose init then fails was still loaded and
+ * run: it is reported.
+ */
+#include <linux/module.h>
+
+#include "capture.h"
+
+/**
+ * vigil_capture_module_load() - a kernel module is about to run: report it
+ *
+ * Called from capture.c's module_load probe, process context.
+ */
+void vigil_capture_module_load(void)
+{
+	struct vigil_scratch *sc;
+	struct vigil_proc *p;
+
+	if (vigil_capture_skip() || !vigil_detect_wants(VIGIL_EV_LOAD_MODULE))
+		return;
+	sc = vigil_scratch_get();
+	if (!sc)
+		return;
+	rcu_read_lock();
+	p = vigil_capture_current_proc(sc);
+	vigil_capture_begin(sc, VIGIL_EV_LOAD_MODULE);
+	vigil_capture_actor(sc, p, NULL);
+	vigil_capture_parent(sc, p);
+	vigil_capture_emit(sc);
+	rcu_read_unlock();
+	vigil_scratch_put(sc);
+}
