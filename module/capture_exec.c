@@ -127,6 +127,56 @@ static u32 read_argv(char *buf, u32 cap, u32 *count, bool *trunc)
 }
 
 /*
+ * process.env_vars: the variables loaded rules name, from the new image's
+ * environment, read a page piece at a time without faulting.  Nothing
+ * else of the environment is kept (env.c).  At most VIGIL_ENV_SCAN_MAX
+ * bytes are looked at; a longer environment, or a variable that does not
+ * fit, leaves the field marked cut.
+ */
+static void set_env(struct vigil_scratch *sc)
+{
+	const struct vigil_env_names *names;
+	struct mm_struct *mm = current->mm;
+	unsigned long start, end, at, n;
+	struct vigil_env_scan st;
+	bool cut = false;
+	char chunk[256];
+	u32 len, count;
+
+	if (!mm || !vigil_detect_reads(VIGIL_F_PROCESS_ENV_VARS))
+		return;
+	names = vigil_detect_env_names();
+	if (!names || !names->n)
+		return;
+	spin_lock(&mm->arg_lock);
+	start = mm->env_start;
+	end = mm->env_end;
+	spin_unlock(&mm->arg_lock);
+	if (end <= start)
+		return;
+	if (end - start > VIGIL_ENV_SCAN_MAX) {
+		end = start + VIGIL_ENV_SCAN_MAX;
+		cut = true;
+	}
+	vigil_env_scan_init(&st, names, sc->env, sizeof(sc->env));
+	for (at = start; at < end; at += n) {
+		n = min3(end - at, PAGE_SIZE - (at & ~PAGE_MASK),
+			 (unsigned long)sizeof(chunk));
+		if (copy_from_user_nofault(chunk, (const void __user *)at, n)) {
+			cut = true;
+			break;
+		}
+		vigil_env_scan_feed(&st, chunk, n);
+	}
+	len = vigil_env_scan_end(&st, &count);
+	if (count)
+		vigil_event_set_array(&sc->ev, VIGIL_F_PROCESS_ENV_VARS,
+				      sc->env, len, count);
+	if (cut || st.cut)
+		vigil_capture_cut(sc, VIGIL_F_PROCESS_ENV_VARS);
+}
+
+/*
  * The longest bprm->filename: a path from getname() (PATH_MAX with its
  * NUL), or for execveat() relative to a directory fd "/dev/fd/N/" before
  * one.  A resolved path's last component is at most NAME_MAX bytes.
@@ -241,6 +291,7 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 
 	vigil_capture_begin(sc, VIGIL_EV_EXEC);
 	vigil_capture_actor(sc, p, &img);
+	set_env(sc);
 	if (img.truncated)
 		vigil_stat_inc(VIGIL_STAT_ARGV_TRUNCATED);
 

@@ -132,6 +132,21 @@ bool vigil_detect_reads(enum vigil_field f)
 }
 
 /**
+ * vigil_detect_env_names() - the environment variables loaded rules name
+ *
+ * For capture, which reads no other variable.  Caller holds
+ * rcu_read_lock(); the names stay valid until it drops it.
+ *
+ * Return: the names, or NULL when no ruleset is loaded.
+ */
+const struct vigil_env_names *vigil_detect_env_names(void)
+{
+	struct vigil_engine *e = rcu_dereference(vigil_engine_cur);
+
+	return e ? vigil_engine_env_names(e) : NULL;
+}
+
+/**
  * vigil_detect_event() - run the rules over one event
  * @ev: a complete event (kind, timestamp and fields)
  *

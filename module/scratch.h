@@ -14,6 +14,13 @@
 #include "engine/engine.h"
 #include "proctab.h"
 
+/*
+ * process.env_vars: room for the variables rules name at one exec, and
+ * how much of an environment is looked at for them.
+ */
+#define VIGIL_SCRATCH_ENV 4096
+#define VIGIL_ENV_SCAN_MAX (256U << 10)
+
 /* Room for every field name that can be cut, with its NUL. */
 #define VIGIL_SCRATCH_CUTNAMES 768
 
@@ -39,6 +46,7 @@
  * @flags: VIGIL_EVF_* gathered while the event is built
  * @cut: bit (1ULL << field) for each field not whole
  * @cutnames: vigil.event.truncated, built from @cut
+ * @env: process.env_vars at exec: the variables rules name
  * @src_ip: source.ip of a network event (VIGIL_FT_IP)
  * @dst_ip: destination.ip of a network event
  * @cred: the credentials the event reports (user.*, group.*,
@@ -70,6 +78,7 @@ struct vigil_scratch {
 	u32 flags;
 	u64 cut;
 	char cutnames[VIGIL_SCRATCH_CUTNAMES];
+	char env[VIGIL_SCRATCH_ENV];
 	u8 src_ip[VIGIL_IP_LEN];
 	u8 dst_ip[VIGIL_IP_LEN];
 	const struct cred *cred;

@@ -36,6 +36,7 @@ void vigil_detect_uninit(void);
 /* Atomic context: counts the event; false when nothing can use it. */
 bool vigil_detect_wants(enum vigil_event_kind kind);
 bool vigil_detect_reads(enum vigil_field f);
+const struct vigil_env_names *vigil_detect_env_names(void);
 /* Atomic context; @ev is complete (kind, timestamp, fields). */
 void vigil_detect_event(const struct vigil_event *ev);
 void vigil_detect_forget_entity(const char *entity_id, u32 len);

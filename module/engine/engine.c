@@ -409,6 +409,11 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	}
 	if (vigil_seq_new(e, seq_cap))
 		goto err;
+	err = vigil_env_names_build(&e->rs, &e->env, &why);
+	if (err)
+		goto err;
+	err = -ENOMEM;
+	why = "out of memory";
 	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
 	    compile_req(e))
 		goto err;
@@ -482,6 +487,18 @@ u32 vigil_engine_kind_mask(const struct vigil_engine *e)
 	for (i = 0; i < e->rs.h->n_steps; i++)
 		m |= e->rs.steps[i].kind_mask;
 	return m;
+}
+
+/**
+ * vigil_engine_env_names() - the environment variables the rules name
+ * @e: engine
+ *
+ * Return: the names; capture reads no other variable.
+ */
+const struct vigil_env_names *
+vigil_engine_env_names(const struct vigil_engine *e)
+{
+	return &e->env;
 }
 
 /**

@@ -173,6 +173,68 @@ u32 vigil_engine_rule_count(const struct vigil_engine *e);
  */
 u32 vigil_engine_kind_mask(const struct vigil_engine *e);
 u64 vigil_engine_fields_read(const struct vigil_engine *e);
+
+/* ---------------- process.env_vars (env.c) ---------------- */
+
+/**
+ * struct vigil_env_name - one environment variable a rule names
+ * @len: bytes of @s, 1..VIGIL_ENV_NAME_MAX
+ * @nocase: match it ASCII case-insensitively (@s is folded)
+ * @s: the name, without '='
+ */
+struct vigil_env_name {
+	u8 len;
+	bool nocase;
+	char s[VIGIL_ENV_NAME_MAX];
+};
+
+/**
+ * struct vigil_env_names - the variables the loaded rules name
+ * @n: how many, 0..VIGIL_ENV_MAX_NAMES
+ * @name: the names
+ */
+struct vigil_env_names {
+	u32 n;
+	struct vigil_env_name name[VIGIL_ENV_MAX_NAMES];
+};
+
+/**
+ * struct vigil_env_scan - a scan of one environment in progress
+ * @names: the variables to keep
+ * @out: kept elements, NUL-terminated, back to back
+ * @cap: bytes of @out
+ * @used: bytes of @out used
+ * @start: where the element being kept starts in @out
+ * @count: elements kept
+ * @cand: bit k: the element's name so far is a prefix of name k
+ * @pos: bytes of the current element seen, while @cand is not 0
+ * @keep: the current element is being copied to @out
+ * @cut: an element was dropped for room, or the input ended in one
+ * @name: the current element's bytes so far (its name, while @cand)
+ */
+struct vigil_env_scan {
+	const struct vigil_env_names *names;
+	char *out;
+	u32 cap;
+	u32 used;
+	u32 start;
+	u32 count;
+	u32 cand;
+	u32 pos;
+	bool keep;
+	bool cut;
+	char name[VIGIL_ENV_NAME_MAX];
+};
+
+bool vigil_env_pat_name(const struct vigil_rs_pat *p, const char *s, u32 *off,
+			u32 *len);
+const struct vigil_env_names *
+vigil_engine_env_names(const struct vigil_engine *e);
+void vigil_env_scan_init(struct vigil_env_scan *st,
+			 const struct vigil_env_names *names, char *out,
+			 u32 cap);
+void vigil_env_scan_feed(struct vigil_env_scan *st, const char *in, u32 len);
+u32 vigil_env_scan_end(struct vigil_env_scan *st, u32 *count);
 /*
  * Of those, the kinds that only steps after the first of sequence rules
  * accept: such an event can matter only while a sequence is pending

@@ -92,6 +92,7 @@ const struct vigil_field_desc vigil_fields[__VIGIL_F_LAST] = {
 	[VIGIL_F_NETWORK_TRANSPORT] = { "network.transport", VIGIL_FT_STR },
 	[VIGIL_F_NETWORK_DIRECTION] = { "network.direction", VIGIL_FT_STR },
 	[VIGIL_F_PROCESS_EXIT_CODE] = { "process.exit_code", VIGIL_FT_NUM },
+	[VIGIL_F_PROCESS_ENV_VARS] = { "process.env_vars", VIGIL_FT_ARRAY },
 };
 
 /**

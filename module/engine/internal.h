@@ -420,6 +420,7 @@ struct vigil_engine {
 	struct vigil_pf pf;
 	struct vigil_dispatch disp;
 	struct vigil_seq_table *seq;
+	struct vigil_env_names env; /* what capture may read of environments */
 	u32 terms_cap;
 	struct vg_atomic64 work_stops;
 	u64 learn_until; /* new_terms: no alert before this event time */
@@ -430,6 +431,10 @@ struct vigil_engine {
 extern const u8 vigil_kind_fields[VIGIL_KIND_NF];
 const char *vigil_kind_value(u32 k, u32 i, u32 *len);
 bool vigil_event_canonical(const struct vigil_event *ev, u32 k);
+
+/* env.c */
+int vigil_env_names_build(const struct vigil_rs *rs,
+			  struct vigil_env_names *out, const char **why);
 
 /* validate.c */
 void vigil_rs_map(struct vigil_rs *rs, const void *blob);

@@ -265,6 +265,22 @@ static bool set_fits_type(const struct vigil_rs *rs,
 	return true;
 }
 
+/* Does every pattern of @set name an environment variable? */
+static bool set_names_env(const struct vigil_rs *rs,
+			  const struct vigil_rs_set *set)
+{
+	const struct vigil_rs_pat *p;
+	u32 i, off, len;
+
+	for (i = 0; i < set->n_pats; i++) {
+		p = &rs->pats[set->first_pat + i];
+		if (p->kind == VIGIL_PAT_REGEX ||
+		    !vigil_env_pat_name(p, rs->strtab + p->str, &off, &len))
+			return false;
+	}
+	return true;
+}
+
 static const char *check_pats(const struct vigil_rs *rs, struct where *w)
 {
 	const struct vigil_rs_pat *p;
@@ -374,6 +390,9 @@ static const char *check_insn(const struct vigil_rs *rs,
 				return "insn: MATCH set out of range";
 			if (!set_fits_type(rs, &rs->sets[in->arg], t))
 				return "insn: MATCH of an IP field with a non-CIDR pattern, or of another field with a CIDR";
+			if (in->field == VIGIL_F_PROCESS_ENV_VARS &&
+			    !set_names_env(rs, &rs->sets[in->arg]))
+				return "insn: a process.env_vars pattern names no variable (NAME=...)";
 		} else if (in->op == VIGIL_OP_NUMCMP) {
 			if (t != VIGIL_FT_NUM)
 				return "insn: NUMCMP on a non-NUM field";

@@ -297,6 +297,8 @@ enum vigil_field {
 	VIGIL_F_NETWORK_TRANSPORT, /* STR  network.transport: "tcp" | "udp" */
 	VIGIL_F_NETWORK_DIRECTION, /* STR  network.direction: "egress" | "ingress" */
 	VIGIL_F_PROCESS_EXIT_CODE, /* NUM  process.exit_code: status, or 128 + signal */
+	/* ARRAY process.env_vars: "NAME=value", the variables rules name */
+	VIGIL_F_PROCESS_ENV_VARS,
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)
@@ -522,6 +524,17 @@ struct vigil_rs_pat {
  *   __u16 next[n_states * n_classes]  next state, or VIGIL_DFA_DEAD
  */
 #define VIGIL_CIDR_LEN (VIGIL_IP_LEN + 1)
+
+/*
+ * A MATCH on process.env_vars: every pattern names the variable it is
+ * about, "NAME=..." (after the leading '*'s of a GLOB; a CONTAINS pattern
+ * too), and capture reads those variables only.  SUFFIX and REGEX
+ * patterns name none and are refused there.  A ruleset names at most
+ * VIGIL_ENV_MAX_NAMES variables, each 1..VIGIL_ENV_NAME_MAX bytes without
+ * '=', '*', '?' or '\'.
+ */
+#define VIGIL_ENV_MAX_NAMES 16
+#define VIGIL_ENV_NAME_MAX 64
 
 #define VIGIL_DFA_DEAD 0xffffU
 #define VIGIL_DFA_MAX_STATES 1024
