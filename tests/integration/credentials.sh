@@ -6,11 +6,12 @@
 # through setgid(0) and setuid(0); the same program without the right to
 # do so, and root's own changes, stay silent.
 #
-# The right comes from file capabilities, as an attacker's foothold
-# would: vigil-poke setcap-setid gives a copy of vigil-poke
-# cap_setuid,cap_setgid+ep, and `vigil-poke setid0` calls setgid(0) and
-# setuid(0).  A copy of dash under /tmp starts it, for the rules that
-# look at the parent.
+# The right is CAP_SETUID and CAP_SETGID held as ambient capabilities by
+# a uid 65534 shell, as a service account given them would hold them:
+# they pass to what it runs, and `vigil-poke setid0` (a copy under /tmp)
+# calls setgid(0) and setuid(0).  A copy of dash under /tmp starts it,
+# for the rules that look at the parent.  (File capabilities would do
+# too, but the debug kernel's tmpfs has no extended attributes.)
 . /vigil/lib.sh
 CAPS=9b80cb26-9966-44b5-abbf-764fbdbc3586	# CAP_SET?ID exec, then uid 0
 CHILD=156f8c1d-bc54-46c0-a870-04e6a75526a1	# by process.entity_id
@@ -28,9 +29,13 @@ cp /usr/local/bin/vigil-poke $C/nocap
 cp /usr/local/bin/vigil-poke $C/python3
 cp /usr/bin/dash $C/sh2
 chmod 755 $C $C/*
-vigil-poke setcap-setid $C/poke || fail "setcap $C/poke"
-vigil-poke setcap-setid $C/python3 || fail "setcap $C/python3"
 PY='import os;os.setuid(0);os.system("id")'
+# as_nobody, with CAP_SETUID and CAP_SETGID as ambient capabilities
+as_setid() {
+	(cd /home/nobody && HOME=/home/nobody USER=nobody \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=+setuid,+setgid --ambient-caps=+setuid,+setgid -- "$@")
+}
 
 # Look-alikes: no right to change ids; root changing to nobody and back.
 as_nobody sh -c "$C/nocap setid0; true" 2> /dev/null
@@ -38,10 +43,10 @@ as_nobody $C/sh2 -c "$C/nocap setid0 -c '$PY'; true" 2> /dev/null
 setpriv --reuid=65534 --regid=65534 --clear-groups true
 vigil-poke setid0 || fail "root's setid0"
 # Attacks.
-as_nobody sh -c "$C/poke setid0; true"		# CAPS CHILD PARENT UNKNOWN
-as_nobody sh -c "$C/sh2 -c '$C/poke setid0; true'; true"
+as_setid sh -c "$C/poke setid0; true"		# CAPS CHILD PARENT UNKNOWN
+as_setid sh -c "$C/sh2 -c '$C/poke setid0; true'; true"
 #						  CAPS CHILD PARENT PCHILD
-as_nobody sh -c "$C/python3 setid0 -c '$PY'; true"	# CAPS CHILD PARENT PYTHON
+as_setid sh -c "$C/python3 setid0 -c '$PY'; true"	# CAPS CHILD PARENT PYTHON
 
 vigil_rc=0
 expect_alerts $CAPS 3 "CAP_SETUID held by uid 65534, then uid 0"

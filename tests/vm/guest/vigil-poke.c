@@ -17,10 +17,6 @@
  *   vigil-poke dirfd DIR NAME ARG... execveat(open(DIR), NAME) with ARG...
  *   vigil-poke thread-exec PATH ARG...  print its pid, then exec PATH
  *                                    with ARG... from a second thread
- *   vigil-poke setcap-setid FILE     give FILE the file capabilities
- *                                    cap_setuid,cap_setgid+ep (what
- *                                    setcap(8) writes: security.capability,
- *                                    revision 2)
  *   vigil-poke setid0 [ARG...]       setgid(0) then setuid(0), and check
  *                                    that both took; ARG... is ignored (a
  *                                    command line for the rules to read)
@@ -39,9 +35,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
-#include <linux/capability.h>
 
 extern char **environ;
 
@@ -148,19 +142,6 @@ static int rewrite(int argc, char **argv, const char *path)
 	return proc_self_is("cmdline", "XXX") || touch(path);
 }
 
-static int setcap_setid(const char *path)
-{
-	const __u32 bits = (1U << CAP_SETUID) | (1U << CAP_SETGID);
-	struct vfs_cap_data cap = {
-		.magic_etc = VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE,
-		.data = { { .permitted = bits } },
-	};
-
-	if (setxattr(path, "security.capability", &cap, XATTR_CAPS_SZ_2, 0))
-		return die("setxattr security.capability");
-	return 0;
-}
-
 static int setid0(void)
 {
 	if (setgid(0))
@@ -197,8 +178,6 @@ int main(int argc, char **argv)
 		return dirfd_exec(argv[2], argv[3], argv + 4);
 	if (!strcmp(cmd, "thread-exec") && argc > 3)
 		return threaded_exec(argv[2], argv + 3);
-	if (!strcmp(cmd, "setcap-setid") && argc == 3)
-		return setcap_setid(argv[2]);
 	if (!strcmp(cmd, "setid0"))
 		return setid0();
 	fprintf(stderr, "usage: see tests/vm/guest/vigil-poke.c\n");
