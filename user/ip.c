@@ -44,6 +44,9 @@ int vigil_cidr_parse(const char *s, unsigned char cidr[VIGIL_CIDR_LEN])
 	if (vigil_ip_parse(addr, cidr))
 		return -1;
 	max = strchr(addr, ':') ? 128 : 32;
+	/* as Elasticsearch: ::ffff:a.b.c.d/n could count n either way */
+	if (slash && max == 128 && is_v4(cidr))
+		return -1;
 	bits = max;
 	if (slash) {
 		if (slash[1] < '0' || slash[1] > '9')
