@@ -9,6 +9,17 @@
 
 #include "ip.h"
 
+/*
+ * Test builds only (user/Makefile, ip mutants): each value puts back one
+ * defect that test_ip's differential must catch.  Never set in vigilctl.
+ */
+#ifndef VIGIL_IP_MUTANT
+#define VIGIL_IP_MUTANT 0
+#endif
+#define IP_MUT(n) (VIGIL_IP_MUTANT == (n))
+#define IP_MUT_MASK 1 /* the last prefix bit cleared with the host bits */
+#define IP_MUT_V4BITS 2 /* an IPv4 prefix not counted over 128 bits */
+
 static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0,
 					     0, 0, 0, 0, 0xff, 0xff };
 
@@ -34,7 +45,7 @@ int vigil_cidr_parse(const char *s, unsigned char cidr[VIGIL_CIDR_LEN])
 	char addr[VIGIL_IP_TEXT], *end;
 	const char *slash = strchr(s, '/');
 	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned long bits, max;
+	unsigned long bits, max, keep;
 	unsigned int i;
 
 	if (n >= sizeof(addr))
@@ -44,6 +55,9 @@ int vigil_cidr_parse(const char *s, unsigned char cidr[VIGIL_CIDR_LEN])
 	if (vigil_ip_parse(addr, cidr))
 		return -1;
 	max = strchr(addr, ':') ? 128 : 32;
+	/* as Elasticsearch: ::ffff:a.b.c.d/n could count n either way */
+	if (slash && max == 128 && is_v4(cidr))
+		return -1;
 	bits = max;
 	if (slash) {
 		if (slash[1] < '0' || slash[1] > '9')
@@ -53,12 +67,13 @@ int vigil_cidr_parse(const char *s, unsigned char cidr[VIGIL_CIDR_LEN])
 			return -1;
 	}
 	/* an IPv4 block counts the 96 bits of the mapping too */
-	if (max == 32)
+	if (max == 32 && !IP_MUT(IP_MUT_V4BITS))
 		bits += 8 * sizeof(v4_mapped);
+	keep = IP_MUT(IP_MUT_MASK) && bits ? bits - 1 : bits;
 	for (i = 0; i < VIGIL_IP_LEN; i++) {
-		if (bits >= 8 * (i + 1))
+		if (keep >= 8 * (i + 1))
 			continue;
-		cidr[i] &= bits > 8 * i ? (unsigned char)(0xff00U >> (bits - 8 * i)) : 0;
+		cidr[i] &= keep > 8 * i ? (unsigned char)(0xff00U >> (keep - 8 * i)) : 0;
 	}
 	cidr[VIGIL_IP_LEN] = (unsigned char)bits;
 	return 0;

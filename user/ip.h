@@ -15,6 +15,8 @@
 
 /* Longest text vigil_ip_format() writes, with its NUL. */
 #define VIGIL_IP_TEXT 46
+/* Longest text vigil_cidr_format() writes ("/128" more), with its NUL. */
+#define VIGIL_CIDR_TEXT (VIGIL_IP_TEXT + 4)
 
 /*
  * Parses "a.b.c.d" or an IPv6 address into @ip.
@@ -26,7 +28,9 @@ int vigil_ip_parse(const char *s, unsigned char ip[VIGIL_IP_LEN]);
  * Parses an address with an optional "/bits" (an address alone is the
  * block of that one address) into a VIGIL_PAT_CIDR pattern: the address
  * with the bits past the prefix cleared, then the prefix length, counted
- * over the 128 bits (an IPv4 /8 is 104).
+ * over the 128 bits (an IPv4 /8 is 104).  An IPv4-mapped address written
+ * as IPv6 takes no "/bits": Elasticsearch refuses it too, since the bits
+ * could be meant either way.
  * Return: 0, or -1 when @s is not a CIDR block.
  */
 int vigil_cidr_parse(const char *s, unsigned char cidr[VIGIL_CIDR_LEN]);

@@ -3,6 +3,7 @@
  * Expression trees: construction, simplification and static evaluation
  * of the fields that are fixed by the event kind.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "ast.h"
 #include "internal.h"
+#include "ip.h"
 
 struct node *node_new(enum node_type t, int off)
 {
@@ -79,6 +81,18 @@ int node_add_pat(struct node *m, const char *s, size_t len, __u8 kind,
 	return 0;
 }
 
+int node_add_cidr(struct node *m, const char *text)
+{
+	unsigned char cidr[VIGIL_CIDR_LEN];
+
+	if (vigil_cidr_parse(text, cidr))
+		return -EINVAL;
+	if (node_add_pat(m, (const char *)cidr, sizeof(cidr), VIGIL_PAT_CIDR,
+			 false))
+		return -ENOMEM;
+	return 0;
+}
+
 int cerr_set(struct cerr *e, int off, const char *fmt, ...)
 {
 	va_list ap;
@@ -128,7 +142,8 @@ void cquery_free(struct cquery *q)
  *
  * Return: 1 or 0; -1 when it cannot be decided here: a REGEX (its
  * source is not a DFA yet) or a pattern longer than the 16-bit length of
- * struct vigil_rs_pat (codegen refuses those anyway).
+ * struct vigil_rs_pat (codegen refuses those anyway).  A CIDR pattern
+ * takes a 16-byte address as @s.
  */
 int pat_eval(const struct pat *p, const char *s, size_t len)
 {
@@ -138,7 +153,8 @@ int pat_eval(const struct pat *p, const char *s, size_t len)
 		.flags = p->nocase ? VIGIL_PAT_F_NOCASE : 0,
 	};
 
-	if (p->kind >= VIGIL_PAT_REGEX || p->len > 0xffff || len > U32_MAX)
+	if (p->kind == VIGIL_PAT_REGEX || p->kind >= __VIGIL_PAT_LAST ||
+	    p->len > 0xffff || len > U32_MAX)
 		return -1;
 	return vigil_pat_match(&rp, p->s, s, (u32)len);
 }

@@ -24,7 +24,8 @@ enum node_type {
 /*
  * A pattern.  kind is an enum vigil_pat_kind: EXACT/PREFIX/SUFFIX/CONTAINS
  * hold a literal; GLOB holds glob text ('*', '?', '\' escapes) which
- * codegen classifies; REGEX holds the regex source.
+ * codegen classifies; REGEX holds the regex source; CIDR holds the
+ * VIGIL_CIDR_LEN bytes of the uapi pattern (NUL bytes inside).
  */
 struct pat {
 	char *s;
@@ -75,6 +76,13 @@ struct node *node_clone(const struct node *n);
 int node_add(struct node *parent, struct node *kid);
 int node_add_pat(struct node *m, const char *s, size_t len, __u8 kind,
 		 bool nocase);
+/*
+ * Adds the CIDR block @text ("a.b.c.d", "a.b.c.d/n", IPv6 alike; user/ip.c
+ * reads it) to @m, a MATCH of an IP field, as a VIGIL_PAT_CIDR pattern.
+ * Return: 0, -EINVAL when @text is no block (the caller says so), or
+ * -ENOMEM.
+ */
+int node_add_cidr(struct node *m, const char *text);
 int cerr_set(struct cerr *e, int off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /*

@@ -12,6 +12,10 @@
 
 #define ARR(type, name) type *name; size_t n_##name, cap_##name
 
+struct bytes_run {
+	__u32 off, len;
+};
+
 struct codegen {
 	ARR(struct vigil_rs_rule, rules);
 	ARR(struct vigil_rs_step, steps);
@@ -20,6 +24,8 @@ struct codegen {
 	ARR(struct vigil_rs_pat, pats);
 	ARR(char, strtab);
 	ARR(char, dfas);
+	/* runs of bytes in strtab that are no strings (CIDR patterns) */
+	ARR(struct bytes_run, runs);
 	/* string dedup: open addressing over strtab offsets + 1 */
 	__u32 *hash;
 	size_t hash_cap, hash_used;
@@ -69,6 +75,7 @@ void codegen_free(struct codegen *g)
 	free(g->pats);
 	free(g->strtab);
 	free(g->dfas);
+	free(g->runs);
 	free(g->hash);
 	free(g);
 }
@@ -89,7 +96,7 @@ static __u32 fnv(const char *s, size_t len)
 
 static int rehash(struct codegen *g)
 {
-	size_t cap = g->hash_cap ? g->hash_cap * 2 : 1024, i;
+	size_t cap = g->hash_cap ? g->hash_cap * 2 : 1024, i, r = 0;
 	__u32 *nh = calloc(cap, sizeof(*nh));
 	size_t off = 0;
 
@@ -99,10 +106,17 @@ static int rehash(struct codegen *g)
 	g->hash = nh;
 	g->hash_cap = cap;
 	g->hash_used = 0;
-	/* re-index every string of strtab */
+	/* re-index every string of strtab, stepping over the byte runs */
 	while (off < g->n_strtab) {
-		size_t len = strlen(g->strtab + off);
-		__u32 h = fnv(g->strtab + off, len);
+		size_t len;
+		__u32 h;
+
+		if (r < g->n_runs && g->runs[r].off == off) {
+			off += g->runs[r++].len;
+			continue;
+		}
+		len = strlen(g->strtab + off);
+		h = fnv(g->strtab + off, len);
 
 		for (i = h & (cap - 1); nh[i]; i = (i + 1) & (cap - 1))
 			;
@@ -139,6 +153,24 @@ static long intern(struct codegen *g, const char *s, size_t len)
 	g->hash[i] = (__u32)off + 1;
 	g->hash_used++;
 	return (long)off;
+}
+
+/*
+ * Appends the bytes of a CIDR pattern: NUL bytes inside, so no string
+ * to share or index; runs[] tells rehash() to step over them.
+ * Return: their offset, or -1.
+ */
+static long append_bytes(struct codegen *g, const char *b, size_t len)
+{
+	struct bytes_run run = { .off = (__u32)g->n_strtab,
+				 .len = (__u32)len };
+
+	if (grow((void **)&g->strtab, &g->cap_strtab, g->n_strtab + len, 1) ||
+	    PUSH(g, runs, run))
+		return -1;
+	memcpy(g->strtab + run.off, b, len);
+	g->n_strtab += len;
+	return (long)run.off;
 }
 
 /* ---- pattern classification ---- */
@@ -263,7 +295,9 @@ static int add_set(struct codegen *g, const struct node *m, __u32 *set,
 						"pattern longer than %d bytes",
 						VIGIL_RS_MAX_STR);
 			}
-			off = intern(g, lit, llen);
+			off = rp.kind == VIGIL_PAT_CIDR ?
+				      append_bytes(g, lit, llen) :
+				      intern(g, lit, llen);
 			free(lit);
 			if (off < 0)
 				return cerr_set(g->e, m->off,
@@ -705,7 +739,9 @@ static __u8 hint_pick(const struct node *root, struct synth **arena,
 
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < sizeof(hint_fields); i++) {
-			if (!hint_pats(root, hint_fields[i], pass, arena, pl,
+			/* the engine indexes STR fields only */
+			if (field_type(hint_fields[i]) != VIGIL_FT_STR ||
+			    !hint_pats(root, hint_fields[i], pass, arena, pl,
 				       0))
 				continue;
 			if (pl->n && (!pass || !hint_normalize(pl)) && pl->n)
@@ -746,6 +782,8 @@ static void rollback(struct codegen *g, size_t r, size_t s, size_t in,
 	g->n_pats = p;
 	if (g->n_strtab != st) {
 		g->n_strtab = st;
+		while (g->n_runs && g->runs[g->n_runs - 1].off >= st)
+			g->n_runs--;
 		rehash(g);	/* on failure the table is just emptier */
 	}
 	g->n_dfas = d;

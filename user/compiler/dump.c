@@ -8,13 +8,17 @@
 
 #include "ast.h"
 #include "compiler.h"
+#include "ip.h"
 
 static const char *const op_names[] = {
 	"match", "exists", "numcmp", "not", "const", "jf", "jt", "ret",
 };
 static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const pat_names[] = {
-	"exact", "prefix", "suffix", "contains", "glob", "regex",
+	[VIGIL_PAT_EXACT] = "exact",   [VIGIL_PAT_PREFIX] = "prefix",
+	[VIGIL_PAT_SUFFIX] = "suffix", [VIGIL_PAT_CONTAINS] = "contains",
+	[VIGIL_PAT_GLOB] = "glob",     [VIGIL_PAT_REGEX] = "regex",
+	[VIGIL_PAT_CIDR] = "cidr",
 };
 
 static void put_set(FILE *f, const char *b, const struct vigil_rs_header *h,
@@ -31,11 +35,19 @@ static void put_set(FILE *f, const char *b, const struct vigil_rs_header *h,
 
 		fprintf(f, "%s%s%s", i ? ", " : "", pat_names[pp->kind],
 			pp->flags & VIGIL_PAT_F_NOCASE ? "~" : "");
-		if (pp->kind == VIGIL_PAT_REGEX)
+		if (pp->kind == VIGIL_PAT_REGEX) {
 			fprintf(f, "(dfa@%u)", pp->str);
-		else
+		} else if (pp->kind == VIGIL_PAT_CIDR) {
+			char c[VIGIL_CIDR_TEXT];
+
+			vigil_cidr_format((const unsigned char *)b +
+						  h->strtab_off + pp->str,
+					  c, sizeof(c));
+			fprintf(f, "\"%s\"", c);
+		} else {
 			fprintf(f, "\"%.*s\"", pp->len,
 				b + h->strtab_off + pp->str);
+		}
 	}
 }
 

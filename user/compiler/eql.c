@@ -450,6 +450,61 @@ static struct node *cond_null(struct lex *l, __u8 field, enum cop op,
 	return op == C_NE ? n : wrap_not(l, n);
 }
 
+/*
+ * Adds each of @v, a CIDR block or an address, to MATCH @n of an IP
+ * field.  Return: 0, or -1 with the error at the bad value.
+ */
+static int add_blocks(struct lex *l, struct node *n, const struct val *v,
+		      int nv)
+{
+	int i, r;
+
+	for (i = 0; i < nv; i++) {
+		if (v[i].t != V_STR && v[i].t != V_NUM)
+			return cerr_set(l->e, v[i].off, "expected a string");
+		r = node_add_cidr(n, v[i].s);
+		if (r == -ENOMEM)
+			return cerr_set(l->e, v[i].off, "out of memory");
+		if (r)
+			return cerr_set(l->e, v[i].off,
+					"'%s' is not an IP address or CIDR block",
+					v[i].s);
+	}
+	return 0;
+}
+
+/*
+ * "field <op> values" on an IP field.  As in Elasticsearch, where these
+ * are term queries on an ip field: each value is an address or a CIDR
+ * block, ':' is '==' (no case, no wildcards), and a pattern (like,
+ * regex) or an ordering has no meaning here.
+ */
+static struct node *ip_cond(struct lex *l, const struct field_info *fi,
+			    const char *fname, int foff, enum cop op,
+			    const struct val *v, int nv)
+{
+	struct node *n;
+
+	if (op != C_EQ && op != C_NE && op != C_IN && op != C_COLON) {
+		cerr_set(l->e, foff,
+			 "%s on IP field '%s' is not supported: compare with addresses or use cidrMatch()",
+			 op == C_LIKE ? "like" : op == C_REGEX ? "regex" :
+			 "ordering comparison", fname);
+		return NULL;
+	}
+	n = node_new(N_MATCH, foff);
+	if (!n) {
+		cerr_set(l->e, foff, "out of memory");
+		return NULL;
+	}
+	n->field = fi->field;
+	if (add_blocks(l, n, v, nv)) {
+		node_free(n);
+		return NULL;
+	}
+	return op == C_NE ? wrap_not(l, n) : n;
+}
+
 /* The condition "field <op> values"; constant host.os.type folded. */
 static struct node *build_cond(struct lex *l, const char *fname, int foff,
 			       enum cop op, bool nocase, struct val *v, int nv)
@@ -501,6 +556,8 @@ static struct node *build_cond(struct lex *l, const char *fname, int foff,
 		}
 		return num_cond(l, fi->field, cmps[op], &v[0]);
 	}
+	if (fi && fi->type == VIGIL_FT_IP)
+		return ip_cond(l, fi, fname, foff, op, v, nv);
 	if (op == C_LT || op == C_LE || op == C_GT || op == C_GE) {
 		cerr_set(l->e, foff, "ordering comparison on string field '%s'",
 			 fname);
@@ -567,7 +624,7 @@ static struct node *parse_func(struct lex *l, char *name, int off)
 	bool nocase = false;
 	struct node *n = NULL;
 	struct val *v = NULL;
-	int nv = 0, i;
+	int nv = 0, i, foff;
 	char *field = NULL;
 	__u8 kind;
 	const struct field_info *fi;
@@ -584,8 +641,11 @@ static struct node *parse_func(struct lex *l, char *name, int off)
 		kind = VIGIL_PAT_SUFFIX;
 	else if (!strcasecmp(name, "stringContains"))
 		kind = VIGIL_PAT_CONTAINS;
+	else if (!strcasecmp(name, "cidrMatch") && !nocase)
+		kind = VIGIL_PAT_CIDR;
 	else {
-		cerr_set(l->e, off, "function '%s' is not supported", name);
+		cerr_set(l->e, off, "function '%s%s' is not supported", name,
+			 nocase ? "~" : "");
 		return NULL;
 	}
 	if (expect_op(l, "("))
@@ -597,14 +657,22 @@ static struct node *parse_func(struct lex *l, char *name, int off)
 			 name);
 		return NULL;
 	}
+	foff = l->off;
 	field = strdup(l->buf);
 	if (!field || next(l))
 		goto err;
-	fi = field_resolve(field, off, &cval, l->e);
+	fi = field_resolve(field, foff, &cval, l->e);
 	if (!fi && !cval)
 		goto err;
-	if (cval || fi->type == VIGIL_FT_NUM) {
-		cerr_set(l->e, off, "%s() on field '%s' is not supported",
+	if (kind == VIGIL_PAT_CIDR && (cval || fi->type != VIGIL_FT_IP)) {
+		cerr_set(l->e, foff,
+			 "%s() needs an IP field; '%s' is not one", name,
+			 field);
+		goto err;
+	}
+	if (cval || fi->type == VIGIL_FT_NUM ||
+	    (kind != VIGIL_PAT_CIDR && fi->type == VIGIL_FT_IP)) {
+		cerr_set(l->e, foff, "%s() on field '%s' is not supported",
 			 name, field);
 		goto err;
 	}
@@ -627,8 +695,13 @@ static struct node *parse_func(struct lex *l, char *name, int off)
 				 name);
 			goto err;
 		}
-		if (node_add_pat(n, v[nv - 1].s, v[nv - 1].len, kind, nocase))
+		if (kind == VIGIL_PAT_CIDR) {
+			if (add_blocks(l, n, &v[nv - 1], 1))
+				goto err;
+		} else if (node_add_pat(n, v[nv - 1].s, v[nv - 1].len, kind,
+					nocase)) {
 			goto err;
+		}
 	}
 	if (!nv) {
 		cerr_set(l->e, off, "%s() needs at least one string", name);

@@ -32,6 +32,7 @@
 
 #include "compiler.h"
 #include "internal.h"
+#include "ip.h"
 #include "rule.h"
 
 /*
@@ -46,6 +47,8 @@
 #define FEAS_MUT_CASE 1 /* a case-blind literal decided by a cased pattern */
 #define FEAS_MUT_ARRAY 2 /* two elements of an array taken as one value */
 #define FEAS_MUT_RENAME 3 /* renames said to lack file.Ext.original.* */
+#define FEAS_MUT_NET 4 /* connects said to lack destination.ip */
+#define FEAS_MUT_CIDR 5 /* a block taken to lie in any block it meets */
 
 #define ALTS_MAX 256	/* alternatives per step; more: judged per kind */
 #define LITS_MAX 64	/* tests per alternative; more: likewise */
@@ -53,14 +56,18 @@
 
 /*
  * Events of the kinds in .absent never carry .field: module/capture_*.c
- * set file.* on file events only, file.target_path on SYMLINK only and
- * file.Ext.original.* on RENAME only (Documentation/fields.rst).  Fields
- * and kinds not listed may be carried: nothing is assumed of them.
+ * set file.* on file events only, file.target_path on SYMLINK only,
+ * file.Ext.original.* on RENAME only, and source.*, destination.* and
+ * network.* on network events only (Documentation/fields.rst).  The
+ * kind groups are the uapi's (VIGIL_EV_MASK_*), so a new kind joins
+ * them there.  Fields and kinds not listed may be carried: nothing is
+ * assumed of them.
  */
-#define EVB(k) (1U << VIGIL_EV_##k)
-#define NOT_FILE EVB(EXEC)
-#define NOT_SYMLINK (EVB(EXEC) | EVB(CREATE) | EVB(RENAME) | EVB(DELETE))
-#define NOT_RENAME (EVB(EXEC) | EVB(CREATE) | EVB(SYMLINK) | EVB(DELETE))
+#define ONLY(mask) ((__u16)(VIGIL_EV_MASK_ALL & ~(mask)))
+#define NOT_FILE ONLY(VIGIL_EV_MASK_FILE)
+#define NOT_NET ONLY(VIGIL_EV_MASK_NETWORK)
+#define NOT_SYMLINK ONLY(1U << VIGIL_EV_SYMLINK)
+#define NOT_RENAME ONLY(1U << VIGIL_EV_RENAME)
 static const struct {
 	__u8 field;
 	__u16 absent;
@@ -74,6 +81,12 @@ static const struct {
 	{ VIGIL_F_FILE_ORIG_NAME, NOT_RENAME },
 	{ VIGIL_F_FILE_ORIG_EXTENSION, NOT_RENAME },
 	{ VIGIL_F_FILE_ORIG_DIRECTORY, NOT_RENAME },
+	{ VIGIL_F_SOURCE_IP, NOT_NET },
+	{ VIGIL_F_SOURCE_PORT, NOT_NET },
+	{ VIGIL_F_DESTINATION_IP, NOT_NET },
+	{ VIGIL_F_DESTINATION_PORT, NOT_NET },
+	{ VIGIL_F_NETWORK_TRANSPORT, NOT_NET },
+	{ VIGIL_F_NETWORK_DIRECTION, NOT_NET },
 };
 
 /*
@@ -102,7 +115,9 @@ bool kind_may_carry(int kind, __u8 field)
 	for (i = 0; i < ARRAY_SIZE(absent_from); i++) {
 		if (absent_from[i].field != field)
 			continue;
-		if (FEAS_MUT(FEAS_MUT_RENAME) && kind == VIGIL_EV_RENAME)
+		if ((FEAS_MUT(FEAS_MUT_RENAME) && kind == VIGIL_EV_RENAME) ||
+		    (FEAS_MUT(FEAS_MUT_NET) && kind == VIGIL_EV_CONNECT &&
+		     field == VIGIL_F_DESTINATION_IP))
 			return false;
 		return !(absent_from[i].absent & (1U << kind));
 	}
@@ -146,8 +161,15 @@ static void put_pat(struct text *t, const struct pat *p)
 		[VIGIL_PAT_SUFFIX] = "\"*%s\"",	 [VIGIL_PAT_CONTAINS] = "\"*%s*\"",
 		[VIGIL_PAT_GLOB] = "\"%s\"",	 [VIGIL_PAT_REGEX] = "/%s/",
 	};
+	char c[VIGIL_CIDR_TEXT];
 
-	put(t, p->kind < ARRAY_SIZE(fmt) ? fmt[p->kind] : "%s", p->s);
+	if (p->kind == VIGIL_PAT_CIDR && p->len == VIGIL_CIDR_LEN) {
+		vigil_cidr_format((const unsigned char *)p->s, c, sizeof(c));
+		put(t, "\"%s\"", c);
+		return;
+	}
+	put(t, p->kind < ARRAY_SIZE(fmt) && fmt[p->kind] ? fmt[p->kind] : "%s",
+	    p->s);
 }
 
 /* EQL's operator for MATCH @n: ":" is case-blind, "==", "in", "like" not. */
@@ -203,6 +225,17 @@ static void render(struct text *t, const struct node *n)
 		    (unsigned long long)n->num);
 		return;
 	case N_MATCH:
+		if (n->npats && n->pats[0].kind == VIGIL_PAT_CIDR) {
+			put(t, "cidrMatch(%s", field_name(n->field));
+			for (i = 0; i < n->npats && i < SHOW_PATS; i++) {
+				put(t, ", ");
+				put_pat(t, &n->pats[i]);
+			}
+			if (n->npats > SHOW_PATS)
+				put(t, ", ... %d more", n->npats - SHOW_PATS);
+			put(t, ")");
+			return;
+		}
 		put(t, "%s %s %s", field_name(n->field), match_op(n),
 		    n->npats > 1 ? "(" : "");
 		for (i = 0; i < n->npats && i < SHOW_PATS; i++) {
@@ -415,6 +448,23 @@ static bool plain_glob(const struct pat *p)
 }
 
 /*
+ * Two CIDR blocks either nest or do not meet.  Return: 1 when @q's
+ * block holds all of @a's, 0 when they share no address, -1 when @a's
+ * holds more than @q's.  The engine's matcher (pat_eval()) compares.
+ */
+static int cidr_decides(const struct pat *a, const struct pat *q)
+{
+	if (q->kind != VIGIL_PAT_CIDR || a->len != VIGIL_CIDR_LEN ||
+	    q->len != VIGIL_CIDR_LEN)
+		return -1;
+	/* @a's first address, host bits clear, is in @q's block or not */
+	if ((u8)a->s[VIGIL_IP_LEN] >= (u8)q->s[VIGIL_IP_LEN] ||
+	    FEAS_MUT(FEAS_MUT_CIDR))
+		return pat_eval(q, a->s, VIGIL_IP_LEN);
+	return pat_eval(a, q->s, VIGIL_IP_LEN) ? -1 : 0;
+}
+
+/*
  * Does @q decide every value exact pattern @a admits alike?  Return: 1
  * (all match), 0 (none does), -1 (not known here).  A case-blind @a
  * admits every casing of its letters; only a case-blind @q, or no
@@ -422,6 +472,8 @@ static bool plain_glob(const struct pat *p)
  */
 static int decides(const struct pat *a, const struct pat *q)
 {
+	if (a->kind == VIGIL_PAT_CIDR)
+		return cidr_decides(a, q);
 	if (a->kind != VIGIL_PAT_EXACT && !plain_glob(a))
 		return -1;
 	if (a->nocase && !q->nocase && has_alpha(a) &&

@@ -214,6 +214,44 @@ static size_t unescape(char *s, size_t len)
 	return o;
 }
 
+/*
+ * A value of an IP field: an address or a CIDR block, quoted or not,
+ * which Elasticsearch's term query on an ip field matches as a range of
+ * addresses.  A wildcard is refused, as Elasticsearch refuses it.  ':'
+ * ends an unquoted KQL value (Kibana's grammar), so an IPv6 address is
+ * quoted or its colons escaped.
+ */
+static struct node *ip_term(struct klex *l, const struct field_info *fi,
+			    bool quoted, int off)
+{
+	struct node *n;
+	int r;
+
+	if (!quoted)
+		l->blen = unescape(l->buf, l->blen);
+	if (!quoted && l->pos < l->len && l->s[l->pos] == ':') {
+		cerr_set(l->e, off,
+			 "an IPv6 address in KQL is quoted or its ':' escaped ('%s' stops at ':')",
+			 l->buf);
+		return NULL;
+	}
+	n = mk(l, N_MATCH, off);
+	if (!n)
+		return NULL;
+	n->field = fi->field;
+	r = (!quoted && l->wild) ? -EINVAL : node_add_cidr(n, l->buf);
+	if (r == -ENOMEM)
+		cerr_set(l->e, off, "out of memory");
+	else if (r)
+		cerr_set(l->e, off, "'%s' is not an IP address or CIDR block",
+			 l->buf);
+	if (r) {
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
 /* One value term applied to field @fi. */
 static struct node *term(struct klex *l, const struct field_info *fi,
 			 const char *cval)
@@ -222,6 +260,11 @@ static struct node *term(struct klex *l, const struct field_info *fi,
 	int off = l->off;
 	bool quoted = l->t == K_QUOTED;
 
+	if (l->t == K_COLON && fi && fi->type == VIGIL_FT_IP) {
+		cerr_set(l->e, off,
+			 "an IPv6 address in KQL is quoted or its ':' escaped");
+		return NULL;
+	}
 	if (l->t != K_WORD && l->t != K_QUOTED) {
 		cerr_set(l->e, off, "expected a value");
 		return NULL;
@@ -259,6 +302,10 @@ static struct node *term(struct klex *l, const struct field_info *fi,
 			n->cmp = VIGIL_CMP_EQ;
 			n->num = x;
 		}
+		goto done;
+	}
+	if (fi && fi->type == VIGIL_FT_IP) {
+		n = ip_term(l, fi, quoted, off);
 		goto done;
 	}
 	n = mk(l, N_MATCH, off);
@@ -392,6 +439,12 @@ static struct node *range(struct klex *l, const struct field_info *fi,
 	__u8 c = cmp[l->t];
 	struct node *n;
 
+	if (fi && fi->type == VIGIL_FT_IP) {
+		cerr_set(l->e, off,
+			 "range query on IP field '%s' is not supported: use a CIDR block",
+			 fi->name);
+		return NULL;
+	}
 	if (!fi || fi->type != VIGIL_FT_NUM) {
 		cerr_set(l->e, off, "range query on non-numeric field");
 		return NULL;

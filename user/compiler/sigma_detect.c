@@ -88,7 +88,7 @@ static const struct {
 	{ "lte", MOD_LTE, NULL },
 	{ "gt", MOD_GT, NULL },
 	{ "gte", MOD_GTE, NULL },
-	{ "cidr", 0, "vigil events have no IP address fields" },
+	{ "cidr", 0, "no field of the process_creation and file_event log sources is an IP address" },
 	{ "fieldref", 0, "the engine cannot compare two fields of one event" },
 	{ "expand", 0, "placeholders need a processing pipeline vigil does not have" },
 	{ "utf16le", 0, "UTF-16 text does not occur in Linux command lines and paths" },

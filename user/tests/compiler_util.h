@@ -13,6 +13,7 @@
 
 #include "compiler/compiler.h"
 #include "engine.h"
+#include "ip.h"
 
 static char cu_toml[65536];
 static struct vigil_cerror cu_err;
@@ -112,6 +113,7 @@ struct cu_ev {
 	struct vigil_event ev;
 	char args[4096];
 	char pargs[4096];
+	unsigned char ip[2][VIGIL_IP_LEN];	/* source, destination */
 };
 
 static inline void cu_args(struct vigil_event *ev, enum vigil_field f,
@@ -151,6 +153,29 @@ static inline void cu_file(struct cu_ev *c, u64 ts, const char *eid,
 	vigil_event_derive_file(&c->ev);
 }
 
+/*
+ * A connection of kind @k (VIGIL_EV_CONNECT, VIGIL_EV_ACCEPT) by process
+ * @name to @dst port @dport from @src (addresses as text, user/ip.c
+ * reads them; NULL: no such field).
+ */
+static inline void cu_net(struct cu_ev *c, u64 ts, enum vigil_event_kind k,
+			  const char *name, const char *src, const char *dst,
+			  u64 dport)
+{
+	vigil_event_init(&c->ev);
+	vigil_event_set_kind(&c->ev, k);
+	vigil_event_set_num(&c->ev, VIGIL_F_TIMESTAMP, ts);
+	vigil_event_set_str(&c->ev, VIGIL_F_PROCESS_NAME, name, strlen(name));
+	vigil_event_set_str(&c->ev, VIGIL_F_PROCESS_ENTITY_ID, "x", 1);
+	if (src && !vigil_ip_parse(src, c->ip[0]))
+		vigil_event_set_str(&c->ev, VIGIL_F_SOURCE_IP,
+				    (const char *)c->ip[0], VIGIL_IP_LEN);
+	if (dst && !vigil_ip_parse(dst, c->ip[1]))
+		vigil_event_set_str(&c->ev, VIGIL_F_DESTINATION_IP,
+				    (const char *)c->ip[1], VIGIL_IP_LEN);
+	vigil_event_set_num(&c->ev, VIGIL_F_DESTINATION_PORT, dport);
+}
+
 static inline void cu_set(struct cu_ev *c, enum vigil_field f, const char *s)
 {
 	vigil_event_set_str(&c->ev, f, s, strlen(s));
@@ -182,6 +207,26 @@ static inline int cu_exec_matches(const char *type, const char *query,
 	if (!c)
 		return -1;
 	cu_exec(c, 1000, "x", name, argv);
+	n = cu_run(e, c);
+	free(c);
+	vigil_engine_free(e);
+	return n;
+}
+
+/*
+ * Does the single-step @query (type @type) match a connect of "nc" from
+ * @src to @dst (text, NULL: none) port @dport?
+ */
+static inline int cu_net_matches(const char *type, const char *query,
+				 const char *src, const char *dst, u64 dport)
+{
+	struct vigil_engine *e = cu_engine(type, query);
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	int n;
+
+	if (!c)
+		return -1;
+	cu_net(c, 1000, VIGIL_EV_CONNECT, "nc", src, dst, dport);
 	n = cu_run(e, c);
 	free(c);
 	vigil_engine_free(e);

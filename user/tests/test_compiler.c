@@ -89,8 +89,11 @@ static void index_hints(void)
 static void kind_masks(void)
 {
 	HAS(cu_dump("eql", "file where true"), "mask=0x3c ");
-	HAS(cu_dump("eql", "any where true"), "mask=0x3e ");
-	HAS(cu_dump("eql", "any where event.type == \"start\""), "mask=0x2 ");
+	HAS(cu_dump("eql", "any where true"), "mask=0xfe ");
+	HAS(cu_dump("eql", "network where true"), "mask=0xc0 ");
+	/* exec, connect and accept are all event.type start */
+	HAS(cu_dump("eql", "any where event.type == \"start\""), "mask=0xc2 ");
+	HAS(cu_dump("eql", "any where event.action == \"connection_accepted\""), "mask=0x80 ");
 	HAS(cu_dump("eql", "file where event.action in (\"symlink\", \"rename\")"), "mask=0x18 ");
 	HAS(cu_dump("eql", "file where event.type : \"creation\""), "mask=0xc ");
 	HAS(cu_dump("eql", "file where event.type != \"creation\""), "mask=0x30 ");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The corpora (../shared/corpus, outside the project): at least 250
+ * The corpora (../shared/corpus, outside the project): at least 270
  * Elastic Linux rules and 125 of the 130 SigmaHQ Linux rules compile,
  * every rejection names a specific reason and a position, and each
  * combined ruleset passes the engine validator.  The compile-time
@@ -100,7 +100,7 @@ static size_t compile_dirs(const char *const *dirs, size_t nd, unsigned int min,
 	char **paths = NULL;
 	const char *reason;
 	size_t n = 0, i, rejected = 0, vague = 0;
-	void *blob;
+	void *blob = NULL;
 	__u32 len;
 
 	for (i = 0; i < nd; i++)
@@ -123,7 +123,10 @@ static size_t compile_dirs(const char *const *dirs, size_t nd, unsigned int min,
 	CHECK(vigil_compiler_count(c) >= min);
 	CHECK_EQ(vague, 0);
 	CHECK_EQ(vigil_compiler_emit(c, &blob, &len, &e), 0);
-	CHECK_EQ(vigil_ruleset_validate(blob, len, &reason), 0);
+	if (blob && vigil_ruleset_validate(blob, len, &reason)) {
+		tap_case_failed = 1;
+		printf("#   the kernel would refuse the ruleset: %s\n", reason);
+	}
 	free(blob);
 	vigil_compiler_paths_free(paths, n);
 	vigil_compiler_free(c);
@@ -137,7 +140,7 @@ static void corpus(void)
 
 	struct warned wd = { 0 };
 
-	CHECK(compile_dirs(dirs, 2, 250, &wd) >= 380);
+	CHECK(compile_dirs(dirs, 2, 270, &wd) >= 380);
 	printf("# %u warnings: %u never fires, %u rules with a file.Ext.original exclusion that never applies, %u event.type change narrowed\n",
 	       wd.total, wd.never, wd.orig_excl, wd.change);
 	CHECK_EQ(wd.never, ARRAY_SIZE(never_rules));

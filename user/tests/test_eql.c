@@ -108,12 +108,12 @@ static void sequences(void)
 
 static void rejections(void)
 {
-	CHECK_STR(cu_error("eql", "network where true"),
-		  "event category 'network' is not supported");
+	CHECK_STR(cu_error("eql", "iam where true"),
+		  "event category 'iam' is not supported");
 	CHECK_STR(cu_error("eql", "process where user.name == \"root\""),
 		  "field 'user.name' is not available in kernel events");
-	CHECK_STR(cu_error("eql", "process where cidrMatch(process.name, \"x\")"),
-		  "function 'cidrMatch' is not supported");
+	CHECK_STR(cu_error("eql", "process where length(process.name) > 1"),
+		  "function 'length' is not supported");
 	CHECK_STR(cu_error("eql", "sequence with maxspan=1m [process where true] [file where true] until [process where true]"),
 		  "'until' is not supported");
 	CHECK_STR(cu_error("eql", "sequence with maxspan=2h [process where true] [file where true]"),
@@ -126,6 +126,93 @@ static void rejections(void)
 	CHECK_STR(cu_error("eql", "process where process.name == process.parent.name"),
 		  "comparing field with field ('process.parent.name') is not supported");
 	CHECK_STR(cu_error("eql", "process where (process.name == \"x\""), "expected ')'");
+}
+
+/* A connect from 192.168.1.5 to @dst port 443 through "network where @q". */
+#define N(q, dst) \
+	cu_net_matches("eql", "network where " q, "192.168.1.5", dst, 443)
+#define LOCAL "cidrmatch(destination.ip, \"127.0.0.0/8\", \"169.254.0.0/16\", " \
+	      "\"224.0.0.0/4\", \"::1\")"
+
+static void ip_fields(void)
+{
+	/* cidrMatch (any case), IPv4 and IPv6 blocks, an address alone */
+	CHECK_EQ(N(LOCAL, "127.1.2.3"), 1);
+	CHECK_EQ(N(LOCAL, "128.0.0.1"), 0);
+	CHECK_EQ(N(LOCAL, "239.255.255.255"), 1);
+	CHECK_EQ(N(LOCAL, "240.0.0.0"), 0);
+	CHECK_EQ(N(LOCAL, "::1"), 1);
+	CHECK_EQ(N(LOCAL, "::2"), 0);
+	CHECK_EQ(N(LOCAL, NULL), 0);		/* no address: false */
+	CHECK_EQ(N("not " LOCAL, NULL), 1);
+	CHECK_EQ(N("cidrMatch(destination.ip, \"FE80::/10\")", "fe80::1"), 1);
+	CHECK_EQ(N("cidrMatch(destination.ip, \"FE80::/10\")", "febf:ffff::1"), 1);
+	CHECK_EQ(N("cidrMatch(destination.ip, \"FE80::/10\")", "fec0::1"), 0);
+	CHECK_EQ(N("cidrMatch(destination.ip, \"10.1.2.3/8\")", "10.200.0.1"), 1);
+	/* an IPv4-mapped IPv6 address is the IPv4 address */
+	CHECK_EQ(N("cidrMatch(destination.ip, \"10.0.0.0/8\")", "::ffff:10.1.2.3"), 1);
+	CHECK_EQ(N("destination.ip == \"::ffff:10.1.2.3\"", "10.1.2.3"), 1);
+	CHECK_EQ(N("cidrMatch(destination.ip, \"::/0\")", "10.1.2.3"), 1);
+	CHECK_EQ(N("cidrMatch(destination.ip, \"0.0.0.0/0\")", "8.8.8.8"), 1);
+	CHECK_EQ(N("cidrMatch(destination.ip, \"0.0.0.0/0\")", "::1"), 0);
+	/* ==, !=, in, : compare addresses; a block is a range, as in a term query */
+	CHECK_EQ(N("destination.ip == \"10.0.0.1\"", "10.0.0.1"), 1);
+	CHECK_EQ(N("destination.ip == \"10.0.0.1\"", "10.0.0.2"), 0);
+	CHECK_EQ(N("destination.ip != \"10.0.0.1\"", "10.0.0.2"), 1);
+	CHECK_EQ(N("destination.ip != \"10.0.0.1\"", "10.0.0.1"), 0);
+	CHECK_EQ(N("destination.ip in (\"::1\", \"10.0.0.0/8\")", "10.9.9.9"), 1);
+	CHECK_EQ(N("destination.ip not in (\"::1\", \"10.0.0.0/8\")", "::1"), 0);
+	CHECK_EQ(N("destination.ip : \"0:0:0:0:0:0:0:1\"", "::1"), 1);
+	CHECK_EQ(N("destination.ip == null", NULL), 1);
+	CHECK_EQ(N("destination.ip != null", "::"), 1);
+	CHECK_EQ(N("source.ip == \"192.168.1.5\" and destination.port == 443",
+		   "::"), 1);
+	/* one set of CIDR patterns, printed as blocks; no IP index */
+	CHECK(strstr(cu_dump("eql", "network where " LOCAL),
+		     "0 match destination.ip {cidr\"127.0.0.0/8\", cidr\"169.254.0.0/16\", cidr\"224.0.0.0/4\", cidr\"::1/128\"}\n") != NULL);
+	CHECK(strstr(cu_dump("eql", "network where destination.ip == \"0.0.0.0\" or " LOCAL),
+		     "0 match destination.ip {cidr\"0.0.0.0/32\", cidr\"127.0.0.0/8\",") != NULL);
+	CHECK(!strstr(cu_dump("eql", "network where destination.ip == \"1.2.3.4\""),
+		      "index="));
+	/* joins and new terms on an address */
+	CHECK_STR(cu_error("eql", "sequence by source.ip with maxspan=1s "
+			   "[network where true] [network where true]"), "");
+}
+
+static void ip_errors(void)
+{
+	CHECK_STR(cu_error("eql", "network where cidrMatch(process.name, \"10.0.0.0/8\")"),
+		  "cidrMatch() needs an IP field; 'process.name' is not one");
+	CHECK_EQ(cu_err.col, 25);
+	CHECK_STR(cu_error("eql", "network where cidrMatch(destination.ip, \"10.0.0.0/33\")"),
+		  "'10.0.0.0/33' is not an IP address or CIDR block");
+	CHECK_EQ(cu_err.line, 9);
+	CHECK_EQ(cu_err.col, 41);
+	CHECK_STR(cu_error("eql", "network where cidrMatch(destination.ip, \"::1/129\", \"x\")"),
+		  "'::1/129' is not an IP address or CIDR block");
+	/* Elasticsearch refuses a prefix on an IPv4-mapped address too */
+	CHECK_STR(cu_error("eql", "network where cidrMatch(destination.ip, \"::ffff:10.0.0.0/104\")"),
+		  "'::ffff:10.0.0.0/104' is not an IP address or CIDR block");
+	CHECK_STR(cu_error("eql", "network where cidrMatch(destination.ip)"),
+		  "cidrMatch() needs at least one string");
+	CHECK_STR(cu_error("eql", "network where cidrMatch(destination.ip, 10)"),
+		  "cidrMatch() needs strings");
+	CHECK_STR(cu_error("eql", "network where cidrMatch~(destination.ip, \"::1\")"),
+		  "function 'cidrMatch~' is not supported");
+	/* no wildcards, patterns or orderings on an address */
+	CHECK_STR(cu_error("eql", "network where destination.ip : \"10.*\""),
+		  "'10.*' is not an IP address or CIDR block");
+	CHECK_EQ(cu_err.col, 32);
+	CHECK_STR(cu_error("eql", "network where destination.ip in (\"::1\", \"localhost\")"),
+		  "'localhost' is not an IP address or CIDR block");
+	CHECK_STR(cu_error("eql", "network where destination.ip like \"10.*\""),
+		  "like on IP field 'destination.ip' is not supported: compare with addresses or use cidrMatch()");
+	CHECK_STR(cu_error("eql", "network where destination.ip regex \"10\\\\..*\""),
+		  "regex on IP field 'destination.ip' is not supported: compare with addresses or use cidrMatch()");
+	CHECK_STR(cu_error("eql", "network where destination.ip > \"10.0.0.0\""),
+		  "ordering comparison on IP field 'destination.ip' is not supported: compare with addresses or use cidrMatch()");
+	CHECK_STR(cu_error("eql", "network where startsWith(destination.ip, \"10.\")"),
+		  "startsWith() on field 'destination.ip' is not supported");
 }
 
 static void error_position(void)
@@ -157,6 +244,8 @@ int main(void)
 	RUN(numbers);
 	RUN(sequences);
 	RUN(rejections);
+	RUN(ip_fields);
+	RUN(ip_errors);
 	RUN(error_position);
 	RUN(deep_nesting);
 	return tap_done();

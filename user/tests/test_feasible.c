@@ -7,9 +7,10 @@
  *    fields, case-blind matches, tests that a missing field satisfies,
  *    exclusions that rule out a kind themselves);
  *  - soundness against the engine: random conditions over a small domain
- *    of fields and values, every event vigil can produce from that domain
- *    run through the compiled rules; a rule warned "never fires" must
- *    match none of them, and the warnings must not all be missing;
+ *    of fields and values (process, file and network ones), every event
+ *    vigil can produce from that domain run through the compiled rules;
+ *    a rule warned "never fires" must match none of them, and the
+ *    warnings must not all be missing;
  *  - the same once more per mutant of feasible.c (-DVIGIL_FEASIBLE_MUTANT,
  *    user/Makefile), each with one unsound claim: each must be caught.
  */
@@ -76,6 +77,18 @@ static void never_fires(void)
 		  "never fires: file.Ext.original.name is never set on the events it can match (event.action creation, symlink)");
 	CHECK_STR(warns("eql", "file where event.type == \"deletion\" and file.target_path != null"),
 		  "never fires: file.target_path is never set on the events it can match (event.action deletion)");
+	/* network events carry no file.*, the others no network fields */
+	CHECK_STR(warns("eql", "network where file.path == \"/tmp/x\""),
+		  "never fires: file.path is never set on the events it can match (event.action connection_attempted, connection_accepted)");
+	CHECK_STR(warns("eql", "any where event.type == \"creation\" and destination.port == 22"),
+		  "never fires: destination.port is never set on the events it can match (event.action creation, symlink)");
+	CHECK_STR(warns("query", "event.category:process and source.ip:10.0.0.0/8"),
+		  "never fires: source.ip is never set on the events it can match (event.action exec)");
+	/* CIDR blocks nest or do not meet: both are decided */
+	CHECK_STR(warns("eql", "network where cidrMatch(destination.ip, \"10.1.0.0/16\") and destination.ip == \"10.2.0.1\""),
+		  "never fires: its tests of destination.ip contradict each other: cidrMatch(destination.ip, \"10.1.0.0/16\") and cidrMatch(destination.ip, \"10.2.0.1/32\")");
+	CHECK_STR(warns("eql", "network where cidrMatch(destination.ip, \"10.1.0.0/16\") and not cidrMatch(destination.ip, \"::1\", \"10.0.0.0/8\")"),
+		  "never fires: its tests of destination.ip contradict each other: cidrMatch(destination.ip, \"10.1.0.0/16\") and not cidrMatch(destination.ip, \"::1/128\", \"10.0.0.0/8\")");
 	/* every alternative impossible, for different reasons */
 	CHECK_STR(warns("eql", "process where (user.id == 0 and user.id == 1) or file.name == \"x\""),
 		  "never fires: none of its 2 alternatives can match; the first: its tests of user.id contradict each other: user.id == 0 and user.id == 1 (user.id, process.user.id and user.effective.id name one field)");
@@ -127,6 +140,10 @@ static void fires(void)
 	NONE("query", "event.category:file and file.target_path:*");
 	NONE("eql", "process where user.id >= 0 and user.id <= 0");
 	NONE("eql", "process where user.id > 0 and user.id < 3 and user.id != 1");
+	/* a wider block is not inside a narrower one; IPv4 is in ::/0 */
+	NONE("eql", "network where cidrMatch(destination.ip, \"10.0.0.0/8\") and not cidrMatch(destination.ip, \"10.1.0.0/16\")");
+	NONE("eql", "network where cidrMatch(destination.ip, \"10.0.0.0/8\") and cidrMatch(destination.ip, \"10.1.0.0/16\")");
+	NONE("eql", "network where cidrMatch(destination.ip, \"::/0\") and destination.ip == \"10.0.0.1\"");
 	/* rename with the action named: not narrowed */
 	NONE("eql", "file where event.type == \"change\" and event.action == \"rename\" and file.Ext.original.name == \"x\"");
 }
@@ -142,6 +159,8 @@ static void exclusions(void)
 		  "exclusion never applies: process.name == \"x\" and event.action == \"rename\": the events the rule can match (event.action creation, symlink) fail event.action == \"rename\"");
 	CHECK_STR(warns("eql", "process where not (file.name == \"a\" or file.path == \"/b\")"),
 		  "exclusion never applies: file.name == \"a\" or file.path == \"/b\": file.name is never set on the events the rule can match (event.action exec)");
+	CHECK_STR(warns("eql", "network where not file.name == \"x\" and destination.port == 22"),
+		  "exclusion never applies: file.name == \"x\": file.name is never set on the events the rule can match (event.action connection_attempted, connection_accepted)");
 	/* an exclusion that rules a kind out is not vacuous for doing so */
 	NONE("eql", "file where not event.type == \"deletion\" and file.path == \"/x\"");
 	NONE("eql", "file where event.type != \"deletion\" and not file.Ext.original.name == \"x\"");
@@ -183,6 +202,12 @@ static const char *const atoms[] = {
 	"event.type == \"change\"", "event.action == \"rename\"",
 	"event.category == \"process\"", "event.type == \"creation\"",
 	"file.target_path != null", "true",
+	"event.category == \"network\"",
+	"event.action == \"connection_attempted\"",
+	"cidrMatch(destination.ip, \"10.0.0.0/8\")",
+	"cidrMatch(destination.ip, \"10.1.0.0/16\", \"::1\")",
+	"destination.ip == \"10.1.2.3\"", "destination.ip != null",
+	"destination.port == 22", "network.transport == \"tcp\"",
 };
 
 static unsigned int rnd_state = 14;
@@ -214,6 +239,14 @@ static size_t gen(char *out, size_t cap, int depth)
 	return n + (size_t)snprintf(out + n, cap - n, ")");
 }
 
+/* IPv4 10.1.2.3, 10.2.0.1, 11.0.0.1 and ::1 as the engine holds them */
+static const unsigned char ips[][VIGIL_IP_LEN] = {
+	{ [10] = 0xff, 0xff, 10, 1, 2, 3 },
+	{ [10] = 0xff, 0xff, 10, 2, 0, 1 },
+	{ [10] = 0xff, 0xff, 11, 0, 0, 1 },
+	{ [15] = 1 },
+};
+
 struct model {
 	bool never[N_RULES];		/* by compiled rule index */
 	bool fired[N_RULES];
@@ -226,6 +259,50 @@ static void fired_cb(void *ctx, const struct vigil_match *m)
 
 	if (m->rule < N_RULES)
 		md->fired[m->rule] = true;
+}
+
+/*
+ * Every network event vigil can make of the domain, through @e: no
+ * file.*; destination.ip, destination.port and network.transport
+ * present or not.
+ */
+static unsigned long enumerate_net(struct vigil_engine *e, struct model *md,
+				   struct cu_ev *c, unsigned long n)
+{
+	static const char *const names[] = { NULL, "a", "A" };
+	static const char *const transports[] = { NULL, "tcp", "udp" };
+	static const int ports[] = { -1, 22, 80 };
+	static const int uids[] = { -1, 0, 2 };
+	unsigned long i, x;
+	unsigned int k, a, d, p, t, u;
+
+	/* i counts through kind x name x address x port x transport x uid */
+	for (i = 0; i < 2UL * 3 * 5 * 3 * 3 * 3; i++) {
+		x = i;
+		u = x % 3, x /= 3;
+		t = x % 3, x /= 3;
+		p = x % 3, x /= 3;
+		d = x % 5, x /= 5;
+		a = x % 3, x /= 3;
+		k = x ? VIGIL_EV_ACCEPT : VIGIL_EV_CONNECT;
+		vigil_event_init(&c->ev);
+		vigil_event_set_kind(&c->ev, k);
+		vigil_event_set_num(&c->ev, VIGIL_F_TIMESTAMP, ++n);
+		if (names[a])
+			cu_set(c, VIGIL_F_PROCESS_NAME, names[a]);
+		if (uids[u] >= 0)
+			vigil_event_set_num(&c->ev, VIGIL_F_USER_ID, uids[u]);
+		if (d < ARRAY_SIZE(ips))
+			vigil_event_set_str(&c->ev, VIGIL_F_DESTINATION_IP,
+					    (const char *)ips[d], VIGIL_IP_LEN);
+		if (ports[p] >= 0)
+			vigil_event_set_num(&c->ev, VIGIL_F_DESTINATION_PORT,
+					    ports[p]);
+		if (transports[t])
+			cu_set(c, VIGIL_F_NETWORK_TRANSPORT, transports[t]);
+		vigil_engine_process(e, &c->ev, fired_cb, md);
+	}
+	return n;
 }
 
 /* Every event vigil can make of the domain, through @e. */
@@ -256,7 +333,7 @@ static unsigned long enumerate(struct vigil_engine *e, struct model *md)
 		a = x % 4, x /= 4;
 		k = VIGIL_EV_EXEC + x;
 		/* exec has no file, only a rename an original */
-		if (k >= __VIGIL_EV_LAST || (k == VIGIL_EV_EXEC && f) ||
+		if (k > VIGIL_EV_DELETE || (k == VIGIL_EV_EXEC && f) ||
 		    (k != VIGIL_EV_RENAME && o))
 			continue;
 		vigil_event_init(&c->ev);
@@ -281,6 +358,7 @@ static unsigned long enumerate(struct vigil_engine *e, struct model *md)
 		vigil_event_derive_file(&c->ev);
 		vigil_engine_process(e, &c->ev, fired_cb, md);
 	}
+	n = enumerate_net(e, md, c, n);
 	free(c);
 	return n;
 }
@@ -379,6 +457,8 @@ static void mutants(void)
 	static const char *const what[] = {
 		"", "case-blind literal against a cased pattern",
 		"array elements as one value", "renames without an original",
+		"connects without destination.ip",
+		"a block inside any block it meets",
 	};
 	char cmd[4200];
 	int m, st;

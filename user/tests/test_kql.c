@@ -68,10 +68,51 @@ static void rejections(void)
 		  "free-text search ('foo' without a field) is not supported");
 	CHECK_STR(cu_error("query", "process.name:(a or b"), "expected ')'");
 	CHECK_STR(cu_error("query", "process.name:cp)"), "unexpected ')'");
-	CHECK_STR(cu_error("query", "event.category:network"),
+	CHECK_STR(cu_error("query", "event.category:iam"),
 		  "condition can never match a kernel event (event.category/type/action)");
 	CHECK_STR(cu_error("query", "process.*:x"),
 		  "wildcard field names are not supported");
+}
+
+/* A connect from 10.1.1.1 to @dst port @port through KQL @q. */
+#define N(q, dst, port) cu_net_matches("query", q, "10.1.1.1", dst, port)
+#define PRIVATE "destination.ip:(10.0.0.0/8 or 127.0.0.0/8 or \"::1\" or \"FE80::/10\" or 0.0.0.0)"
+
+static void ip_fields(void)
+{
+	/* a CIDR value is a range, quoted or not; an address is one */
+	CHECK_EQ(N(PRIVATE, "10.255.0.1", 1), 1);
+	CHECK_EQ(N(PRIVATE, "11.0.0.1", 1), 0);
+	CHECK_EQ(N(PRIVATE, "::1", 1), 1);
+	CHECK_EQ(N(PRIVATE, "fe80::abcd", 1), 1);
+	CHECK_EQ(N(PRIVATE, "0.0.0.0", 1), 1);
+	CHECK_EQ(N(PRIVATE, "0.0.0.1", 1), 0);
+	CHECK_EQ(N("not " PRIVATE, "8.8.8.8", 1), 1);
+	CHECK_EQ(N("not " PRIVATE, NULL, 1), 1);
+	CHECK_EQ(N("source.ip:10.0.0.0/8 and destination.ip:*", "::", 1), 1);
+	CHECK_EQ(N("destination.ip:*", NULL, 1), 0);
+	/* an escaped ':' is part of an unquoted value */
+	CHECK_EQ(N("destination.ip:fe80\\:\\:1", "fe80::1", 1), 1);
+	/* a number field takes quoted numbers */
+	CHECK_EQ(N("destination.port:(\"2049\" or \"111\")", "::1", 111), 1);
+	CHECK_EQ(N("destination.port:(\"2049\" or \"111\")", "::1", 112), 0);
+	CHECK(strstr(cu_dump("query", PRIVATE),
+		     "match destination.ip {cidr\"10.0.0.0/8\", cidr\"127.0.0.0/8\", cidr\"::1/128\", cidr\"fe80::/10\", cidr\"0.0.0.0/32\"}") != NULL);
+	/* errors: wildcards, unquoted IPv6, ranges, non-addresses */
+	CHECK_STR(cu_error("query", "destination.ip:10.*"),
+		  "'10.*' is not an IP address or CIDR block");
+	CHECK_STR(cu_error("query", "destination.ip:(::1 or 10.0.0.0/8)"),
+		  "an IPv6 address in KQL is quoted or its ':' escaped");
+	CHECK_STR(cu_error("query", "destination.ip:fe80::1"),
+		  "an IPv6 address in KQL is quoted or its ':' escaped ('fe80' stops at ':')");
+	CHECK_EQ(cu_err.col, 16);
+	CHECK_STR(cu_error("query", "destination.ip >= 10.0.0.0"),
+		  "range query on IP field 'destination.ip' is not supported: use a CIDR block");
+	CHECK_STR(cu_error("query", "source.ip:(10.0.0.0/8 or \"10.0.0.0/40\")"),
+		  "'10.0.0.0/40' is not an IP address or CIDR block");
+	CHECK_EQ(cu_err.col, 26);
+	CHECK_STR(cu_error("query", "source.ip:localhost"),
+		  "'localhost' is not an IP address or CIDR block");
 }
 
 static void kind_mask(void)
@@ -80,7 +121,9 @@ static void kind_mask(void)
 		     "mask=0x2 ") != NULL);
 	CHECK(strstr(cu_dump("query", "event.category:file and event.action:(creation or rename)"),
 		     "mask=0x14 ") != NULL);
-	CHECK(strstr(cu_dump("query", "process.name:x"), "mask=0x3e ") != NULL);
+	CHECK(strstr(cu_dump("query", "process.name:x"), "mask=0xfe ") != NULL);
+	CHECK(strstr(cu_dump("query", "event.category:network and process.name:x"),
+		     "mask=0xc0 ") != NULL);
 }
 
 static void seed(void)
@@ -97,6 +140,7 @@ int main(void)
 	RUN(groups);
 	RUN(numbers);
 	RUN(rejections);
+	RUN(ip_fields);
 	RUN(kind_mask);
 	RUN(seed);
 	return tap_done();

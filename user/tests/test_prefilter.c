@@ -244,6 +244,12 @@ static void base_event(struct cu_ev *c, u32 kind)
 {
 	if (kind == VIGIL_EV_EXEC) {
 		cu_exec(c, 0, "e1", "x", ARGV("x", "-a", "b"));
+	} else if ((1U << kind) & VIGIL_EV_MASK_NETWORK) {
+		/* no file.*, as capture makes them */
+		cu_net(c, 0, kind, "x", "1.1.1.1", "93.184.216.34", 443);
+		cu_set(c, VIGIL_F_NETWORK_TRANSPORT, "tcp");
+		cu_set(c, VIGIL_F_NETWORK_DIRECTION,
+		       kind == VIGIL_EV_CONNECT ? "egress" : "ingress");
 	} else {
 		cu_file(c, 0, "e1", kind, "/var/tmp/x.txt");
 		cu_set(c, VIGIL_F_PROCESS_NAME, "x");
@@ -286,6 +292,14 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 		       cl[own]);
 		return;
 	}
+	if (vigil_field_type(f) == VIGIL_FT_IP) {
+		unsigned char *ip = c->ip[f == VIGIL_F_SOURCE_IP ? 0 : 1];
+
+		if (!vigil_ip_parse(v, ip))
+			vigil_event_set_str(&c->ev, f, (const char *)ip,
+					    VIGIL_IP_LEN);
+		return;
+	}
 	if (vigil_field_type(f) != VIGIL_FT_STR)
 		return;
 	vigil_event_set_str(&c->ev, f, v, strlen(v));
@@ -300,6 +314,11 @@ static void sample(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
 	const char *s = rs->strtab + p->str;
 	size_t i, o = 0;
 
+	/* a CIDR block's first address, as text */
+	if (p->kind == VIGIL_PAT_CIDR && cap >= VIGIL_IP_TEXT) {
+		vigil_ip_format((const unsigned char *)s, out);
+		return;
+	}
 	for (i = 0; i < p->len && o + 2 < cap; i++) {
 		if (p->kind == VIGIL_PAT_GLOB && s[i] == '*') {
 			out[o++] = 'z';

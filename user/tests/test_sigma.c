@@ -48,7 +48,7 @@ static const struct {
 	{ "process_creation", "    s:\n        Image: x\n    timeframe: 5m\n    condition: s\n",
 	  "timeframe", 10, 5 },
 	{ "process_creation", "    s:\n        CommandLine|cidr: 10.0.0.0/8\n    condition: s\n",
-	  "modifier 'cidr' is not supported: vigil events have no IP address fields", 9, 9 },
+	  "modifier 'cidr' is not supported: no field of the process_creation and file_event log sources is an IP address", 9, 9 },
 	{ "process_creation", "    s:\n        Image|fieldref: ParentImage\n    condition: s\n",
 	  "cannot compare two fields", 9, 9 },
 	{ "process_creation", "    s:\n        Image|wide|base64: x\n    condition: s\n",
