@@ -21,7 +21,6 @@
  */
 #include <linux/binfmts.h>
 #include <linux/dcache.h>
-#include <linux/fs_struct.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -258,19 +257,14 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 	struct vigil_proc_image img = {};
 	struct name_snapshot snap;
 	struct vigil_scratch *sc;
-	struct vigil_event *ev;
 	struct vigil_proc *p;
-	struct fs_struct *fs;
-	const char *cwd;
-	bool cut = false, snapped;
-	u32 len;
+	bool snapped;
 
 	if (vigil_capture_skip())
 		return;
 	sc = vigil_scratch_get();
 	if (!sc)
 		return;
-	ev = &sc->ev;
 
 	/* Whatever the path, the new image replaces the old entry. */
 	img.exe = vigil_capture_path(&bprm->file->f_path, sc->path, PATH_MAX,
@@ -295,20 +289,7 @@ void vigil_capture_exec(struct linux_binprm *bprm)
 	if (img.truncated)
 		vigil_stat_inc(VIGIL_STAT_ARGV_TRUNCATED);
 
-	/* fs->lock keeps fs->pwd (and its references) stable for d_path. */
-	fs = current->fs;
-	if (fs) {
-		spin_lock(&fs->lock);
-		cwd = vigil_capture_path(&fs->pwd, sc->path2, PATH_MAX, &len,
-					 &cut);
-		spin_unlock(&fs->lock);
-		vigil_event_set_str(ev, VIGIL_F_PROCESS_WORKING_DIRECTORY, cwd,
-				    len);
-		if (cut)
-			vigil_capture_cut(sc,
-					  VIGIL_F_PROCESS_WORKING_DIRECTORY);
-	}
-
+	vigil_capture_cwd(sc);
 	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);
 out_unlock:

@@ -6,8 +6,9 @@
  * process that called init_module(2) or finit_module(2).  The event is
  * that process's (insmod, modprobe, kmod, or any program), as Elastic
  * Defend reports it: category "process", type "start", action
- * "load_module".  A module whose init then fails was still loaded and
- * run: it is reported.
+ * "load_module", with the process's working directory as at an exec.  A
+ * module whose init then fails was still loaded and run: it is
+ * reported.
  */
 #include <linux/module.h>
 
@@ -32,6 +33,7 @@ void vigil_capture_module_load(void)
 	p = vigil_capture_current_proc(sc);
 	vigil_capture_begin(sc, VIGIL_EV_LOAD_MODULE);
 	vigil_capture_actor(sc, p, NULL);
+	vigil_capture_cwd(sc);
 	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);
 	rcu_read_unlock();

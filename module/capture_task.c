@@ -389,6 +389,31 @@ static void name_by_comm(struct vigil_scratch *sc, struct task_struct *t,
 }
 
 /**
+ * vigil_capture_cwd() - process.working_directory, current's
+ * @sc: scratch with an event begun; its path2 buffer is used
+ *
+ * Not under @sc->table_only (d_path and fs->lock).
+ */
+void vigil_capture_cwd(struct vigil_scratch *sc)
+{
+	struct fs_struct *fs = current->fs;
+	bool cut = false;
+	const char *cwd;
+	u32 len;
+
+	if (!fs || sc->table_only)
+		return;
+	/* fs->lock keeps fs->pwd (and its references) stable for d_path. */
+	spin_lock(&fs->lock);
+	cwd = vigil_capture_path(&fs->pwd, sc->path2, PATH_MAX, &len, &cut);
+	spin_unlock(&fs->lock);
+	vigil_event_set_str(&sc->ev, VIGIL_F_PROCESS_WORKING_DIRECTORY, cwd,
+			    len);
+	if (cut)
+		vigil_capture_cut(sc, VIGIL_F_PROCESS_WORKING_DIRECTORY);
+}
+
+/**
  * vigil_capture_actor() - the acting process's fields
  * @sc: scratch with an event begun
  * @p: current's entry (NULL: not tracked)

@@ -9,6 +9,9 @@
 
 #include "engine.h"
 
+/* The kind mask of a step that matches execs (tests build exec events). */
+#define RSB_EXEC (1U << VIGIL_EV_EXEC)
+
 /* Capacities; a test may define bigger ones before including this. */
 #ifndef RSB_RULES
 #define RSB_RULES 64
@@ -294,7 +297,7 @@ static inline void rsb_terms(struct rsb *b)
 	u32 r;
 
 	rsb_init(b);
-	r = rsb_simple(b, "nt", VIGIL_EV_MASK_PROCESS, VIGIL_F_PROCESS_NAME,
+	r = rsb_simple(b, "nt", RSB_EXEC, VIGIL_F_PROCESS_NAME,
 		       VIGIL_PAT_PREFIX, 0, "");
 	b->rules[r].kind = VIGIL_RULE_NEW_TERMS;
 	b->rules[r].n_terms = 1;
@@ -319,7 +322,7 @@ static inline struct rsb *rsb_seq_chain(u32 n_steps, u16 runs1)
 	rsb_init(b);
 	for (k = 0; k < n_steps && k < ARRAY_SIZE(names); k++) {
 		set = rsb_set1(b, VIGIL_PAT_EXACT, 0, names[k]);
-		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		st = rsb_step_begin(b, RSB_EXEC);
 		rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
 		rsb_step_end(b);
 		rsb_step_by(b, st, VIGIL_F_PROCESS_ENTITY_ID);
@@ -356,7 +359,7 @@ static inline void rsb_sample(struct rsb *b)
 	rsb_dfa_slash(b);
 	rsb_set_end(b);
 
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, s0);
 	rsb_insn(b, VIGIL_OP_JF, 0, 0, 3);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_ARGS, 0, s1);
@@ -371,14 +374,14 @@ static inline void rsb_sample(struct rsb *b)
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_FILE_PATH, 0, s2);
 	rsb_step_end(b);
 	rsb_step_by(b, st, VIGIL_F_PROCESS_ENTITY_ID);
-	rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_EXECUTABLE, 0, s3);
 	rsb_step_end(b);
 	rsb_step_by(b, st + 1, VIGIL_F_PROCESS_ENTITY_ID);
 	rsb_rule(b, "seq-rule", VIGIL_RULE_SEQUENCE, st, 2);
 	b->rules[1].maxspan_ms = 5000;
 
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_EXISTS, VIGIL_F_PARENT_NAME, 0, 0);
 	rsb_insn(b, VIGIL_OP_JT, 0, 0, 1);
 	rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);

@@ -127,7 +127,7 @@ PRE(index_set_glob, b->steps[0].index_set = 1)
 PRE(index_set_alone, b->steps[0].index_field = 0)
 PRE(index_set_empty_affix, b->steps[0].index_set = 2;
 	b->pats[b->sets[2].first_pat].len = 0)
-PRE(step_orphan, rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+PRE(step_orphan, rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_RET, 0, 0, 0); rsb_step_end(b))
 /* instructions */
 PRE(op, b->insns[4].op = __VIGIL_OP_LAST)
@@ -182,7 +182,7 @@ static void rsb_m_cost(struct rsb *b, u8 *blob, u32 *len)
 		b->pats[b->n_pats++].len = 3500;
 	}
 	rsb_set_end(b);
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	for (i = 0; i < 5; i++)
 		rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
 	rsb_step_end(b);
@@ -213,7 +213,7 @@ static void rsb_m_index_big(struct rsb *b, u8 *blob, u32 *len)
 	}
 	rsb_set_end(b);
 	for (i = 0; i < 20; i++) {
-		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		st = rsb_step_begin(b, RSB_EXEC);
 		rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
 		rsb_step_end(b);
 		b->steps[st].index_field = VIGIL_F_PROCESS_NAME;

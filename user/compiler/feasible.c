@@ -57,8 +57,11 @@
 /*
  * Events of the kinds in .absent never carry .field: module/capture_*.c
  * set file.* on file events only, file.target_path on SYMLINK only,
- * file.Ext.original.* on RENAME only, and source.*, destination.* and
- * network.* on network events only (Documentation/fields.rst).  The
+ * file.Ext.original.* on RENAME only, source.*, destination.* and
+ * network.* on network events only, process.working_directory at EXEC
+ * and LOAD_MODULE only, process.env_vars at EXEC only and
+ * process.exit_code at END only
+ * (Documentation/fields.rst).  The
  * kind groups are the uapi's (VIGIL_EV_MASK_*), so a new kind joins
  * them there.  Fields and kinds not listed may be carried: nothing is
  * assumed of them.
@@ -68,6 +71,9 @@
 #define NOT_NET ONLY(VIGIL_EV_MASK_NETWORK)
 #define NOT_SYMLINK ONLY(1U << VIGIL_EV_SYMLINK)
 #define NOT_RENAME ONLY(1U << VIGIL_EV_RENAME)
+#define NOT_EXEC ONLY(1U << VIGIL_EV_EXEC)
+#define NOT_EXEC_LOAD ONLY((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_LOAD_MODULE))
+#define NOT_END ONLY(1U << VIGIL_EV_END)
 static const struct {
 	__u8 field;
 	__u16 absent;
@@ -87,18 +93,22 @@ static const struct {
 	{ VIGIL_F_DESTINATION_PORT, NOT_NET },
 	{ VIGIL_F_NETWORK_TRANSPORT, NOT_NET },
 	{ VIGIL_F_NETWORK_DIRECTION, NOT_NET },
+	{ VIGIL_F_PROCESS_WORKING_DIRECTORY, NOT_EXEC_LOAD },
+	{ VIGIL_F_PROCESS_ENV_VARS, NOT_EXEC },
+	{ VIGIL_F_PROCESS_EXIT_CODE, NOT_END },
 };
 
 /*
  * ECS event.type values that mean more than the kinds vigil gives them:
  * a rule that tests .type without naming an event.action matches only
  * .action here, while its author may mean .missing as well.  The warning
- * stops by itself once a kind of another action has that type.
+ * stops by itself once a kind of .category with another action has that
+ * type.
  */
 static const struct {
-	const char *type, *action, *missing;
+	const char *category, *type, *action, *missing;
 } partial_types[] = {
-	{ "change", "rename", "in-place modification of a file" },
+	{ "file", "change", "rename", "in-place modification of a file" },
 };
 
 /**
@@ -815,18 +825,24 @@ static bool tests_value(const struct alt *a, __u8 field, const char *v)
 	return false;
 }
 
-/* Kinds whose event.type is @type; 0 if any has an action but @action. */
-static __u16 partial_kinds(const char *type, const char *action)
+/*
+ * Kinds of @category whose event.type is @type; 0 if any has an action
+ * but @action.
+ */
+static __u16 partial_kinds(const char *category, const char *type,
+			   const char *action)
 {
-	int k, tf = kind_field_index(VIGIL_F_EVENT_TYPE),
+	int k, cf = kind_field_index(VIGIL_F_EVENT_CATEGORY),
+	       tf = kind_field_index(VIGIL_F_EVENT_TYPE),
 	       af = kind_field_index(VIGIL_F_EVENT_ACTION);
 	__u16 mask = 0;
 	u32 len;
 
-	if (tf < 0 || af < 0)
+	if (cf < 0 || tf < 0 || af < 0)
 		return 0;
 	for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++) {
-		if (strcmp(vigil_kind_value(k, tf, &len), type))
+		if (strcmp(vigil_kind_value(k, cf, &len), category) ||
+		    strcmp(vigil_kind_value(k, tf, &len), type))
 			continue;
 		if (strcmp(vigil_kind_value(k, af, &len), action))
 			return 0;
@@ -841,7 +857,8 @@ static void narrowed(struct walk *wk, const struct alt *a, __u16 kinds,
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(partial_types); i++) {
-		__u16 m = partial_kinds(partial_types[i].type,
+		__u16 m = partial_kinds(partial_types[i].category,
+					partial_types[i].type,
 					partial_types[i].action);
 		struct text t;
 

@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	put(argv[1], "event_rules", &b, &ev);
 
 	rsb_init(&b);
-	r = rsb_simple(&b, "terms", VIGIL_EV_MASK_PROCESS,
+	r = rsb_simple(&b, "terms", RSB_EXEC,
 		       VIGIL_F_PROCESS_NAME, VIGIL_PAT_SUFFIX, 0, "h");
 	b.rules[r].kind = VIGIL_RULE_NEW_TERMS;
 	b.rules[r].n_terms = 2;

@@ -89,10 +89,11 @@ static void index_hints(void)
 static void kind_masks(void)
 {
 	HAS(cu_dump("eql", "file where true"), "mask=0x3c ");
-	HAS(cu_dump("eql", "any where true"), "mask=0xfe ");
+	HAS(cu_dump("eql", "any where true"), "mask=0xffe ");
+	HAS(cu_dump("eql", "process where true"), "mask=0xf02 ");
 	HAS(cu_dump("eql", "network where true"), "mask=0xc0 ");
-	/* exec, connect and accept are all event.type start */
-	HAS(cu_dump("eql", "any where event.type == \"start\""), "mask=0xc2 ");
+	/* exec, connect, accept and load_module are all event.type start */
+	HAS(cu_dump("eql", "any where event.type == \"start\""), "mask=0x8c2 ");
 	HAS(cu_dump("eql", "any where event.action == \"connection_accepted\""), "mask=0x80 ");
 	HAS(cu_dump("eql", "file where event.action in (\"symlink\", \"rename\")"), "mask=0x18 ");
 	HAS(cu_dump("eql", "file where event.type : \"creation\""), "mask=0xc ");

@@ -289,7 +289,7 @@ static void interpreter(void)
 	rsb_init(b);
 	s_sh = rsb_set1(b, VIGIL_PAT_EXACT, 0, "sh");
 	s_c = rsb_set1(b, VIGIL_PAT_EXACT, 0, "-c");
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, s_sh);
 	rsb_insn(b, VIGIL_OP_JF, 0, 0, 4);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_ARGS, 0, s_c);
@@ -299,7 +299,7 @@ static void interpreter(void)
 	rsb_step_end(b);
 	rsb_rule(b, "r0", VIGIL_RULE_EVENT, st, 1);
 	/* pid > 100 and ppid missing -> false; RET early */
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_NUMCMP, VIGIL_F_PROCESS_PID, VIGIL_CMP_GT, 100);
 	rsb_insn(b, VIGIL_OP_JF, 0, 0, 1);
 	rsb_insn(b, VIGIL_OP_RET, 0, 0, 0);
@@ -361,7 +361,7 @@ static void index_and_toggles(void)
 		rsb_pat(b, VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, id);
 		rsb_pat(b, VIGIL_PAT_EXACT, VIGIL_PAT_F_NOCASE, id); /* dup */
 		rsb_set_end(b);
-		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		st = rsb_step_begin(b, RSB_EXEC);
 		rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
 		rsb_step_end(b);
 		b->steps[st].index_field = VIGIL_F_PROCESS_NAME;
@@ -457,7 +457,7 @@ static void mixed_set(void)
 		rsb_pat(b, VIGIL_PAT_EXACT, i & 1 ? VIGIL_PAT_F_NOCASE : 0, n);
 	}
 	rsb_set_end(b);
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
 	rsb_step_end(b);
 	rsb_rule(b, "mixed", VIGIL_RULE_EVENT, st, 1);
@@ -478,7 +478,7 @@ static void mixed_set(void)
 /* One step, a MATCH of @f on @set, with @set as its index hint. */
 static u32 hinted_rule(struct rsb *b, const char *id, u8 f, u32 set)
 {
-	u32 st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	u32 st = rsb_step_begin(b, RSB_EXEC);
 
 	rsb_insn(b, VIGIL_OP_MATCH, f, 0, set);
 	rsb_step_end(b);
@@ -580,13 +580,13 @@ static void shortcuts(void)
 	rsb_step_end(b);
 	rsb_rule(b, "action", VIGIL_RULE_EVENT, st, 1);
 	/* rule 1: not process.parent.name : * (missing is fine) */
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_EXISTS, VIGIL_F_PARENT_NAME, 0, 0);
 	rsb_insn(b, VIGIL_OP_NOT, 0, 0, 0);
 	rsb_step_end(b);
 	rsb_rule(b, "no-parent", VIGIL_RULE_EVENT, st, 1);
 	/* rule 2: process.parent.name == x or process.name == x */
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PARENT_NAME, 0, x);
 	rsb_insn(b, VIGIL_OP_JT, 0, 0, 1);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, x);
@@ -644,7 +644,7 @@ static void contains_groups(void)
 	rsb_pat(b, VIGIL_PAT_CONTAINS, 0,
 		"0123456789012345678901234567890123456789xy");
 	rsb_set_end(b);
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_ARGS, 0, set);
 	rsb_step_end(b);
 	rsb_rule(b, "contains", VIGIL_RULE_EVENT, st, 1);
@@ -690,8 +690,10 @@ static void array_fields(void)
 		n++;
 		b = calloc(1, sizeof(*b));
 		rsb_init(b);
-		set = rsb_set1(b, VIGIL_PAT_EXACT, 0, "b");
-		st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		/* process.env_vars: a pattern names its variable */
+		set = rsb_set1(b, VIGIL_PAT_EXACT, 0,
+			       f == VIGIL_F_PROCESS_ENV_VARS ? "b=" : "b");
+		st = rsb_step_begin(b, RSB_EXEC);
 		rsb_insn(b, VIGIL_OP_MATCH, f, 0, set);
 		rsb_step_end(b);
 		rsb_rule(b, "r0", VIGIL_RULE_EVENT, st, 1);
@@ -701,14 +703,23 @@ static void array_fields(void)
 		if (!e)
 			continue;
 		exec_event(&ev, "x", NULL, 0, 0);
-		vigil_event_set_array(&ev, f, "a\0b", 4, 2);
-		CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 1);
-		vigil_event_set_array(&ev, f, "a\0bb", 5, 2);
+		if (f == VIGIL_F_PROCESS_ENV_VARS) {
+			vigil_event_set_array(&ev, f, "a=\0b=", 6, 2);
+			CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 1);
+			vigil_event_set_array(&ev, f, "a=\0b=b", 7, 2);
+		} else {
+			vigil_event_set_array(&ev, f, "a\0b", 4, 2);
+			CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 1);
+			vigil_event_set_array(&ev, f, "a\0bb", 5, 2);
+		}
 		CHECK_EQ(vigil_engine_process(e, &ev, on_alert, &h), 0);
 		vigil_engine_free(e);
 	}
-	/* args, parent args, truncated, entry leader args, two cap sets */
-	CHECK_EQ(n, 6);
+	/*
+	 * args, parent args, truncated, entry leader args, two cap sets,
+	 * env_vars
+	 */
+	CHECK_EQ(n, 7);
 }
 
 /* What capture may leave out: the fields no rule tests, joins or learns. */
@@ -722,7 +733,7 @@ static void fields_read(void)
 
 	rsb_init(b);
 	set = rsb_set1(b, VIGIL_PAT_EXACT, 0, "CAP_NET_RAW");
-	st = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	st = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_CAPS_EFFECTIVE, 0, set);
 	rsb_insn(b, VIGIL_OP_JF, 0, 0, 1);
 	rsb_insn(b, VIGIL_OP_NUMCMP, VIGIL_F_USER_ID, VIGIL_CMP_GT, 0);

@@ -72,7 +72,7 @@ static void never_fires(void)
 	CHECK_STR(warns("eql", "process where process.name != null and process.name == null"),
 		  "never fires: its tests of process.name contradict each other: process.name != null and not process.name != null");
 	CHECK_STR(warns("eql", "process where file.path like \"/tmp/*\""),
-		  "never fires: file.path is never set on the events it can match (event.action exec)");
+		  "never fires: file.path is never set on the events it can match (event.action exec, uid_change, gid_change, end, load_module)");
 	CHECK_STR(warns("eql", "file where event.type == \"creation\" and file.Ext.original.name == \"x\""),
 		  "never fires: file.Ext.original.name is never set on the events it can match (event.action creation, symlink)");
 	CHECK_STR(warns("eql", "file where event.type == \"deletion\" and file.target_path != null"),
@@ -83,7 +83,7 @@ static void never_fires(void)
 	CHECK_STR(warns("eql", "any where event.type == \"creation\" and destination.port == 22"),
 		  "never fires: destination.port is never set on the events it can match (event.action creation, symlink)");
 	CHECK_STR(warns("query", "event.category:process and source.ip:10.0.0.0/8"),
-		  "never fires: source.ip is never set on the events it can match (event.action exec)");
+		  "never fires: source.ip is never set on the events it can match (event.action exec, uid_change, gid_change, end, load_module)");
 	/* CIDR blocks nest or do not meet: both are decided */
 	CHECK_STR(warns("eql", "network where cidrMatch(destination.ip, \"10.1.0.0/16\") and destination.ip == \"10.2.0.1\""),
 		  "never fires: its tests of destination.ip contradict each other: cidrMatch(destination.ip, \"10.1.0.0/16\") and cidrMatch(destination.ip, \"10.2.0.1/32\")");
@@ -94,7 +94,7 @@ static void never_fires(void)
 		  "never fires: none of its 2 alternatives can match; the first: its tests of user.id contradict each other: user.id == 0 and user.id == 1 (user.id, process.user.id and user.effective.id name one field)");
 	/* the same reason twice is said once */
 	CHECK_STR(warns("eql", "process where file.name in (\"a\", \"b\") and (process.name == \"x\" or process.pid == 1)"),
-		  "never fires: file.name is never set on the events it can match (event.action exec)");
+		  "never fires: file.name is never set on the events it can match (event.action exec, uid_change, gid_change, end, load_module)");
 }
 
 /* Sigma shares the expression trees, and the check. */
@@ -158,7 +158,7 @@ static void exclusions(void)
 	CHECK_STR(warns("eql", "file where event.type == \"creation\" and not (process.name == \"x\" and event.action == \"rename\")"),
 		  "exclusion never applies: process.name == \"x\" and event.action == \"rename\": the events the rule can match (event.action creation, symlink) fail event.action == \"rename\"");
 	CHECK_STR(warns("eql", "process where not (file.name == \"a\" or file.path == \"/b\")"),
-		  "exclusion never applies: file.name == \"a\" or file.path == \"/b\": file.name is never set on the events the rule can match (event.action exec)");
+		  "exclusion never applies: file.name == \"a\" or file.path == \"/b\": file.name is never set on the events the rule can match (event.action exec, uid_change, gid_change, end, load_module)");
 	CHECK_STR(warns("eql", "network where not file.name == \"x\" and destination.port == 22"),
 		  "exclusion never applies: file.name == \"x\": file.name is never set on the events the rule can match (event.action connection_attempted, connection_accepted)");
 	/* an exclusion that rules a kind out is not vacuous for doing so */

@@ -72,7 +72,7 @@ static void work_per_event(void)
 	rsb_init(b);
 	set = rsb_set1(b, VIGIL_PAT_CONTAINS, 0, "zz");
 	for (r = 0; r < 32; r++) {
-		step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		step = rsb_step_begin(b, RSB_EXEC);
 		for (i = 0; i < 4096; i++)
 			rsb_insn(b, VIGIL_OP_MATCH,
 				 VIGIL_F_PROCESS_COMMAND_LINE, 0, set);
@@ -135,7 +135,7 @@ static void index_dups(void)
 	}
 	rsb_set_end(b);
 	for (r = 0; r < 128; r++) {
-		step = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+		step = rsb_step_begin(b, RSB_EXEC);
 		rsb_insn(b, VIGIL_OP_CONST, 0, 0, 1);
 		rsb_step_end(b);
 		b->steps[step].index_field = VIGIL_F_PROCESS_NAME;
@@ -240,7 +240,7 @@ static void string_lengths(void)
 /* Adds a one-instruction new_terms rule @id on process.name, 60 s window. */
 static void new_terms_rule(struct rsb *rb, const char *id)
 {
-	u32 step = rsb_step_begin(rb, VIGIL_EV_MASK_PROCESS), r;
+	u32 step = rsb_step_begin(rb, RSB_EXEC), r;
 
 	rsb_insn(rb, VIGIL_OP_CONST, 0, 0, 1);
 	rsb_step_end(rb);

@@ -118,10 +118,10 @@ static void ip_fields(void)
 static void kind_mask(void)
 {
 	CHECK(strstr(cu_dump("query", "event.category:process and process.name:x"),
-		     "mask=0x2 ") != NULL);
+		     "mask=0xf02 ") != NULL);
 	CHECK(strstr(cu_dump("query", "event.category:file and event.action:(creation or rename)"),
 		     "mask=0x14 ") != NULL);
-	CHECK(strstr(cu_dump("query", "process.name:x"), "mask=0xfe ") != NULL);
+	CHECK(strstr(cu_dump("query", "process.name:x"), "mask=0xffe ") != NULL);
 	CHECK(strstr(cu_dump("query", "event.category:network and process.name:x"),
 		     "mask=0xc0 ") != NULL);
 }

@@ -184,10 +184,10 @@ static void seq_same_event(void)
 
 	rsb_init(b);
 	set = rsb_set1(b, VIGIL_PAT_PREFIX, 0, "x");
-	s0 = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	s0 = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
 	rsb_step_end(b);
-	s1 = rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	s1 = rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
 	rsb_step_end(b);
 	rsb_step_by(b, s0, VIGIL_F_PROCESS_ENTITY_ID);
@@ -306,11 +306,11 @@ static void seq_share(void)
 		return;
 	/* rule 1 "flood": [c] by entity_id [d] by entity_id */
 	s0 = b->n_steps;
-	rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0,
 		 rsb_set1(b, VIGIL_PAT_EXACT, 0, "c"));
 	rsb_step_end(b);
-	rsb_step_begin(b, VIGIL_EV_MASK_PROCESS);
+	rsb_step_begin(b, RSB_EXEC);
 	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0,
 		 rsb_set1(b, VIGIL_PAT_EXACT, 0, "d"));
 	rsb_step_end(b);
