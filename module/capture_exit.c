@@ -6,7 +6,8 @@
  * leaves the process table, from its entry: at this point of do_exit()
  * its memory map is gone, so a process the table does not know is
  * reported with pid, credentials and comm (struct vigil_scratch
- * table_only).
+ * table_only).  Its files and working directory are still there:
+ * process.working_directory is where it ended.
  *
  * process.exit_code is what a shell's $? shows: the exit status, or 128
  * plus the number of the signal that killed the process.
@@ -48,6 +49,9 @@ void vigil_capture_exit(struct task_struct *p)
 	vigil_event_set_num(&sc->ev, VIGIL_F_PROCESS_EXIT_CODE,
 			    shell_status(READ_ONCE(p->exit_code)));
 	vigil_capture_actor(sc, proc, NULL);
+	/* the files and fs are still there: a lookup may lock and resolve */
+	sc->table_only = false;
+	vigil_capture_cwd(sc);
 	vigil_capture_parent(sc, proc);
 	vigil_capture_emit(sc);
 	rcu_read_unlock();

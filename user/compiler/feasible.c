@@ -58,8 +58,8 @@
  * Events of the kinds in .absent never carry .field: module/capture_*.c
  * set file.* on file events only, file.target_path on SYMLINK only,
  * file.Ext.original.* on RENAME only, source.*, destination.* and
- * network.* on network events only, process.working_directory at EXEC
- * and LOAD_MODULE only, process.env_vars at EXEC only and
+ * network.* on network events only, process.working_directory at EXEC,
+ * LOAD_MODULE and END only, process.env_vars at EXEC only and
  * process.exit_code at END only
  * (Documentation/fields.rst).  The
  * kind groups are the uapi's (VIGIL_EV_MASK_*), so a new kind joins
@@ -72,7 +72,9 @@
 #define NOT_SYMLINK ONLY(1U << VIGIL_EV_SYMLINK)
 #define NOT_RENAME ONLY(1U << VIGIL_EV_RENAME)
 #define NOT_EXEC ONLY(1U << VIGIL_EV_EXEC)
-#define NOT_EXEC_LOAD ONLY((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_LOAD_MODULE))
+#define NOT_CWD                                                      \
+	ONLY((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_LOAD_MODULE) | \
+	     (1U << VIGIL_EV_END))
 #define NOT_END ONLY(1U << VIGIL_EV_END)
 static const struct {
 	__u8 field;
@@ -93,7 +95,7 @@ static const struct {
 	{ VIGIL_F_DESTINATION_PORT, NOT_NET },
 	{ VIGIL_F_NETWORK_TRANSPORT, NOT_NET },
 	{ VIGIL_F_NETWORK_DIRECTION, NOT_NET },
-	{ VIGIL_F_PROCESS_WORKING_DIRECTORY, NOT_EXEC_LOAD },
+	{ VIGIL_F_PROCESS_WORKING_DIRECTORY, NOT_CWD },
 	{ VIGIL_F_PROCESS_ENV_VARS, NOT_EXEC },
 	{ VIGIL_F_PROCESS_EXIT_CODE, NOT_END },
 };
@@ -876,6 +878,17 @@ static void narrowed(struct walk *wk, const struct alt *a, __u16 kinds,
 
 /* ---- per step ---- */
 
+/* Does some kind of @kinds carry @field? */
+static bool may_carry_any(__u16 kinds, __u8 field)
+{
+	int k;
+
+	for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++)
+		if ((kinds & (1U << k)) && kind_may_carry(k, field))
+			return true;
+	return false;
+}
+
 static void check_step(struct walk *wk, const struct cstep *st)
 {
 	bool said[ARRAY_SIZE(partial_types)] = { false };
@@ -912,6 +925,19 @@ static void check_step(struct walk *wk, const struct cstep *st)
 			    as.n, first);
 		else
 			put(&m, "%s", first[0] ? first : "its condition is always false");
+		goto out;
+	}
+	/* a sequence step joins on its by fields: absent, it never joins */
+	for (i = 0; i < st->n_by; i++) {
+		struct text m;
+
+		if (may_carry_any(kinds, st->by[i]))
+			continue;
+		m = warn(wk, VIGIL_CWARN_NEVER_FIRES);
+		put(&m, "it joins on %s, which is never set on the events it can match (",
+		    field_name(st->by[i]));
+		put_kinds(&m, kinds);
+		put(&m, ")");
 		goto out;
 	}
 	/*

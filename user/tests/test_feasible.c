@@ -77,6 +77,14 @@ static void never_fires(void)
 		  "never fires: file.Ext.original.name is never set on the events it can match (event.action creation, symlink)");
 	CHECK_STR(warns("eql", "file where event.type == \"deletion\" and file.target_path != null"),
 		  "never fires: file.target_path is never set on the events it can match (event.action deletion)");
+	/* a step that joins on a field its events never carry */
+	CHECK_STR(warns("eql", "sequence by process.exit_code with maxspan=1s "
+			"[process where event.action == \"end\"] "
+			"[process where event.action == \"exec\"]"),
+		  "step: never fires: it joins on process.exit_code, which is never set on the events it can match (event.action exec)");
+	CHECK_STR(warns("eql", "sequence by process.working_directory with maxspan=1s "
+			"[process where event.action == \"exec\"] "
+			"[process where event.type == \"end\"]"), "");
 	/* network events carry no file.*, the others no network fields */
 	CHECK_STR(warns("eql", "network where file.path == \"/tmp/x\""),
 		  "never fires: file.path is never set on the events it can match (event.action connection_attempted, connection_accepted)");
