@@ -204,8 +204,8 @@ enum vigil_event_kind {
 	((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_UID_CHANGE) | \
 	 (1U << VIGIL_EV_GID_CHANGE) | (1U << VIGIL_EV_END) |  \
 	 (1U << VIGIL_EV_LOAD_MODULE))
-#define VIGIL_EV_MASK_FILE                                       \
-	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) |    \
+#define VIGIL_EV_MASK_FILE                                    \
+	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) | \
 	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE))
 #define VIGIL_EV_MASK_NETWORK \
 	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
