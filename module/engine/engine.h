@@ -219,7 +219,7 @@ struct vigil_env_scan {
 	u32 used;
 	u32 start;
 	u32 count;
-	u32 cand;
+	u64 cand;
 	u32 pos;
 	bool keep;
 	bool cut;

@@ -16,6 +16,9 @@
  */
 #include "internal.h"
 
+/* Names are candidate bits of a u64 in a scan. */
+_Static_assert(VIGIL_ENV_MAX_NAMES <= 64, "more names than candidate bits");
+
 /*
  * user/tests/test_env.c builds this file a second time with
  * VIGIL_ENV_MUTANT, a scan that ignores NOCASE, and checks that its
@@ -145,6 +148,12 @@ int vigil_env_names_build(const struct vigil_rs *rs,
 	return 0;
 }
 
+/* A candidate bit for each name. */
+static u64 all_names(const struct vigil_env_names *n)
+{
+	return n->n >= 64 ? ~0ULL : (1ULL << n->n) - 1;
+}
+
 /**
  * vigil_env_scan_init() - start a scan of one environment
  * @st: the scan
@@ -160,7 +169,7 @@ void vigil_env_scan_init(struct vigil_env_scan *st,
 	st->names = names;
 	st->out = out;
 	st->cap = cap;
-	st->cand = names->n ? (1U << names->n) - 1 : 0;
+	st->cand = all_names(names);
 }
 
 /* The element in hand is done (its NUL was seen, or the input ended). */
@@ -168,7 +177,7 @@ static void elem_end(struct vigil_env_scan *st)
 {
 	st->pos = 0;
 	st->keep = false;
-	st->cand = st->names->n ? (1U << st->names->n) - 1 : 0;
+	st->cand = all_names(st->names);
 }
 
 /**
@@ -211,7 +220,7 @@ void vigil_env_scan_feed(struct vigil_env_scan *st, const char *in, u32 len)
 			continue;
 		if (c == '=') {
 			for (k = 0; k < nm->n; k++)
-				if ((st->cand & (1U << k)) &&
+				if ((st->cand & (1ULL << k)) &&
 				    nm->name[k].len == st->pos)
 					break;
 			st->cand = 0;
@@ -232,11 +241,11 @@ void vigil_env_scan_feed(struct vigil_env_scan *st, const char *in, u32 len)
 		for (k = 0; k < nm->n; k++) {
 			const struct vigil_env_name *n = &nm->name[k];
 
-			if (!(st->cand & (1U << k)))
+			if (!(st->cand & (1ULL << k)))
 				continue;
 			if (st->pos >= n->len ||
 			    ENV_FOLD(n->nocase, c) != (u8)n->s[st->pos])
-				st->cand &= ~(1U << k);
+				st->cand &= ~(1ULL << k);
 		}
 		if (st->cand)
 			st->name[st->pos++] = c;

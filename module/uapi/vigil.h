@@ -533,7 +533,7 @@ struct vigil_rs_pat {
  * VIGIL_ENV_MAX_NAMES variables, each 1..VIGIL_ENV_NAME_MAX bytes without
  * '=', '*', '?' or '\'.
  */
-#define VIGIL_ENV_MAX_NAMES 16
+#define VIGIL_ENV_MAX_NAMES 64
 #define VIGIL_ENV_NAME_MAX 64
 
 #define VIGIL_DFA_DEAD 0xffffU

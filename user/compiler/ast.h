@@ -117,11 +117,15 @@ struct field_info {
 	const char *name;
 	__u8 field;
 	__u8 type;	/* enum vigil_ftype */
+	bool by_name;	/* user.name: tested by name, resolved to user.id (users.c) */
 };
 const struct field_info *field_lookup(const char *name);
 const char *field_name(__u8 field);
 const char *field_alias(__u8 field, unsigned int i);
 __u8 field_type(__u8 field);
+
+/* users.c */
+struct node *users_resolve(struct node *m, struct cerr *e);
 
 /* eql.c, kql.c */
 int eql_parse(const char *q, size_t len, struct cquery *out, struct cerr *e);

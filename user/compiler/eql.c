@@ -535,7 +535,7 @@ static struct node *build_cond(struct lex *l, const char *fname, int foff,
 			cerr_set(l->e, v[i].off, "null inside a list");
 			return NULL;
 		}
-	if (fi && fi->type == VIGIL_FT_NUM) {
+	if (fi && fi->type == VIGIL_FT_NUM && !fi->by_name) {
 		if (op == C_LIKE || op == C_REGEX) {
 			cerr_set(l->e, foff,
 				 "pattern match on numeric field '%s'", fname);
@@ -607,6 +607,11 @@ static struct node *build_cond(struct lex *l, const char *fname, int foff,
 			goto oom;
 		n->val = hit;
 	}
+	if (fi && fi->by_name) {
+		n = users_resolve(n, l->e);
+		if (!n)
+			return NULL;
+	}
 	return op == C_NE ? wrap_not(l, n) : n;
 oom:
 	cerr_set(l->e, foff, "out of memory");
@@ -670,7 +675,7 @@ static struct node *parse_func(struct lex *l, char *name, int off)
 			 field);
 		goto err;
 	}
-	if (cval || fi->type == VIGIL_FT_NUM ||
+	if (cval || (fi->type == VIGIL_FT_NUM && !fi->by_name) ||
 	    (kind != VIGIL_PAT_CIDR && fi->type == VIGIL_FT_IP)) {
 		cerr_set(l->e, foff, "%s() on field '%s' is not supported",
 			 name, field);
@@ -713,7 +718,7 @@ static struct node *parse_func(struct lex *l, char *name, int off)
 		free(v[i].s);
 	free(v);
 	free(field);
-	return n;
+	return fi->by_name ? users_resolve(n, l->e) : n;
 err:
 	cerr_set(l->e, l->off, "out of memory");
 	vals_free(v, nv);

@@ -27,6 +27,9 @@ static struct field_info aliases[] = {
 	{ "process.real_user.id", VIGIL_F_USER_REAL_ID },
 	{ "process.group.id", VIGIL_F_GROUP_ID },
 	{ "process.real_group.id", VIGIL_F_GROUP_REAL_ID },
+	/* names, resolved to uids when the rule is compiled (users.c) */
+	{ "user.name", VIGIL_F_USER_ID, .by_name = true },
+	{ "process.user.name", VIGIL_F_USER_ID, .by_name = true },
 };
 
 /* The engine's fields as struct field_info, filled on first use. */
@@ -88,14 +91,15 @@ const struct field_info *field_lookup(const char *name)
 
 /*
  * The @i-th other ECS name of @field (0, 1, ...), or NULL past the last:
- * the names that resolve to the same engine field.
+ * the names that resolve to the same engine field with the same values
+ * (not user.name, whose values are names).
  */
 const char *field_alias(__u8 field, unsigned int i)
 {
 	size_t j;
 
 	for (j = 0; j < ARRAY_SIZE(aliases); j++)
-		if (aliases[j].field == field && !i--)
+		if (aliases[j].field == field && !aliases[j].by_name && !i--)
 			return aliases[j].name;
 	return NULL;
 }

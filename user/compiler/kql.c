@@ -281,7 +281,7 @@ static struct node *term(struct klex *l, const struct field_info *fi,
 		}
 		goto done;
 	}
-	if (fi && fi->type == VIGIL_FT_NUM) {
+	if (fi && fi->type == VIGIL_FT_NUM && !fi->by_name) {
 		char *end;
 		unsigned long long x;
 
@@ -329,6 +329,8 @@ static struct node *term(struct klex *l, const struct field_info *fi,
 		n = mk(l, N_CONST, off);
 		if (n)
 			n->val = hit;
+	} else if (fi->by_name) {
+		n = users_resolve(n, l->e);
 	}
 done:
 	if (n && knext(l)) {
@@ -445,7 +447,7 @@ static struct node *range(struct klex *l, const struct field_info *fi,
 			 fi->name);
 		return NULL;
 	}
-	if (!fi || fi->type != VIGIL_FT_NUM) {
+	if (!fi || fi->type != VIGIL_FT_NUM || fi->by_name) {
 		cerr_set(l->e, off, "range query on non-numeric field");
 		return NULL;
 	}

@@ -232,8 +232,8 @@ static void file_errors(void)
 		 "type = \"eql\"\nlanguage = \"eql\"\nquery = \"process where true\"\n");
 	expect_file_err(buf, "unknown severity 'bad'", 4);
 	snprintf(buf, sizeof(buf), "%stype = \"new_terms\"\nlanguage = \"kuery\"\nquery = \"process.name:x\"\n"
-		 "[rule.new_terms]\nfield = \"new_terms_fields\"\nvalue = [\"host.id\", \"user.name\"]\n", head);
-	expect_file_err(buf, "new_terms field 'user.name' is not available in kernel events", 11);
+		 "[rule.new_terms]\nfield = \"new_terms_fields\"\nvalue = [\"host.id\", \"process.title\"]\n", head);
+	expect_file_err(buf, "new_terms field 'process.title' is not available in kernel events", 11);
 	/* a query error points into the file */
 	snprintf(buf, sizeof(buf), "%stype = \"eql\"\nlanguage = \"eql\"\nquery = \"\"\"\nprocess where\n    bogus.field == 1\"\"\"\n", head);
 	expect_file_err(buf, "field 'bogus.field' is not available in kernel events", 10);
@@ -271,7 +271,7 @@ static void many_rules(void)
 		CHECK_EQ(vigil_compiler_add_buf(c, t, strlen(t), &cu_err), 0);
 	}
 	/* a failing rule leaves the compiler unchanged */
-	CHECK(vigil_compiler_add_buf(c, cu_rule("eql", "process where user.name == \"x\""),
+	CHECK(vigil_compiler_add_buf(c, cu_rule("eql", "process where process.title == \"x\""),
 				     strlen(cu_toml), &cu_err) != 0);
 	CHECK_EQ(vigil_compiler_count(c), 50);
 	CHECK_EQ(vigil_compiler_emit(c, &blob, &len, &cu_err), 0);

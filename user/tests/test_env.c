@@ -195,6 +195,27 @@ static void scans(void)
 	CHECK(!memcmp(out, "histfile=x", 11) && len == 11 && cut);
 }
 
+/* The 64th of 64 names: every candidate bit in use. */
+static void sixty_four_names(void)
+{
+	static struct vigil_env_names n = { VIGIL_ENV_MAX_NAMES };
+	static const char env[] = "V00=a\0V63=b\0V64=c\0";
+	char out[32];
+	u32 i, count, len;
+	bool cut;
+
+	for (i = 0; i < n.n; i++) {
+		n.name[i].len = 3;
+		n.name[i].s[0] = 'V';
+		n.name[i].s[1] = '0' + i / 10;
+		n.name[i].s[2] = '0' + i % 10;
+	}
+	len = scan(&real, &n, env, sizeof(env) - 1, 5, out, sizeof(out),
+		   &count, &cut);
+	CHECK_EQ(count, 2);
+	CHECK(len == 12 && !memcmp(out, "V00=a\0V63=b", 12) && !cut);
+}
+
 static u32 rnd(u32 n)
 {
 	return (u32)random() % n;
@@ -290,6 +311,7 @@ int main(void)
 	RUN(names_of_rules);
 	RUN(pattern_names);
 	RUN(scans);
+	RUN(sixty_four_names);
 	RUN(differential_real);
 	RUN(differential_catches_mutant);
 	return tap_done();

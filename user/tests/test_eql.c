@@ -110,8 +110,8 @@ static void rejections(void)
 {
 	CHECK_STR(cu_error("eql", "iam where true"),
 		  "event category 'iam' is not supported");
-	CHECK_STR(cu_error("eql", "process where user.name == \"root\""),
-		  "field 'user.name' is not available in kernel events");
+	CHECK_STR(cu_error("eql", "process where process.title == \"root\""),
+		  "field 'process.title' is not available in kernel events");
 	CHECK_STR(cu_error("eql", "process where length(process.name) > 1"),
 		  "function 'length' is not supported");
 	CHECK_STR(cu_error("eql", "sequence with maxspan=1m [process where true] [file where true] until [process where true]"),
@@ -218,7 +218,7 @@ static void ip_errors(void)
 static void error_position(void)
 {
 	/* the query text starts on line 9 of the generated file */
-	cu_error("eql", "process where\n  user.name == \"x\"");
+	cu_error("eql", "process where\n  process.title == \"x\"");
 	CHECK_EQ(cu_err.line, 10);
 	CHECK_EQ(cu_err.col, 3);
 }

@@ -62,8 +62,8 @@ static void numbers(void)
 
 static void rejections(void)
 {
-	CHECK_STR(cu_error("query", "user.name:root"),
-		  "field 'user.name' is not available in kernel events");
+	CHECK_STR(cu_error("query", "process.title:root"),
+		  "field 'process.title' is not available in kernel events");
 	CHECK_STR(cu_error("query", "foo"),
 		  "free-text search ('foo' without a field) is not supported");
 	CHECK_STR(cu_error("query", "process.name:(a or b"), "expected ')'");
