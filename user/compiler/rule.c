@@ -273,6 +273,35 @@ static int seq_lookback(const struct toml_value *rule, __u32 *ms,
 	return 0;
 }
 
+/*
+ * Every pattern on process.env_vars names its variable, "NAME=...":
+ * capture reads no other (module/engine/env.c), and the kernel refuses
+ * a ruleset that breaks this.  Here it gets the pattern's position.
+ */
+static int env_patterns_named(const struct node *n, struct cerr *e)
+{
+	struct vigil_rs_pat p;
+	u32 off, len;
+	int i;
+
+	for (i = 0; i < n->n; i++)
+		if (env_patterns_named(n->kids[i], e))
+			return -1;
+	if (n->t != N_MATCH || n->field != VIGIL_F_PROCESS_ENV_VARS)
+		return 0;
+	for (i = 0; i < n->npats; i++) {
+		p = (struct vigil_rs_pat){ .len = (__u16)n->pats[i].len,
+					   .kind = n->pats[i].kind };
+		if (n->pats[i].len <= VIGIL_RS_MAX_STR &&
+		    vigil_env_pat_name(&p, n->pats[i].s, &off, &len))
+			continue;
+		return cerr_set(e, n->off,
+				"process.env_vars: '%s' names no variable (write NAME=...): vigil reads only the variables rules name",
+				n->pats[i].s);
+	}
+	return 0;
+}
+
 /* Maps a query error to the file position. */
 static int qfail(struct vigil_cerror *err, const struct toml_doc *doc,
 		 const struct toml_value *q, const struct cerr *ce)
@@ -412,6 +441,8 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 			cerr_set(&ce, st->expr->off, "condition is always false");
 			goto qerr;
 		}
+		if (env_patterns_named(st->expr, &ce))
+			goto qerr;
 		st->cat_mask = st->kind_mask;
 		st->kind_mask = node_kind_mask(st->expr, st->kind_mask);
 		if (!st->kind_mask) {

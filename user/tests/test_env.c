@@ -132,6 +132,11 @@ static void names_of_rules(void)
 	CHECK(n->n >= 4 && !memcmp(n->name[3].s, "LD_PRELOAD", 10) &&
 	      !n->name[3].nocase);
 	vigil_engine_free(e);
+	/* a pattern that names no variable is refused, with its place */
+	CHECK_STR(cu_error("eql", "process where process.env_vars : \"*=x\""),
+		  "process.env_vars: '*=x' names no variable (write NAME=...): vigil reads only the variables rules name");
+	CHECK_STR(cu_error("query", "process.env_vars:*HISTFILE"),
+		  "process.env_vars: '*HISTFILE' names no variable (write NAME=...): vigil reads only the variables rules name");
 }
 
 static void pattern_names(void)
