@@ -29,23 +29,8 @@
 
 static void cred_event(enum vigil_event_kind kind, const struct cred *new)
 {
-	struct vigil_scratch *sc;
-	struct vigil_proc *p;
-
-	if (vigil_capture_skip() || !vigil_detect_wants(kind))
-		return;
-	sc = vigil_scratch_get();
-	if (!sc)
-		return;
-	sc->cred = new;
-	rcu_read_lock();
-	p = vigil_capture_current_proc(sc);
-	vigil_capture_begin(sc, kind);
-	vigil_capture_actor(sc, p, NULL);
-	vigil_capture_parent(sc, p);
-	vigil_capture_emit(sc);
-	rcu_read_unlock();
-	vigil_scratch_put(sc);
+	if (!vigil_capture_skip() && vigil_detect_wants(kind))
+		vigil_capture_process(kind, new, false);
 }
 
 #define ARG(regs, n) ((const struct cred *)vigil_kprobe_arg(regs, n))

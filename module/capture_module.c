@@ -21,21 +21,6 @@
  */
 void vigil_capture_module_load(void)
 {
-	struct vigil_scratch *sc;
-	struct vigil_proc *p;
-
-	if (vigil_capture_skip() || !vigil_detect_wants(VIGIL_EV_LOAD_MODULE))
-		return;
-	sc = vigil_scratch_get();
-	if (!sc)
-		return;
-	rcu_read_lock();
-	p = vigil_capture_current_proc(sc);
-	vigil_capture_begin(sc, VIGIL_EV_LOAD_MODULE);
-	vigil_capture_actor(sc, p, NULL);
-	vigil_capture_cwd(sc);
-	vigil_capture_parent(sc, p);
-	vigil_capture_emit(sc);
-	rcu_read_unlock();
-	vigil_scratch_put(sc);
+	if (!vigil_capture_skip() && vigil_detect_wants(VIGIL_EV_LOAD_MODULE))
+		vigil_capture_process(VIGIL_EV_LOAD_MODULE, NULL, true);
 }

@@ -414,6 +414,36 @@ void vigil_capture_cwd(struct vigil_scratch *sc)
 }
 
 /**
+ * vigil_capture_process() - report an event of the acting process alone
+ * @k: the kind (its hook counted and checked it: vigil_detect_wants())
+ * @cred: the credentials the event reports; NULL: current's
+ * @cwd: include process.working_directory
+ *
+ * For the kinds whose fields are all the process's: credential changes
+ * and module loads.  Process context, no lock of the kernel's held.
+ */
+void vigil_capture_process(enum vigil_event_kind k, const struct cred *cred,
+			   bool cwd)
+{
+	struct vigil_scratch *sc = vigil_scratch_get();
+	struct vigil_proc *p;
+
+	if (!sc)
+		return;
+	sc->cred = cred;
+	rcu_read_lock();
+	p = vigil_capture_current_proc(sc);
+	vigil_capture_begin(sc, k);
+	vigil_capture_actor(sc, p, NULL);
+	if (cwd)
+		vigil_capture_cwd(sc);
+	vigil_capture_parent(sc, p);
+	vigil_capture_emit(sc);
+	rcu_read_unlock();
+	vigil_scratch_put(sc);
+}
+
+/**
  * vigil_capture_actor() - the acting process's fields
  * @sc: scratch with an event begun
  * @p: current's entry (NULL: not tracked)
