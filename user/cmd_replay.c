@@ -19,6 +19,7 @@
 #include "compiler/ast.h"
 #include "compiler/compiler.h"
 #include "engine.h"
+#include "internal.h"
 #include "ip.h"
 #include "json.h"
 #include "replay.h"
@@ -121,7 +122,6 @@ static int num_of(const struct json *j, u64 *out)
 struct kindinfo {
 	bool process, file, start, creation, change, deletion;
 	bool exec, symlink, rename, act_creation, act_deletion;
-	bool connect, accept;
 	char category[24], action[32];	/* the first of each, for reports */
 };
 
@@ -145,17 +145,22 @@ static void note_kind(struct kindinfo *k, const char *path, const char *s)
 		k->rename |= !strcmp(s, "rename");
 		k->act_creation |= !strcmp(s, "creation");
 		k->act_deletion |= !strcmp(s, "deletion");
-		k->connect |= !strcmp(s, "connection_attempted");
-		k->accept |= !strcmp(s, "connection_accepted");
 	}
 }
 
+/*
+ * The kind of a recorded event: the kind whose event.action it names
+ * (the engine's table), else what its category and type imply for the
+ * file and exec kinds, which other sensors name differently.
+ */
 static enum vigil_event_kind kind_of(const struct kindinfo *k)
 {
-	if (k->connect)
-		return VIGIL_EV_CONNECT;
-	if (k->accept)
-		return VIGIL_EV_ACCEPT;
+	int af = kind_field_index(VIGIL_F_EVENT_ACTION);
+	u32 kind, len;
+
+	for (kind = VIGIL_EV_EXEC; af >= 0 && kind < __VIGIL_EV_LAST; kind++)
+		if (!strcmp(k->action, vigil_kind_value(kind, af, &len)))
+			return kind;
 	if (k->symlink)
 		return VIGIL_EV_SYMLINK;
 	if (k->rename || (k->file && k->change))
