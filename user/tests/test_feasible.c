@@ -14,10 +14,10 @@
  *  - the same once more per mutant of feasible.c (-DVIGIL_FEASIBLE_MUTANT,
  *    user/Makefile), each with one unsound claim: each must be caught.
  */
-#include <libgen.h>
 #include <sys/wait.h>
 
 #include "tap.h"
+#include "mutants.h"
 #include "compiler_util.h"
 
 #if !defined(FEASIBLE_MUTANT)
@@ -457,8 +457,6 @@ int main(void)
 	return unsound ? UNSOUND_EXIT : 0;
 }
 #else
-static char self[4096];
-
 /* Each mutant build of feasible.c must be caught warning unsoundly. */
 static void mutants(void)
 {
@@ -468,27 +466,12 @@ static void mutants(void)
 		"connects without destination.ip",
 		"a block inside any block it meets",
 	};
-	char cmd[4200];
-	int m, st;
-
-	for (m = 1; m < (int)ARRAY_SIZE(what); m++) {
-		snprintf(cmd, sizeof(cmd), "%s/../mut/test_feasible-%d > /dev/null",
-			 self, m);
-		st = system(cmd);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != UNSOUND_EXIT) {
-			tap_case_failed = 1;
-			printf("#   mutant %d (%s) not caught (status %d)\n", m,
-			       what[m], st);
-		}
-	}
+	mutants_run("test_feasible", what, (int)ARRAY_SIZE(what), UNSOUND_EXIT);
 }
 
 int main(int argc, char **argv)
 {
-	char arg0[4096];
-
-	snprintf(arg0, sizeof(arg0), "%s", argv[0]);
-	snprintf(self, sizeof(self), "%s", dirname(arg0));
+	mutants_init(argv[0]);
 	RUN(never_fires);
 	RUN(fires);
 	RUN(exclusions);

@@ -18,11 +18,11 @@
  *    a defect back into ip.c (-DVIGIL_IP_MUTANT), 3 into the model here
  *    (the last prefix bit not compared); each must disagree.
  */
-#include <libgen.h>
 #include <stdint.h>
 #include <sys/wait.h>
 
 #include "tap.h"
+#include "mutants.h"
 #include "compiler_util.h"
 
 /* ---- the model ---- */
@@ -578,8 +578,6 @@ static void cidr_diff(void)
 	CHECK(pairs - matches > pairs / 2);
 }
 
-static char self[4096];
-
 /* Each mutant must disagree with the model. */
 static void mutants(void)
 {
@@ -588,27 +586,12 @@ static void mutants(void)
 		"ip.c: an IPv4 prefix over 32 bits",
 		"model: the last prefix bit not compared",
 	};
-	char cmd[4200];
-	int m, st;
-
-	for (m = 1; m < (int)ARRAY_SIZE(what); m++) {
-		snprintf(cmd, sizeof(cmd), "%s/../mut/test_ip-%d > /dev/null",
-			 self, m);
-		st = system(cmd);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != DIFF_EXIT) {
-			tap_case_failed = 1;
-			printf("#   mutant %d (%s) not caught (status %d)\n", m,
-			       what[m], st);
-		}
-	}
+	mutants_run("test_ip", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
 
 int main(int argc, char **argv)
 {
-	char arg0[4096];
-
-	snprintf(arg0, sizeof(arg0), "%s", argv[0]);
-	snprintf(self, sizeof(self), "%s", dirname(arg0));
+	mutants_init(argv[0]);
 	RUN(addresses);
 	RUN(blocks);
 	RUN(round_trips);

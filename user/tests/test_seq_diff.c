@@ -20,11 +20,11 @@
  * build/mut/test_seq_diff-n); the case `mutants` runs each and asserts it
  * disagrees with the model.
  */
-#include <libgen.h>
 #include <stddef.h>
 #include <sys/wait.h>
 
 #include "tap.h"
+#include "mutants.h"
 #include "compiler_util.h"
 #include "json.h"
 #include "replay.h"
@@ -440,8 +440,6 @@ static void seq_diff(void)
 	CHECK(alerts > 1000); /* the streams do exercise the rules */
 }
 
-static char self[4096];
-
 /* Each mutant build of seq.c must disagree with the model. */
 static void mutants(void)
 {
@@ -450,19 +448,7 @@ static void mutants(void)
 		"a reset on step 0", "an earlier timestamp through expiry",
 		"a later step skipped by the wrong stage's waiting count",
 	};
-	char cmd[4200];
-	int m, st;
-
-	for (m = 1; m < (int)ARRAY_SIZE(what); m++) {
-		snprintf(cmd, sizeof(cmd), "%s/../mut/test_seq_diff-%d", self,
-			 m);
-		st = system(cmd);
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != DIFF_EXIT) {
-			tap_case_failed = 1;
-			printf("#   mutant %d (%s) not caught (status %d)\n", m,
-			       what[m], st);
-		}
-	}
+	mutants_run("test_seq_diff", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
 
 /* Join fields must agree in number and type, position by position. */
@@ -484,10 +470,7 @@ static void join_types(void)
 
 int main(int argc, char **argv)
 {
-	char arg0[4096];
-
-	snprintf(arg0, sizeof(arg0), "%s", argv[0]);
-	snprintf(self, sizeof(self), "%s", dirname(arg0));
+	mutants_init(argv[0]);
 	RUN(seq_diff);
 	RUN(mutants);
 	RUN(join_types);
