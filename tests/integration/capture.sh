@@ -7,7 +7,7 @@
 rc=0
 mkdir -p /tmp/cap /tmp/caprules
 for r in file:"file where file.path : (\"/tmp/cap/*\", \"/dev/shm/*\")" \
-	 exec:"process where process.args : \"/tmp/cap/*\""; do
+	 exec:"process where event.action == \"exec\" and process.args : \"/tmp/cap/*\""; do
 	id=${r%%:*}
 	cat > /tmp/caprules/$id.toml <<TOML
 [rule]

@@ -11,7 +11,7 @@ TAG=cn
 mkdir -p /tmp/cn /tmp/cnrules
 chmod 1777 /tmp/cn
 rule file 'file where file.path : "/tmp/cn/*"'
-rule exec 'process where process.args : ("cn-*", "/tmp/cn/*")'
+rule exec 'process where event.action == "exec" and process.args : ("cn-*", "/tmp/cn/*")'
 load_rules
 # exec_alert ARG: the first exec alert whose args hold ARG, setpriv's own
 # exec (as_nobody) left out

@@ -8,7 +8,7 @@ TAG=cr
 mkdir -p /tmp/cr /tmp/crrules
 chmod 1777 /tmp/cr
 rule file 'file where file.path : "/tmp/cr/*"'
-rule exec 'process where process.args : "cr-*"'
+rule exec 'process where event.action == "exec" and process.args : "cr-*"'
 load_rules
 
 # 1. processes started before insmod: a shell running across a reload is

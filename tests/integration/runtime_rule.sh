@@ -39,7 +39,7 @@ grep -F '"id":"vigil-test-runtime-marker"' "$VIGIL_ALERTS" |
 	grep -qF "$want" || { echo "FAIL: listen --json: rule name differs"; rc=1; }
 
 # a rule the compiler rejects: load fails, the running set stays
-printf '[rule]\nname = "x"\nrule_id = "bad"\ntype = "eql"\nlanguage = "eql"\nquery = "process where user.name == \\"x\\""\nseverity = "low"\nrisk_score = 1\n' \
+printf '[rule]\nname = "x"\nrule_id = "bad"\ntype = "eql"\nlanguage = "eql"\nquery = "process where process.title == \\"x\\""\nseverity = "low"\nrisk_score = 1\n' \
 	> /tmp/bad/bad.toml
 if vigilctl load /tmp/bad 2> /tmp/bad.err; then
 	echo "FAIL: bad rule loaded"; rc=1
