@@ -6,8 +6,10 @@
  * match it, in a fixed order:
  *
  *  - the kind list of the event's kind (struct vigil_dispatch): every
- *    rule neither the index nor a prefilter slot finds, and every
- *    sequence rule without a slot of its own;
+ *    rule that neither the index nor a prefilter slot finds for that
+ *    kind;
+ *  - its wait list: the sequence rules that take the kind only in later
+ *    steps no slot finds, each only while it has a sequence in flight;
  *  - the prefilter's candidates whose bits the event's scan set
  *    (prefilter_scan.c), in slot order;
  *  - the index's candidates (index.c), field by field.
@@ -16,6 +18,15 @@
 #include "index.h"
 
 #define VIGIL_CAP_MAX (1U << 22)
+
+/*
+ * Mutants for user/tests/test_prefilter.c (user/Makefile builds it once
+ * per mutant): the differential must catch each.
+ */
+#ifndef VIGIL_DISPATCH_MUTANT
+#define VIGIL_DISPATCH_MUTANT 0
+#endif
+#define DISPATCH_MUT_WAIT_FIRST 1 /* a first step's kind on the wait list */
 
 static u32 cap_of(u32 want, u32 dflt)
 {
@@ -655,33 +666,58 @@ static u16 rule_kinds(const struct vigil_rs *rs, const struct vigil_rs_rule *ru)
 	return m;
 }
 
-/* Fills the kind lists (or counts them when @fill is false). */
+/* Adds candidate (@r, @step) to @list (or counts it when @fill is false). */
+static void list_add(struct vigil_cand *list, u32 *n, u32 r, u32 step,
+		     bool fill)
+{
+	if (fill) {
+		list[*n].rule = r;
+		list[*n].step = step;
+	}
+	(*n)++;
+}
+
+/*
+ * Fills the kind and wait lists (or counts them when @fill is false).
+ * A rule joins the kind list of every kind that neither the index nor
+ * its prefilter slot covers; a sequence rule whose first step does not
+ * take that kind joins its wait list instead.  An engine without a
+ * prefilter (the plain engine of the differential tests) filters
+ * nothing: it has no wait lists either.
+ */
 static void kinds_walk(struct vigil_engine *e, bool fill)
 {
 	const struct vigil_rs *rs = &e->rs;
 	struct vigil_dispatch *d = &e->disp;
 	u32 r, k;
 
-	for (k = 0; k < __VIGIL_EV_LAST; k++)
+	for (k = 0; k < __VIGIL_EV_LAST; k++) {
 		d->kind_n[k] = 0;
+		d->wait_n[k] = 0;
+	}
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
-		u16 m;
+		u32 m, later = 0;
 
-		if (vigil_index_covers(rs, ru, st) ||
-		    (e->pf.rule_slot && e->pf.rule_slot[r] != VIGIL_PF_NONE))
-			continue; /* found by the index, or by the prefilter */
+		if (vigil_index_covers(rs, ru, st))
+			continue; /* found by the index */
 		m = rule_kinds(rs, ru);
+		/* the kinds its prefilter slot takes (for all if not a sequence) */
+		if (e->pf.rule_slot && e->pf.rule_slot[r] != VIGIL_PF_NONE)
+			m &= ~e->pf.cand[e->pf.rule_slot[r]].kinds;
+		if (ru->kind == VIGIL_RULE_SEQUENCE && e->pf.rule_slot)
+			later = VIGIL_DISPATCH_MUTANT ==
+						DISPATCH_MUT_WAIT_FIRST ?
+					m :
+					m & ~st->kind_mask;
 		for (k = 1; k < __VIGIL_EV_LAST; k++) {
-			if (!(m & (1U << k)))
-				continue;
-			if (fill) {
-				d->kind_list[k][d->kind_n[k]].rule = r;
-				d->kind_list[k][d->kind_n[k]].step =
-					ru->first_step;
-			}
-			d->kind_n[k]++;
+			if (later & (1U << k))
+				list_add(d->wait_list[k], &d->wait_n[k], r,
+					 ru->first_step, fill);
+			else if (m & (1U << k))
+				list_add(d->kind_list[k], &d->kind_n[k], r,
+					 ru->first_step, fill);
 		}
 	}
 }
@@ -703,7 +739,9 @@ int vigil_dispatch_build(struct vigil_engine *e)
 	for (k = 1; k < __VIGIL_EV_LAST; k++) {
 		d->kind_list[k] = vg_zalloc(sizeof(struct vigil_cand) *
 					    (d->kind_n[k] + 1));
-		if (!d->kind_list[k])
+		d->wait_list[k] = vg_zalloc(sizeof(struct vigil_cand) *
+					    (d->wait_n[k] + 1));
+		if (!d->kind_list[k] || !d->wait_list[k])
 			return -ENOMEM;
 	}
 	kinds_walk(e, true);
@@ -718,8 +756,10 @@ void vigil_dispatch_free(struct vigil_dispatch *d)
 {
 	u32 k;
 
-	for (k = 0; k < __VIGIL_EV_LAST; k++)
+	for (k = 0; k < __VIGIL_EV_LAST; k++) {
 		vg_free(d->kind_list[k]);
+		vg_free(d->wait_list[k]);
+	}
 }
 
 static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
@@ -849,6 +889,10 @@ u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 	}
 	for (i = 0; i < d->kind_n[kind]; i++)
 		n += run_cand(e, ev, &d->kind_list[kind][i], &x, fn, ctx);
+	for (i = 0; i < d->wait_n[kind]; i++)
+		if (vigil_seq_waiting(e, d->wait_list[kind][i].rule))
+			n += run_cand(e, ev, &d->wait_list[kind][i], &x, fn,
+				      ctx);
 	if (e->pf.n_slots)
 		n += run_filtered(e, ev, kind, &x, fn, ctx);
 	n += run_indexed(e, ev, kind, &x, fn, ctx);

@@ -316,10 +316,16 @@ struct vigil_pf {
  * @kind_list: per event kind, the candidates that neither the index nor
  *	a prefilter slot finds: each runs on every event of its kind
  * @kind_n: their numbers
+ * @wait_list: per event kind, the sequence rules that take it only in
+ *	later steps that no prefilter slot finds: each runs only while it
+ *	has a sequence in flight (vigil_seq_waiting())
+ * @wait_n: their numbers
  */
 struct vigil_dispatch {
 	struct vigil_cand *kind_list[__VIGIL_EV_LAST];
 	u32 kind_n[__VIGIL_EV_LAST];
+	struct vigil_cand *wait_list[__VIGIL_EV_LAST];
+	u32 wait_n[__VIGIL_EV_LAST];
 };
 
 /*
@@ -582,6 +588,7 @@ u32 vigil_seq_process(struct vigil_engine *e, u32 rule,
 		      const struct vigil_event *ev, const struct vigil_evctx *x,
 		      vigil_alert_fn fn, void *ctx);
 void vigil_seq_forget(struct vigil_engine *e, const char *id, u32 len);
+bool vigil_seq_waiting(const struct vigil_engine *e, u32 rule);
 u64 vigil_seq_pending(const struct vigil_engine *e);
 void vigil_seq_stats(const struct vigil_engine *e,
 		     struct vigil_engine_stats *st);

@@ -41,6 +41,12 @@
 #define PF_WORK (1U << 18) /* instructions interpreted, all steps */
 #define PF_MAX_LITS (1U << 16) /* literals, all filters */
 
+/* Mutant for user/tests/test_prefilter.c, as in engine.c. */
+#ifndef VIGIL_DISPATCH_MUTANT
+#define VIGIL_DISPATCH_MUTANT 0
+#endif
+#define DISPATCH_MUT_SLOT_OPEN 2 /* a rule slot takes unfiltered kinds */
+
 struct pf_filt {
 	u8 n; /* atoms, PF_BOT or PF_TOP */
 	u8 f[PF_MAX];
@@ -652,8 +658,11 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 struct pf_build {
 	struct vigil_engine *e;
 	struct pf_filt *filt; /* per step */
-	/* per slot: its literals are those of these steps' filters */
-	u32 *first_step, *n_steps;
+	/*
+	 * per slot: its literals are those of the filters of steps
+	 * first_step + k, for each bit k of step_mask
+	 */
+	u32 *first_step, *step_mask;
 	u32 n_lits;
 };
 
@@ -662,18 +671,22 @@ static u32 slot_literals(const struct pf_build *b, u32 s, struct pf_lit *out)
 {
 	u32 k, n = 0;
 
-	for (k = 0; k < b->n_steps[s]; k++)
-		n += collect(&b->e->rs, &b->filt[b->first_step[s] + k], s,
-			     out ? out + n : NULL);
+	for (k = 0; k < VIGIL_RS_MAX_STEPS; k++)
+		if (b->step_mask[s] & (1U << k))
+			n += collect(&b->e->rs, &b->filt[b->first_step[s] + k],
+				     s, out ? out + n : NULL);
 	return n;
 }
 
 /*
- * A slot for the filters of steps [@first, + @n), when the slot and
- * literal budgets allow; a candidate of @rule (from step @first) unless
- * @rule is VIGIL_NIL.  Return: the slot or VIGIL_PF_NONE.
+ * A slot for the filters of steps @first + k, for each bit k of @mask
+ * (each has a filter), when the slot and literal budgets allow; a
+ * candidate of @rule (from step @first) unless @rule is VIGIL_NIL, for
+ * the event kinds of those steps that are in @kinds.
+ * Return: the slot or VIGIL_PF_NONE.
  */
-static u32 new_slot(struct pf_build *b, u32 first, u32 n, u32 rule)
+static u32 new_slot(struct pf_build *b, u32 first, u32 mask, u32 rule,
+		    u32 kinds)
 {
 	struct vigil_pf *pf = &b->e->pf;
 	const struct vigil_rs_step *steps = b->e->rs.steps;
@@ -682,7 +695,7 @@ static u32 new_slot(struct pf_build *b, u32 first, u32 n, u32 rule)
 	if (s >= VIGIL_PF_SLOTS)
 		return VIGIL_PF_NONE;
 	b->first_step[s] = first;
-	b->n_steps[s] = n;
+	b->step_mask[s] = mask;
 	cnt = slot_literals(b, s, NULL);
 	if (b->n_lits + cnt > PF_MAX_LITS)
 		return VIGIL_PF_NONE;
@@ -690,10 +703,12 @@ static u32 new_slot(struct pf_build *b, u32 first, u32 n, u32 rule)
 	pf->n_slots++;
 	pf->cand[s].c.rule = rule;
 	pf->cand[s].c.step = first;
-	for (k = first; k < first + n; k++) {
-		pf->cand[s].kinds |= steps[k].kind_mask;
+	for (k = first; mask; k++, mask >>= 1) {
+		if (!(mask & 1))
+			continue;
+		pf->cand[s].kinds |= steps[k].kind_mask & kinds;
 		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
-			if (!(steps[k].kind_mask & (1U << kind)))
+			if (!(steps[k].kind_mask & kinds & (1U << kind)))
 				continue;
 			pf->kslots[kind]++;
 			for (j = 0; j < b->filt[k].n; j++)
@@ -706,32 +721,42 @@ static u32 new_slot(struct pf_build *b, u32 first, u32 n, u32 rule)
 /*
  * Slots for rule @r.  An EVENT or NEW_TERMS rule whose step has a filter
  * is a candidate only when that step's bit is set.  A sequence rule
- * gets a slot per filtered step (tested in vigil_seq_process()), and
- * when all its steps have one, a slot of its own carrying all their
- * literals: it is a candidate only when one of them occurs.  Either
- * leaves the index's kind lists.
+ * gets a slot per filtered step (tested in vigil_seq_process()), and a
+ * slot of its own carrying all their literals, for the event kinds that
+ * only filtered steps take: for those it is a candidate only when one of
+ * the literals occurs.  The kinds a slot does not take stay on the
+ * dispatch's kind lists (engine.c).
  */
 static void assign_rule(struct pf_build *b, u32 r)
 {
 	const struct vigil_rs *rs = &b->e->rs;
 	const struct vigil_rs_rule *ru = &rs->rules[r];
 	struct vigil_pf *pf = &b->e->pf;
-	bool seq = ru->kind == VIGIL_RULE_SEQUENCE, found, all = true;
-	u32 k, i;
+	bool seq = ru->kind == VIGIL_RULE_SEQUENCE, found;
+	u32 k, i, mask = 0, open = 0, kinds = 0;
 
 	/* a step the index finds keeps its filter only as a test */
 	found = !seq && vigil_index_covers(rs, ru, &rs->steps[ru->first_step]);
 	for (k = 0; k < ru->n_steps; k++) {
 		i = ru->first_step + k;
 		if (b->filt[i].n != PF_TOP)
-			pf->step_slot[i] =
-				new_slot(b, i, 1, seq || found ? VIGIL_NIL : r);
-		all = all && pf->step_slot[i] != VIGIL_PF_NONE;
+			pf->step_slot[i] = new_slot(
+				b, i, 1, seq || found ? VIGIL_NIL : r, ~0U);
+		if (pf->step_slot[i] == VIGIL_PF_NONE) {
+			open |= rs->steps[i].kind_mask;
+		} else {
+			mask |= 1U << k;
+			kinds |= rs->steps[i].kind_mask;
+		}
 	}
 	if (!seq && !found)
 		pf->rule_slot[r] = pf->step_slot[ru->first_step];
-	else if (seq && all)
-		pf->rule_slot[r] = new_slot(b, ru->first_step, ru->n_steps, r);
+	else if (VIGIL_DISPATCH_MUTANT == DISPATCH_MUT_SLOT_OPEN && seq &&
+		 kinds)
+		pf->rule_slot[r] = new_slot(b, ru->first_step, mask, r, ~0U);
+	else if (seq && (kinds & ~open))
+		pf->rule_slot[r] =
+			new_slot(b, ru->first_step, mask, r, kinds & ~open);
 }
 
 /**
@@ -757,9 +782,9 @@ int vigil_pf_build(struct vigil_engine *e)
 	pf->bloom = vg_zalloc(sizeof(u64) << (VIGIL_PF_BLOOM_LOG2 - 6));
 	b.filt = vg_zalloc(sizeof(*b.filt) * (rs->h->n_steps + 1));
 	b.first_step = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
-	b.n_steps = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
+	b.step_mask = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
 	if (!pf->step_slot || !pf->rule_slot || !pf->cand || !pf->bloom ||
-	    !b.filt || !b.first_step || !b.n_steps)
+	    !b.filt || !b.first_step || !b.step_mask)
 		goto out;
 	for (i = 0; i < rs->h->n_steps; i++)
 		pf->step_slot[i] = VIGIL_PF_NONE;
@@ -795,7 +820,7 @@ int vigil_pf_build(struct vigil_engine *e)
 out:
 	vg_free(rep);
 	vg_free(lits);
-	vg_free(b.n_steps);
+	vg_free(b.step_mask);
 	vg_free(b.first_step);
 	vg_free(b.filt);
 	return err;

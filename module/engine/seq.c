@@ -697,6 +697,22 @@ static bool step_wanted(const struct vigil_seq_table *t, u32 rule, u32 k,
 }
 
 /**
+ * vigil_seq_waiting() - may a sequence of @rule be in flight?
+ * @e: engine
+ * @rule: a SEQUENCE rule
+ *
+ * Read without the table lock, as step_wanted() reads: an entry made by
+ * an event that ran before on this CPU is seen.
+ *
+ * Return: false when the rule holds no entry, so that no later step of
+ * it can match.
+ */
+bool vigil_seq_waiting(const struct vigil_engine *e, u32 rule)
+{
+	return e->seq && READ_ONCE(e->seq->rules[rule].count);
+}
+
+/**
  * vigil_seq_process() - feed an event to one sequence rule
  * @e: engine
  * @rule: a SEQUENCE rule

@@ -12,16 +12,24 @@
  *    MATCH of every step (the literal alone, inside other text, in upper
  *    case) in the field that MATCH reads, so each step sees values that
  *    make it true.  No rule that fires there may carry a "never fires"
- *    warning from the compiler (compiler/feasible.c).
+ *    warning from the compiler (compiler/feasible.c);
+ *  - the dispatch of sequence rules (a rule slot for the kinds only
+ *    filtered steps take, wait lists for kinds only later steps take):
+ *    random streams through sequence rules of every shape, against the
+ *    plain engine.  Built a second time per dispatch mutant
+ *    (-DVIGIL_DISPATCH_MUTANT=n, user/Makefile: build/mut/test_prefilter-n);
+ *    the case `mutants` runs each and asserts the streams catch it.
  */
 #include <ctype.h>
 #include <sys/stat.h>
 
 #include "tap.h"
+#include "mutants.h"
 #include "compiler_util.h"
 #include "internal.h"
 
 #define CORPUS "../../../shared/corpus/elastic/"
+#define DIFF_EXIT 3 /* a mutant build's status when its streams disagree */
 
 /*
  * Rebuilds @e as an engine without a prefilter: no filters, and every
@@ -528,6 +536,199 @@ out:
 	return blob;
 }
 
+/*
+ * Sequence rules of every dispatch shape: a first step filtered or not,
+ * later steps filtered or not, of the first step's kind or another.
+ * "B64" is a filtered exec step (MANY_CMD), the others are not filtered
+ * (numbers only).
+ */
+#define B64 "[process where event.action == \"exec\" and " MANY_CMD "]"
+#define UID "[process where event.action == \"exec\" and user.id == 1000]"
+#define PORT "[network where destination.port == 4444]"
+#define SO "[file where event.type == \"creation\" and file.extension == \"so\"]"
+#define SEQ "sequence by process.entity_id with maxspan=1m "
+static const char *const seq_shapes[] = {
+	SEQ B64 PORT,	     /* filtered first, unfiltered later kind */
+	SEQ UID PORT,	     /* unfiltered first, unfiltered later kind */
+	SEQ PORT B64,	     /* unfiltered first, filtered later kind */
+	SEQ UID B64,	     /* unfiltered first, filtered later, one kind */
+	SEQ B64 UID PORT,    /* filtered first, unfiltered later, both kinds */
+	SEQ B64 SO,	     /* all filtered? (file.extension: an index hint) */
+	SEQ PORT UID PORT,   /* a later step of the first step's kind */
+};
+
+static void *compile_shapes(__u32 *len)
+{
+	struct vigil_compiler *c = vigil_compiler_new();
+	struct vigil_cerror e;
+	void *blob = NULL;
+	size_t i;
+
+	if (!c)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(seq_shapes); i++) {
+		cu_rule("eql", seq_shapes[i]);
+		cu_toml[strstr(cu_toml, "t-1") - cu_toml + 2] = (char)('a' + i);
+		if (vigil_compiler_add_buf(c, cu_toml, strlen(cu_toml), &e)) {
+			printf("#   shape %zu: %s\n", i, e.msg);
+			goto out;
+		}
+	}
+	if (vigil_compiler_emit(c, &blob, len, &e)) {
+		printf("#   emit: %s\n", e.msg);
+		blob = NULL;
+	}
+out:
+	vigil_compiler_free(c);
+	return blob;
+}
+
+/* One random event of a small alphabet that meets each step or not. */
+static void shape_event(struct cu_ev *c, u32 r)
+{
+	const char *eid = r & 1 ? "e1" : "e2";
+
+	switch ((r >> 1) % 7) {
+	case 0:
+	case 1:
+		cu_exec(c, 0, eid, "sh", ARGV("sh", "-c", "x"));
+		cmd(c, (r >> 4) & 1 ? "echo aGkK | base64 -d" : "sh -c x");
+		vigil_event_set_num(&c->ev, VIGIL_F_USER_ID,
+				    (r >> 5) & 1 ? 1000 : 0);
+		break;
+	case 2:
+	case 3:
+		cu_net(c, 0, (r >> 4) & 1 ? VIGIL_EV_CONNECT : VIGIL_EV_ACCEPT,
+		       "sh", "10.0.0.1", "10.0.0.2", (r >> 5) & 1 ? 4444 : 80);
+		cu_set(c, VIGIL_F_PROCESS_ENTITY_ID, eid);
+		break;
+	case 4:
+		cu_file(c, 0, eid, VIGIL_EV_CREATE,
+			(r >> 4) & 1 ? "/tmp/x.so" : "/tmp/x.txt");
+		break;
+	default:
+		cu_exec(c, 0, eid, "ls", ARGV("ls"));
+		vigil_event_set_num(&c->ev, VIGIL_F_USER_ID, 1000);
+		break;
+	}
+}
+
+/*
+ * Random streams through both engines.  Return: events on which they
+ * disagree; *@alerts the plain engine's alerts.
+ */
+static u64 shape_streams(struct diff *d, u32 streams, u64 *alerts)
+{
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	u32 i, j, seed = 1;
+
+	if (!c)
+		return 1;
+	for (i = 0; i < streams; i++) {
+		d->ts += 3600000000000ULL; /* past maxspan: a fresh stream */
+		for (j = 0; j < 12; j++) {
+			seed = seed * 1103515245U + 12345U;
+			shape_event(c, seed >> 8);
+			run_both(d, c);
+		}
+	}
+	free(c);
+	*alerts = d->alerts;
+	return d->mismatches;
+}
+
+static struct diff *shape_engines(void)
+{
+	struct vigil_engine_limits lim = { 1024, 1024 };
+	struct diff *d = calloc(1, sizeof(*d));
+	const char *reason;
+	__u32 len = 0;
+	void *blob = compile_shapes(&len);
+
+	if (!d || !blob)
+		goto fail;
+	d->on = vigil_engine_new(blob, len, &lim, &reason);
+	d->off = vigil_engine_new(blob, len, &lim, &reason);
+	if (IS_ERR(d->on))
+		d->on = NULL;
+	if (IS_ERR(d->off))
+		d->off = NULL;
+	if (!d->on || !d->off) {
+		printf("#   engine refused: %s\n", reason);
+		goto fail;
+	}
+	pf_off(d->off);
+	free(blob);
+	return d;
+fail:
+	if (d) {
+		vigil_engine_free(d->on);
+		vigil_engine_free(d->off);
+	}
+	free(d);
+	free(blob);
+	return NULL;
+}
+
+static void shape_free(struct diff *d)
+{
+	vigil_engine_free(d->on);
+	vigil_engine_free(d->off);
+	free(d);
+}
+
+#ifdef PF_DIFF_MUTANT
+int main(void)
+{
+	struct diff *d = shape_engines();
+	u64 alerts, diffs;
+
+	if (!d)
+		return 1;
+	diffs = shape_streams(d, 2000, &alerts);
+	printf("# mutant %d: %llu differences\n", PF_DIFF_MUTANT,
+	       (unsigned long long)diffs);
+	shape_free(d);
+	return diffs ? DIFF_EXIT : 0;
+}
+#else
+static void seq_dispatch(void)
+{
+	struct diff *d = shape_engines();
+	const struct vigil_dispatch *dp;
+	u64 alerts;
+
+	CHECK(d);
+	if (!d)
+		return;
+	dp = &d->on->disp;
+	/* the shapes are what they say */
+	CHECK(d->on->pf.rule_slot[0] != VIGIL_PF_NONE); /* B64 PORT */
+	CHECK_EQ(d->on->pf.cand[d->on->pf.rule_slot[0]].kinds,
+		 1U << VIGIL_EV_EXEC);
+	CHECK_EQ(d->on->pf.rule_slot[1], VIGIL_PF_NONE); /* UID PORT */
+	CHECK_EQ(dp->wait_n[VIGIL_EV_CONNECT], 3); /* rules 0, 1 and 4 */
+	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 3); /* rules 1, 3 and 4 */
+	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 1); /* rule 6 */
+	CHECK_EQ(d->off->disp.wait_n[VIGIL_EV_CONNECT], 0);
+	CHECK_EQ(shape_streams(d, 2000, &alerts), 0);
+	printf("# %llu events, %llu alerts\n", (unsigned long long)d->events,
+	       (unsigned long long)alerts);
+	CHECK(alerts > 500); /* the streams do complete sequences */
+	shape_free(d);
+}
+
+/* Each mutant build of the dispatch must disagree with the plain engine. */
+static void mutants(void)
+{
+	static const char *const what[] = {
+		"",
+		"a first step's kind on the wait list",
+		"a rule slot that takes unfiltered kinds",
+	};
+	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
+}
+
 static void differential_ours(void)
 {
 	const char *dirs[] = { "../../rules" };
@@ -551,10 +752,11 @@ static void differential_corpus(void)
 	free(never);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct stat st;
 
+	mutants_init(argv[0]);
 	RUN(filter_contains);
 	RUN(filter_shapes);
 	RUN(filter_anchors);
@@ -564,5 +766,8 @@ int main(void)
 		SKIP(differential_corpus, "corpus not found at " CORPUS);
 	else
 		RUN(differential_corpus);
+	RUN(seq_dispatch);
+	RUN(mutants);
 	return tap_done();
 }
+#endif
