@@ -19,15 +19,6 @@
 
 #define VIGIL_CAP_MAX (1U << 22)
 
-/*
- * Mutants for user/tests/test_prefilter.c (user/Makefile builds it once
- * per mutant): the differential must catch each.
- */
-#ifndef VIGIL_DISPATCH_MUTANT
-#define VIGIL_DISPATCH_MUTANT 0
-#endif
-#define DISPATCH_MUT_WAIT_FIRST 1 /* a first step's kind on the wait list */
-
 static u32 cap_of(u32 want, u32 dflt)
 {
 	if (!want)
@@ -667,7 +658,7 @@ static u16 rule_kinds(const struct vigil_rs *rs, const struct vigil_rs_rule *ru)
 }
 
 /* Adds candidate (@r, @step) to @list (or counts it when @fill is false). */
-static void list_add(struct vigil_cand *list, u32 *n, u32 r, u32 step,
+static void cand_add(struct vigil_cand *list, u32 *n, u32 r, u32 step,
 		     bool fill)
 {
 	if (fill) {
@@ -707,16 +698,15 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 		if (e->pf.rule_slot && e->pf.rule_slot[r] != VIGIL_PF_NONE)
 			m &= ~e->pf.cand[e->pf.rule_slot[r]].kinds;
 		if (ru->kind == VIGIL_RULE_SEQUENCE && e->pf.rule_slot)
-			later = VIGIL_DISPATCH_MUTANT ==
-						DISPATCH_MUT_WAIT_FIRST ?
+			later = DISPATCH_MUT(DISPATCH_MUT_WAIT_FIRST) ?
 					m :
 					m & ~st->kind_mask;
 		for (k = 1; k < __VIGIL_EV_LAST; k++) {
 			if (later & (1U << k))
-				list_add(d->wait_list[k], &d->wait_n[k], r,
+				cand_add(d->wait_list[k], &d->wait_n[k], r,
 					 ru->first_step, fill);
 			else if (m & (1U << k))
-				list_add(d->kind_list[k], &d->kind_n[k], r,
+				cand_add(d->kind_list[k], &d->kind_n[k], r,
 					 ru->first_step, fill);
 		}
 	}

@@ -238,6 +238,19 @@ struct vigil_index {
  */
 #define VIGIL_PF_SLOTS 1024U
 #define VIGIL_PF_WORDS (VIGIL_PF_SLOTS / 64)
+
+/*
+ * Dispatch mutants, one defect each, for user/tests/test_prefilter.c
+ * (user/Makefile builds engine.c and prefilter.c with
+ * -DVIGIL_DISPATCH_MUTANT=n): its differential must catch every one.
+ */
+#ifndef VIGIL_DISPATCH_MUTANT
+#define VIGIL_DISPATCH_MUTANT 0
+#endif
+#define DISPATCH_MUT(n) (VIGIL_DISPATCH_MUTANT == (n))
+#define DISPATCH_MUT_WAIT_FIRST 1 /* a first step's kind on the wait list */
+#define DISPATCH_MUT_SLOT_OPEN 2 /* a rule slot takes unfiltered kinds */
+#define DISPATCH_MUT_NO_PASS 3 /* a kind a filter is not kept for stops it */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 15
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -281,6 +294,9 @@ struct vigil_pfcand {
  * @cand: per slot, its candidate
  * @n_slots: slots in use (at most VIGIL_PF_SLOTS)
  * @n_words: words of the per-event bitmap in use
+ * @kpass: per event kind, the slots its events always let through: the
+ *	steps of that kind whose filter is kept only for their other kinds
+ *	(prefilter.c, prune())
  * @kslots: per event kind, its filtered steps
  * @kfields: per event kind, the fields their filters read
  * @glen: per field, gram bytes: 2 or 3 (its shortest literal)
@@ -298,6 +314,7 @@ struct vigil_pf {
 	struct vigil_pfcand *cand;
 	u32 n_slots;
 	u32 n_words;
+	u64 kpass[__VIGIL_EV_LAST][VIGIL_PF_WORDS];
 	u32 kslots[__VIGIL_EV_LAST];
 	u64 kfields[__VIGIL_EV_LAST];
 	u8 glen[64];

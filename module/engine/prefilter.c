@@ -41,12 +41,6 @@
 #define PF_WORK (1U << 18) /* instructions interpreted, all steps */
 #define PF_MAX_LITS (1U << 16) /* literals, all filters */
 
-/* Mutant for user/tests/test_prefilter.c, as in engine.c. */
-#ifndef VIGIL_DISPATCH_MUTANT
-#define VIGIL_DISPATCH_MUTANT 0
-#endif
-#define DISPATCH_MUT_SLOT_OPEN 2 /* a rule slot takes unfiltered kinds */
-
 struct pf_filt {
 	u8 n; /* atoms, PF_BOT or PF_TOP */
 	u8 f[PF_MAX];
@@ -212,15 +206,18 @@ static void filt_join(struct pf_filt *a, const struct pf_filt *b)
 	}
 }
 
-/* @out = @p and (field @f matches set @s): the more selective side. */
+/*
+ * @out = @p and (field @f matches set @s): the more selective side, or
+ * with @first, the side known first (@p unless nothing is known).
+ */
 static void filt_and_atom(struct pf_filt *out, const struct pf_filt *p,
-			  const u64 *scores, u32 f, u32 s)
+			  const u64 *scores, u32 f, u32 s, bool first)
 {
 	struct pf_filt atom = { .n = 1 };
 
 	*out = *p;
 	if (p->n == PF_BOT || f >= 64 || !(PF_FIELDS & (1ULL << f)) ||
-	    scores[s] == U64_MAX)
+	    scores[s] == U64_MAX || (first && p->n != PF_TOP))
 		return;
 	atom.f[0] = f;
 	atom.s[0] = s;
@@ -232,9 +229,12 @@ static void filt_and_atom(struct pf_filt *out, const struct pf_filt *p,
  * Derives the filter of one step into @res.  @st2 is scratch for
  * 2 * (n_insns + 1) filters: per instruction, what holds on the paths
  * reaching it with the accumulator false ([2i]) and true ([2i + 1]).
+ * With @first, each path keeps the first atom it learns rather than the
+ * most selective one (see derive_step()).
  */
 static void derive(const struct vigil_rs *rs, const struct vigil_rs_step *st,
-		   const u64 *scores, struct pf_filt *st2, struct pf_filt *res)
+		   const u64 *scores, struct pf_filt *st2, struct pf_filt *res,
+		   bool first)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 n = st->n_insns, i, to;
@@ -255,7 +255,8 @@ static void derive(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		switch (in->op) {
 		case VIGIL_OP_MATCH:
 			nf = p;
-			filt_and_atom(&nt, &p, scores, in->field, in->arg);
+			filt_and_atom(&nt, &p, scores, in->field, in->arg,
+				      first);
 			break;
 		case VIGIL_OP_NOT:
 			nf = *t;
@@ -296,6 +297,24 @@ static void derive(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		filt_join(&st2[2 * (i + 1) + 1], &nt);
 	}
 	filt_join(res, &st2[2 * n + 1]);
+}
+
+/*
+ * The filter of a step: the most selective atom along each path; when
+ * their union overflows PF_MAX, the first atom along each path.  The
+ * second helps a rule that lists alternatives and then exclusions: each
+ * exclusion "not (a and b)" knows on its way out that a matched, which
+ * is more selective than what the alternatives gave, and would
+ * otherwise add one atom per exclusion to the union.  Either choice is
+ * sound: every atom kept along a path is one its program tested true.
+ */
+static void derive_step(const struct vigil_rs *rs,
+			const struct vigil_rs_step *st, const u64 *scores,
+			struct pf_filt *st2, struct pf_filt *res)
+{
+	derive(rs, st, scores, st2, res, false);
+	if (res->n == PF_TOP)
+		derive(rs, st, scores, st2, res, true);
 }
 
 static u32 gram_of(const char *s, u32 g)
@@ -388,10 +407,10 @@ static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
 			i = ru->first_step + k;
 			if (!wants_filter(rs, scores, ru, k))
 				continue;
-			work += rs->steps[i].n_insns;
+			work += 2 * rs->steps[i].n_insns; /* derive_step() */
 			if (work > PF_WORK)
 				goto out;
-			derive(rs, &rs->steps[i], scores, st2, &filt[i]);
+			derive_step(rs, &rs->steps[i], scores, st2, &filt[i]);
 			if (filt[i].n == PF_BOT) /* never true */
 				filt[i].n = 0;
 		}
@@ -446,12 +465,17 @@ static u32 step_cost(const struct vigil_rs *rs, const struct vigil_rs_step *st)
 /*
  * Scanning a field costs about PF_SCAN_COST instructions per byte, paid
  * by every event of a kind whose filters read it.  A field is worth it
- * only when the steps filtered on it would cost more to run; the others
- * lose their filters, which can make further fields not worth it.
+ * for a kind only when the steps filtered on it for that kind would cost
+ * more to run; a step keeps its filter for the kinds where every field
+ * of it is worth it (@fk, per step), which can make further fields not
+ * worth it.  A step of several kinds (process where event.type ==
+ * "start" takes exec and load_module events) so keeps its filter for
+ * the common kind when a rare one does not pay for the scan; for the
+ * rare kind it runs unfiltered.
  */
 #define PF_SCAN_COST 16U
 
-static int prune(const struct vigil_rs *rs, struct pf_filt *filt)
+static int prune(const struct vigil_rs *rs, struct pf_filt *filt, u16 *fk)
 {
 	u32 *benefit, i, j, k, round, f;
 	bool changed = true;
@@ -459,6 +483,8 @@ static int prune(const struct vigil_rs *rs, struct pf_filt *filt)
 	benefit = vg_zalloc(sizeof(u32) * __VIGIL_EV_LAST * 64);
 	if (!benefit)
 		return -ENOMEM;
+	for (i = 0; i < rs->h->n_steps; i++)
+		fk[i] = filt[i].n == PF_TOP ? 0 : rs->steps[i].kind_mask;
 	for (round = 0; changed && round < 16; round++) {
 		changed = false;
 		memset(benefit, 0, sizeof(u32) * __VIGIL_EV_LAST * 64);
@@ -466,33 +492,32 @@ static int prune(const struct vigil_rs *rs, struct pf_filt *filt)
 			u32 c;
 
 			vg_cond_resched();
-			if (filt[i].n == PF_TOP)
+			if (!fk[i])
 				continue;
 			c = step_cost(rs, &rs->steps[i]);
 			for (k = 1; k < __VIGIL_EV_LAST; k++)
-				if (rs->steps[i].kind_mask & (1U << k))
+				if (fk[i] & (1U << k))
 					for (j = 0; j < filt[i].n; j++)
 						benefit[k * 64 + filt[i].f[j]] +=
 							c;
 		}
 		for (i = 0; i < rs->h->n_steps; i++) {
-			if (filt[i].n == PF_TOP)
-				continue;
 			for (k = 1; k < __VIGIL_EV_LAST; k++) {
-				if (!(rs->steps[i].kind_mask & (1U << k)))
+				if (!(fk[i] & (1U << k)))
 					continue;
 				for (j = 0; j < filt[i].n; j++) {
 					f = filt[i].f[j];
-					if (benefit[k * 64 + f] >=
+					if (benefit[k * 64 + f] <
 					    PF_SCAN_COST * field_len(f))
-						continue;
-					filt[i].n = PF_TOP;
-					changed = true;
-					break;
+						break;
 				}
-				if (filt[i].n == PF_TOP)
-					break;
+				if (j < filt[i].n) {
+					fk[i] &= ~(1U << k);
+					changed = true;
+				}
 			}
+			if (!fk[i])
+				filt[i].n = PF_TOP;
 		}
 	}
 	vg_free(benefit);
@@ -658,6 +683,7 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 struct pf_build {
 	struct vigil_engine *e;
 	struct pf_filt *filt; /* per step */
+	u16 *fk; /* per step: the event kinds its filter is kept for */
 	/*
 	 * per slot: its literals are those of the filters of steps
 	 * first_step + k, for each bit k of step_mask
@@ -682,14 +708,13 @@ static u32 slot_literals(const struct pf_build *b, u32 s, struct pf_lit *out)
  * A slot for the filters of steps @first + k, for each bit k of @mask
  * (each has a filter), when the slot and literal budgets allow; a
  * candidate of @rule (from step @first) unless @rule is VIGIL_NIL, for
- * the event kinds of those steps that are in @kinds.
+ * the event kinds in @kinds that those steps keep their filters for.
  * Return: the slot or VIGIL_PF_NONE.
  */
 static u32 new_slot(struct pf_build *b, u32 first, u32 mask, u32 rule,
 		    u32 kinds)
 {
 	struct vigil_pf *pf = &b->e->pf;
-	const struct vigil_rs_step *steps = b->e->rs.steps;
 	u32 s = pf->n_slots, cnt, k, kind, j;
 
 	if (s >= VIGIL_PF_SLOTS)
@@ -706,9 +731,9 @@ static u32 new_slot(struct pf_build *b, u32 first, u32 mask, u32 rule,
 	for (k = first; mask; k++, mask >>= 1) {
 		if (!(mask & 1))
 			continue;
-		pf->cand[s].kinds |= steps[k].kind_mask & kinds;
+		pf->cand[s].kinds |= b->fk[k] & kinds;
 		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
-			if (!(steps[k].kind_mask & kinds & (1U << kind)))
+			if (!(b->fk[k] & kinds & (1U << kind)))
 				continue;
 			pf->kslots[kind]++;
 			for (j = 0; j < b->filt[k].n; j++)
@@ -716,6 +741,16 @@ static u32 new_slot(struct pf_build *b, u32 first, u32 mask, u32 rule,
 		}
 	}
 	return s;
+}
+
+/* Events of @kinds let slot @s through (the scan starts from kpass). */
+static void pass_kinds(struct vigil_pf *pf, u32 s, u32 kinds)
+{
+	u32 k;
+
+	for (k = 1; k < __VIGIL_EV_LAST; k++)
+		if ((kinds & (1U << k)) && !DISPATCH_MUT(DISPATCH_MUT_NO_PASS))
+			pf->kpass[k][s / 64] |= 1ULL << (s % 64);
 }
 
 /*
@@ -745,14 +780,16 @@ static void assign_rule(struct pf_build *b, u32 r)
 		if (pf->step_slot[i] == VIGIL_PF_NONE) {
 			open |= rs->steps[i].kind_mask;
 		} else {
+			pass_kinds(pf, pf->step_slot[i],
+				   rs->steps[i].kind_mask & ~b->fk[i]);
 			mask |= 1U << k;
-			kinds |= rs->steps[i].kind_mask;
+			kinds |= b->fk[i];
+			open |= rs->steps[i].kind_mask & ~b->fk[i];
 		}
 	}
 	if (!seq && !found)
 		pf->rule_slot[r] = pf->step_slot[ru->first_step];
-	else if (VIGIL_DISPATCH_MUTANT == DISPATCH_MUT_SLOT_OPEN && seq &&
-		 kinds)
+	else if (DISPATCH_MUT(DISPATCH_MUT_SLOT_OPEN) && seq && kinds)
 		pf->rule_slot[r] = new_slot(b, ru->first_step, mask, r, ~0U);
 	else if (seq && (kinds & ~open))
 		pf->rule_slot[r] =
@@ -783,8 +820,9 @@ int vigil_pf_build(struct vigil_engine *e)
 	b.filt = vg_zalloc(sizeof(*b.filt) * (rs->h->n_steps + 1));
 	b.first_step = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
 	b.step_mask = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
+	b.fk = vg_zalloc(sizeof(u16) * (rs->h->n_steps + 1));
 	if (!pf->step_slot || !pf->rule_slot || !pf->cand || !pf->bloom ||
-	    !b.filt || !b.first_step || !b.step_mask)
+	    !b.filt || !b.first_step || !b.step_mask || !b.fk)
 		goto out;
 	for (i = 0; i < rs->h->n_steps; i++)
 		pf->step_slot[i] = VIGIL_PF_NONE;
@@ -793,7 +831,7 @@ int vigil_pf_build(struct vigil_engine *e)
 	memset(pf->glen, 3, sizeof(pf->glen));
 	for (i = 0; i < 256; i++)
 		pf->fold[i] = vigil_fold(i);
-	if (derive_all(rs, b.filt) || prune(rs, b.filt))
+	if (derive_all(rs, b.filt) || prune(rs, b.filt, b.fk))
 		goto out;
 	for (i = 0; i < rs->h->n_rules; i++)
 		assign_rule(&b, i);
@@ -821,6 +859,7 @@ out:
 	vg_free(rep);
 	vg_free(lits);
 	vg_free(b.step_mask);
+	vg_free(b.fk);
 	vg_free(b.first_step);
 	vg_free(b.filt);
 	return err;

@@ -89,7 +89,7 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 	u64 fields = pf->kfields[kind] & ev->present, joined = 0;
 	u32 budget = VIGIL_PF_VERIFY_MAX;
 
-	memset(hits, 0, sizeof(u64) * pf->n_words);
+	memcpy(hits, pf->kpass[kind], sizeof(u64) * pf->n_words);
 	while (fields) {
 		u32 f = __builtin_ctzll(fields), i, w = 0, h;
 		u32 pair = pf_pair_of(f);

@@ -121,6 +121,47 @@ out:
 }
 
 /*
+ * Alternatives, then more exclusions "not (a and b)" than a filter has
+ * atoms: the filter is the alternatives' (derive_step()'s second pass).
+ */
+static void filter_exclusions(void)
+{
+	char q[4096];
+	int n = 0, i;
+	struct vigil_engine *e;
+	struct cu_ev *c = calloc(1, sizeof(*c));
+
+	n += snprintf(q + n, sizeof(q) - n,
+		      "process where (process.parent.name in (\"cursor\", "
+		      "\"claude\") or process.parent.command_line : "
+		      "\"*mcp-server*\") and not (");
+	for (i = 0; i < 20; i++)
+		n += snprintf(q + n, sizeof(q) - n,
+			      "%s(process.parent.name == "
+			      "\"parent-excluded-%02d\" and "
+			      "process.name == \"child-excluded-%02d\")",
+			      i ? " or " : "", i, i);
+	snprintf(q + n, sizeof(q) - n, ")");
+	e = cu_engine("eql", q);
+	CHECK(e && c);
+	if (!e || !c)
+		goto out;
+	CHECK(step_filtered(e, 0));
+	cu_exec(c, 1, "e1", "sh", ARGV("sh"));
+	cu_set(c, VIGIL_F_PARENT_NAME, "claude");
+	CHECK_EQ(cu_run(e, c), 1);
+	cu_set(c, VIGIL_F_PARENT_NAME, "parent-excluded-03");
+	cu_set(c, VIGIL_F_PROCESS_NAME, "child-excluded-03");
+	CHECK_EQ(cu_run(e, c), 0);
+	cu_set(c, VIGIL_F_PARENT_NAME, "node");
+	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "node mcp-server-x");
+	CHECK_EQ(cu_run(e, c), 1);
+out:
+	free(c);
+	vigil_engine_free(e);
+}
+
+/*
  * An event's command line stands for its args in the scan only when it
  * joins them (struct vigil_event.joined, vigil_event_note_joined()).
  */
@@ -555,6 +596,17 @@ static const char *const seq_shapes[] = {
 	SEQ B64 UID PORT,    /* filtered first, unfiltered later, both kinds */
 	SEQ B64 SO,	     /* all filtered? (file.extension: an index hint) */
 	SEQ PORT UID PORT,   /* a later step of the first step's kind */
+	/*
+	 * exec and load_module: its one literal pays for a scan of exec
+	 * events (with the B64 steps) but not of load_module events
+	 */
+	"process where event.type == \"start\" and "
+	"process.command_line : \"*xmrig*\"",
+	/* so that load_module events are scanned, by another field */
+	"process where event.action == \"load_module\" and "
+	"process.executable : (\"*/tmp/*\", \"*/dev/shm/*\", "
+	"\"*/var/tmp/*\", \"*/run/user/*\", \"*/home/*\", \"*/.cache/*\", "
+	"\"*/mnt/*\", \"*/media/*\", \"*/srv/*\", \"*/boot/*\")",
 };
 
 static void *compile_shapes(__u32 *len)
@@ -588,11 +640,13 @@ static void shape_event(struct cu_ev *c, u32 r)
 {
 	const char *eid = r & 1 ? "e1" : "e2";
 
-	switch ((r >> 1) % 7) {
+	switch ((r >> 1) % 8) {
 	case 0:
 	case 1:
 		cu_exec(c, 0, eid, "sh", ARGV("sh", "-c", "x"));
-		cmd(c, (r >> 4) & 1 ? "echo aGkK | base64 -d" : "sh -c x");
+		cmd(c, (r >> 4) & 1 ? "echo aGkK | base64 -d" :
+		    (r >> 6) & 1  ? "sh -c xmrig" :
+				    "sh -c x");
 		vigil_event_set_num(&c->ev, VIGIL_F_USER_ID,
 				    (r >> 5) & 1 ? 1000 : 0);
 		break;
@@ -605,6 +659,13 @@ static void shape_event(struct cu_ev *c, u32 r)
 	case 4:
 		cu_file(c, 0, eid, VIGIL_EV_CREATE,
 			(r >> 4) & 1 ? "/tmp/x.so" : "/tmp/x.txt");
+		break;
+	case 7:
+		cu_exec(c, 0, eid, "insmod", ARGV("insmod", "x.ko"));
+		vigil_event_set_kind(&c->ev, VIGIL_EV_LOAD_MODULE);
+		cmd(c, (r >> 4) & 1 ? "insmod xmrig.ko" : "insmod x.ko");
+		cu_set(c, VIGIL_F_PROCESS_EXECUTABLE,
+		       (r >> 5) & 1 ? "/tmp/insmod" : "/usr/sbin/insmod");
 		break;
 	default:
 		cu_exec(c, 0, eid, "ls", ARGV("ls"));
@@ -711,6 +772,12 @@ static void seq_dispatch(void)
 	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 3); /* rules 1, 3 and 4 */
 	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 1); /* rule 6 */
 	CHECK_EQ(d->off->disp.wait_n[VIGIL_EV_CONNECT], 0);
+	/* rule 7: filtered on exec events, on load_module's kind list */
+	CHECK(d->on->pf.rule_slot[7] != VIGIL_PF_NONE);
+	CHECK_EQ(d->on->pf.cand[d->on->pf.rule_slot[7]].kinds,
+		 1U << VIGIL_EV_EXEC);
+	CHECK_EQ(dp->kind_n[VIGIL_EV_LOAD_MODULE], 1);
+	CHECK(d->on->pf.kslots[VIGIL_EV_LOAD_MODULE] > 0); /* rule 8 */
 	CHECK_EQ(shape_streams(d, 2000, &alerts), 0);
 	printf("# %llu events, %llu alerts\n", (unsigned long long)d->events,
 	       (unsigned long long)alerts);
@@ -725,6 +792,7 @@ static void mutants(void)
 		"",
 		"a first step's kind on the wait list",
 		"a rule slot that takes unfiltered kinds",
+		"a kind a step's filter is not kept for stops the step",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
@@ -759,6 +827,7 @@ int main(int argc, char **argv)
 	mutants_init(argv[0]);
 	RUN(filter_contains);
 	RUN(filter_shapes);
+	RUN(filter_exclusions);
 	RUN(filter_anchors);
 	RUN(filter_joined);
 	RUN(differential_ours);
