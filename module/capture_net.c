@@ -26,6 +26,12 @@
  * table_only).  A process the table does not know is then reported with its
  * pid, credentials and comm, its executable flagged as cut.
  *
+ * An event is described by its early fields first (addresses, ports,
+ * transport, direction, kind strings: VIGIL_EARLY_FIELDS); when no loaded
+ * rule can match it by those alone (a loopback connection when every
+ * network rule excludes 127.0.0.0/8), the process, its parent and their
+ * credentials are never looked up (vigil_detect_early(), engine/early.c).
+ *
  * IPv4 addresses are reported as IPv4 whether the socket is IPv4 or IPv6
  * (an IPv4-mapped address, ::ffff:a.b.c.d), as Elasticsearch stores them:
  * a rule on 8.8.8.8 also sees a dual-stack socket's connect to
@@ -100,7 +106,7 @@ static void net_event(const struct net_op *op)
 	sc->table_only = op->kind == VIGIL_EV_ACCEPT;
 
 	rcu_read_lock();
-	p = vigil_capture_current_proc(sc);
+	/* the early fields first (VIGIL_EARLY_FIELDS), and only those */
 	vigil_capture_begin(sc, op->kind);
 	memcpy(sc->dst_ip, op->dst, VIGIL_IP_LEN);
 	vigil_event_set_str(ev, VIGIL_F_DESTINATION_IP, sc->dst_ip,
@@ -116,9 +122,14 @@ static void net_event(const struct net_op *op)
 			    strlen(op->transport));
 	vigil_event_set_str(ev, VIGIL_F_NETWORK_DIRECTION, direction[op->kind],
 			    strlen(direction[op->kind]));
+	/* no rule can match it: the process and its parent are not needed */
+	if (!vigil_detect_early(ev))
+		goto out;
+	p = vigil_capture_current_proc(sc);
 	vigil_capture_actor(sc, p, NULL);
 	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);
+out:
 	rcu_read_unlock();
 	vigil_scratch_put(sc);
 }

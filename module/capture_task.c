@@ -626,6 +626,11 @@ static struct dbg_str dbg(const struct vigil_event *ev, enum vigil_field f)
 	return d;
 }
 
+static u64 dbg_num(const struct vigil_event *ev, enum vigil_field f)
+{
+	return (ev->present & (1ULL << f)) ? ev->v[f].num : 0;
+}
+
 static DEFINE_RATELIMIT_STATE(debug_rs, 5 * HZ, 500);
 
 static void debug_log(const struct vigil_event *ev)
@@ -643,11 +648,11 @@ static void debug_log(const struct vigil_event *ev)
 	if (!__ratelimit(&debug_rs))
 		return;
 	pr_info("vigil: %.*s pid=%llu eid=%.*s exe=%.*s cmd=[%.*s] path=%.*s target=%.*s orig=%.*s ppid=%llu peid=%.*s pname=%.*s flags=%llu\n",
-		act.len, act.s, ev->v[VIGIL_F_PROCESS_PID].num, eid.len, eid.s,
-		exe.len, exe.s, cmd.len, cmd.s, path.len, path.s, tgt.len,
-		tgt.s, orig.len, orig.s, ev->v[VIGIL_F_PARENT_PID].num,
-		peid.len, peid.s, pname.len, pname.s,
-		ev->v[VIGIL_F_EVENT_FLAGS].num);
+		act.len, act.s, dbg_num(ev, VIGIL_F_PROCESS_PID), eid.len,
+		eid.s, exe.len, exe.s, cmd.len, cmd.s, path.len, path.s,
+		tgt.len, tgt.s, orig.len, orig.s,
+		dbg_num(ev, VIGIL_F_PARENT_PID), peid.len, peid.s, pname.len,
+		pname.s, dbg_num(ev, VIGIL_F_EVENT_FLAGS));
 }
 
 /*

@@ -164,6 +164,30 @@ void vigil_detect_event(const struct vigil_event *ev)
 }
 
 /**
+ * vigil_detect_early() - may an event of an early kind match, so far?
+ * @ev: an event whose early fields alone are set (VIGIL_EARLY_FIELDS)
+ *
+ * Called from probe context, after vigil_detect_wants(); never sleeps.
+ * An event no rule can match is counted in events_decided_early, and
+ * capture builds no more of it.
+ *
+ * Return: true when the event must be built whole.
+ */
+bool vigil_detect_early(const struct vigil_event *ev)
+{
+	struct vigil_engine *e;
+	bool may;
+
+	rcu_read_lock();
+	e = rcu_dereference(vigil_engine_cur);
+	may = !e || vigil_engine_early(e, ev);
+	rcu_read_unlock();
+	if (!may)
+		vigil_stat_inc(VIGIL_STAT_EVENTS_DECIDED_EARLY);
+	return may;
+}
+
+/**
  * vigil_detect_forget_entity() - a process image is gone
  * @entity_id: its process.entity_id
  * @len: length of @entity_id

@@ -39,6 +39,7 @@ bool vigil_detect_reads(enum vigil_field f);
 const struct vigil_env_names *vigil_detect_env_names(void);
 /* Atomic context; @ev is complete (kind, timestamp, fields). */
 void vigil_detect_event(const struct vigil_event *ev);
+bool vigil_detect_early(const struct vigil_event *ev);
 void vigil_detect_forget_entity(const char *entity_id, u32 len);
 /* Process context; replaces the ruleset atomically or changes nothing. */
 int vigil_detect_load(const void *blob, u32 len, u32 learn_s,

@@ -37,6 +37,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_EVENTS_GID_CHANGE] = "events_gid_change",
 	[VIGIL_STAT_EVENTS_END] = "events_end",
 	[VIGIL_STAT_EVENTS_LOAD_MODULE] = "events_load_module",
+	[VIGIL_STAT_EVENTS_DECIDED_EARLY] = "events_decided_early",
 };
 
 struct stats_ctx {

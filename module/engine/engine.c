@@ -421,7 +421,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 		goto err;
 	compile_work(e);
 	if (vigil_pf_build(e) || vigil_index_build(e) ||
-	    vigil_dispatch_build(e))
+	    vigil_dispatch_build(e) || vigil_early_build(e))
 		goto err;
 	return e;
 
@@ -442,6 +442,7 @@ void vigil_engine_free(struct vigil_engine *e)
 
 	if (IS_ERR_OR_NULL(e))
 		return;
+	vigil_early_free(e);
 	vigil_dispatch_free(&e->disp);
 	vigil_index_free(&e->idx);
 	vigil_pf_free(&e->pf);
@@ -617,8 +618,10 @@ int vigil_engine_find_rule(const struct vigil_engine *e, const char *id)
  */
 void vigil_engine_set_enabled(struct vigil_engine *e, u32 rule, bool on)
 {
-	if (rule < e->rs.h->n_rules)
-		WRITE_ONCE(e->rstate[rule].enabled, on);
+	if (rule >= e->rs.h->n_rules)
+		return;
+	WRITE_ONCE(e->rstate[rule].enabled, on);
+	vigil_early_forget(e);
 }
 
 /**

@@ -39,7 +39,8 @@ struct vigil_value {
 /**
  * struct vigil_event - one event, as rules see it
  * @present: bit (1ULL << field) set when the field has a value
- * @v: the values, by enum vigil_field
+ * @v: the values, by enum vigil_field; a value whose @present bit is
+ *	clear is left as it was and must not be read
  * @boot_ns: CLOCK_BOOTTIME when it happened (capture sets it; 0 when
  *	unknown, e.g. a replayed event): history windows are measured on
  *	it, so a step of the wall clock neither expires nor keeps entries
@@ -243,6 +244,23 @@ u32 vigil_env_scan_end(struct vigil_env_scan *st, u32 *count);
 u32 vigil_engine_kind_mask_later(const struct vigil_engine *e);
 /* Pending sequences, all rules; a racy snapshot (atomic context safe). */
 u64 vigil_engine_seq_pending(const struct vigil_engine *e);
+
+/*
+ * Early decision (early.c): capture sets the early fields of an event of
+ * an early kind first, and builds the rest only if vigil_engine_early()
+ * says some rule may still match it.  Capture must set every early field
+ * the event will carry before asking, and none may change afterwards.
+ */
+#define VIGIL_EARLY_KINDS ((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
+#define VIGIL_EARLY_FIELDS                                                  \
+	((1ULL << VIGIL_F_EVENT_KIND) | (1ULL << VIGIL_F_EVENT_CATEGORY) |  \
+	 (1ULL << VIGIL_F_EVENT_TYPE) | (1ULL << VIGIL_F_EVENT_ACTION) |    \
+	 (1ULL << VIGIL_F_HOST_OS_TYPE) | (1ULL << VIGIL_F_SOURCE_IP) |     \
+	 (1ULL << VIGIL_F_SOURCE_PORT) | (1ULL << VIGIL_F_DESTINATION_IP) | \
+	 (1ULL << VIGIL_F_DESTINATION_PORT) |                               \
+	 (1ULL << VIGIL_F_NETWORK_TRANSPORT) |                              \
+	 (1ULL << VIGIL_F_NETWORK_DIRECTION))
+bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev);
 /**
  * struct vigil_rule_info - what vigil_engine_rule_info() tells of a rule
  * @id: rule_id, NUL-terminated, in the engine's copy of the blob

@@ -424,6 +424,55 @@ struct vigil_rule_state {
  * Everything but @rstate, @seq, the term stores and @work_stops is
  * immutable once vigil_engine_new() returns.
  */
+/* Early atoms of one step (early.c); its table has 1 << this many bits. */
+#define VIGIL_EARLY_ATOMS 10
+
+/**
+ * struct vigil_early_step - one step's early decision (early.c)
+ * @rule: its rule
+ * @step: the step
+ * @later: a later step of a sequence: it counts only while one waits
+ * @n_atoms: its early atoms, at most VIGIL_EARLY_ATOMS
+ * @atom: each atom's instruction index in the step's program, cheapest
+ *	first
+ * @levels: for j = 0..@n_atoms, bit (1 << j) - 1 + p set when the step
+ *	can be true with the first j atoms' results the bits of p (atom i:
+ *	bit i) and some results of the others; level @n_atoms is the table
+ */
+struct vigil_early_step {
+	u32 rule;
+	u32 step;
+	u8 later;
+	u8 n_atoms;
+	u16 atom[VIGIL_EARLY_ATOMS];
+	u64 levels[(2U << VIGIL_EARLY_ATOMS) / 64];
+};
+
+/* Remembered early decisions per kind (early.c): direct-mapped slots. */
+#define VIGIL_EARLY_CACHE 64
+
+/**
+ * struct vigil_early - the early decision of one event kind (early.c)
+ * @always: a first step of the kind may be true whatever the early
+ *	fields: every event of it is built
+ * @n: steps of the kind
+ * @n_first: of them, first steps; the others, later steps, follow
+ * @steps: them (NULL: not an early kind)
+ * @fields: the early fields the atoms of first steps read, less the kind
+ *	strings (fixed for the kind)
+ * @cache: VIGIL_EARLY_CACHE keys (odd; 0: empty) of @fields' values on
+ *	which no first step can be true; read and written racily, one
+ *	aligned word at a time
+ */
+struct vigil_early {
+	bool always;
+	u32 n;
+	u32 n_first;
+	struct vigil_early_step *steps;
+	u64 fields;
+	u64 *cache;
+};
+
 struct vigil_engine {
 	void *blob;
 	u32 len;
@@ -442,6 +491,9 @@ struct vigil_engine {
 	struct vigil_index idx;
 	struct vigil_pf pf;
 	struct vigil_dispatch disp;
+	struct vigil_early early[__VIGIL_EV_LAST];
+	siphash_key_t early_key; /* keys the early caches */
+	u32 early_gen; /* bumped when a rule is enabled or disabled */
 	struct vigil_seq_table *seq;
 	struct vigil_env_names env; /* what capture may read of environments */
 	u32 terms_cap;
@@ -467,6 +519,11 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob);
  */
 void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
 		const void *ctx);
+
+/* early.c */
+int vigil_early_build(struct vigil_engine *e);
+void vigil_early_free(struct vigil_engine *e);
+void vigil_early_forget(struct vigil_engine *e);
 
 /* engine.c: the per-event dispatch */
 int vigil_dispatch_build(struct vigil_engine *e);
@@ -508,6 +565,8 @@ u64 vigil_step_required(const struct vigil_rs *rs,
 			const struct vigil_rs_step *st, u8 *reach);
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		     const struct vigil_event *ev, const struct vigil_evctx *x);
+int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,
+		    const struct vigil_event *ev, struct vigil_work *w);
 
 /**
  * struct vigil_field_desc - one event field (event.c: vigil_fields[], the

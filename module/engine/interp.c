@@ -363,6 +363,49 @@ static bool charge(struct vigil_work *w, u64 units)
 }
 
 /**
+ * vigil_insn_test() - run one test instruction (MATCH, EXISTS, NUMCMP)
+ * @rs: validated ruleset
+ * @in: the instruction
+ * @ev: the event
+ * @w: the event's work budget, charged as vigil_step_eval() charges
+ *	(NULL: unbounded)
+ *
+ * Missing fields make the test false; MATCH on an ARRAY is true when
+ * any element matches.
+ *
+ * Return: 1 or 0, the test's result, or -1 when the budget cannot pay
+ * for it (it did not run; @w->stopped is set).
+ */
+int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,
+		    const struct vigil_event *ev, struct vigil_work *w)
+{
+	const struct vigil_value *v = NULL;
+	bool present = false;
+
+	if (in->field < __VIGIL_F_LAST) {
+		v = &ev->v[in->field];
+		present = ev->present & (1ULL << in->field);
+	}
+	if (w && !charge(w, 1 + (in->op == VIGIL_OP_MATCH && present ?
+					 match_work(rs, in->arg, v, in->field) :
+					 0)))
+		return -1;
+	if (!present)
+		return 0;
+	switch (in->op) {
+	case VIGIL_OP_MATCH:
+		if (vigil_is_array(in->field))
+			return array_match(rs, in->arg, v);
+		return set_match(rs, in->arg, v->str, v->len);
+	case VIGIL_OP_EXISTS:
+		return !vigil_is_array(in->field) || v->len > 0;
+	case VIGIL_OP_NUMCMP:
+		return numcmp(v->num, in->cmp, in->arg);
+	}
+	return 0;
+}
+
+/**
  * vigil_step_eval() - run a step's program against an event
  * @rs: validated ruleset
  * @st: the step
@@ -401,37 +444,21 @@ bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 	}
 	while (i < n) {
 		const struct vigil_rs_insn *in = &prog[i++];
-		const struct vigil_value *v;
-		bool present;
+		int t;
 
-		if (in->field < __VIGIL_F_LAST) {
-			v = &ev->v[in->field];
-			present = ev->present & (1ULL << in->field);
-		} else {
-			v = NULL;
-			present = false;
-		}
-		if (w && !charge(w, 1 + (in->op == VIGIL_OP_MATCH && present ?
-						 match_work(rs, in->arg, v,
-							    in->field) :
-						 0)))
-			return false;
 		switch (in->op) {
 		case VIGIL_OP_MATCH:
-			if (!present)
-				acc = false;
-			else if (vigil_is_array(in->field))
-				acc = array_match(rs, in->arg, v);
-			else
-				acc = set_match(rs, in->arg, v->str, v->len);
-			break;
 		case VIGIL_OP_EXISTS:
-			acc = present &&
-			      (!vigil_is_array(in->field) || v->len > 0);
-			break;
 		case VIGIL_OP_NUMCMP:
-			acc = present && numcmp(v->num, in->cmp, in->arg);
-			break;
+			t = vigil_insn_test(rs, in, ev, w);
+			if (t < 0)
+				return false;
+			acc = t;
+			continue;
+		}
+		if (w && !charge(w, 1))
+			return false;
+		switch (in->op) {
 		case VIGIL_OP_NOT:
 			acc = !acc;
 			break;

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Early decision: can an event of a kind match any rule, knowing only
+ * the fields capture sets first?
+ *
+ * A network event costs little to describe (its addresses, ports and
+ * kind strings) and much to build whole (the process and its parent
+ * from the process table, their command lines, credentials, leaders).
+ * Most network rules exclude what most connections are: loopback and
+ * private destinations, other ports.  So capture sets the early fields
+ * (VIGIL_EARLY_FIELDS), asks vigil_engine_early(), and builds the rest
+ * only when some step of the event's kind may still be true.
+ *
+ * Built once per engine, for each kind in VIGIL_EARLY_KINDS and each
+ * step that takes it: the step's early atoms, the test instructions
+ * (MATCH, EXISTS, NUMCMP) that read an early field, at most
+ * VIGIL_EARLY_ATOMS of them, cheapest first; and a truth table with one
+ * bit per assignment of the atoms, set when the program can return true
+ * under that assignment whatever the other tests give, with above it
+ * one level per atom: a bit per assignment of the first atoms, set when
+ * some assignment of the others is possible.  The table comes from
+ * a three-valued run of the program (early_possible()): each test of a
+ * field not early is both true and false, and since jumps go forward
+ * only, one pass in instruction order carries the accumulator values
+ * that reach each instruction.  That over-approximates the program, so
+ * "impossible" is exact and "possible" may not be.  A step with more
+ * atoms than a table holds may always be true; a first step that may
+ * always be true makes every event of its kind built.
+ *
+ * Per event: each step's atoms run on the early fields, cheapest first
+ * and only until the levels decide the step (charged to a work budget
+ * like vigil_step_eval(); when it runs out, the event is built).  A sequence's later step counts only
+ * while the rule has a sequence in flight (vigil_seq_waiting()); a
+ * disabled rule does not count.
+ */
+#include "internal.h"
+
+#ifndef VIGIL_EARLY_MUTANT
+#define VIGIL_EARLY_MUTANT 0
+#endif
+#define EARLY_MUT(n) (VIGIL_EARLY_MUTANT == (n))
+#define EARLY_MUT_NOT 1 /* NOT does not swap the accumulator's values */
+#define EARLY_MUT_LATE 2 /* a late field's test is false, not unknown */
+#define EARLY_MUT_JUMP 3 /* a jump's taken side is lost */
+#define EARLY_MUT_LEVEL 4 /* a prefix needs both extensions possible */
+#define EARLY_MUT_CACHE_KEY 5 /* the cache key leaves out numbers (ports) */
+
+/* Table bits computed at build, all steps of all early kinds together. */
+#define EARLY_BUILD_WORK (1U << 24)
+
+/* Accumulator values reaching an instruction: bit 0 false, bit 1 true. */
+#define ACC_F 1U
+#define ACC_T 2U
+
+static bool early_field(u32 f)
+{
+	return f < 64 && (VIGIL_EARLY_FIELDS & (1ULL << f));
+}
+
+static bool is_test(const struct vigil_rs_insn *in)
+{
+	return in->op == VIGIL_OP_MATCH || in->op == VIGIL_OP_EXISTS ||
+	       in->op == VIGIL_OP_NUMCMP;
+}
+
+/*
+ * Can step @st return true from instruction @start with accumulator
+ * @acc0, when its early atoms @atom (@n of them, instruction indices)
+ * give the bits of @a and every other test gives either value?
+ * @reach: scratch for n_insns + 1 entries.
+ */
+static bool early_possible(const struct vigil_rs *rs,
+			   const struct vigil_rs_step *st, u32 start, bool acc0,
+			   const u16 *atom, u32 n, u32 a, u8 *reach)
+{
+	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
+	u32 len = st->n_insns, i, j, to, res = 0;
+	u8 s, o;
+
+	memset(reach, 0, len + 1);
+	reach[start] = acc0 ? ACC_T : ACC_F;
+	for (i = start; i < len; i++) {
+		const struct vigil_rs_insn *in = &prog[i];
+
+		s = reach[i];
+		if (!s)
+			continue;
+		o = s;
+		switch (in->op) {
+		case VIGIL_OP_MATCH:
+		case VIGIL_OP_EXISTS:
+		case VIGIL_OP_NUMCMP:
+			o = ACC_F | ACC_T;
+			if (EARLY_MUT(EARLY_MUT_LATE))
+				o = ACC_F;
+			for (j = 0; j < n; j++)
+				if (atom[j] == i)
+					o = (a >> j) & 1 ? ACC_T : ACC_F;
+			break;
+		case VIGIL_OP_NOT:
+			if (!EARLY_MUT(EARLY_MUT_NOT))
+				o = ((s & ACC_F) ? ACC_T : 0) |
+				    ((s & ACC_T) ? ACC_F : 0);
+			break;
+		case VIGIL_OP_CONST:
+			o = in->arg ? ACC_T : ACC_F;
+			break;
+		case VIGIL_OP_JF:
+		case VIGIL_OP_JT:
+			/* validated: i + 1 + arg <= len */
+			to = i + 1 + in->arg;
+			o = in->op == VIGIL_OP_JF ? ACC_F : ACC_T;
+			if (!EARLY_MUT(EARLY_MUT_JUMP))
+				reach[to] |= s & o;
+			o = s & ~o;
+			break;
+		case VIGIL_OP_RET:
+			res |= s;
+			o = 0;
+			break;
+		}
+		reach[i + 1] |= o;
+	}
+	res |= reach[len];
+	return res & ACC_T;
+}
+
+/* What running test @in costs, roughly: the patterns it may compare. */
+static u32 atom_cost(const struct vigil_rs *rs, const struct vigil_rs_insn *in)
+{
+	return in->op == VIGIL_OP_MATCH ? 1 + rs->sets[in->arg].n_pats : 1;
+}
+
+/*
+ * The early atoms of @st from instruction @start, cheapest first (they
+ * run in that order and stop once the step is decided).  Return: how
+ * many, or VIGIL_EARLY_ATOMS + 1 when there are more than a table holds.
+ */
+static u32 early_atoms(const struct vigil_rs *rs,
+		       const struct vigil_rs_step *st, u32 start, u16 *atom)
+{
+	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
+	u32 i, j, n = 0;
+	u16 t;
+
+	for (i = start; i < st->n_insns; i++) {
+		if (!is_test(&prog[i]) || !early_field(prog[i].field))
+			continue;
+		if (n == VIGIL_EARLY_ATOMS)
+			return VIGIL_EARLY_ATOMS + 1;
+		atom[n++] = i;
+	}
+	/* insertion sort by cost, stable: at most VIGIL_EARLY_ATOMS */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && atom_cost(rs, &prog[atom[j]]) <
+					     atom_cost(rs, &prog[atom[j - 1]]);
+		     j--) {
+			t = atom[j];
+			atom[j] = atom[j - 1];
+			atom[j - 1] = t;
+		}
+	return n;
+}
+
+/* Bit of prefix @p (its first @j atoms' results) in a step's levels. */
+static u32 level_bit(u32 j, u32 p)
+{
+	return (1U << j) - 1 + p;
+}
+
+static bool level_get(const u64 *lv, u32 j, u32 p)
+{
+	u32 b = level_bit(j, p);
+
+	return (lv[b / 64] >> (b % 64)) & 1;
+}
+
+static void level_set(u64 *lv, u32 j, u32 p)
+{
+	u32 b = level_bit(j, p);
+
+	lv[b / 64] |= 1ULL << (b % 64);
+}
+
+/*
+ * Builds @es for (@r, @step) at @kind.  A step with more atoms than a
+ * table holds, or past the build's work bound, may always be true.
+ * Return: whether it may always be true.
+ */
+static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
+		       struct vigil_early_step *es, u8 *reach, u32 *work)
+{
+	const struct vigil_rs *rs = &e->rs;
+	const struct vigil_rs_step *st = &rs->steps[step];
+	struct vigil_stepstart ss = { 0, 0 };
+	u32 a, j, n, all = 1;
+
+	es->rule = r;
+	es->step = step;
+	es->later = step != rs->rules[r].first_step;
+	memset(es->levels, 0, sizeof(es->levels));
+	if (rs->starts)
+		ss = rs->starts[step * __VIGIL_EV_LAST + kind];
+	n = early_atoms(rs, st, ss.insn, es->atom);
+	if (n > VIGIL_EARLY_ATOMS || *work < (st->n_insns + 1U) << n) {
+		es->n_atoms = 0;
+		level_set(es->levels, 0, 0);
+		return true;
+	}
+	*work -= (st->n_insns + 1U) << n;
+	es->n_atoms = n;
+	for (a = 0; a < (1U << n); a++) {
+		if (early_possible(rs, st, ss.insn, ss.acc, es->atom, n, a,
+				   reach))
+			level_set(es->levels, n, a);
+		else
+			all = 0;
+	}
+	/* a prefix is possible when one of its two extensions is */
+	for (j = n; j-- > 0;)
+		for (a = 0; a < (1U << j); a++)
+			if (EARLY_MUT(EARLY_MUT_LEVEL) ?
+				    level_get(es->levels, j + 1, a) &&
+					    level_get(es->levels, j + 1,
+						      a | (1U << j)) :
+				    level_get(es->levels, j + 1, a) ||
+					    level_get(es->levels, j + 1,
+						      a | (1U << j)))
+				level_set(es->levels, j, a);
+	return all;
+}
+
+/*
+ * The fields the atoms of @es read, less the kind strings: those are the
+ * same in every event vigil_engine_early() decides (it checks them).
+ */
+static u64 atom_fields(const struct vigil_rs *rs,
+		       const struct vigil_early_step *es)
+{
+	const struct vigil_rs_insn *prog =
+		&rs->insns[rs->steps[es->step].first_insn];
+	u64 m = 0;
+	u32 j;
+
+	for (j = 0; j < es->n_atoms; j++)
+		m |= 1ULL << prog[es->atom[j]].field;
+	for (j = 0; j < VIGIL_KIND_NF; j++)
+		m &= ~(1ULL << vigil_kind_fields[j]);
+	return m;
+}
+
+/*
+ * The steps of @kind into @ek, first steps then later ones (only
+ * counted while @ek->steps is NULL); @ek->always when a first step may
+ * always be true.
+ */
+static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
+		       u8 *reach, u32 *work)
+{
+	const struct vigil_rs *rs = &e->rs;
+	struct vigil_early_step *es;
+	u32 r, k, n = 0, later;
+
+	for (later = 0; later < 2; later++) {
+		if (later)
+			ek->n_first = n;
+		for (r = 0; r < rs->h->n_rules; r++) {
+			const struct vigil_rs_rule *ru = &rs->rules[r];
+
+			vg_cond_resched();
+			for (k = !!later; k < (later ? ru->n_steps : 1); k++) {
+				u32 step = ru->first_step + k;
+
+				if (!(rs->steps[step].kind_mask & (1U << kind)))
+					continue;
+				if (ek->steps) {
+					es = &ek->steps[n];
+					if (early_step(e, kind, r, step, es,
+						       reach, work) &&
+					    !later)
+						ek->always = true;
+					if (!later)
+						ek->fields |=
+							atom_fields(rs, es);
+				}
+				n++;
+			}
+		}
+	}
+	ek->n = n;
+}
+
+/*
+ * Can step @es be true on @ev by its early atoms?  Return: 1 or 0, or -1
+ * when @w cannot pay for an atom.
+ */
+static int early_step_may(const struct vigil_engine *e,
+			  const struct vigil_early_step *es,
+			  const struct vigil_event *ev, struct vigil_work *w)
+{
+	const struct vigil_rs_insn *prog =
+		&e->rs.insns[e->rs.steps[es->step].first_insn];
+	u32 j, a;
+	int t;
+
+	if (!READ_ONCE(e->rstate[es->rule].enabled))
+		return 0;
+	/* cheapest atom first, until the step is decided */
+	for (j = 0, a = 0; j < es->n_atoms && level_get(es->levels, j, a);
+	     j++) {
+		t = vigil_insn_test(&e->rs, &prog[es->atom[j]], ev, w);
+		if (t < 0)
+			return -1;
+		a |= (u32)t << j;
+	}
+	return level_get(es->levels, j, a);
+}
+
+/**
+ * vigil_early_build() - the early decisions of an engine
+ * @e: engine with its step starts computed
+ *
+ * Bounded by EARLY_BUILD_WORK table bits times instructions.  May sleep.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vigil_early_build(struct vigil_engine *e)
+{
+	u32 kind, work = EARLY_BUILD_WORK;
+	u8 *reach;
+
+	reach = vg_zalloc(VIGIL_RS_MAX_INSNS + 1);
+	if (!reach)
+		return -ENOMEM;
+	vg_sipkey_init(&e->early_key);
+	for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
+		struct vigil_early *ek = &e->early[kind];
+
+		if (!(VIGIL_EARLY_KINDS & (1U << kind)))
+			continue;
+		early_kind(e, kind, ek, reach, &work);
+		ek->n_first = 0;
+		ek->steps = vg_zalloc(sizeof(*ek->steps) * (ek->n + 1));
+		ek->cache = vg_zalloc(sizeof(u64) * VIGIL_EARLY_CACHE);
+		if (!ek->steps || !ek->cache) {
+			vg_free(reach);
+			return -ENOMEM;
+		}
+		early_kind(e, kind, ek, reach, &work);
+	}
+	vg_free(reach);
+	return 0;
+}
+
+/**
+ * vigil_early_free() - free what vigil_early_build() allocated
+ * @e: engine (its early lists may be partly built)
+ */
+void vigil_early_free(struct vigil_engine *e)
+{
+	u32 kind;
+
+	for (kind = 0; kind < __VIGIL_EV_LAST; kind++) {
+		vg_free(e->early[kind].steps);
+		vg_free(e->early[kind].cache);
+	}
+}
+
+/*
+ * The key of @ev's early fields that the first steps of @ek read, with
+ * the kind and @gen (rules enabled or disabled since change it), into
+ * @buf (EARLY_KEY_MAX bytes).  Return: its length, or 0 when a value is
+ * too long to key (the decision is then not cached).
+ */
+#define EARLY_KEY_STR 24 /* longer strings: not cached (an IP is 16) */
+#define EARLY_KEY_FIELDS 11
+#define EARLY_KEY_MAX (8 + EARLY_KEY_FIELDS * (2 + EARLY_KEY_STR))
+_Static_assert(__builtin_popcountll(VIGIL_EARLY_FIELDS) <= EARLY_KEY_FIELDS,
+	       "EARLY_KEY_MAX holds every early field");
+static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
+		     const struct vigil_event *ev, u8 *buf)
+{
+	u64 fields = ek->fields;
+	u32 n = 0;
+
+	memcpy(buf, &kind, 4);
+	memcpy(buf + 4, &gen, 4);
+	n = 8;
+	while (fields) {
+		u32 f = __builtin_ctzll(fields);
+		const struct vigil_value *v = &ev->v[f];
+
+		fields &= fields - 1;
+		buf[n++] = !!(ev->present & (1ULL << f));
+		if (!(ev->present & (1ULL << f)))
+			continue;
+		if (vigil_field_type(f) == VIGIL_FT_NUM) {
+			if (!EARLY_MUT(EARLY_MUT_CACHE_KEY))
+				memcpy(buf + n, &v->num, 8);
+			n += 8;
+			continue;
+		}
+		if (v->len >= EARLY_KEY_STR)
+			return 0;
+		buf[n++] = v->len;
+		memcpy(buf + n, v->str, v->len);
+		n += v->len;
+	}
+	return n;
+}
+
+/**
+ * vigil_engine_early() - may an event match, by its early fields alone?
+ * @e: engine
+ * @ev: an event of a kind in VIGIL_EARLY_KINDS whose early fields
+ *	(VIGIL_EARLY_FIELDS, and only those so far) are set as they will
+ *	be in the whole event
+ *
+ * The early fields that the first steps read, when no first step can be
+ * true on them, are remembered (keyed by SipHash with the engine's
+ * secret key, VIGIL_EARLY_CACHE slots per kind): an event with the same
+ * values then runs only the later steps of the rules with a sequence in
+ * flight.  Enabling or disabling a rule forgets them all (early_gen).
+ * Atomic-context safe.
+ *
+ * Return: false when no step of the event's kind can be true whatever
+ * its other fields, so the event need not be built; true otherwise.
+ */
+bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
+{
+	struct vigil_work w = { VIGIL_EVENT_WORK, false };
+	struct vigil_early *ek;
+	u8 key[EARLY_KEY_MAX];
+	u32 kind, i, klen;
+	bool firsts_known;
+	u64 h = 0;
+
+	if (!(ev->present & (1ULL << VIGIL_F_EVENT_KIND)))
+		return true;
+	kind = ev->v[VIGIL_F_EVENT_KIND].num;
+	if (kind >= __VIGIL_EV_LAST || !(VIGIL_EARLY_KINDS & (1U << kind)))
+		return true;
+	ek = &e->early[kind];
+	/* the tables assume the kind strings vigil_event_set_kind() gives */
+	if (!ek->steps || ek->always || !vigil_event_canonical(ev, kind))
+		return true;
+	klen = early_key(ek, kind, READ_ONCE(e->early_gen), ev, key);
+	if (klen)
+		h = vg_siphash(key, klen, &e->early_key) | 1;
+	firsts_known = klen && READ_ONCE(ek->cache[h % VIGIL_EARLY_CACHE]) == h;
+	for (i = 0; i < ek->n_first && !firsts_known; i++)
+		if (early_step_may(e, &ek->steps[i], ev, &w))
+			return true; /* may be true, or the budget ran out */
+	if (klen && !firsts_known)
+		WRITE_ONCE(ek->cache[h % VIGIL_EARLY_CACHE], h);
+	/* later steps: only while a sequence of their rule is in flight */
+	for (i = ek->n_first; i < ek->n && vigil_seq_pending(e); i++)
+		if (vigil_seq_waiting(e, ek->steps[i].rule) &&
+		    early_step_may(e, &ek->steps[i], ev, &w))
+			return true;
+	return false;
+}
+
+/**
+ * vigil_early_forget() - rules were enabled or disabled
+ * @e: engine
+ *
+ * The early decisions remembered so far may no longer hold: their keys
+ * carry the old generation.  Callers serialize (as for
+ * vigil_engine_set_enabled()).
+ */
+void vigil_early_forget(struct vigil_engine *e)
+{
+	WRITE_ONCE(e->early_gen, e->early_gen + 1);
+}
