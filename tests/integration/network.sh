@@ -95,4 +95,10 @@ a=$(cat /sys/kernel/vigil/stats/events_accept)
 [ "$c" -ge 14 ] && [ "$a" -ge 2 ] &&
 	pass "events_connect $c, events_accept $a" ||
 	fail "events_connect $c (>= 14), events_accept $a (>= 2)"
+# Some look-alikes need no event (no rule can match a connection to
+# 127.0.0.1:4444 by its addresses and ports), the attacks above did.
+d=$(cat /sys/kernel/vigil/stats/events_decided_early)
+[ "$d" -ge 1 ] && [ "$d" -lt $((c + a)) ] &&
+	pass "events_decided_early $d of $((c + a)) network events" ||
+	fail "events_decided_early $d (>= 1, < $((c + a)))"
 exit $vigil_rc
