@@ -91,6 +91,7 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 			 const struct vigil_proc_image *img);
 void vigil_capture_parent(struct vigil_scratch *sc, const struct vigil_proc *p);
 void vigil_capture_cwd(struct vigil_scratch *sc);
+void vigil_capture_name(struct vigil_scratch *sc, const struct vigil_proc *p);
 void vigil_capture_process(enum vigil_event_kind k, const struct cred *cred,
 			   bool cwd);
 void vigil_capture_emit(struct vigil_scratch *sc);

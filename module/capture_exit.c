@@ -11,6 +11,10 @@
  *
  * process.exit_code is what a shell's $? shows: the exit status, or 128
  * plus the number of the signal that killed the process.
+ *
+ * The process's name and exit code are set first: when no loaded rule can
+ * match an end with those (most end rules name a process: sshd, vmx),
+ * nothing else is built (vigil_detect_early(), engine/early.c).
  */
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -46,14 +50,20 @@ void vigil_capture_exit(struct task_struct *p)
 	rcu_read_lock();
 	proc = vigil_capture_current_proc(sc);
 	vigil_capture_begin(sc, VIGIL_EV_END);
+	/* the early fields first (vigil_early_fields()), and only those */
 	vigil_event_set_num(&sc->ev, VIGIL_F_PROCESS_EXIT_CODE,
 			    shell_status(READ_ONCE(p->exit_code)));
+	vigil_capture_name(sc, proc);
+	/* no rule can match it: the rest of the process is not needed */
+	if (!vigil_detect_early(&sc->ev))
+		goto out;
 	vigil_capture_actor(sc, proc, NULL);
 	/* the files and fs are still there: a lookup may lock and resolve */
 	sc->table_only = false;
 	vigil_capture_cwd(sc);
 	vigil_capture_parent(sc, proc);
 	vigil_capture_emit(sc);
+out:
 	rcu_read_unlock();
 	vigil_scratch_put(sc);
 }

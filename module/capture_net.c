@@ -27,7 +27,7 @@
  * pid, credentials and comm, its executable flagged as cut.
  *
  * An event is described by its early fields first (addresses, ports,
- * transport, direction, kind strings: VIGIL_EARLY_FIELDS); when no loaded
+ * transport, direction, kind strings: VIGIL_EARLY_NET_FIELDS); when no loaded
  * rule can match it by those alone (a loopback connection when every
  * network rule excludes 127.0.0.0/8), the process, its parent and their
  * credentials are never looked up (vigil_detect_early(), engine/early.c).
@@ -106,7 +106,7 @@ static void net_event(const struct net_op *op)
 	sc->table_only = op->kind == VIGIL_EV_ACCEPT;
 
 	rcu_read_lock();
-	/* the early fields first (VIGIL_EARLY_FIELDS), and only those */
+	/* the early fields first (VIGIL_EARLY_NET_FIELDS), and only those */
 	vigil_capture_begin(sc, op->kind);
 	memcpy(sc->dst_ip, op->dst, VIGIL_IP_LEN);
 	vigil_event_set_str(ev, VIGIL_F_DESTINATION_IP, sc->dst_ip,

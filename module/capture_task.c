@@ -389,6 +389,29 @@ static void name_by_comm(struct vigil_scratch *sc, struct task_struct *t,
 }
 
 /**
+ * vigil_capture_name() - process.name alone, as vigil_capture_actor()
+ *	will set it
+ * @sc: scratch with an event begun
+ * @p: current's process-table entry, or NULL
+ *
+ * For an early decision (vigil_detect_early()) before the rest of the
+ * actor is built: from the table entry, or under @sc->table_only without
+ * one, from comm.
+ */
+void vigil_capture_name(struct vigil_scratch *sc, const struct vigil_proc *p)
+{
+	if (p) {
+		vigil_event_set_str(&sc->ev, VIGIL_F_PROCESS_NAME,
+				    vigil_proc_name(p), p->name_len);
+	} else if (sc->table_only) {
+		memcpy(sc->comm, current->comm, TASK_COMM_LEN);
+		sc->comm[TASK_COMM_LEN - 1] = '\0';
+		vigil_event_set_str(&sc->ev, VIGIL_F_PROCESS_NAME, sc->comm,
+				    strlen(sc->comm));
+	}
+}
+
+/**
  * vigil_capture_cwd() - process.working_directory, current's
  * @sc: scratch with an event begun; its path2 buffer is used
  *

@@ -165,7 +165,7 @@ void vigil_detect_event(const struct vigil_event *ev)
 
 /**
  * vigil_detect_early() - may an event of an early kind match, so far?
- * @ev: an event whose early fields alone are set (VIGIL_EARLY_FIELDS)
+ * @ev: an event whose early fields alone are set (vigil_early_fields())
  *
  * Called from probe context, after vigil_detect_wants(); never sleeps.
  * An event no rule can match is counted in events_decided_early, and

@@ -7,8 +7,10 @@
  * kind strings) and much to build whole (the process and its parent
  * from the process table, their command lines, credentials, leaders).
  * Most network rules exclude what most connections are: loopback and
- * private destinations, other ports.  So capture sets the early fields
- * (VIGIL_EARLY_FIELDS), asks vigil_engine_early(), and builds the rest
+ * private destinations, other ports.  Likewise most process-end rules
+ * name the process that ends (sshd), and its name is in the process
+ * table.  So capture sets the early fields of the kind
+ * (vigil_early_fields()), asks vigil_engine_early(), and builds the rest
  * only when some step of the event's kind may still be true.
  *
  * Built once per engine, for each kind in VIGIL_EARLY_KINDS and each
@@ -52,9 +54,28 @@
 #define ACC_F 1U
 #define ACC_T 2U
 
-static bool early_field(u32 f)
+/**
+ * vigil_early_fields() - the early fields of an event kind
+ * @kind: enum vigil_event_kind
+ *
+ * Return: the fields capture sets before vigil_engine_early() for an
+ * event of @kind (0: not an early kind).
+ */
+u64 vigil_early_fields(u32 kind)
 {
-	return f < 64 && (VIGIL_EARLY_FIELDS & (1ULL << f));
+	switch (kind) {
+	case VIGIL_EV_CONNECT:
+	case VIGIL_EV_ACCEPT:
+		return VIGIL_EARLY_NET_FIELDS;
+	case VIGIL_EV_END:
+		return VIGIL_EARLY_END_FIELDS;
+	}
+	return 0;
+}
+
+static bool early_field(u32 kind, u32 f)
+{
+	return f < 64 && (vigil_early_fields(kind) & (1ULL << f));
 }
 
 static bool is_test(const struct vigil_rs_insn *in)
@@ -137,14 +158,15 @@ static u32 atom_cost(const struct vigil_rs *rs, const struct vigil_rs_insn *in)
  * many, or VIGIL_EARLY_ATOMS + 1 when there are more than a table holds.
  */
 static u32 early_atoms(const struct vigil_rs *rs,
-		       const struct vigil_rs_step *st, u32 start, u16 *atom)
+		       const struct vigil_rs_step *st, u32 kind, u32 start,
+		       u16 *atom)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 i, j, n = 0;
 	u16 t;
 
 	for (i = start; i < st->n_insns; i++) {
-		if (!is_test(&prog[i]) || !early_field(prog[i].field))
+		if (!is_test(&prog[i]) || !early_field(kind, prog[i].field))
 			continue;
 		if (n == VIGIL_EARLY_ATOMS)
 			return VIGIL_EARLY_ATOMS + 1;
@@ -201,7 +223,7 @@ static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
 	memset(es->levels, 0, sizeof(es->levels));
 	if (rs->starts)
 		ss = rs->starts[step * __VIGIL_EV_LAST + kind];
-	n = early_atoms(rs, st, ss.insn, es->atom);
+	n = early_atoms(rs, st, kind, ss.insn, es->atom);
 	if (n > VIGIL_EARLY_ATOMS || *work < (st->n_insns + 1U) << n) {
 		es->n_atoms = 0;
 		level_set(es->levels, 0, 0);
@@ -375,7 +397,10 @@ void vigil_early_free(struct vigil_engine *e)
 #define EARLY_KEY_STR 24 /* longer strings: not cached (an IP is 16) */
 #define EARLY_KEY_FIELDS 11
 #define EARLY_KEY_MAX (8 + EARLY_KEY_FIELDS * (2 + EARLY_KEY_STR))
-_Static_assert(__builtin_popcountll(VIGIL_EARLY_FIELDS) <= EARLY_KEY_FIELDS,
+_Static_assert(__builtin_popcountll(VIGIL_EARLY_NET_FIELDS) <=
+			       EARLY_KEY_FIELDS &&
+		       __builtin_popcountll(VIGIL_EARLY_END_FIELDS) <=
+			       EARLY_KEY_FIELDS,
 	       "EARLY_KEY_MAX holds every early field");
 static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
 		     const struct vigil_event *ev, u8 *buf)
@@ -413,8 +438,8 @@ static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
  * vigil_engine_early() - may an event match, by its early fields alone?
  * @e: engine
  * @ev: an event of a kind in VIGIL_EARLY_KINDS whose early fields
- *	(VIGIL_EARLY_FIELDS, and only those so far) are set as they will
- *	be in the whole event
+ *	(vigil_early_fields() of its kind, and only those so far) are set
+ *	as they will be in the whole event
  *
  * The early fields that the first steps read, when no first step can be
  * true on them, are remembered (keyed by SipHash with the engine's

@@ -247,19 +247,31 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 
 /*
  * Early decision (early.c): capture sets the early fields of an event of
- * an early kind first, and builds the rest only if vigil_engine_early()
- * says some rule may still match it.  Capture must set every early field
- * the event will carry before asking, and none may change afterwards.
+ * an early kind first (vigil_early_fields() of its kind), and builds the
+ * rest only if vigil_engine_early() says some rule may still match it.
+ * Capture must set every early field the event will carry before asking,
+ * and none may change afterwards.
  */
-#define VIGIL_EARLY_KINDS ((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
-#define VIGIL_EARLY_FIELDS                                                  \
-	((1ULL << VIGIL_F_EVENT_KIND) | (1ULL << VIGIL_F_EVENT_CATEGORY) |  \
-	 (1ULL << VIGIL_F_EVENT_TYPE) | (1ULL << VIGIL_F_EVENT_ACTION) |    \
-	 (1ULL << VIGIL_F_HOST_OS_TYPE) | (1ULL << VIGIL_F_SOURCE_IP) |     \
+#define VIGIL_EARLY_KINDS                                     \
+	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) | \
+	 (1U << VIGIL_EV_END))
+/* The kind strings, which every early kind has (vigil_event_set_kind()). */
+#define VIGIL_EARLY_KIND_STRINGS                                           \
+	((1ULL << VIGIL_F_EVENT_KIND) | (1ULL << VIGIL_F_EVENT_CATEGORY) | \
+	 (1ULL << VIGIL_F_EVENT_TYPE) | (1ULL << VIGIL_F_EVENT_ACTION) |   \
+	 (1ULL << VIGIL_F_HOST_OS_TYPE))
+/* connect and accept: what the socket tells */
+#define VIGIL_EARLY_NET_FIELDS                                              \
+	(VIGIL_EARLY_KIND_STRINGS | (1ULL << VIGIL_F_SOURCE_IP) |           \
 	 (1ULL << VIGIL_F_SOURCE_PORT) | (1ULL << VIGIL_F_DESTINATION_IP) | \
 	 (1ULL << VIGIL_F_DESTINATION_PORT) |                               \
 	 (1ULL << VIGIL_F_NETWORK_TRANSPORT) |                              \
 	 (1ULL << VIGIL_F_NETWORK_DIRECTION))
+/* end: the exit code, and the name from the process table */
+#define VIGIL_EARLY_END_FIELDS                                       \
+	(VIGIL_EARLY_KIND_STRINGS | (1ULL << VIGIL_F_PROCESS_NAME) | \
+	 (1ULL << VIGIL_F_PROCESS_EXIT_CODE))
+u64 vigil_early_fields(u32 kind);
 bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev);
 /**
  * struct vigil_rule_info - what vigil_engine_rule_info() tells of a rule

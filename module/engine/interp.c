@@ -362,8 +362,8 @@ static bool charge(struct vigil_work *w, u64 units)
 	return true;
 }
 
-/**
- * vigil_insn_test() - run one test instruction (MATCH, EXISTS, NUMCMP)
+/*
+ * insn_test() - run one test instruction (MATCH, EXISTS, NUMCMP)
  * @rs: validated ruleset
  * @in: the instruction
  * @ev: the event
@@ -374,10 +374,13 @@ static bool charge(struct vigil_work *w, u64 units)
  * any element matches.
  *
  * Return: 1 or 0, the test's result, or -1 when the budget cannot pay
- * for it (it did not run; @w->stopped is set).
+ * for it (it did not run; @w->stopped is set).  Inlined into
+ * vigil_step_eval(); vigil_insn_test() for the others.
  */
-int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,
-		    const struct vigil_event *ev, struct vigil_work *w)
+static __always_inline int insn_test(const struct vigil_rs *rs,
+				     const struct vigil_rs_insn *in,
+				     const struct vigil_event *ev,
+				     struct vigil_work *w)
 {
 	const struct vigil_value *v = NULL;
 	bool present = false;
@@ -403,6 +406,21 @@ int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,
 		return numcmp(v->num, in->cmp, in->arg);
 	}
 	return 0;
+}
+
+/**
+ * vigil_insn_test() - insn_test() for the other files (early.c)
+ * @rs: validated ruleset
+ * @in: a MATCH, EXISTS or NUMCMP instruction
+ * @ev: the event
+ * @w: its work budget (NULL: unbounded)
+ *
+ * Return: 1 or 0, or -1 when the budget cannot pay for it.
+ */
+int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,
+		    const struct vigil_event *ev, struct vigil_work *w)
+{
+	return insn_test(rs, in, ev, w);
 }
 
 /**
@@ -450,7 +468,7 @@ bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		case VIGIL_OP_MATCH:
 		case VIGIL_OP_EXISTS:
 		case VIGIL_OP_NUMCMP:
-			t = vigil_insn_test(rs, in, ev, w);
+			t = insn_test(rs, in, ev, w);
 			if (t < 0)
 				return false;
 			acc = t;

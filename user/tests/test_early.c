@@ -3,12 +3,12 @@
  * The early decision (module/engine/early.c) may skip building an event
  * only when no step of its kind could be true on it:
  *
- *  - shapes: small network rules whose early answers are known (an
- *    excluded loopback, a port, a disjunction of ports, a negation over
- *    a process field, a sequence's later step that counts only while a
- *    sequence waits);
- *  - differential: network events built from the literals of every
- *    network step (ours, the shapes, and the Elastic corpus when
+ *  - shapes: small network and process-end rules whose early answers
+ *    are known (an excluded loopback, a port, a disjunction of ports, a
+ *    negation over a process field, a sequence's later step that counts
+ *    only while a sequence waits, an end by name and exit code);
+ *  - differential: network and end events built from the literals of
+ *    every step of those kinds (ours, the shapes, and the Elastic corpus when
  *    present), each step run whole by vigil_step_eval() against its
  *    early levels read on the event's early fields alone: a step that is
  *    true where they say impossible is a soundness failure; and
@@ -46,10 +46,13 @@ static const char *const shapes[] = {
 	"sequence by process.entity_id with maxspan=1m "
 	"[process where event.action == \"exec\" and process.name == \"nc\"] "
 	"[network where destination.port > 1024]",
-	/* 4: accepts on a port, either transport */
+	/* 4: accepts on a port, either transport; 5: an end by name and code */
 	"network where event.action == \"connection_accepted\" and "
 	"(network.transport == \"udp\" or source.port < 1024) and "
 	"process.name != \"sshd\"",
+	"process where event.type == \"end\" and process.name == \"sshd\" "
+	"and process.exit_code != 0 and "
+	"process.command_line == \"/usr/sbin/sshd -D -R\"",
 };
 
 static const char *const ips[] = {
@@ -165,11 +168,24 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 	next++;
 }
 
-/* A random network event: addresses, ports, names from the samples. */
+/*
+ * A random event of an early kind: a process end, or a connection with
+ * addresses and ports; names and values from the samples.
+ */
 static void random_event(struct cu_ev *c)
 {
 	u32 kind = rnd() & 1 ? VIGIL_EV_CONNECT : VIGIL_EV_ACCEPT, i, n;
 
+	if (rnd() % 3 == 0) {
+		cu_exec(c, 0, "e1", "x", ARGV("x", "-a"));
+		vigil_event_set_kind(&c->ev, VIGIL_EV_END);
+		vigil_event_set_num(&c->ev, VIGIL_F_PROCESS_EXIT_CODE,
+				    n_ports && rnd() & 1 ?
+					    port_samples[rnd() % n_ports] :
+					    rnd() % 256);
+		cu_set(c, VIGIL_F_PROCESS_COMMAND_LINE, "x -a");
+		goto samples;
+	}
 	cu_net(c, 0, kind, "x", ips[rnd() % ARRAY_SIZE(ips)],
 	       ips[rnd() % ARRAY_SIZE(ips)],
 	       n_ports && rnd() % 3 ? port_samples[rnd() % n_ports] :
@@ -181,6 +197,7 @@ static void random_event(struct cu_ev *c)
 	cu_set(c, VIGIL_F_NETWORK_DIRECTION,
 	       kind == VIGIL_EV_CONNECT ? "egress" : "ingress");
 	cu_set(c, VIGIL_F_PROCESS_ENTITY_ID, "e1");
+samples:
 	n = n_samples ? rnd() % 4 : 0;
 	for (i = 0; i < n; i++) {
 		const struct sample *s = &samples[rnd() % n_samples];
@@ -192,11 +209,12 @@ static void random_event(struct cu_ev *c)
 /* @out: the early fields of @ev alone. */
 static void early_part(const struct vigil_event *ev, struct vigil_event *out)
 {
+	u64 early = vigil_early_fields(ev->v[VIGIL_F_EVENT_KIND].num);
 	u32 f;
 
 	vigil_event_init(out);
 	for (f = 0; f < 64; f++)
-		if ((VIGIL_EARLY_FIELDS & (1ULL << f)) &&
+		if ((early & (1ULL << f)) &&
 		    (ev->present & (1ULL << f))) {
 			out->v[f] = ev->v[f];
 			out->present |= 1ULL << f;
@@ -418,6 +436,32 @@ out:
 	vigil_engine_free(s);
 }
 
+/* Shape 5: an end is built only for an sshd that failed. */
+static void shape_end(void)
+{
+	struct vigil_engine *e = cu_engine("eql", shapes[5]);
+	struct cu_ev *c = calloc(1, sizeof(*c));
+
+	CHECK(e && c);
+	if (!e || !c)
+		goto out;
+	cu_exec(c, 0, "e1", "sshd", ARGV("/usr/sbin/sshd", "-D", "-R"));
+	vigil_event_set_kind(&c->ev, VIGIL_EV_END);
+	cu_set(c, VIGIL_F_PROCESS_COMMAND_LINE, "/usr/sbin/sshd -D -R");
+	vigil_event_set_num(&c->ev, VIGIL_F_PROCESS_EXIT_CODE, 255);
+	CHECK(early_says(e, c));
+	CHECK_EQ(cu_run(e, c), 1);
+	vigil_event_set_num(&c->ev, VIGIL_F_PROCESS_EXIT_CODE, 0);
+	CHECK(!early_says(e, c));
+	cu_set(c, VIGIL_F_PROCESS_NAME, "bash");
+	vigil_event_set_num(&c->ev, VIGIL_F_PROCESS_EXIT_CODE, 1);
+	CHECK(!early_says(e, c));
+	CHECK_EQ(cu_run(e, c), 0);
+out:
+	free(c);
+	vigil_engine_free(e);
+}
+
 static void differential_ours(void)
 {
 	struct diff d;
@@ -458,6 +502,7 @@ int main(int argc, char **argv)
 	mutants_init(argv[0]);
 	RUN(shape_loopback);
 	RUN(shape_ports_later);
+	RUN(shape_end);
 	RUN(differential_ours);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(differential_corpus, "corpus not found at " CORPUS);
