@@ -47,4 +47,10 @@ t=$(jq -c "select(.rule.id == \"$CODE\") | [.event.category, .event.type,
 	fail "end fields: $t"
 n=$(cat /sys/kernel/vigil/stats/events_end)
 [ "$n" -ge 9 ] && pass "events_end $n" || fail "events_end $n (>= 9)"
+# The ends no rule names (true, the shells, strace) were not built past
+# their name and exit code; the sshd, vmx and endcode ones were.
+d=$(cat /sys/kernel/vigil/stats/events_decided_early)
+[ "$d" -ge 1 ] && [ "$d" -le $((n - 5)) ] &&
+	pass "events_decided_early $d of $n ends" ||
+	fail "events_decided_early $d (>= 1, <= $((n - 5)))"
 exit $vigil_rc
