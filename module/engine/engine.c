@@ -694,7 +694,7 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
 		u32 m, later = 0;
 
-		if (vigil_index_covers(rs, ru, st))
+		if (e->idx.n_ent && vigil_index_covers(rs, ru, st))
 			continue; /* found by the index */
 		m = rule_kinds(rs, ru);
 		/* the kinds its prefilter slot takes (for all if not a sequence) */
@@ -834,6 +834,8 @@ static u32 run_indexed(struct vigil_engine *e, const struct vigil_event *ev,
 		const struct vigil_value *v = &ev->v[f];
 
 		fields &= fields - 1;
+		if (!vigil_index_len_ok(idx, f, v->len))
+			continue;
 		h = vigil_index_hash(f, v->str, v->len);
 		if (!vigil_index_may_hold(idx, h))
 			continue;

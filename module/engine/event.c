@@ -257,6 +257,16 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 };
 #undef KS
 
+#define FOLD4(c) \
+	VIGIL_FOLD(c), VIGIL_FOLD(c + 1), VIGIL_FOLD(c + 2), VIGIL_FOLD(c + 3)
+#define FOLD16(c) FOLD4(c), FOLD4(c + 4), FOLD4(c + 8), FOLD4(c + 12)
+#define FOLD64(c) FOLD16(c), FOLD16(c + 16), FOLD16(c + 32), FOLD16(c + 48)
+const u8 vigil_fold_tab[256] = { FOLD64(0), FOLD64(64), FOLD64(128),
+				 FOLD64(192) };
+#undef FOLD64
+#undef FOLD16
+#undef FOLD4
+
 const u8 vigil_kind_fields[VIGIL_KIND_NF] = {
 	VIGIL_F_HOST_OS_TYPE,
 	VIGIL_F_EVENT_CATEGORY,

@@ -52,14 +52,24 @@ static u64 pat_hash(const struct vigil_rs *rs, u32 field, u32 pat)
 	return vigil_index_hash(field, rs->strtab + p->str, p->len);
 }
 
-/* Notes which fields the index must hash, per event kind in @kinds. */
-static void note_field(struct vigil_index *idx, u32 field, u32 kinds)
+/*
+ * Notes which fields the index must hash, per event kind in @kinds, and
+ * the lengths of the values of hint set @s.
+ */
+static void note_field(struct vigil_index *idx, const struct vigil_rs *rs,
+		       u32 field, u32 kinds, const struct vigil_rs_set *s)
 {
-	u32 k;
+	u32 k, b;
 
 	for (k = 1; k < __VIGIL_EV_LAST; k++)
 		if (kinds & (1U << k))
 			idx->fields[k] |= 1ULL << field;
+	for (k = 0; k < s->n_pats; k++) {
+		b = vigil_index_len_bit(rs->pats[s->first_pat + k].len);
+		if (DISPATCH_MUT(DISPATCH_MUT_INDEX_LEN))
+			b = vigil_index_len_bit(b ? b - 1 : 0);
+		idx->lens[field][b / 64] |= 1ULL << (b % 64);
+	}
 }
 
 /* Scratch of vigil_index_build(): one step's hint hashes. */
@@ -126,7 +136,8 @@ int vigil_index_build(struct vigil_engine *e)
 		vg_cond_resched();
 		if (vigil_index_covers(rs, ru, st)) {
 			n += hint_hashes(rs, st, hh);
-			note_field(idx, st->index_field, st->kind_mask);
+			note_field(idx, rs, st->index_field, st->kind_mask,
+				   &rs->sets[st->index_set]);
 		}
 	}
 	while (nb < n && nb < (1U << 24))

@@ -26,6 +26,31 @@ static inline u64 vigil_index_hash(u32 field, const char *s, u32 len)
 				 s, len);
 }
 
+/* Length @len as a bit of vigil_index.lens. */
+static inline u32 vigil_index_len_bit(u32 len)
+{
+	return len < 255 ? len : 255;
+}
+
+/**
+ * vigil_index_len_ok() - can a value of @len bytes be a hint of @field?
+ * @idx: index
+ * @field: the field (below 64)
+ * @len: the value's length
+ *
+ * An EXACT hint matches only a value of its own length (ASCII folding
+ * keeps lengths), so a value of no hint's length needs no hash.
+ *
+ * Return: false when no hint of @field has that length.
+ */
+static inline bool vigil_index_len_ok(const struct vigil_index *idx, u32 field,
+				      u32 len)
+{
+	u32 b = vigil_index_len_bit(len);
+
+	return (idx->lens[field][b / 64] >> (b % 64)) & 1;
+}
+
 /* Notes hash @h in the bloom filter: its top bits pick the bit. */
 static inline void vigil_index_bloom_set(struct vigil_index *idx, u64 h)
 {

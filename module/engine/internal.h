@@ -214,6 +214,8 @@ struct vigil_ientry {
 /**
  * struct vigil_index - the candidate index (index.c, lookup in index.h)
  * @fields: per event kind, a bit per field some hint hashes
+ * @lens: per field, a bit per length of its hints' values (255: 255 or
+ *	more): a value of another length is not hashed (vigil_index_len_ok())
  * @mask: buckets less one
  * @bucket: @mask + 2 offsets into @ent (CSR)
  * @ent: the entries, bucket by bucket
@@ -223,6 +225,7 @@ struct vigil_ientry {
  */
 struct vigil_index {
 	u64 fields[__VIGIL_EV_LAST];
+	u64 lens[64][4];
 	u32 mask;
 	u32 *bucket;
 	struct vigil_ientry *ent;
@@ -241,7 +244,7 @@ struct vigil_index {
 
 /*
  * Dispatch mutants, one defect each, for user/tests/test_prefilter.c
- * (user/Makefile builds engine.c and prefilter.c with
+ * (user/Makefile builds engine.c, prefilter.c and index.c with
  * -DVIGIL_DISPATCH_MUTANT=n): its differential must catch every one.
  */
 #ifndef VIGIL_DISPATCH_MUTANT
@@ -251,6 +254,7 @@ struct vigil_index {
 #define DISPATCH_MUT_WAIT_FIRST 1 /* a first step's kind on the wait list */
 #define DISPATCH_MUT_SLOT_OPEN 2 /* a rule slot takes unfiltered kinds */
 #define DISPATCH_MUT_NO_PASS 3 /* a kind a filter is not kept for stops it */
+#define DISPATCH_MUT_INDEX_LEN 4 /* the index notes its hints one byte short */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 15
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -300,7 +304,6 @@ struct vigil_pfcand {
  * @kslots: per event kind, its filtered steps
  * @kfields: per event kind, the fields their filters read
  * @glen: per field, gram bytes: 2 or 3 (its shortest literal)
- * @fold: ASCII A-Z to a-z
  * @bloom: 1 << VIGIL_PF_BLOOM_LOG2 bits of gram hashes
  * @bmask: buckets less one
  * @bucket: @bmask + 2 offsets into @ent (CSR)
@@ -318,7 +321,6 @@ struct vigil_pf {
 	u32 kslots[__VIGIL_EV_LAST];
 	u64 kfields[__VIGIL_EV_LAST];
 	u8 glen[64];
-	u8 fold[256];
 	u64 *bloom;
 	u32 bmask;
 	u32 *bucket;
@@ -608,10 +610,15 @@ static inline u32 vigil_field_pair(u32 f)
 	}
 }
 
-/* ASCII A-Z to a-z; every other byte as it is (NOCASE, hashes, index). */
+/*
+ * ASCII A-Z to a-z; every other byte as it is (NOCASE, hashes, index,
+ * the prefilter's scan): a table, one load per byte (event.c).
+ */
+#define VIGIL_FOLD(c) ((u8)((u8)((c) - 'A') < 26 ? (c) + ('a' - 'A') : (c)))
+extern const u8 vigil_fold_tab[256];
 static inline u8 vigil_fold(u8 c)
 {
-	return (u8)(c - 'A') < 26 ? c + ('a' - 'A') : c;
+	return vigil_fold_tab[c];
 }
 
 /* hashing of field tuples (seq keys, term tuples) */

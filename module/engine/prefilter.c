@@ -829,8 +829,6 @@ int vigil_pf_build(struct vigil_engine *e)
 	for (i = 0; i < rs->h->n_rules; i++)
 		pf->rule_slot[i] = VIGIL_PF_NONE;
 	memset(pf->glen, 3, sizeof(pf->glen));
-	for (i = 0; i < 256; i++)
-		pf->fold[i] = vigil_fold(i);
 	if (derive_all(rs, b.filt) || prune(rs, b.filt, b.fk))
 		goto out;
 	for (i = 0; i < rs->h->n_rules; i++)

@@ -115,7 +115,7 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		}
 		/* the hot loop: a table fold, a multiply, a bit test */
 		for (i = 0; i < len; i++) {
-			w = ((w << 8) | pf->fold[s[i]]) & wmask;
+			w = ((w << 8) | vigil_fold_tab[s[i]]) & wmask;
 			h = pf_hash(w, seed);
 			if (!pf_bloom_has(pf->bloom, h))
 				continue;

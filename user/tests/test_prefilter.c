@@ -32,13 +32,15 @@
 #define DIFF_EXIT 3 /* a mutant build's status when its streams disagree */
 
 /*
- * Rebuilds @e as an engine without a prefilter: no filters, and every
- * candidate the index does not find on its kind's list (the dispatch's).
+ * Rebuilds @e as the plain engine: no prefilter, no index, no wait
+ * lists; every candidate on its kind's list (the dispatch's).
  */
 static void pf_off(struct vigil_engine *e)
 {
 	vigil_pf_free(&e->pf);
 	memset(&e->pf, 0, sizeof(e->pf));
+	vigil_index_free(&e->idx);
+	memset(&e->idx, 0, sizeof(e->idx));
 	vigil_dispatch_free(&e->disp);
 	memset(&e->disp, 0, sizeof(e->disp));
 	CHECK_EQ(vigil_dispatch_build(e), 0);
@@ -607,6 +609,9 @@ static const char *const seq_shapes[] = {
 	"process.executable : (\"*/tmp/*\", \"*/dev/shm/*\", "
 	"\"*/var/tmp/*\", \"*/run/user/*\", \"*/home/*\", \"*/.cache/*\", "
 	"\"*/mnt/*\", \"*/media/*\", \"*/srv/*\", \"*/boot/*\")",
+	/* found through the index (an EXACT hint on process.name) */
+	"process where event.action == \"exec\" and "
+	"process.name in (\"curl\", \"wget\") and user.id == 1000",
 };
 
 static void *compile_shapes(__u32 *len)
@@ -668,7 +673,7 @@ static void shape_event(struct cu_ev *c, u32 r)
 		       (r >> 5) & 1 ? "/tmp/insmod" : "/usr/sbin/insmod");
 		break;
 	default:
-		cu_exec(c, 0, eid, "ls", ARGV("ls"));
+		cu_exec(c, 0, eid, (r >> 4) & 1 ? "curl" : "ls", ARGV("ls"));
 		vigil_event_set_num(&c->ev, VIGIL_F_USER_ID, 1000);
 		break;
 	}
@@ -778,6 +783,8 @@ static void seq_dispatch(void)
 		 1U << VIGIL_EV_EXEC);
 	CHECK_EQ(dp->kind_n[VIGIL_EV_LOAD_MODULE], 1);
 	CHECK(d->on->pf.kslots[VIGIL_EV_LOAD_MODULE] > 0); /* rule 8 */
+	CHECK(vigil_index_covers(&d->on->rs, &d->on->rs.rules[9],
+				 &d->on->rs.steps[d->on->rs.rules[9].first_step]));
 	CHECK_EQ(shape_streams(d, 2000, &alerts), 0);
 	printf("# %llu events, %llu alerts\n", (unsigned long long)d->events,
 	       (unsigned long long)alerts);
@@ -793,6 +800,7 @@ static void mutants(void)
 		"a first step's kind on the wait list",
 		"a rule slot that takes unfiltered kinds",
 		"a kind a step's filter is not kept for stops the step",
+		"the index notes its hints' lengths one byte short",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
