@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the early decision (suite vigil_early).  An end rule naming its
+ * process and a connect rule on two ports: events that cannot match by
+ * their early fields are turned away, the others are not, and a rule
+ * enabled again forgets what was remembered.  The differential against
+ * whole runs of the programs is user/tests/test_early.c.
+ */
+#include <kunit/test.h>
+#include "internal.h"
+#include "rs_builder.h"
+
+/* end where process.name == "sshd" (rule 0) */
+static void early_end_rule(struct rsb *b)
+{
+	u32 set = rsb_set1(b, VIGIL_PAT_EXACT, 0, "sshd"), step;
+
+	step = rsb_step_begin(b, 1U << VIGIL_EV_END);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, set);
+	rsb_step_end(b);
+	rsb_rule(b, "end-sshd", VIGIL_RULE_EVENT, step, 1);
+}
+
+/* connect where (port == 22 or port == 2222) and process.name exists */
+static void early_port_rule(struct rsb *b)
+{
+	u32 step = rsb_step_begin(b, 1U << VIGIL_EV_CONNECT);
+
+	rsb_insn(b, VIGIL_OP_NUMCMP, VIGIL_F_DESTINATION_PORT, VIGIL_CMP_EQ,
+		 22);
+	rsb_insn(b, VIGIL_OP_JT, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_NUMCMP, VIGIL_F_DESTINATION_PORT, VIGIL_CMP_EQ,
+		 2222);
+	rsb_insn(b, VIGIL_OP_JF, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_EXISTS, VIGIL_F_PROCESS_NAME, 0, 0);
+	rsb_step_end(b);
+	rsb_rule(b, "connect-ssh", VIGIL_RULE_EVENT, step, 1);
+}
+
+static bool early_end(struct vigil_engine *e, struct vigil_event *ev,
+		      const char *name)
+{
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, VIGIL_EV_END);
+	vigil_event_set_num(ev, VIGIL_F_PROCESS_EXIT_CODE, 0);
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_NAME, name, strlen(name));
+	return vigil_engine_early(e, ev);
+}
+
+static bool early_connect(struct vigil_engine *e, struct vigil_event *ev,
+			  u64 port)
+{
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, VIGIL_EV_CONNECT);
+	vigil_event_set_num(ev, VIGIL_F_DESTINATION_PORT, port);
+	return vigil_engine_early(e, ev);
+}
+
+static void vigil_early_decides(struct kunit *test)
+{
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	struct vigil_engine *e = NULL;
+	const char *why = NULL;
+	u8 *blob = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	rsb_init(b);
+	early_end_rule(b);
+	early_port_rule(b);
+	blob = vg_zalloc(rsb_size(b));
+	if (!blob)
+		goto out;
+	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
+			     &why);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
+	KUNIT_EXPECT_TRUE(test, early_end(e, ev, "sshd"));
+	KUNIT_EXPECT_FALSE(test, early_end(e, ev, "bash"));
+	KUNIT_EXPECT_FALSE(test, early_end(e, ev, "bash")); /* remembered */
+	KUNIT_EXPECT_TRUE(test, early_connect(e, ev, 22));
+	KUNIT_EXPECT_TRUE(test, early_connect(e, ev, 2222));
+	KUNIT_EXPECT_FALSE(test, early_connect(e, ev, 80));
+	/* disabled, the end rule turns sshd away; enabled, no longer */
+	vigil_engine_set_enabled(e, 0, false);
+	KUNIT_EXPECT_FALSE(test, early_end(e, ev, "sshd"));
+	vigil_engine_set_enabled(e, 0, true);
+	KUNIT_EXPECT_TRUE(test, early_end(e, ev, "sshd"));
+	/* not an early kind: always built */
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
+	KUNIT_EXPECT_TRUE(test, vigil_engine_early(e, ev));
+out:
+	if (!IS_ERR_OR_NULL(e))
+		vigil_engine_free(e);
+	vg_free(blob);
+	vg_free(ev);
+	vg_free(b);
+}
+
+static struct kunit_case vigil_early_cases[] = { KUNIT_CASE(
+							 vigil_early_decides),
+						 {} };
+
+static struct kunit_suite vigil_early_suite = {
+	.name = "vigil_early",
+	.test_cases = vigil_early_cases,
+};
+
+kunit_test_suites(&vigil_early_suite);
