@@ -441,11 +441,12 @@ static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
  *	(vigil_early_fields() of its kind, and only those so far) are set
  *	as they will be in the whole event
  *
- * The early fields that the first steps read, when no first step can be
- * true on them, are remembered (keyed by SipHash with the engine's
- * secret key, VIGIL_EARLY_CACHE slots per kind): an event with the same
- * values then runs only the later steps of the rules with a sequence in
- * flight.  Enabling or disabling a rule forgets them all (early_gen).
+ * What the first steps decide on the early fields they read is
+ * remembered (keyed by SipHash with the engine's secret key, the low bit
+ * the answer, VIGIL_EARLY_CACHE slots per kind): an event with the same
+ * values is then built at once when a first step may be true, and else
+ * runs only the later steps of the rules with a sequence in flight.
+ * Enabling or disabling a rule forgets them all (early_gen).
  * Atomic-context safe.
  *
  * Return: false when no step of the event's kind can be true whatever
@@ -454,11 +455,12 @@ static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
 bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 {
 	struct vigil_work w = { VIGIL_EVENT_WORK, false };
+	enum { EARLY_UNKNOWN, EARLY_NOT, EARLY_MAY } known = EARLY_UNKNOWN;
 	struct vigil_early *ek;
 	u8 key[EARLY_KEY_MAX];
 	u32 kind, i, klen;
-	bool firsts_known;
-	u64 h = 0;
+	u64 h = 0, slot;
+	int t;
 
 	if (!(ev->present & (1ULL << VIGIL_F_EVENT_KIND)))
 		return true;
@@ -470,13 +472,27 @@ bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 	if (!ek->steps || ek->always || !vigil_event_canonical(ev, kind))
 		return true;
 	klen = early_key(ek, kind, READ_ONCE(e->early_gen), ev, key);
-	if (klen)
-		h = vg_siphash(key, klen, &e->early_key) | 1;
-	firsts_known = klen && READ_ONCE(ek->cache[h % VIGIL_EARLY_CACHE]) == h;
-	for (i = 0; i < ek->n_first && !firsts_known; i++)
-		if (early_step_may(e, &ek->steps[i], ev, &w))
-			return true; /* may be true, or the budget ran out */
-	if (klen && !firsts_known)
+	if (klen) {
+		/* bit 1 set: an empty slot (0) never matches */
+		h = (vg_siphash(key, klen, &e->early_key) | 2) & ~1ULL;
+		slot = READ_ONCE(ek->cache[h % VIGIL_EARLY_CACHE]);
+		if ((slot & ~1ULL) == h)
+			known = slot & 1 ? EARLY_MAY : EARLY_NOT;
+	}
+	if (known == EARLY_MAY)
+		return true;
+	for (i = 0; i < ek->n_first && known == EARLY_UNKNOWN; i++) {
+		t = early_step_may(e, &ek->steps[i], ev, &w);
+		if (t < 0)
+			return true; /* the budget ran out: nothing remembered */
+		if (t) {
+			if (klen)
+				WRITE_ONCE(ek->cache[h % VIGIL_EARLY_CACHE],
+					   h | 1);
+			return true;
+		}
+	}
+	if (klen && known == EARLY_UNKNOWN)
 		WRITE_ONCE(ek->cache[h % VIGIL_EARLY_CACHE], h);
 	/* later steps: only while a sequence of their rule is in flight */
 	for (i = ek->n_first; i < ek->n && vigil_seq_pending(e); i++)

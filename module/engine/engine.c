@@ -8,8 +8,9 @@
  *  - the kind list of the event's kind (struct vigil_dispatch): every
  *    rule that neither the index nor a prefilter slot finds for that
  *    kind;
- *  - its wait list: the sequence rules that take the kind only in later
- *    steps no slot finds, each only while it has a sequence in flight;
+ *  - its wait list: the sequence rules whose later steps take the kind,
+ *    each only while it has a sequence in flight (and when its slot will
+ *    not run it anyway);
  *  - the prefilter's candidates whose bits the event's scan set
  *    (prefilter_scan.c), in slot order;
  *  - the index's candidates (index.c), field by field.
@@ -671,11 +672,45 @@ static void cand_add(struct vigil_cand *list, u32 *n, u32 r, u32 step,
 	(*n)++;
 }
 
+/* The kinds the later steps of @ru take. */
+static u32 later_kinds(const struct vigil_rs *rs,
+		       const struct vigil_rs_rule *ru)
+{
+	u32 m = 0, k;
+
+	for (k = 1; k < ru->n_steps; k++)
+		m |= rs->steps[ru->first_step + k].kind_mask;
+	return m;
+}
+
+/*
+ * The one later step of @ru that takes @kind, whose filter gates a wait
+ * list entry (vigil_pf_pass()); VIGIL_NIL when several do.
+ */
+static u32 later_step(const struct vigil_rs *rs, const struct vigil_rs_rule *ru,
+		      u32 kind)
+{
+	u32 k, step = VIGIL_NIL;
+
+	for (k = 1; k < ru->n_steps; k++) {
+		if (!(rs->steps[ru->first_step + k].kind_mask & (1U << kind)))
+			continue;
+		if (step != VIGIL_NIL)
+			return VIGIL_NIL;
+		step = ru->first_step + k;
+	}
+	if (DISPATCH_MUT(DISPATCH_MUT_WAIT_GATE))
+		return ru->first_step;
+	return step;
+}
+
 /*
  * Fills the kind and wait lists (or counts them when @fill is false).
  * A rule joins the kind list of every kind that neither the index nor
- * its prefilter slot covers; a sequence rule whose first step does not
- * take that kind joins its wait list instead.  An engine without a
+ * its prefilter slot covers.  A sequence rule joins the kind lists of
+ * its first step's kinds that its slot (the first step's literals) does
+ * not cover, and the wait lists of its later steps' other kinds: those
+ * run only while it has a sequence in flight.  An engine without a
  * prefilter (the plain engine of the differential tests) filters
  * nothing: it has no wait lists either.
  */
@@ -692,23 +727,30 @@ static void kinds_walk(struct vigil_engine *e, bool fill)
 	for (r = 0; r < rs->h->n_rules; r++) {
 		const struct vigil_rs_rule *ru = &rs->rules[r];
 		const struct vigil_rs_step *st = &rs->steps[ru->first_step];
-		u32 m, later = 0;
+		u32 m, wait = 0;
 
 		if (e->idx.n_ent && vigil_index_covers(rs, ru, st))
 			continue; /* found by the index */
 		m = rule_kinds(rs, ru);
-		/* the kinds its prefilter slot takes (for all if not a sequence) */
-		if (e->pf.rule_slot && e->pf.rule_slot[r] != VIGIL_PF_NONE)
+		if (ru->kind == VIGIL_RULE_SEQUENCE && e->pf.rule_slot) {
+			m = st->kind_mask;
+			if (e->pf.rule_slot[r] != VIGIL_PF_NONE)
+				m &= ~e->pf.cand[e->pf.rule_slot[r]].kinds;
+			wait = later_kinds(rs, ru) & ~m;
+			if (DISPATCH_MUT(DISPATCH_MUT_WAIT_FIRST)) {
+				wait |= m;
+				m = 0;
+			}
+		} else if (e->pf.rule_slot &&
+			   e->pf.rule_slot[r] != VIGIL_PF_NONE) {
+			/* the kinds its prefilter slot takes */
 			m &= ~e->pf.cand[e->pf.rule_slot[r]].kinds;
-		if (ru->kind == VIGIL_RULE_SEQUENCE && e->pf.rule_slot)
-			later = DISPATCH_MUT(DISPATCH_MUT_WAIT_FIRST) ?
-					m :
-					m & ~st->kind_mask;
+		}
 		for (k = 1; k < __VIGIL_EV_LAST; k++) {
-			if (later & (1U << k))
+			if (wait & (1U << k))
 				cand_add(d->wait_list[k], &d->wait_n[k], r,
-					 ru->first_step, fill);
-			else if (m & (1U << k))
+					 later_step(rs, ru, k), fill);
+			if (m & (1U << k))
 				cand_add(d->kind_list[k], &d->kind_n[k], r,
 					 ru->first_step, fill);
 		}
@@ -788,6 +830,17 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 	m.event = ev;
 	fn(ctx, &m);
 	return 1;
+}
+
+/* Will run_filtered() run rule @r on this event of @kind? */
+static bool slot_runs(const struct vigil_engine *e, const struct vigil_evctx *x,
+		      u32 r, u32 kind)
+{
+	u32 s = e->pf.rule_slot ? e->pf.rule_slot[r] : VIGIL_PF_NONE;
+
+	if (s == VIGIL_PF_NONE || !(e->pf.cand[s].kinds & (1U << kind)))
+		return false;
+	return !x->hits || ((x->hits[s / 64] >> (s % 64)) & 1);
 }
 
 /*
@@ -884,10 +937,18 @@ u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 	}
 	for (i = 0; i < d->kind_n[kind]; i++)
 		n += run_cand(e, ev, &d->kind_list[kind][i], &x, fn, ctx);
-	for (i = 0; i < d->wait_n[kind]; i++)
-		if (vigil_seq_waiting(e, d->wait_list[kind][i].rule))
-			n += run_cand(e, ev, &d->wait_list[kind][i], &x, fn,
-				      ctx);
+	for (i = 0; i < d->wait_n[kind]; i++) {
+		const struct vigil_cand *c = &d->wait_list[kind][i];
+
+		/*
+		 * in flight, its later step's literals there (when one step
+		 * takes the kind), and not about to run from its slot
+		 */
+		if (vigil_seq_waiting(e, c->rule) &&
+		    (c->step == VIGIL_NIL || vigil_pf_pass(e, &x, c->step)) &&
+		    !slot_runs(e, &x, c->rule, kind))
+			n += run_cand(e, ev, c, &x, fn, ctx);
+	}
 	if (e->pf.n_slots)
 		n += run_filtered(e, ev, kind, &x, fn, ctx);
 	n += run_indexed(e, ev, kind, &x, fn, ctx);

@@ -252,9 +252,10 @@ struct vigil_index {
 #endif
 #define DISPATCH_MUT(n) (VIGIL_DISPATCH_MUTANT == (n))
 #define DISPATCH_MUT_WAIT_FIRST 1 /* a first step's kind on the wait list */
-#define DISPATCH_MUT_SLOT_OPEN 2 /* a rule slot takes unfiltered kinds */
+#define DISPATCH_MUT_SLOT_OPEN 2 /* a rule slot takes its unfiltered kinds */
 #define DISPATCH_MUT_NO_PASS 3 /* a kind a filter is not kept for stops it */
 #define DISPATCH_MUT_INDEX_LEN 4 /* the index notes its hints one byte short */
+#define DISPATCH_MUT_WAIT_GATE 5 /* a wait entry gated by its first step */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 15
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -335,9 +336,11 @@ struct vigil_pf {
  * @kind_list: per event kind, the candidates that neither the index nor
  *	a prefilter slot finds: each runs on every event of its kind
  * @kind_n: their numbers
- * @wait_list: per event kind, the sequence rules that take it only in
- *	later steps that no prefilter slot finds: each runs only while it
- *	has a sequence in flight (vigil_seq_waiting())
+ * @wait_list: per event kind, the sequence rules whose later steps take
+ *	it (and that are not on its kind list): each runs only while it
+ *	has a sequence in flight (vigil_seq_waiting()) and, when one later
+ *	step takes the kind (the entry's step; else VIGIL_NIL), its filter
+ *	lets the event through
  * @wait_n: their numbers
  */
 struct vigil_dispatch {
@@ -462,9 +465,9 @@ struct vigil_early_step {
  * @steps: them (NULL: not an early kind)
  * @fields: the early fields the atoms of first steps read, less the kind
  *	strings (fixed for the kind)
- * @cache: VIGIL_EARLY_CACHE keys (odd; 0: empty) of @fields' values on
- *	which no first step can be true; read and written racily, one
- *	aligned word at a time
+ * @cache: VIGIL_EARLY_CACHE keys of @fields' values (bit 1 set; 0:
+ *	empty), bit 0 set when a first step may be true on them; read and
+ *	written racily, one aligned word at a time
  */
 struct vigil_early {
 	bool always;

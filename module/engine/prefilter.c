@@ -755,12 +755,13 @@ static void pass_kinds(struct vigil_pf *pf, u32 s, u32 kinds)
 
 /*
  * Slots for rule @r.  An EVENT or NEW_TERMS rule whose step has a filter
- * is a candidate only when that step's bit is set.  A sequence rule
- * gets a slot per filtered step (tested in vigil_seq_process()), and a
- * slot of its own carrying all their literals, for the event kinds that
- * only filtered steps take: for those it is a candidate only when one of
- * the literals occurs.  The kinds a slot does not take stay on the
- * dispatch's kind lists (engine.c).
+ * is a candidate only when that step's bit is set.  A sequence rule gets
+ * a slot per filtered step (tested in vigil_seq_process()), and a slot
+ * of its own with its first step's literals, for the kinds that step
+ * keeps its filter for: for those it is a candidate only when one of the
+ * literals occurs (a sequence can only start so).  Its later steps run
+ * from the dispatch's wait lists while it has a sequence in flight, its
+ * first step's other kinds from the kind lists (engine.c).
  */
 static void assign_rule(struct pf_build *b, u32 r)
 {
@@ -768,32 +769,26 @@ static void assign_rule(struct pf_build *b, u32 r)
 	const struct vigil_rs_rule *ru = &rs->rules[r];
 	struct vigil_pf *pf = &b->e->pf;
 	bool seq = ru->kind == VIGIL_RULE_SEQUENCE, found;
-	u32 k, i, mask = 0, open = 0, kinds = 0;
+	u32 k, i, first = ru->first_step;
 
 	/* a step the index finds keeps its filter only as a test */
-	found = !seq && vigil_index_covers(rs, ru, &rs->steps[ru->first_step]);
+	found = !seq && vigil_index_covers(rs, ru, &rs->steps[first]);
 	for (k = 0; k < ru->n_steps; k++) {
-		i = ru->first_step + k;
+		i = first + k;
 		if (b->filt[i].n != PF_TOP)
 			pf->step_slot[i] = new_slot(
 				b, i, 1, seq || found ? VIGIL_NIL : r, ~0U);
-		if (pf->step_slot[i] == VIGIL_PF_NONE) {
-			open |= rs->steps[i].kind_mask;
-		} else {
+		if (pf->step_slot[i] != VIGIL_PF_NONE)
 			pass_kinds(pf, pf->step_slot[i],
 				   rs->steps[i].kind_mask & ~b->fk[i]);
-			mask |= 1U << k;
-			kinds |= b->fk[i];
-			open |= rs->steps[i].kind_mask & ~b->fk[i];
-		}
 	}
 	if (!seq && !found)
-		pf->rule_slot[r] = pf->step_slot[ru->first_step];
-	else if (DISPATCH_MUT(DISPATCH_MUT_SLOT_OPEN) && seq && kinds)
-		pf->rule_slot[r] = new_slot(b, ru->first_step, mask, r, ~0U);
-	else if (seq && (kinds & ~open))
-		pf->rule_slot[r] =
-			new_slot(b, ru->first_step, mask, r, kinds & ~open);
+		pf->rule_slot[r] = pf->step_slot[first];
+	else if (seq && pf->step_slot[first] != VIGIL_PF_NONE)
+		pf->rule_slot[r] = new_slot(b, first, 1, r, b->fk[first]);
+	if (DISPATCH_MUT(DISPATCH_MUT_SLOT_OPEN) && seq &&
+	    pf->rule_slot[r] != VIGIL_PF_NONE)
+		pf->cand[pf->rule_slot[r]].kinds |= rs->steps[first].kind_mask;
 }
 
 /**

@@ -372,6 +372,17 @@ static bool early_says(struct vigil_engine *e, struct cu_ev *c)
 	return vigil_engine_early(e, &part);
 }
 
+/* Does a slot of @kind's cache remember an answer @may (1: may match)? */
+static bool remembered(const struct vigil_engine *e, u32 kind, u64 may)
+{
+	u32 i;
+
+	for (i = 0; i < VIGIL_EARLY_CACHE; i++)
+		if (e->early[kind].cache[i] && (e->early[kind].cache[i] & 1) == may)
+			return true;
+	return false;
+}
+
 /* Shape 0 alone: loopback and private destinations need no event. */
 static void shape_loopback(void)
 {
@@ -413,8 +424,11 @@ static void shape_ports_later(void)
 		goto out;
 	cu_net(c, 0, VIGIL_EV_CONNECT, "x", "10.0.0.1", "127.0.0.1", 10255);
 	CHECK(early_says(p, c));
+	CHECK(remembered(p, VIGIL_EV_CONNECT, 1)); /* "may": built at once */
+	CHECK(early_says(p, c));
 	cu_net(c, 0, VIGIL_EV_CONNECT, "x", "10.0.0.1", "127.0.0.1", 20000);
 	CHECK(!early_says(p, c));
+	CHECK(remembered(p, VIGIL_EV_CONNECT, 0));
 	CHECK(!early_says(p, c)); /* remembered */
 	cu_net(c, 0, VIGIL_EV_CONNECT, "x", "10.0.0.1", "127.0.0.1", 10250);
 	CHECK(early_says(p, c)); /* another port: not the remembered key */

@@ -612,6 +612,9 @@ static const char *const seq_shapes[] = {
 	/* found through the index (an EXACT hint on process.name) */
 	"process where event.action == \"exec\" and "
 	"process.name in (\"curl\", \"wget\") and user.id == 1000",
+	/* 10: a first step of exec and load_module, filtered for exec only */
+	SEQ "[process where event.type == \"start\" and "
+	"process.command_line : \"*xmrig*\"] " PORT,
 };
 
 static void *compile_shapes(__u32 *len)
@@ -773,15 +776,16 @@ static void seq_dispatch(void)
 	CHECK_EQ(d->on->pf.cand[d->on->pf.rule_slot[0]].kinds,
 		 1U << VIGIL_EV_EXEC);
 	CHECK_EQ(d->on->pf.rule_slot[1], VIGIL_PF_NONE); /* UID PORT */
-	CHECK_EQ(dp->wait_n[VIGIL_EV_CONNECT], 3); /* rules 0, 1 and 4 */
-	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 3); /* rules 1, 3 and 4 */
-	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 1); /* rule 6 */
+	CHECK_EQ(dp->wait_n[VIGIL_EV_CONNECT], 4); /* rules 0, 1, 4 and 10 */
+	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 2); /* rules 1 and 3 */
+	/* later steps of exec, their first step's kind is another or filtered */
+	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 3); /* rules 2, 4 and 6 */
 	CHECK_EQ(d->off->disp.wait_n[VIGIL_EV_CONNECT], 0);
 	/* rule 7: filtered on exec events, on load_module's kind list */
 	CHECK(d->on->pf.rule_slot[7] != VIGIL_PF_NONE);
 	CHECK_EQ(d->on->pf.cand[d->on->pf.rule_slot[7]].kinds,
 		 1U << VIGIL_EV_EXEC);
-	CHECK_EQ(dp->kind_n[VIGIL_EV_LOAD_MODULE], 1);
+	CHECK_EQ(dp->kind_n[VIGIL_EV_LOAD_MODULE], 2); /* rules 7 and 10 */
 	CHECK(d->on->pf.kslots[VIGIL_EV_LOAD_MODULE] > 0); /* rule 8 */
 	CHECK(vigil_index_covers(&d->on->rs, &d->on->rs.rules[9],
 				 &d->on->rs.steps[d->on->rs.rules[9].first_step]));
@@ -801,6 +805,7 @@ static void mutants(void)
 		"a rule slot that takes unfiltered kinds",
 		"a kind a step's filter is not kept for stops the step",
 		"the index notes its hints' lengths one byte short",
+		"a wait list entry gated by its first step's filter",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
