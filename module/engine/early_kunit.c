@@ -62,19 +62,14 @@ static void vigil_early_decides(struct kunit *test)
 	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
 	struct vigil_engine *e = NULL;
 	const char *why = NULL;
-	u8 *blob = NULL;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_NOT_NULL(test, ev);
 	rsb_init(b);
 	early_end_rule(b);
 	early_port_rule(b);
-	blob = vg_zalloc(rsb_size(b));
-	if (!blob)
-		goto out;
-	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
-			     &why);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
+	e = rsb_engine(b, 0, 0, &why);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "engine: %s", why);
 	KUNIT_EXPECT_TRUE(test, early_end(e, ev, "sshd"));
 	KUNIT_EXPECT_FALSE(test, early_end(e, ev, "bash"));
 	KUNIT_EXPECT_FALSE(test, early_end(e, ev, "bash")); /* remembered */
@@ -90,10 +85,7 @@ static void vigil_early_decides(struct kunit *test)
 	vigil_event_init(ev);
 	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
 	KUNIT_EXPECT_TRUE(test, vigil_engine_early(e, ev));
-out:
-	if (!IS_ERR_OR_NULL(e))
-		vigil_engine_free(e);
-	vg_free(blob);
+	vigil_engine_free(e);
 	vg_free(ev);
 	vg_free(b);
 }

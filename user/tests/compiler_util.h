@@ -235,4 +235,32 @@ static inline int cu_net_matches(const char *type, const char *query,
 
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
+/* A value the pattern matches: its literal, '*' and '?' made concrete. */
+static inline void cu_sample(const char *strtab,
+			     const struct vigil_rs_pat *p, char *out, size_t cap)
+{
+	const char *s = strtab + p->str;
+	size_t i, o = 0;
+
+	/* a CIDR block's first address, as text */
+	if (p->kind == VIGIL_PAT_CIDR && cap >= VIGIL_IP_TEXT) {
+		vigil_ip_format((const unsigned char *)s, out);
+		return;
+	}
+	for (i = 0; i < p->len && o + 2 < cap; i++) {
+		if (p->kind == VIGIL_PAT_GLOB && s[i] == '*') {
+			out[o++] = 'z';
+			continue;
+		}
+		if (p->kind == VIGIL_PAT_GLOB && s[i] == '?') {
+			out[o++] = 'q';
+			continue;
+		}
+		if (p->kind == VIGIL_PAT_GLOB && s[i] == '\\' && i + 1 < p->len)
+			i++;
+		out[o++] = s[i];
+	}
+	out[o] = 0;
+}
+
 #endif

@@ -72,32 +72,6 @@ static u32 n_samples;
 static u64 port_samples[256];
 static u32 n_ports;
 
-/* A value pattern @p matches (its literal, '*' and '?' made concrete). */
-static void sample_of(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
-		      char *out, size_t cap)
-{
-	const char *s = rs->strtab + p->str;
-	size_t i, o = 0;
-
-	if (p->kind == VIGIL_PAT_CIDR) {
-		vigil_ip_format((const unsigned char *)s, out);
-		return;
-	}
-	for (i = 0; i < p->len && o + 2 < cap; i++) {
-		if (p->kind == VIGIL_PAT_GLOB && s[i] == '*') {
-			out[o++] = 'z';
-			continue;
-		}
-		if (p->kind == VIGIL_PAT_GLOB && s[i] == '?') {
-			out[o++] = 'q';
-			continue;
-		}
-		if (p->kind == VIGIL_PAT_GLOB && s[i] == '\\' && i + 1 < p->len)
-			i++;
-		out[o++] = s[i];
-	}
-	out[o] = 0;
-}
 
 /* Samples from every test of every step that takes a network kind. */
 static void collect_samples(const struct vigil_engine *e)
@@ -132,7 +106,7 @@ static void collect_samples(const struct vigil_engine *e)
 				if (p->kind == VIGIL_PAT_REGEX)
 					continue;
 				samples[n_samples].field = in->field;
-				sample_of(rs, p, samples[n_samples].v,
+				cu_sample(rs->strtab, p, samples[n_samples].v,
 					  sizeof(samples[n_samples].v));
 				n_samples++;
 			}

@@ -270,6 +270,26 @@ static int cmp_u32(const void *a, const void *b)
  * The alerts of one event may come in another order (the prefilter's
  * candidates follow the index's): compare them sorted.
  */
+/* @d's engines over @blob: one as built, one plain (pf_off()). */
+static bool diff_engines(struct diff *d, void *blob, __u32 len)
+{
+	struct vigil_engine_limits lim = { 1024, 1024 };
+	const char *reason;
+
+	d->on = vigil_engine_new(blob, len, &lim, &reason);
+	if (IS_ERR(d->on))
+		d->on = NULL;
+	d->off = d->on ? vigil_engine_new(blob, len, &lim, &reason) : NULL;
+	if (IS_ERR(d->off))
+		d->off = NULL;
+	if (!d->on || !d->off) {
+		printf("#   engine refused: %s\n", reason);
+		return false;
+	}
+	pf_off(d->off);
+	return true;
+}
+
 static void run_both(struct diff *d, struct cu_ev *c)
 {
 	struct rec a = { .n = 0 }, b = { .fired = d->fired, .n_rules = d->n_rules };
@@ -358,33 +378,6 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 		vigil_event_derive_file(&c->ev);
 }
 
-/* A value the pattern matches: its literal, '*' and '?' made concrete. */
-static void sample(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
-		   char *out, size_t cap)
-{
-	const char *s = rs->strtab + p->str;
-	size_t i, o = 0;
-
-	/* a CIDR block's first address, as text */
-	if (p->kind == VIGIL_PAT_CIDR && cap >= VIGIL_IP_TEXT) {
-		vigil_ip_format((const unsigned char *)s, out);
-		return;
-	}
-	for (i = 0; i < p->len && o + 2 < cap; i++) {
-		if (p->kind == VIGIL_PAT_GLOB && s[i] == '*') {
-			out[o++] = 'z';
-			continue;
-		}
-		if (p->kind == VIGIL_PAT_GLOB && s[i] == '?') {
-			out[o++] = 'q';
-			continue;
-		}
-		if (p->kind == VIGIL_PAT_GLOB && s[i] == '\\' && i + 1 < p->len)
-			i++;
-		out[o++] = s[i];
-	}
-	out[o] = 0;
-}
 
 /* The @j-th pattern (modulo the set) of MATCH @in, as a value. */
 static const char *pattern_sample(const struct vigil_rs *rs,
@@ -393,8 +386,8 @@ static const char *pattern_sample(const struct vigil_rs *rs,
 	const struct vigil_rs_set *set = &rs->sets[in->arg];
 	char lit[1024];
 
-	sample(rs, &rs->pats[set->first_pat + j % set->n_pats], lit,
-	       sizeof(lit));
+	cu_sample(rs->strtab, &rs->pats[set->first_pat + j % set->n_pats], lit,
+		  sizeof(lit));
 	return strdup_tmp(lit); /* an ARRAY keeps pointing at it */
 }
 
@@ -489,26 +482,15 @@ static void check_never(const char *what, struct diff *d, const bool *never,
 static void differential(const char *what, void *blob, __u32 len,
 			 const bool *never, u32 min_fired)
 {
-	struct vigil_engine_limits lim = { 1024, 1024 };
 	struct diff *d = calloc(1, sizeof(*d));
 	struct cu_ev *c = calloc(1, sizeof(*c));
-	const char *reason;
 
 	CHECK(d && c && blob);
 	if (!d || !c || !blob)
 		goto out;
-	d->on = vigil_engine_new(blob, len, &lim, &reason);
-	d->off = vigil_engine_new(blob, len, &lim, &reason);
-	if (IS_ERR(d->on))
-		d->on = NULL;
-	if (IS_ERR(d->off))
-		d->off = NULL;
-	if (!d->on || !d->off)
-		printf("#   engine refused: %s\n", reason);
-	CHECK(d->on && d->off);
+	CHECK(diff_engines(d, blob, len));
 	if (!d->on || !d->off)
 		goto out;
-	pf_off(d->off);
 	d->n_rules = d->off->rs.h->n_rules;
 	d->fired = calloc(d->n_rules + 1, sizeof(*d->fired));
 	CHECK(d->fired);
@@ -708,25 +690,14 @@ static u64 shape_streams(struct diff *d, u32 streams, u64 *alerts)
 
 static struct diff *shape_engines(void)
 {
-	struct vigil_engine_limits lim = { 1024, 1024 };
 	struct diff *d = calloc(1, sizeof(*d));
-	const char *reason;
 	__u32 len = 0;
 	void *blob = compile_shapes(&len);
 
 	if (!d || !blob)
 		goto fail;
-	d->on = vigil_engine_new(blob, len, &lim, &reason);
-	d->off = vigil_engine_new(blob, len, &lim, &reason);
-	if (IS_ERR(d->on))
-		d->on = NULL;
-	if (IS_ERR(d->off))
-		d->off = NULL;
-	if (!d->on || !d->off) {
-		printf("#   engine refused: %s\n", reason);
+	if (!diff_engines(d, blob, len))
 		goto fail;
-	}
-	pf_off(d->off);
 	free(blob);
 	return d;
 fail:
