@@ -49,6 +49,11 @@
 
 /* Table bits computed at build, all steps of all early kinds together. */
 #define EARLY_BUILD_WORK (1U << 24)
+/*
+ * Steps of one early kind that get a table (288 bytes each); a ruleset
+ * with more builds every event of that kind, as without early decisions.
+ */
+#define EARLY_MAX_STEPS 1024
 
 /* Accumulator values reaching an instruction: bit 0 false, bit 1 true. */
 #define ACC_F 1U
@@ -342,7 +347,8 @@ static int early_step_may(const struct vigil_engine *e,
  * vigil_early_build() - the early decisions of an engine
  * @e: engine with its step starts computed
  *
- * Bounded by EARLY_BUILD_WORK table bits times instructions.  May sleep.
+ * Bounded by EARLY_BUILD_WORK table bits times instructions, and by
+ * EARLY_MAX_STEPS tables per kind.  May sleep.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -362,6 +368,10 @@ int vigil_early_build(struct vigil_engine *e)
 			continue;
 		early_kind(e, kind, ek, reach, &work);
 		ek->n_first = 0;
+		if (ek->n > EARLY_MAX_STEPS) {
+			ek->n = 0; /* no steps: no early decision */
+			continue;
+		}
 		ek->steps = vg_zalloc(sizeof(*ek->steps) * (ek->n + 1));
 		ek->cache = vg_zalloc(sizeof(u64) * VIGIL_EARLY_CACHE);
 		if (!ek->steps || !ek->cache) {

@@ -450,6 +450,49 @@ out:
 	vigil_engine_free(e);
 }
 
+/* More steps of a kind than get tables: every event of it is built. */
+static void too_many_steps(void)
+{
+	struct vigil_compiler *comp = vigil_compiler_new();
+	struct vigil_engine_limits lim = { 64, 64 };
+	struct vigil_engine *e = NULL;
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	struct vigil_cerror err;
+	const char *reason;
+	char toml[512];
+	void *blob = NULL;
+	__u32 len = 0;
+	u32 i;
+
+	CHECK(comp && c);
+	if (!comp || !c)
+		goto out;
+	for (i = 0; i < 1100; i++) {
+		snprintf(toml, sizeof(toml),
+			 "[rule]\nname = \"t\"\nrule_id = \"t-%u\"\n"
+			 "severity = \"low\"\nrisk_score = 1\ntype = \"eql\"\n"
+			 "language = \"eql\"\nquery = \"network where "
+			 "destination.port == %u\"\n",
+			 i, i + 1);
+		CHECK(!vigil_compiler_add_buf(comp, toml, strlen(toml), &err));
+	}
+	CHECK(!vigil_compiler_emit(comp, &blob, &len, &err));
+	e = blob ? vigil_engine_new(blob, len, &lim, &reason) : NULL;
+	if (IS_ERR(e))
+		e = NULL;
+	CHECK(e);
+	if (!e)
+		goto out;
+	CHECK(!e->early[VIGIL_EV_CONNECT].steps);
+	cu_net(c, 0, VIGIL_EV_CONNECT, "x", "10.0.0.1", "127.0.0.1", 5000);
+	CHECK(early_says(e, c)); /* port 5000: no rule, but no decision */
+out:
+	vigil_engine_free(e);
+	vigil_compiler_free(comp);
+	free(blob);
+	free(c);
+}
+
 static void differential_ours(void)
 {
 	struct diff d;
@@ -491,6 +534,7 @@ int main(int argc, char **argv)
 	RUN(shape_loopback);
 	RUN(shape_ports_later);
 	RUN(shape_end);
+	RUN(too_many_steps);
 	RUN(differential_ours);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(differential_corpus, "corpus not found at " CORPUS);
