@@ -127,24 +127,31 @@ static int add_name(struct vigil_env_names *out, const struct vigil_rs *rs,
 int vigil_env_names_build(const struct vigil_rs *rs,
 			  struct vigil_env_names *out, const char **why)
 {
+	const struct vigil_rs_insn *in;
 	const struct vigil_rs_set *set;
-	u32 i, j;
+	u32 s, i, j;
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < rs->h->n_insns; i++) {
-		if (rs->insns[i].op != VIGIL_OP_MATCH ||
-		    rs->insns[i].field != VIGIL_F_PROCESS_ENV_VARS)
-			continue;
-		set = &rs->sets[rs->insns[i].arg];
-		for (j = 0; j < set->n_pats; j++) {
-			err = add_name(out, rs, set->first_pat + j);
-			if (err) {
-				*why = "rules name more than VIGIL_ENV_MAX_NAMES environment variables";
-				return err;
+	/*
+	 * The steps' programs only: the validator checks the instructions
+	 * of steps, and an instruction outside every step may hold anything
+	 */
+	for (s = 0; s < rs->h->n_steps; s++)
+		for (i = 0; i < rs->steps[s].n_insns; i++) {
+			in = &rs->insns[rs->steps[s].first_insn + i];
+			if (in->op != VIGIL_OP_MATCH ||
+			    in->field != VIGIL_F_PROCESS_ENV_VARS)
+				continue;
+			set = &rs->sets[in->arg];
+			for (j = 0; j < set->n_pats; j++) {
+				err = add_name(out, rs, set->first_pat + j);
+				if (err) {
+					*why = "rules name more than VIGIL_ENV_MAX_NAMES environment variables";
+					return err;
+				}
 			}
 		}
-	}
 	return 0;
 }
 

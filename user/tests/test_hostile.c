@@ -495,6 +495,31 @@ static struct vigil_engine *compile_dirs(const char *const *dirs, u32 n_dirs,
 }
 
 /* The corpus fits the budget with room: no attacker argv can stop it. */
+/*
+ * Instructions outside every step are not validated: nothing may read
+ * them.  An env_vars MATCH there on a set that does not exist once sent
+ * vigil_env_names_build() to a wild read (found by fuzz_ruleset).
+ */
+static void orphan_insns(void)
+{
+	struct rsb *b = calloc(1, sizeof(*b));
+	struct vigil_engine *e;
+	const char *why = NULL;
+
+	CHECK(b);
+	if (!b)
+		return;
+	rsb_init(b);
+	rsb_simple(b, "ok", RSB_EXEC, VIGIL_F_PROCESS_NAME, VIGIL_PAT_EXACT, 0,
+		   "x");
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_ENV_VARS, 0, 0x7fffffff);
+	rsb_insn(b, VIGIL_OP_NUMCMP, VIGIL_F_PROCESS_ENV_VARS, 0, 0);
+	e = rsb_engine(b, 16, 16, &why);
+	CHECK(e); /* accepted, and built without reading them */
+	vigil_engine_free(e);
+	free(b);
+}
+
 static void corpus_within_budget(void)
 {
 	static const char *const dirs[] = { CORPUS "rules/linux",
@@ -547,6 +572,7 @@ int main(void)
 	RUN(string_lengths);
 	RUN(inherit_chunks);
 	RUN(terms_window_boottime);
+	RUN(orphan_insns);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(corpus_within_budget, "corpus not found at " CORPUS);
 	else
