@@ -6,6 +6,7 @@
  *   security_path_link(old_dentry, new_dir, new_dentry)  CREATE (hard link)
  *   security_path_mknod(dir, dentry, mode, dev)      CREATE, mknod(2) only
  *   security_file_open(file) with FMODE_CREATED      CREATE (open O_CREAT)
+ *   security_file_open(file), any other open         OPEN (opened-file)
  *   security_path_rename(old_dir, old_dentry, new_dir, new_dentry, flags)
  *                                                    RENAME
  *   security_path_unlink(dir, dentry)                DELETE
@@ -20,6 +21,16 @@
  * filesystem error) is still reported as an attempt.  security_file_open
  * runs after the file was created, so open(O_CREAT) events are always
  * real creations.
+ *
+ * Opens: every open of an existing file, directory or device by a user
+ * process, as auditd's "opened-file" (open(2), openat(2), creat(2) of
+ * an existing file).  An open that creates the file is its CREATE
+ * event only, and execve's and uselib's opens of the program are left
+ * out (vigil_file_opened_for_exec()): the exec event reports them.  An
+ * open is described by its path first (d_path of the file, and the
+ * name, directory and extension made of it), and built further only
+ * when a rule may match that path (vigil_detect_early()).  O_PATH opens
+ * never reach the hook.
  *
  * mknod: may_o_create() calls security_path_mknod() for every O_CREAT
  * open too, so that hook reports only when current is inside mknod(2)
@@ -65,6 +76,15 @@ static const char *entry_path(char *buf, const struct path *dir,
 	return s;
 }
 
+/*
+ * execve(2) and uselib(2) open the program with __FMODE_EXEC in f_flags
+ * (do_open_execat(); since 6.8 LSMs test the same bit for it).
+ */
+static bool vigil_file_opened_for_exec(const struct file *file)
+{
+	return READ_ONCE(file->f_flags) & __FMODE_EXEC;
+}
+
 struct file_op {
 	enum vigil_event_kind kind;
 	const struct path *dir; /* with dentry: the new entry */
@@ -98,11 +118,16 @@ static void file_event(const struct file_op *op)
 		s = entry_path(sc->path, op->dir, op->dentry, &len, &cut);
 
 	rcu_read_lock();
-	p = vigil_capture_current_proc(sc);
 	vigil_capture_begin(sc, op->kind);
 	vigil_event_set_str(ev, VIGIL_F_FILE_PATH, s, len);
 	if (cut)
 		vigil_capture_cut(sc, VIGIL_F_FILE_PATH);
+	/* an open: its path alone may show that no rule can match it */
+	if (op->kind == VIGIL_EV_OPEN) {
+		vigil_event_derive_file(ev);
+		if (!vigil_detect_early(ev))
+			goto out;
+	}
 	if (op->odir) {
 		s = entry_path(sc->path2, op->odir, op->odentry, &len, &ocut);
 		vigil_event_set_str(ev, VIGIL_F_FILE_ORIG_PATH, s, len);
@@ -117,9 +142,11 @@ static void file_event(const struct file_op *op)
 			vigil_capture_cut(sc, VIGIL_F_FILE_TARGET_PATH);
 	}
 	vigil_event_derive_file(ev);
+	p = vigil_capture_current_proc(sc);
 	vigil_capture_actor(sc, p, NULL);
 	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);
+out:
 	rcu_read_unlock();
 	vigil_scratch_put(sc);
 }
@@ -168,12 +195,17 @@ static int on_open(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct file *file = ARG(regs, 0);
 	struct file_op op = {
-		.kind = VIGIL_EV_CREATE,
+		.kind = VIGIL_EV_OPEN,
 		.path = &file->f_path,
 	};
 
-	if ((file->f_mode & FMODE_CREATED) && S_ISREG(file_inode(file)->i_mode))
+	if (file->f_mode & FMODE_CREATED) {
+		op.kind = VIGIL_EV_CREATE;
+		if (S_ISREG(file_inode(file)->i_mode))
+			file_event(&op);
+	} else if (!vigil_file_opened_for_exec(file)) {
 		file_event(&op);
+	}
 	return 0;
 }
 

@@ -9,7 +9,8 @@
  * Most network rules exclude what most connections are: loopback and
  * private destinations, other ports.  Likewise most process-end rules
  * name the process that ends (sshd), and its name is in the process
- * table.  So capture sets the early fields of the kind
+ * table; and the rules on file opens name the paths they watch, which
+ * d_path gives without the process.  So capture sets the early fields of the kind
  * (vigil_early_fields()), asks vigil_engine_early(), and builds the rest
  * only when some step of the event's kind may still be true.
  *
@@ -74,6 +75,8 @@ u64 vigil_early_fields(u32 kind)
 		return VIGIL_EARLY_NET_FIELDS;
 	case VIGIL_EV_END:
 		return VIGIL_EARLY_END_FIELDS;
+	case VIGIL_EV_OPEN:
+		return VIGIL_EARLY_OPEN_FIELDS;
 	}
 	return 0;
 }
@@ -410,6 +413,8 @@ void vigil_early_free(struct vigil_engine *e)
 _Static_assert(__builtin_popcountll(VIGIL_EARLY_NET_FIELDS) <=
 			       EARLY_KEY_FIELDS &&
 		       __builtin_popcountll(VIGIL_EARLY_END_FIELDS) <=
+			       EARLY_KEY_FIELDS &&
+		       __builtin_popcountll(VIGIL_EARLY_OPEN_FIELDS) <=
 			       EARLY_KEY_FIELDS,
 	       "EARLY_KEY_MAX holds every early field");
 static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,

@@ -254,7 +254,7 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
  */
 #define VIGIL_EARLY_KINDS                                     \
 	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) | \
-	 (1U << VIGIL_EV_END))
+	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN))
 /* The kind strings, which every early kind has (vigil_event_set_kind()). */
 #define VIGIL_EARLY_KIND_STRINGS                                           \
 	((1ULL << VIGIL_F_EVENT_KIND) | (1ULL << VIGIL_F_EVENT_CATEGORY) | \
@@ -271,6 +271,11 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 #define VIGIL_EARLY_END_FIELDS                                       \
 	(VIGIL_EARLY_KIND_STRINGS | (1ULL << VIGIL_F_PROCESS_NAME) | \
 	 (1ULL << VIGIL_F_PROCESS_EXIT_CODE))
+/* open: the file's path and what vigil_event_derive_file() makes of it */
+#define VIGIL_EARLY_OPEN_FIELDS                                           \
+	(VIGIL_EARLY_KIND_STRINGS | (1ULL << VIGIL_F_FILE_PATH) |         \
+	 (1ULL << VIGIL_F_FILE_NAME) | (1ULL << VIGIL_F_FILE_DIRECTORY) | \
+	 (1ULL << VIGIL_F_FILE_EXTENSION))
 u64 vigil_early_fields(u32 kind);
 bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev);
 /**

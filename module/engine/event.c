@@ -254,6 +254,8 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 	[VIGIL_EV_END] = { KS("linux"), KS("process"), KS("end"), KS("end") },
 	[VIGIL_EV_LOAD_MODULE] = { KS("linux"), KS("process"), KS("start"),
 				   KS("load_module") },
+	[VIGIL_EV_OPEN] = { KS("linux"), KS("file"), KS("access"),
+			    KS("opened-file") },
 };
 #undef KS
 

@@ -176,6 +176,7 @@ enum vigil_stat {
 	VIGIL_STAT_EVENTS_END,
 	VIGIL_STAT_EVENTS_LOAD_MODULE,
 	VIGIL_STAT_EVENTS_DECIDED_EARLY, /* no rule can match: not built */
+	VIGIL_STAT_EVENTS_OPEN,
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -198,6 +199,7 @@ enum vigil_event_kind {
 	VIGIL_EV_GID_CHANGE, /* process/change/gid_change: setgid(2) family */
 	VIGIL_EV_END, /* process/end/end: the last thread of a process exits */
 	VIGIL_EV_LOAD_MODULE, /* process/start/load_module: a kernel module */
+	VIGIL_EV_OPEN, /* file/access/opened-file: open(2) of an existing file */
 	__VIGIL_EV_LAST
 };
 #define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
@@ -207,7 +209,8 @@ enum vigil_event_kind {
 	 (1U << VIGIL_EV_LOAD_MODULE))
 #define VIGIL_EV_MASK_FILE                                    \
 	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) | \
-	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE))
+	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE) |  \
+	 (1U << VIGIL_EV_OPEN))
 #define VIGIL_EV_MASK_NETWORK \
 	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
 

@@ -378,12 +378,70 @@ __u16 kinds_of_category(const char *category)
 	return mask;
 }
 
+/*
+ * Kinds a step takes only when it names them: file opens.  Elastic
+ * Defend reports no opens on Linux (auditd does, as "opened-file"), so a
+ * file rule written for creations, renames and deletions would otherwise
+ * run, and fire, on every read of the paths it watches.
+ */
+#define KINDS_NAMED_ONLY (1U << VIGIL_EV_OPEN)
+
+/*
+ * Does @p match @kind's value of kind field @kf and no other kind's of
+ * the same category?
+ */
+static bool pat_names_kind(const struct pat *p, int kind, int kf)
+{
+	int k, cf = kind_field_index(VIGIL_F_EVENT_CATEGORY);
+	const char *v, *cat;
+	u32 len;
+
+	cat = vigil_kind_value(kind, cf, &len);
+	v = vigil_kind_value(kind, kf, &len);
+	if (pat_eval(p, v, len) != 1)
+		return false;
+	for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++) {
+		if (k == kind || strcmp(vigil_kind_value(k, cf, &len), cat))
+			continue;
+		v = vigil_kind_value(k, kf, &len);
+		if (pat_eval(p, v, len) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Does @n test event.type or event.action with a pattern that matches
+ * @kind's value and no other kind's of its category ("opened-file",
+ * "access")?
+ */
+static bool names_kind(const struct node *n, int kind)
+{
+	int i, kf;
+
+	if (n->t != N_MATCH) {
+		for (i = 0; i < n->n; i++)
+			if (names_kind(n->kids[i], kind))
+				return true;
+		return false;
+	}
+	kf = kind_field_index(n->field);
+	if (kf < 0 || n->field == VIGIL_F_EVENT_CATEGORY)
+		return false;
+	for (i = 0; i < n->npats; i++)
+		if (pat_names_kind(&n->pats[i], kind, kf))
+			return true;
+	return false;
+}
+
 __u16 node_kind_mask(const struct node *n, __u16 mask)
 {
 	int k;
 
 	for (k = VIGIL_EV_EXEC; k < __VIGIL_EV_LAST; k++)
-		if ((mask & (1U << k)) && node_eval_kind(n, k, false) == T_FALSE)
+		if ((mask & (1U << k)) &&
+		    (node_eval_kind(n, k, false) == T_FALSE ||
+		     ((KINDS_NAMED_ONLY & (1U << k)) && !names_kind(n, k))))
 			mask &= ~(1U << k);
 	return mask;
 }

@@ -96,7 +96,10 @@ void cquery_free(struct cquery *q);
 struct node *node_simplify(struct node *n);
 /* Kinds of event whose event.category is @category (0: none). */
 __u16 kinds_of_category(const char *category);
-/* Kinds of event for which @n is not statically false. */
+/*
+ * Kinds of event for which @n is not statically false; file opens only
+ * when @n names them by event.type or event.action.
+ */
 __u16 node_kind_mask(const struct node *n, __u16 mask);
 
 enum tri { T_FALSE, T_TRUE, T_UNKNOWN };

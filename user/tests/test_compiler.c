@@ -100,6 +100,20 @@ static void kind_masks(void)
 	HAS(cu_dump("eql", "file where event.type != \"creation\""), "mask=0x30 ");
 	/* narrowing is only from conditions that must hold */
 	HAS(cu_dump("eql", "file where event.type == \"creation\" or file.name == \"x\""), "mask=0x3c ");
+	/* opens only when named by an action or type only opens have */
+	HAS(cu_dump("eql", "file where event.action == \"opened-file\""), "mask=0x1000 ");
+	HAS(cu_dump("eql", "any where event.type : \"access\" and file.name == \"x\""), "mask=0x1000 ");
+	HAS(cu_dump("eql", "file where event.action in (\"opened-file\", \"rename\")"), "mask=0x1010 ");
+	HAS(cu_dump("query", "event.category:file and event.action:\"opened-file\""), "mask=0x1000 ");
+	HAS(cu_dump("eql", "file where file.path : \"/etc/cron*\""), "mask=0x3c ");
+	HAS(cu_dump("eql", "file where event.action != \"opened-file\""), "mask=0x3c ");
+	HAS(cu_dump("eql", "file where event.category == \"file\""), "mask=0x3c ");
+	HAS(cu_dump("eql", "file where not event.type : \"creation\""), "mask=0x30 ");
+	/* named under a negation that leaves them possible: taken */
+	HAS(cu_dump("eql", "file where not (event.action == \"opened-file\" and file.name == \"x\")"),
+	    "mask=0x103c ");
+	HAS(cu_error("eql", "process where event.action == \"opened-file\""),
+	    "condition can never match a kernel event");
 }
 
 /*

@@ -53,6 +53,10 @@ static const char *const shapes[] = {
 	"process where event.type == \"end\" and process.name == \"sshd\" "
 	"and process.exit_code != 0 and "
 	"process.command_line == \"/usr/sbin/sshd -D -R\"",
+	/* 6: opens of a path set, less a reader's name and a directory */
+	"file where event.action == \"opened-file\" and "
+	"file.path : (\"/proc/*/cmdline\", \"/etc/sysctl.d*\") and "
+	"not file.directory == \"/etc/sysctl.d/a\" and process.name != \"ps\"",
 };
 
 static const char *const ips[] = {
@@ -143,13 +147,27 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 }
 
 /*
- * A random event of an early kind: a process end, or a connection with
- * addresses and ports; names and values from the samples.
+ * A random event of an early kind: a file open, a process end, or a
+ * connection with addresses and ports; names and values from the
+ * samples.
  */
 static void random_event(struct cu_ev *c)
 {
 	u32 kind = rnd() & 1 ? VIGIL_EV_CONNECT : VIGIL_EV_ACCEPT, i, n;
 
+	if (rnd() % 4 == 0) {
+		static const char *const paths[] = {
+			"/proc/modules", "/proc/1/cmdline", "/etc/sysctl.d",
+			"/etc/sysctl.d/a.conf", "/etc/modprobe.d/x",
+			"/etc/passwd", "/tmp/x.so", "/",
+		};
+
+		cu_exec(c, 0, "e1", "x", ARGV("x", "-a"));
+		vigil_event_set_kind(&c->ev, VIGIL_EV_OPEN);
+		cu_set(c, VIGIL_F_FILE_PATH, paths[rnd() % ARRAY_SIZE(paths)]);
+		vigil_event_derive_file(&c->ev);
+		goto samples;
+	}
 	if (rnd() % 3 == 0) {
 		cu_exec(c, 0, "e1", "x", ARGV("x", "-a"));
 		vigil_event_set_kind(&c->ev, VIGIL_EV_END);
