@@ -20,6 +20,9 @@
  *   vigil-poke setid0 [ARG...]       setgid(0) then setuid(0), and check
  *                                    that both took; ARG... is ignored (a
  *                                    command line for the rules to read)
+ *   vigil-poke insmod FILE           load kernel module FILE with
+ *                                    finit_module(2), as a loader hidden
+ *                                    under another name would
  *
  * Exit status: 0, or 1 with the failing call named on stderr.
  */
@@ -155,6 +158,18 @@ static int setid0(void)
 	return 0;
 }
 
+static int insmod(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return die(path);
+	if (syscall(SYS_finit_module, fd, "", 0))
+		return die("finit_module");
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -180,6 +195,8 @@ int main(int argc, char **argv)
 		return threaded_exec(argv[2], argv + 3);
 	if (!strcmp(cmd, "setid0"))
 		return setid0();
+	if (!strcmp(cmd, "insmod") && argc == 3)
+		return insmod(argv[2]);
 	fprintf(stderr, "usage: see tests/vm/guest/vigil-poke.c\n");
 	return 2;
 }
