@@ -51,7 +51,7 @@ extern const struct vigil_capture_hook
 	vigil_capture_file_hooks[VIGIL_CAPTURE_FILE_HOOKS];
 
 /* capture_net.c: connect, accept */
-#define VIGIL_CAPTURE_NET_HOOKS 2
+#define VIGIL_CAPTURE_NET_HOOKS 3
 extern const struct vigil_capture_hook
 	vigil_capture_net_hooks[VIGIL_CAPTURE_NET_HOOKS];
 

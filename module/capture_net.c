@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Network events, from kprobes on two LSM hooks (CONFIG_SECURITY_NETWORK):
+ * Network events, from kprobes on three LSM hooks (CONFIG_SECURITY_NETWORK):
  *
  *   security_socket_connect(sock, address, addrlen)  CONNECT
  *   security_sock_graft(sk, parent)                  ACCEPT
+ *   security_socket_bind(sock, address, addrlen)     BIND
  *
- * Both run in the context of the process that connects or accepts.  Only
+ * All run in the context of the process that connects, accepts or binds.  Only
  * IPv4 and IPv6 sockets of TCP (and MPTCP) and UDP are reported; other
  * families (unix, netlink, ...) and protocols (raw, ICMP, SCTP) are not.
  *
@@ -15,6 +16,12 @@
  * destination is the address asked for; the source is the socket's local
  * address and port when it is already bound (a client socket usually is
  * not: both are then absent).
+ *
+ * bind(2) is reported like connect(2), when the kernel has copied the
+ * address and is about to bind: the source is the address and port asked
+ * for (port 0: the kernel picks one), there is no destination, and the
+ * direction is "unknown" (a bind precedes a listen as well as a client's
+ * connect).  auditd calls it "bound-socket".
  *
  * An accepted TCP connection is reported when the new socket is grafted
  * onto the accepting process's socket (inet_accept(), after the
@@ -73,12 +80,14 @@ static const char *transport_of(const struct sock *sk)
 
 /**
  * struct net_op - what one network hook saw
- * @kind: VIGIL_EV_CONNECT or VIGIL_EV_ACCEPT
+ * @kind: VIGIL_EV_CONNECT, VIGIL_EV_ACCEPT or VIGIL_EV_BIND
  * @transport: network.transport
- * @src: source.ip (VIGIL_FT_IP), valid when @sport is not 0
- * @dst: destination.ip
- * @sport: source.port, 0 when the source is unknown
+ * @src: source.ip (VIGIL_FT_IP), valid with @has_src
+ * @dst: destination.ip, valid with @has_dst
+ * @sport: source.port
  * @dport: destination.port
+ * @has_src: the source is known
+ * @has_dst: the destination is known
  */
 struct net_op {
 	enum vigil_event_kind kind;
@@ -87,6 +96,8 @@ struct net_op {
 	u8 dst[VIGIL_IP_LEN];
 	u16 sport;
 	u16 dport;
+	bool has_src;
+	bool has_dst;
 };
 
 static void net_event(const struct net_op *op)
@@ -94,6 +105,7 @@ static void net_event(const struct net_op *op)
 	static const char *const direction[] = {
 		[VIGIL_EV_CONNECT] = "egress",
 		[VIGIL_EV_ACCEPT] = "ingress",
+		[VIGIL_EV_BIND] = "unknown",
 	};
 	struct vigil_scratch *sc;
 	struct vigil_event *ev;
@@ -108,11 +120,13 @@ static void net_event(const struct net_op *op)
 	rcu_read_lock();
 	/* the early fields first (VIGIL_EARLY_NET_FIELDS), and only those */
 	vigil_capture_begin(sc, op->kind);
-	memcpy(sc->dst_ip, op->dst, VIGIL_IP_LEN);
-	vigil_event_set_str(ev, VIGIL_F_DESTINATION_IP, sc->dst_ip,
-			    VIGIL_IP_LEN);
-	vigil_event_set_num(ev, VIGIL_F_DESTINATION_PORT, op->dport);
-	if (op->sport) {
+	if (op->has_dst) {
+		memcpy(sc->dst_ip, op->dst, VIGIL_IP_LEN);
+		vigil_event_set_str(ev, VIGIL_F_DESTINATION_IP, sc->dst_ip,
+				    VIGIL_IP_LEN);
+		vigil_event_set_num(ev, VIGIL_F_DESTINATION_PORT, op->dport);
+	}
+	if (op->has_src) {
 		memcpy(sc->src_ip, op->src, VIGIL_IP_LEN);
 		vigil_event_set_str(ev, VIGIL_F_SOURCE_IP, sc->src_ip,
 				    VIGIL_IP_LEN);
@@ -136,51 +150,91 @@ out:
 
 #define ARG(regs, n) ((void *)vigil_kprobe_arg(regs, n))
 
-static int on_connect(struct kprobe *kp, struct pt_regs *regs)
+/*
+ * The address and port of @sa, @len bytes that the syscall copied into
+ * the kernel (so read as is), into @ip and @port.
+ *
+ * Return: false for a family other than AF_INET and AF_INET6 (AF_UNSPEC
+ * dissolves a UDP association: no connection) or a short address.
+ */
+static bool addr_of(const struct sockaddr *sa, int len, u8 ip[VIGIL_IP_LEN],
+		    u16 *port)
 {
-	struct socket *sock = ARG(regs, 0);
-	const struct sockaddr *sa = ARG(regs, 1);
-	int len = (int)vigil_kprobe_arg(regs, 2);
-	struct net_op op = { .kind = VIGIL_EV_CONNECT };
-	struct sock *sk;
-	u16 family;
-
-	if (vigil_capture_skip() || !sock || !sa)
-		return 0;
-	sk = sock->sk;
-	if (!sk)
-		return 0;
-	family = READ_ONCE(sk->sk_family);
-	if (family != AF_INET && family != AF_INET6)
-		return 0;
-	op.transport = transport_of(sk);
-	/* the address was copied into the kernel: it can be read as is */
-	if (!op.transport || len < (int)sizeof(sa->sa_family))
-		return 0;
+	if (len < (int)sizeof(sa->sa_family))
+		return false;
 	if (sa->sa_family == AF_INET &&
 	    len >= (int)sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *in = (const void *)sa;
 
-		ip_from_v4(op.dst, in->sin_addr.s_addr);
-		op.dport = ntohs(in->sin_port);
-	} else if (sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133) {
+		ip_from_v4(ip, in->sin_addr.s_addr);
+		*port = ntohs(in->sin_port);
+		return true;
+	}
+	if (sa->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133) {
 		const struct sockaddr_in6 *in6 = (const void *)sa;
 
-		memcpy(op.dst, &in6->sin6_addr, VIGIL_IP_LEN);
-		op.dport = ntohs(in6->sin6_port);
-	} else {
-		/* AF_UNSPEC dissolves a UDP association: no connection */
-		return 0;
+		memcpy(ip, &in6->sin6_addr, VIGIL_IP_LEN);
+		*port = ntohs(in6->sin6_port);
+		return true;
 	}
-	op.sport = READ_ONCE(sk->sk_num);
-	if (family == AF_INET)
-		ip_from_v4(op.src, READ_ONCE(sk->sk_rcv_saddr));
+	return false;
+}
+
+/*
+ * connect(2) and bind(2): @regs holds (sock, address, addrlen).  The
+ * address is the destination of a connect, with the socket's local
+ * address as source when it is bound; and the source of a bind.
+ */
+static void sock_addr_event(struct pt_regs *regs, enum vigil_event_kind kind)
+{
+	struct socket *sock = ARG(regs, 0);
+	const struct sockaddr *sa = ARG(regs, 1);
+	int len = (int)vigil_kprobe_arg(regs, 2);
+	struct net_op op = { .kind = kind };
+	struct sock *sk;
+	u16 family;
+
+	if (vigil_capture_skip() || !sock || !sa)
+		return;
+	sk = sock->sk;
+	if (!sk)
+		return;
+	family = READ_ONCE(sk->sk_family);
+	if (family != AF_INET && family != AF_INET6)
+		return;
+	op.transport = transport_of(sk);
+	if (!op.transport)
+		return;
+	if (kind == VIGIL_EV_BIND) {
+		op.has_src = addr_of(sa, len, op.src, &op.sport);
+		if (!op.has_src)
+			return;
+	} else {
+		op.has_dst = addr_of(sa, len, op.dst, &op.dport);
+		if (!op.has_dst)
+			return;
+		op.sport = READ_ONCE(sk->sk_num);
+		op.has_src = op.sport != 0;
+		if (family == AF_INET)
+			ip_from_v4(op.src, READ_ONCE(sk->sk_rcv_saddr));
 #if IS_ENABLED(CONFIG_IPV6)
-	else
-		memcpy(op.src, &sk->sk_v6_rcv_saddr, VIGIL_IP_LEN);
+		else
+			memcpy(op.src, &sk->sk_v6_rcv_saddr, VIGIL_IP_LEN);
 #endif
+	}
 	if (vigil_detect_wants(op.kind))
 		net_event(&op);
+}
+
+static int on_connect(struct kprobe *kp, struct pt_regs *regs)
+{
+	sock_addr_event(regs, VIGIL_EV_CONNECT);
+	return 0;
+}
+
+static int on_bind(struct kprobe *kp, struct pt_regs *regs)
+{
+	sock_addr_event(regs, VIGIL_EV_BIND);
 	return 0;
 }
 
@@ -200,6 +254,8 @@ static int on_graft(struct kprobe *kp, struct pt_regs *regs)
 	    READ_ONCE(sk->sk_protocol) != IPPROTO_TCP)
 		return 0;
 	op.transport = "tcp";
+	op.has_src = true;
+	op.has_dst = true;
 	op.sport = ntohs(READ_ONCE(sk->sk_dport));
 	op.dport = READ_ONCE(sk->sk_num);
 	if (family == AF_INET) {
@@ -222,4 +278,5 @@ const struct vigil_capture_hook
 	vigil_capture_net_hooks[VIGIL_CAPTURE_NET_HOOKS] = {
 		{ { "security_socket_connect" }, on_connect },
 		{ { "security_sock_graft" }, on_graft },
+		{ { "security_socket_bind" }, on_bind },
 	};

@@ -105,6 +105,7 @@ bool vigil_detect_wants(enum vigil_event_kind kind)
 		[VIGIL_EV_END] = VIGIL_STAT_EVENTS_END,
 		[VIGIL_EV_LOAD_MODULE] = VIGIL_STAT_EVENTS_LOAD_MODULE,
 		[VIGIL_EV_OPEN] = VIGIL_STAT_EVENTS_OPEN,
+		[VIGIL_EV_BIND] = VIGIL_STAT_EVENTS_BIND,
 	};
 
 	if (kind < VIGIL_EV_EXEC || kind >= __VIGIL_EV_LAST)

@@ -359,6 +359,7 @@ STAT_ATTR(events_end, VIGIL_STAT_EVENTS_END);
 STAT_ATTR(events_load_module, VIGIL_STAT_EVENTS_LOAD_MODULE);
 STAT_ATTR(events_decided_early, VIGIL_STAT_EVENTS_DECIDED_EARLY);
 STAT_ATTR(events_open, VIGIL_STAT_EVENTS_OPEN);
+STAT_ATTR(events_bind, VIGIL_STAT_EVENTS_BIND);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -388,6 +389,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_events_load_module_attr.attr.attr,
 	&stat_events_decided_early_attr.attr.attr,
 	&stat_events_open_attr.attr.attr,
+	&stat_events_bind_attr.attr.attr,
 	NULL,
 };
 

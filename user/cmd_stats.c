@@ -39,6 +39,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_EVENTS_LOAD_MODULE] = "events_load_module",
 	[VIGIL_STAT_EVENTS_DECIDED_EARLY] = "events_decided_early",
 	[VIGIL_STAT_EVENTS_OPEN] = "events_open",
+	[VIGIL_STAT_EVENTS_BIND] = "events_bind",
 };
 
 struct stats_ctx {

@@ -72,6 +72,7 @@ u64 vigil_early_fields(u32 kind)
 	switch (kind) {
 	case VIGIL_EV_CONNECT:
 	case VIGIL_EV_ACCEPT:
+	case VIGIL_EV_BIND:
 		return VIGIL_EARLY_NET_FIELDS;
 	case VIGIL_EV_END:
 		return VIGIL_EARLY_END_FIELDS;

@@ -254,7 +254,7 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
  */
 #define VIGIL_EARLY_KINDS                                     \
 	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) | \
-	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN))
+	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) | (1U << VIGIL_EV_BIND))
 /* The kind strings, which every early kind has (vigil_event_set_kind()). */
 #define VIGIL_EARLY_KIND_STRINGS                                           \
 	((1ULL << VIGIL_F_EVENT_KIND) | (1ULL << VIGIL_F_EVENT_CATEGORY) | \

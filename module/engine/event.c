@@ -256,6 +256,8 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 				   KS("load_module") },
 	[VIGIL_EV_OPEN] = { KS("linux"), KS("file"), KS("access"),
 			    KS("opened-file") },
+	[VIGIL_EV_BIND] = { KS("linux"), KS("network"), KS("start"),
+			    KS("bound-socket") },
 };
 #undef KS
 

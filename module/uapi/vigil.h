@@ -177,6 +177,7 @@ enum vigil_stat {
 	VIGIL_STAT_EVENTS_LOAD_MODULE,
 	VIGIL_STAT_EVENTS_DECIDED_EARLY, /* no rule can match: not built */
 	VIGIL_STAT_EVENTS_OPEN,
+	VIGIL_STAT_EVENTS_BIND,
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -200,6 +201,7 @@ enum vigil_event_kind {
 	VIGIL_EV_END, /* process/end/end: the last thread of a process exits */
 	VIGIL_EV_LOAD_MODULE, /* process/start/load_module: a kernel module */
 	VIGIL_EV_OPEN, /* file/access/opened-file: open(2) of an existing file */
+	VIGIL_EV_BIND, /* network/start/bound-socket (IPv4, IPv6) */
 	__VIGIL_EV_LAST
 };
 #define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
@@ -211,8 +213,9 @@ enum vigil_event_kind {
 	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) | \
 	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE) |  \
 	 (1U << VIGIL_EV_OPEN))
-#define VIGIL_EV_MASK_NETWORK \
-	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
+#define VIGIL_EV_MASK_NETWORK                                 \
+	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) | \
+	 (1U << VIGIL_EV_BIND))
 
 /* Value types of event fields. */
 enum vigil_ftype {

@@ -379,12 +379,14 @@ __u16 kinds_of_category(const char *category)
 }
 
 /*
- * Kinds a step takes only when it names them: file opens.  Elastic
- * Defend reports no opens on Linux (auditd does, as "opened-file"), so a
- * file rule written for creations, renames and deletions would otherwise
- * run, and fire, on every read of the paths it watches.
+ * Kinds a step takes only when it names them: file opens and socket
+ * binds.  Elastic Defend reports neither on Linux (auditd does, as
+ * "opened-file" and "bound-socket"), so a file rule written for
+ * creations, renames and deletions would otherwise run, and fire, on
+ * every read of the paths it watches, and a network rule written for
+ * connections on every bind.
  */
-#define KINDS_NAMED_ONLY (1U << VIGIL_EV_OPEN)
+#define KINDS_NAMED_ONLY ((1U << VIGIL_EV_OPEN) | (1U << VIGIL_EV_BIND))
 
 /*
  * Does @p match @kind's value of kind field @kf and no other kind's of

@@ -57,8 +57,9 @@
 /*
  * Events of the kinds in .absent never carry .field: module/capture_*.c
  * set file.* on file events only, file.target_path on SYMLINK only,
- * file.Ext.original.* on RENAME only, source.*, destination.* and
- * network.* on network events only, process.working_directory at EXEC,
+ * file.Ext.original.* on RENAME only, source.* and network.* on network
+ * events only, destination.* on CONNECT and ACCEPT only (a BIND has no
+ * peer), process.working_directory at EXEC,
  * LOAD_MODULE and END only, process.env_vars at EXEC only and
  * process.exit_code at END only
  * (Documentation/fields.rst).  The
@@ -69,6 +70,7 @@
 #define ONLY(mask) ((__u16)(VIGIL_EV_MASK_ALL & ~(mask)))
 #define NOT_FILE ONLY(VIGIL_EV_MASK_FILE)
 #define NOT_NET ONLY(VIGIL_EV_MASK_NETWORK)
+#define NOT_NET_DST ONLY((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT))
 #define NOT_SYMLINK ONLY(1U << VIGIL_EV_SYMLINK)
 #define NOT_RENAME ONLY(1U << VIGIL_EV_RENAME)
 #define NOT_EXEC ONLY(1U << VIGIL_EV_EXEC)
@@ -91,8 +93,8 @@ static const struct {
 	{ VIGIL_F_FILE_ORIG_DIRECTORY, NOT_RENAME },
 	{ VIGIL_F_SOURCE_IP, NOT_NET },
 	{ VIGIL_F_SOURCE_PORT, NOT_NET },
-	{ VIGIL_F_DESTINATION_IP, NOT_NET },
-	{ VIGIL_F_DESTINATION_PORT, NOT_NET },
+	{ VIGIL_F_DESTINATION_IP, NOT_NET_DST },
+	{ VIGIL_F_DESTINATION_PORT, NOT_NET_DST },
 	{ VIGIL_F_NETWORK_TRANSPORT, NOT_NET },
 	{ VIGIL_F_NETWORK_DIRECTION, NOT_NET },
 	{ VIGIL_F_PROCESS_WORKING_DIRECTORY, NOT_CWD },

@@ -114,6 +114,10 @@ static void kind_masks(void)
 	    "mask=0x103c ");
 	HAS(cu_error("eql", "process where event.action == \"opened-file\""),
 	    "condition can never match a kernel event");
+	/* binds likewise */
+	HAS(cu_dump("eql", "network where event.action == \"bound-socket\""), "mask=0x2000 ");
+	HAS(cu_dump("eql", "network where destination.port == 4444"), "mask=0xc0 ");
+	HAS(cu_dump("query", "event.action:(bound-socket or connection_attempted)"), "mask=0x2040 ");
 }
 
 /*

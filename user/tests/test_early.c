@@ -57,12 +57,16 @@ static const char *const shapes[] = {
 	"file where event.action == \"opened-file\" and "
 	"file.path : (\"/proc/*/cmdline\", \"/etc/sysctl.d*\") and "
 	"not file.directory == \"/etc/sysctl.d/a\" and process.name != \"ps\"",
+	/* 7: binds on every interface, by a shell tool */
+	"network where event.action == \"bound-socket\" and "
+	"cidrMatch(source.ip, \"0.0.0.0/32\", \"::/128\") and source.port > 1023 "
+	"and process.name in (\"nc\", \"socat\")",
 };
 
 static const char *const ips[] = {
 	"127.0.0.1", "10.1.2.3",	"192.168.1.1", "8.8.8.8",
 	"::1",	     "fe80::1",		"2001:db8::1", "::ffff:127.0.0.1",
-	"0.0.0.0",   "169.254.1.1",	"224.0.0.1",   "100.64.0.1",
+	"0.0.0.0",   "::",	"169.254.1.1",	"224.0.0.1",   "100.64.0.1",
 };
 
 /* Sample values per field, from the literals of the rules' MATCHes. */
@@ -188,6 +192,12 @@ static void random_event(struct cu_ev *c)
 	cu_set(c, VIGIL_F_NETWORK_TRANSPORT, rnd() & 1 ? "tcp" : "udp");
 	cu_set(c, VIGIL_F_NETWORK_DIRECTION,
 	       kind == VIGIL_EV_CONNECT ? "egress" : "ingress");
+	if (rnd() % 4 == 0) { /* a bind: a source, no destination */
+		vigil_event_set_kind(&c->ev, VIGIL_EV_BIND);
+		c->ev.present &= ~((1ULL << VIGIL_F_DESTINATION_IP) |
+				   (1ULL << VIGIL_F_DESTINATION_PORT));
+		cu_set(c, VIGIL_F_NETWORK_DIRECTION, "unknown");
+	}
 	cu_set(c, VIGIL_F_PROCESS_ENTITY_ID, "e1");
 samples:
 	n = n_samples ? rnd() % 4 : 0;

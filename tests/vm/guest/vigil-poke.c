@@ -23,6 +23,8 @@
  *   vigil-poke insmod FILE           load kernel module FILE with
  *                                    finit_module(2), as a loader hidden
  *                                    under another name would
+ *   vigil-poke bind ADDR PORT        bind a TCP socket to IPv4 or IPv6
+ *                                    ADDR and PORT, listen, and close it
  *
  * Exit status: 0, or 1 with the failing call named on stderr.
  */
@@ -33,9 +35,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -170,6 +175,31 @@ static int insmod(const char *path)
 	return 0;
 }
 
+static int bind_listen(const char *addr, const char *port)
+{
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	struct sockaddr *sa = (struct sockaddr *)&in;
+	socklen_t len = sizeof(in);
+	int fd;
+
+	in.sin_port = htons(atoi(port));
+	in6.sin6_port = in.sin_port;
+	if (inet_pton(AF_INET, addr, &in.sin_addr) != 1) {
+		if (inet_pton(AF_INET6, addr, &in6.sin6_addr) != 1)
+			return die(addr);
+		sa = (struct sockaddr *)&in6;
+		len = sizeof(in6);
+	}
+	fd = socket(sa->sa_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return die("socket");
+	if (bind(fd, sa, len) || listen(fd, 1))
+		return die("bind");
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -197,6 +227,8 @@ int main(int argc, char **argv)
 		return setid0();
 	if (!strcmp(cmd, "insmod") && argc == 3)
 		return insmod(argv[2]);
+	if (!strcmp(cmd, "bind") && argc == 4)
+		return bind_listen(argv[2], argv[3]);
 	fprintf(stderr, "usage: see tests/vm/guest/vigil-poke.c\n");
 	return 2;
 }
