@@ -728,6 +728,136 @@ err:
 	return NULL;
 }
 
+/* length() compared with more than this: refused (the glob holds N '?') */
+#define LENGTH_MAX (VIGIL_RS_MAX_STR - 1)
+
+/*
+ * A glob matching values of at least @n bytes ('?' @n times, then '*'),
+ * or of exactly @n bytes (@exact), as a MATCH of @field.
+ */
+static struct node *length_match(struct lex *l, __u8 field, __u64 n,
+				 bool exact, int off)
+{
+	struct node *m = node_new(N_MATCH, off);
+	char *g = malloc(n + 2);
+
+	if (!m || !g)
+		goto err;
+	memset(g, '?', n);
+	g[n] = '*';
+	m->field = field;
+	if (node_add_pat(m, g, n + !exact, VIGIL_PAT_GLOB, false))
+		goto err;
+	free(g);
+	return m;
+err:
+	cerr_set(l->e, off, "out of memory");
+	free(g);
+	node_free(m);
+	return NULL;
+}
+
+/*
+ * length(FIELD) OP N, Elastic's EQL length() of a string field compared
+ * with a number: a glob of N '?' says "at least N bytes long".  EQL
+ * counts characters; vigil counts bytes, the same for ASCII, more for
+ * other UTF-8 text (Documentation/rule-language.rst).  A missing field
+ * has no length: every comparison with it is false, so the negated
+ * forms (<, <=, !=) also need the field to exist.  @l is at '('.
+ */
+static struct node *parse_length(struct lex *l, int off)
+{
+	static const struct { const char *s; enum cop op; } ops[] = {
+		{ "==", C_EQ }, { "!=", C_NE }, { "<", C_LT },
+		{ "<=", C_LE }, { ">", C_GT }, { ">=", C_GE },
+	};
+	const struct field_info *fi;
+	struct node *n = NULL, *a, *e;
+	const char *cval;
+	struct val v = { 0 };
+	size_t i;
+	int foff;
+	__u64 k;
+
+	if (expect_op(l, "("))
+		return NULL;
+	if (is_op(l, "?") && next(l))
+		return NULL;
+	if (l->t != T_IDENT) {
+		cerr_set(l->e, l->off, "length() needs a field");
+		return NULL;
+	}
+	foff = l->off;
+	fi = field_resolve(l->buf, foff, &cval, l->e);
+	if (!fi && !cval)
+		return NULL;
+	if (cval || fi->type != VIGIL_FT_STR || fi->by_name) {
+		cerr_set(l->e, foff, "length() of field '%s' is not supported",
+			 l->buf);
+		return NULL;
+	}
+	if (next(l) || expect_op(l, ")"))
+		return NULL;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (l->t == T_OP && is_op(l, ops[i].s))
+			break;
+	if (i == sizeof(ops) / sizeof(ops[0])) {
+		cerr_set(l->e, l->off, "length() needs a comparison");
+		return NULL;
+	}
+	if (next(l) || parse_value(l, &v))
+		return NULL;
+	free(v.s);
+	if (v.t != V_NUM || v.neg || v.num > LENGTH_MAX) {
+		cerr_set(l->e, v.off,
+			 "length() compares with a number from 0 to %d",
+			 LENGTH_MAX);
+		return NULL;
+	}
+	k = v.num;
+	switch (ops[i].op) {
+	case C_EQ:
+	case C_NE:
+		n = length_match(l, fi->field, k, true, off);
+		break;
+	case C_GT:
+	case C_LE:
+		n = length_match(l, fi->field, k + 1, false, off);
+		break;
+	default: /* C_GE, C_LT */
+		n = length_match(l, fi->field, k, false, off);
+		break;
+	}
+	if (!n || ops[i].op == C_EQ || ops[i].op == C_GT ||
+	    ops[i].op == C_GE)
+		return n;
+	/* <, <=, !=: the field exists and the glob fails */
+	n = wrap_not(l, n);
+	e = node_new(N_EXISTS, off);
+	a = node_new(N_AND, off);
+	if (!n || !e || !a) {
+		cerr_set(l->e, off, "out of memory");
+		goto err;
+	}
+	e->field = fi->field;
+	if (node_add(a, e)) {
+		cerr_set(l->e, off, "out of memory");
+		goto err;
+	}
+	e = NULL;
+	if (node_add(a, n)) {
+		cerr_set(l->e, off, "out of memory");
+		n = NULL;
+		goto err;
+	}
+	return a;
+err:
+	node_free(n);
+	node_free(e);
+	node_free(a);
+	return NULL;
+}
+
 static struct node *parse_cmp(struct lex *l)
 {
 	char *name;
@@ -774,6 +904,12 @@ static struct node *parse_cmp(struct lex *l)
 	if (!name) {
 		cerr_set(l->e, off, "out of memory");
 		return NULL;
+	}
+	if (glued(l, '(') && !strcasecmp(name, "length")) {
+		if (next(l))
+			goto out;
+		n = parse_length(l, off);
+		goto out;
 	}
 	if ((glued(l, '(') || glued(l, '~'))) {
 		if (next(l))

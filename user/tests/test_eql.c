@@ -112,8 +112,16 @@ static void rejections(void)
 		  "event category 'iam' is not supported");
 	CHECK_STR(cu_error("eql", "process where process.title == \"root\""),
 		  "field 'process.title' is not available in kernel events");
-	CHECK_STR(cu_error("eql", "process where length(process.name) > 1"),
-		  "function 'length' is not supported");
+	CHECK_STR(cu_error("eql", "process where length(process.args) > 1"),
+		  "length() of field 'process.args' is not supported");
+	CHECK_STR(cu_error("eql", "process where length(process.pid) > 1"),
+		  "length() of field 'process.pid' is not supported");
+	CHECK_STR(cu_error("eql", "process where length(process.name) > 4095"),
+		  "length() compares with a number from 0 to 4094");
+	CHECK_STR(cu_error("eql", "process where length(process.name) > \"4\""),
+		  "length() compares with a number from 0 to 4094");
+	CHECK_STR(cu_error("eql", "process where length(process.name)"),
+		  "length() needs a comparison");
 	CHECK_STR(cu_error("eql", "sequence with maxspan=1m [process where true] [file where true] until [process where true]"),
 		  "'until' is not supported");
 	CHECK_STR(cu_error("eql", "sequence with maxspan=2h [process where true] [file where true]"),
@@ -126,6 +134,43 @@ static void rejections(void)
 	CHECK_STR(cu_error("eql", "process where process.name == process.parent.name"),
 		  "comparing field with field ('process.parent.name') is not supported");
 	CHECK_STR(cu_error("eql", "process where (process.name == \"x\""), "expected ')'");
+}
+
+/*
+ * length(): Elastic's EQL on a string field; a missing field has no
+ * length, so no comparison with it holds.
+ */
+static void length_fn(void)
+{
+	static const struct {
+		const char *op;
+		int want[5]; /* for lengths 0, 2, 3, 4 and no field */
+	} ops[] = {
+		{ ">", { 0, 0, 0, 1, 0 } },  { ">=", { 0, 0, 1, 1, 0 } },
+		{ "<", { 1, 1, 0, 0, 0 } },  { "<=", { 1, 1, 1, 0, 0 } },
+		{ "==", { 0, 0, 1, 0, 0 } }, { "!=", { 1, 1, 0, 1, 0 } },
+	};
+	static const char *const names[] = { "", "ab", "abc", "abcd" };
+	char q[128];
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		for (j = 0; j < ARRAY_SIZE(names); j++) {
+			snprintf(q, sizeof(q),
+				 "process where length(process.name) %s 3",
+				 ops[i].op);
+			CHECK_EQ(M(q, names[j], "x"), ops[i].want[j]);
+		}
+		snprintf(q, sizeof(q),
+			 "process where length(?process.executable) %s 3",
+			 ops[i].op);
+		CHECK_EQ(M(q, "abc", "x"), ops[i].want[4]);
+	}
+	/* the corpus rule's own form */
+	CHECK_EQ(M("process where length(process.name) > 50 and process.name : \"*\\\\x*\"",
+		   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\x", "x"), 1);
+	CHECK_EQ(M("process where length(process.name) > 50 and process.name : \"*\\\\x*\"",
+		   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\x", "x"), 0);
 }
 
 /* A connect from 192.168.1.5 to @dst port 443 through "network where @q". */
@@ -244,6 +289,7 @@ int main(void)
 	RUN(numbers);
 	RUN(sequences);
 	RUN(rejections);
+	RUN(length_fn);
 	RUN(ip_fields);
 	RUN(ip_errors);
 	RUN(error_position);
