@@ -25,8 +25,9 @@
  * Opens: every open of an existing file, directory or device by a user
  * process, as auditd's "opened-file" (open(2), openat(2), creat(2) of
  * an existing file).  An open that creates the file is its CREATE
- * event only, and execve's and uselib's opens of the program are left
- * out (vigil_file_opened_for_exec()): the exec event reports them.  An
+ * event only; execve's and uselib's opens of the program are left out
+ * (the exec event reports them), and so are the kernel's own opens
+ * behind an overlay file (vigil_file_open_not_users()).  An
  * open is described by its path first (d_path of the file, and the
  * name, directory and extension made of it), and built further only
  * when a rule may match that path (vigil_detect_early()).  O_PATH opens
@@ -77,12 +78,19 @@ static const char *entry_path(char *buf, const struct path *dir,
 }
 
 /*
- * execve(2) and uselib(2) open the program with __FMODE_EXEC in f_flags
- * (do_open_execat(); since 6.8 LSMs test the same bit for it).
+ * Opens that are not the user's own: execve(2) and uselib(2) open the
+ * program with __FMODE_EXEC in f_flags (do_open_execat(); since 6.8 LSMs
+ * test the same bit for it), and the kernel's internal opens on a
+ * process's behalf are FMODE_NOACCOUNT: overlayfs opening the real file
+ * behind an overlay file, at the overlay path and with the mounter's
+ * credentials (open_with_fake_path() in 6.1, backing_file_open() in
+ * 6.12), and cachefiles.  An open of an overlay file would otherwise be
+ * reported twice, the second time as the mounter's.
  */
-static bool vigil_file_opened_for_exec(const struct file *file)
+static bool vigil_file_open_not_users(const struct file *file)
 {
-	return READ_ONCE(file->f_flags) & __FMODE_EXEC;
+	return (READ_ONCE(file->f_flags) & __FMODE_EXEC) ||
+	       (READ_ONCE(file->f_mode) & FMODE_NOACCOUNT);
 }
 
 struct file_op {
@@ -203,7 +211,7 @@ static int on_open(struct kprobe *kp, struct pt_regs *regs)
 		op.kind = VIGIL_EV_CREATE;
 		if (S_ISREG(file_inode(file)->i_mode))
 			file_event(&op);
-	} else if (!vigil_file_opened_for_exec(file)) {
+	} else if (!vigil_file_open_not_users(file)) {
 		file_event(&op);
 	}
 	return 0;

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# vigil-guest-kmods: overlay
 # Issue 14: file opens, auditd's "opened-file" events
 # (Documentation/fields.rst).  Three corpus rules (file_open.rules-from),
 # unmodified, fire when uid 65534 reads /proc/modules, lists
@@ -7,8 +8,10 @@
 # new_terms rule on process.executable, so a second read by the same
 # program stays silent.  The look-alikes (neighbouring paths, a program
 # the rule excludes by name, a failed open, the exec of a program) stay
-# silent, and opens no rule can match are decided on their path alone.
+# silent, opens no rule can match are decided on their path alone, and
+# a read through overlayfs is one event.
 . /vigil/lib.sh
+OVL=vigil-test-open-overlay			# ours: a file on an overlay
 MODS=80084fa9-8677-4453-8680-b891d3c0c778	# /proc/modules
 MODPROBE=40ddbcc8-6561-44d9-afc8-eefdbfe0cccd	# /etc/modprobe.d
 SYSCTL=7592c127-89fb-4209-a8f6-f9944dfd7e02	# /etc/sysctl.d/*
@@ -49,8 +52,21 @@ done
 as_nobody /tmp/open/c1 /proc/self/root/proc/modules > /dev/null
 as_nobody sh -c 'cd /etc && /tmp/open/c2 sysctl.d/../sysctl.d/99-vigil-test.conf' > /dev/null
 as_nobody /tmp/open/c3 /tmp/open/m/vigil-test.conf > /dev/null
+# One read through overlayfs is one open event, at the overlay path,
+# though the kernel opens the real file behind it as well.
+O=/tmp/ovl
+mkdir -p $O/l $O/u $O/w $O/m && echo secret > $O/l/secret.txt
+chmod -R a+rx $O
+if mount -t overlay overlay -o lowerdir=$O/l,upperdir=$O/u,workdir=$O/w $O/m
+then
+	as_nobody cat $O/m/secret.txt > /dev/null
+	ovl=1
+else
+	echo "# overlay case skipped: no overlayfs in this guest kernel"
+fi
 
 vigil_rc=0
+[ -z "$ovl" ] || expect_alerts $OVL 1 "a read through overlayfs: one open event"
 expect_alerts $MODS 2 "cat reads /proc/modules, c1 through /proc/self/root"
 expect_alerts $MODPROBE 2 "ls lists /etc/modprobe.d, c3 reads it through a symlink"
 expect_alerts $SYSCTL 2 "cat reads a file under /etc/sysctl.d, c2 by a relative path"
