@@ -28,6 +28,13 @@ typedef int64_t s64;
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #endif
 
+/* An impossible state: the tests stop at once. */
+#ifndef WARN_ON_ONCE
+#define WARN_ON_ONCE(c) \
+	((c) ? (fprintf(stderr, "%s:%d: WARN_ON_ONCE\n", __FILE__, __LINE__), \
+		abort(), 1) : 0)
+#endif
+
 #ifndef fallthrough
 #define fallthrough __attribute__((__fallthrough__))
 #endif
