@@ -359,6 +359,7 @@ STAT_ATTR(events_gid_change, VIGIL_STAT_EVENTS_GID_CHANGE);
 STAT_ATTR(events_end, VIGIL_STAT_EVENTS_END);
 STAT_ATTR(events_load_module, VIGIL_STAT_EVENTS_LOAD_MODULE);
 STAT_ATTR(events_decided_early, VIGIL_STAT_EVENTS_DECIDED_EARLY);
+STAT_ATTR(threshold_evictions, VIGIL_STAT_THRESHOLD_EVICTIONS);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -387,6 +388,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_events_end_attr.attr.attr,
 	&stat_events_load_module_attr.attr.attr,
 	&stat_events_decided_early_attr.attr.attr,
+	&stat_threshold_evictions_attr.attr.attr,
 	NULL,
 };
 

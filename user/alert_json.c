@@ -82,10 +82,14 @@ static int thr_decode(const struct nlattr *nest, struct vigil_alert_view *v)
 		return 0;
 	if (vigil_nl_parse(vigil_nla_data(nest), vigil_nla_len(nest), tb,
 			   VIGIL_THA_MAX) < 0 ||
-	    vigil_nla_u64(tb[VIGIL_THA_COUNT], &v->thr_count) ||
-	    vigil_nla_u64(tb[VIGIL_THA_CARDINALITY], &v->thr_card) ||
-	    vigil_nla_u8(tb[VIGIL_THA_CARD_FIELD], &v->thr_card_field) ||
-	    v->thr_card_field > VIGIL_F_MAX)
+	    vigil_nla_u64(tb[VIGIL_THA_COUNT], &v->thr_count))
+		return -EINVAL;
+	/* a cardinality: both or neither */
+	if (!tb[VIGIL_THA_CARDINALITY] != !tb[VIGIL_THA_CARD_FIELD] ||
+	    (tb[VIGIL_THA_CARDINALITY] &&
+	     (vigil_nla_u64(tb[VIGIL_THA_CARDINALITY], &v->thr_card) ||
+	      vigil_nla_u8(tb[VIGIL_THA_CARD_FIELD], &v->thr_card_field) ||
+	      !v->thr_card_field || v->thr_card_field > VIGIL_F_MAX)))
 		return -EINVAL;
 	if (tb[VIGIL_THA_FIELDS]) {
 		f = vigil_nla_data(tb[VIGIL_THA_FIELDS]);

@@ -38,6 +38,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_EVENTS_END] = "events_end",
 	[VIGIL_STAT_EVENTS_LOAD_MODULE] = "events_load_module",
 	[VIGIL_STAT_EVENTS_DECIDED_EARLY] = "events_decided_early",
+	[VIGIL_STAT_THRESHOLD_EVICTIONS] = "threshold_evictions",
 };
 
 struct stats_ctx {

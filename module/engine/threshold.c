@@ -12,9 +12,9 @@
  * A fixed table of capacity groups, each of one stride: the header, the
  * ring of event times, the distinct values (an LRU list with their own
  * hash chains).  All of it is allocated at load; a full table makes room
- * by taking a group whose events have all left the window among the
- * SEQ-like sample of the least recently used ones, else the one of them
- * that made the least progress (counted in evictions).  Group keys and
+ * by taking, among the THR_EVICT_SCAN least recently used groups, one
+ * whose events have all left the window, else the one of them that made
+ * the least progress (counted in evictions).  Group keys and
  * values are hashed with SipHash under a key per store.  One spinlock.
  */
 #include "internal.h"
@@ -44,6 +44,7 @@
  * @prev: value LRU, towards the most recent
  * @next: value LRU, towards the least recent
  * @hnext: next in its hash chain
+ * @pad: zero
  */
 struct thr_val {
 	u64 hash;
@@ -65,6 +66,7 @@ struct thr_val {
  * @vhead: the most recently seen value
  * @vtail: the least recently seen value
  * @alerted: the group has alerted (@barrier is set)
+ * @pad: zero
  * @hnext: next in the table's hash chain
  * @lru: the table's LRU list
  *

@@ -610,8 +610,9 @@ const struct vigil_rs_threshold *vigil_rs_thr_of(const struct vigil_rs *rs,
 /*
  * Threshold record @i: its rule (in increasing rule order, so each rule
  * has at most one), the bounds of what the engine keeps per group, and
- * fields the engine can hash.  A THRESHOLD rule without a record is
- * found by check_rule() (vigil_rs_thr_of()).
+ * fields the engine can hash.  Checked before the rules, so that
+ * check_rule() finds a THRESHOLD rule's record by binary search
+ * (vigil_rs_thr_of()) and refuses a rule without one.
  */
 static const char *check_thr(const struct vigil_rs *rs, u32 i, struct where *w)
 {
@@ -717,6 +718,13 @@ static const char *check(const void *blob, u32 len, struct where *w)
 			goto out;
 	}
 	w->step = NONE;
+	/* before the rules: a rule's record is found by binary search */
+	for (i = 0; i < rs.h->n_thresholds; i++) {
+		r = check_thr(&rs, i, w);
+		if (r)
+			goto out;
+	}
+	w->rule = NONE;
 	for (i = 0; i < rs.h->n_rules; i++) {
 		w->rule = i;
 		vg_cond_resched();
@@ -725,11 +733,6 @@ static const char *check(const void *blob, u32 len, struct where *w)
 			goto out;
 	}
 	w->rule = NONE;
-	for (i = 0; i < rs.h->n_thresholds; i++) {
-		r = check_thr(&rs, i, w);
-		if (r)
-			goto out;
-	}
 	w->rule = NONE;
 	for (i = 0; i < rs.h->n_steps; i++) {
 		if (!owned[i]) {
