@@ -328,10 +328,8 @@ u64 vigil_detect_stat_read(enum vigil_stat s)
 static void retire_stats(struct vigil_engine *old)
 {
 	static const enum vigil_stat kept[] = {
-		VIGIL_STAT_SEQ_EVICTIONS,
-		VIGIL_STAT_SEQ_NOMEM,
-		VIGIL_STAT_TERMS_EVICTIONS,
-		VIGIL_STAT_THRESHOLD_EVICTIONS,
+		VIGIL_STAT_SEQ_EVICTIONS,   VIGIL_STAT_SEQ_NOMEM,
+		VIGIL_STAT_TERMS_EVICTIONS, VIGIL_STAT_THRESHOLD_EVICTIONS,
 		VIGIL_STAT_WORK_STOPS,
 	};
 	struct vigil_engine_stats st = {};

@@ -396,7 +396,8 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	e->thr_cap = cap_of(lim ? lim->thr_capacity : 0, VIGIL_THR_DEFAULT_CAP);
 	state_max = lim && lim->state_max ? lim->state_max :
 					    VIGIL_STATE_DEFAULT_MAX;
-	if (state_bytes(&e->rs, seq_cap, e->terms_cap, e->thr_cap) > state_max) {
+	if (state_bytes(&e->rs, seq_cap, e->terms_cap, e->thr_cap) >
+	    state_max) {
 		why = "ruleset state (sequences, new_terms and thresholds) exceeds state_max_mb";
 		err = -E2BIG;
 		goto err;
@@ -410,9 +411,8 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 		vg_cond_resched();
 		e->rstate[r].enabled = !(ru->flags & VIGIL_RULE_F_DISABLED);
 		if (ru->kind == VIGIL_RULE_THRESHOLD) {
-			e->rstate[r].thr =
-				vigil_thr_new(vigil_rs_thr_of(&e->rs, r),
-					      e->thr_cap);
+			e->rstate[r].thr = vigil_thr_new(
+				vigil_rs_thr_of(&e->rs, r), e->thr_cap);
 			if (!e->rstate[r].thr)
 				goto err;
 		}

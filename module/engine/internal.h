@@ -690,8 +690,8 @@ u64 vigil_thr_bytes(const struct vigil_rs_threshold *spec, u32 capacity);
 struct vigil_thr *vigil_thr_new(const struct vigil_rs_threshold *spec,
 				u32 capacity);
 void vigil_thr_free(struct vigil_thr *t);
-bool vigil_thr_check(struct vigil_thr *t, const struct vigil_event *ev,
-		     u64 now, struct vigil_thr_result *res);
+bool vigil_thr_check(struct vigil_thr *t, const struct vigil_event *ev, u64 now,
+		     struct vigil_thr_result *res);
 void vigil_thr_count(const struct vigil_thr *t, u64 *groups, u64 *evictions);
 /* The threshold record of THRESHOLD rule @rule (validated: there is one). */
 const struct vigil_rs_threshold *vigil_rs_thr_of(const struct vigil_rs *rs,

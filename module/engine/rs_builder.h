@@ -302,9 +302,8 @@ static inline void rsb_exec_event(struct vigil_event *ev, const char *name,
  * group), and with @card_value, that many distinct values of
  * @card_field.  Records must be added in rule order.
  */
-static inline void rsb_threshold(struct rsb *b, u32 r, u32 value,
-				 u32 window_ms, u8 field, u8 card_field,
-				 u32 card_value)
+static inline void rsb_threshold(struct rsb *b, u32 r, u32 value, u32 window_ms,
+				 u8 field, u8 card_field, u32 card_value)
 {
 	struct vigil_rs_threshold *t = &b->thrs[b->n_thrs++];
 

@@ -443,7 +443,8 @@ static void see_values(struct vigil_thr *t, struct thr_ent *en,
 	if (f >= __VIGIL_F_LAST || !(ev->present & (1ULL << f)))
 		return;
 	v = &ev->v[f];
-	if (vigil_field_type(f) != VIGIL_FT_ARRAY || THR_MUT(THR_MUT_WHOLE_ARRAY)) {
+	if (vigil_field_type(f) != VIGIL_FT_ARRAY ||
+	    THR_MUT(THR_MUT_WHOLE_ARRAY)) {
 		see_value(t, en, value_hash(t, f, v), now);
 		return;
 	}
@@ -476,8 +477,8 @@ static bool in_window(const struct vigil_thr *t, u64 x, u64 now)
  *
  * Return: true when the event makes its group reach the threshold.
  */
-bool vigil_thr_check(struct vigil_thr *t, const struct vigil_event *ev,
-		     u64 now, struct vigil_thr_result *res)
+bool vigil_thr_check(struct vigil_thr *t, const struct vigil_event *ev, u64 now,
+		     struct vigil_thr_result *res)
 {
 	const struct vigil_rs_threshold *sp = t->spec;
 	struct thr_ent *en;
@@ -490,8 +491,8 @@ bool vigil_thr_check(struct vigil_thr *t, const struct vigil_event *ev,
 		return false;
 	vg_lock(&t->lock);
 	en = get(t, key, now);
-	if (!en || (en->alerted && now <= en->barrier &&
-		    !THR_MUT(THR_MUT_NO_HISTORY)))
+	if (!en ||
+	    (en->alerted && now <= en->barrier && !THR_MUT(THR_MUT_NO_HISTORY)))
 		goto out;
 	if (!en->n)
 		en->first = now;

@@ -87,7 +87,7 @@ static void vigil_threshold_count(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, g.n, 0U);
 	KUNIT_EXPECT_EQ(test, feed(e, &g, "/bin/kill", 2000, NULL), 1U);
 	KUNIT_EXPECT_EQ(test, g.count, 15ULL);
-	for (i = 0; i < 20; i++)	/* at or before the alert's latest */
+	for (i = 0; i < 20; i++) /* at or before the alert's latest */
 		feed(e, &g, "/bin/kill", 1990 + i % 11, NULL);
 	KUNIT_EXPECT_EQ(test, g.n, 1U);
 	for (i = 0; i < 15; i++)

@@ -400,7 +400,8 @@ struct vigil_rs_header {
 	__u32 n_pats, pats_off;
 	__u32 strtab_size, strtab_off;
 	__u32 dfa_size, dfa_off;
-	__u32 n_thresholds, thresholds_off; /* once reserved: zero when unused */
+	/* once reserved[0..1]: both zero in a blob without threshold rules */
+	__u32 n_thresholds, thresholds_off;
 	__u32 reserved[2]; /* must be zero */
 };
 
