@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * The portable vigil engine: event model, pattern matcher, ruleset
- * validator and index, program interpreter, sequence correlator and
- * new-terms store.  The same sources build into vigil.ko and into
+ * validator and index, program interpreter, sequence correlator,
+ * new-terms store and threshold groups.  The same sources build into vigil.ko and into
  * userspace (vigilctl replay, unit tests, fuzzers, benchmarks); the only
  * difference is os.h.
  *
