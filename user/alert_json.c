@@ -704,7 +704,7 @@ static void put_rule_memo(struct vigil_outbuf *b,
 /*
  * Kibana's threshold_result: {"terms":[{"field","value"}],
  * "cardinality":[{"field","value"}],"count"}; the terms' values are the
- * event's (a field it lacks: null).
+ * event's, strings as Kibana maps them (a field it lacks: null).
  */
 static void put_threshold(struct vigil_outbuf *b,
 			  const struct vigil_alert_view *a,
@@ -719,10 +719,16 @@ static void put_threshold(struct vigil_outbuf *b,
 		vigil_outbuf_puts(b, i ? ",{\"field\":" : "{\"field\":");
 		json_buf_cstr(b, vigil_field_name(f));
 		vigil_outbuf_puts(b, ",\"value\":");
-		if (has(ev, f))
-			put_value(b, ev, f);
-		else
+		if (!has(ev, f)) {
 			vigil_outbuf_puts(b, "null");
+		} else if (vigil_field_type(f) == VIGIL_FT_NUM) {
+			/* keyword in Kibana's mapping: a number as a string */
+			vigil_outbuf_putc(b, '"');
+			vigil_outbuf_u64(b, ev->v[f].num);
+			vigil_outbuf_putc(b, '"');
+		} else {
+			put_value(b, ev, f);
+		}
 		vigil_outbuf_putc(b, '}');
 	}
 	vigil_outbuf_putc(b, ']');
