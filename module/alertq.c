@@ -235,6 +235,34 @@ static bool share_room(const u32 *need, u32 *cap, u32 n, u32 budget)
 	return left;
 }
 
+/* Bytes of a threshold alert's VIGIL_A_THRESHOLD nest. */
+static u32 thr_size(const struct vigil_thr_result *r)
+{
+	if (!r)
+		return 0;
+	return nla_total_size(0) + 2 * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(VIGIL_RS_MAX_THR_FIELDS) +
+	       nla_total_size(sizeof(u8));
+}
+
+static int put_threshold(struct sk_buff *skb, const struct vigil_thr_result *r)
+{
+	const struct vigil_rs_threshold *t = r->spec;
+	struct nlattr *nest = nla_nest_start(skb, VIGIL_A_THRESHOLD);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, VIGIL_THA_COUNT, r->count, VIGIL_THA_PAD) ||
+	    (t->n_fields &&
+	     nla_put(skb, VIGIL_THA_FIELDS, t->n_fields, t->fields)) ||
+	    (t->card_value &&
+	     (nla_put_u64_64bit(skb, VIGIL_THA_CARDINALITY, r->cardinality,
+				VIGIL_THA_PAD) ||
+	      nla_put_u8(skb, VIGIL_THA_CARD_FIELD, t->card_field))))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int alert_size(const struct vigil_match *m, struct alert_desc *d)
 {
 	u32 need[VIGIL_RS_MAX_STEPS], i, n_prior, fixed, budget;
@@ -251,7 +279,8 @@ static int alert_size(const struct vigil_match *m, struct alert_desc *d)
 		nla_total_size(strlen(d->ri.name ?: "") + 1) +
 		nla_total_size(strlen(d->ri.threat ?: "") + 1) +
 		nla_total_size_64bit(sizeof(u64)) +
-		nla_total_size(sizeof(u32)) + d->n_events * NLA_HDRLEN;
+		nla_total_size(sizeof(u32)) + d->n_events * NLA_HDRLEN +
+		thr_size(m->thr);
 	fixed = nlmsg_total_size(GENL_HDRLEN + fixed);
 	if (fixed + d->n_events * VIGIL_ALERT_EVENT_MIN > VIGIL_ALERT_MAX_SIZE)
 		return -EMSGSIZE;
@@ -291,7 +320,8 @@ static int alert_put(struct sk_buff *skb, const struct alert_desc *d)
 	    (d->suppressed && nla_put_u64_64bit(skb, VIGIL_A_ALERT_SUPPRESSED,
 						d->suppressed, VIGIL_A_PAD)) ||
 	    (d->flags && nla_put_u32(skb, VIGIL_A_ALERT_FLAGS, d->flags)) ||
-	    vigil_netlink_put_rule(skb, &d->ri, NULL, 0))
+	    vigil_netlink_put_rule(skb, &d->ri, NULL, 0) ||
+	    (m->thr && put_threshold(skb, m->thr)))
 		goto err_cancel;
 	for (i = 0; i < last; i++) {
 		nla = nla_reserve(skb, VIGIL_A_EVENT | NLA_F_NESTED, d->cap[i]);

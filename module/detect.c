@@ -37,6 +37,14 @@ MODULE_PARM_DESC(
 	terms_capacity,
 	"Learned terms kept per new_terms rule; the least recently seen is evicted (default 16384)");
 
+static unsigned int threshold_capacity = VIGIL_THR_DEFAULT_CAP;
+module_param(threshold_capacity, uint, 0444);
+#define THR_CAP_DESC                                                        \
+	"Groups kept per threshold rule; when full, a group whose events "  \
+	"left the window or the least advanced of the least recently used " \
+	"is evicted (default " __stringify(VIGIL_THR_DEFAULT_CAP) ")"
+MODULE_PARM_DESC(threshold_capacity, THR_CAP_DESC);
+
 bool vigil_enabled = true;
 /* Serializes ruleset loads, netlink toggles and the sysfs rules dir. */
 DEFINE_MUTEX(vigil_detect_mutex);
@@ -283,6 +291,8 @@ static u64 *engine_stat(enum vigil_stat s, struct vigil_engine_stats *st)
 		return &st->seq_nomem;
 	case VIGIL_STAT_TERMS_EVICTIONS:
 		return &st->terms_evictions;
+	case VIGIL_STAT_THRESHOLD_EVICTIONS:
+		return &st->thr_evictions;
 	case VIGIL_STAT_WORK_STOPS:
 		return &st->work_stops;
 	default:
@@ -320,9 +330,8 @@ u64 vigil_detect_stat_read(enum vigil_stat s)
 static void retire_stats(struct vigil_engine *old)
 {
 	static const enum vigil_stat kept[] = {
-		VIGIL_STAT_SEQ_EVICTIONS,
-		VIGIL_STAT_SEQ_NOMEM,
-		VIGIL_STAT_TERMS_EVICTIONS,
+		VIGIL_STAT_SEQ_EVICTIONS,   VIGIL_STAT_SEQ_NOMEM,
+		VIGIL_STAT_TERMS_EVICTIONS, VIGIL_STAT_THRESHOLD_EVICTIONS,
 		VIGIL_STAT_WORK_STOPS,
 	};
 	struct vigil_engine_stats st = {};
@@ -364,6 +373,7 @@ int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
 	struct vigil_engine_limits lim = {
 		.seq_capacity = seq_capacity,
 		.terms_capacity = terms_capacity,
+		.thr_capacity = threshold_capacity,
 		.state_max = (u64)max(READ_ONCE(state_max_mb), 1U) << 20,
 	};
 	struct vigil_engine *e, *old;
@@ -427,8 +437,8 @@ int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
  */
 int vigil_detect_init(bool load_default_rules)
 {
-	if (!seq_capacity || !terms_capacity) {
-		pr_err("vigil: seq_capacity and terms_capacity must be > 0\n");
+	if (!seq_capacity || !terms_capacity || !threshold_capacity) {
+		pr_err("vigil: seq_capacity, terms_capacity and threshold_capacity must be > 0\n");
 		return -EINVAL;
 	}
 	if (!load_default_rules) {

@@ -60,6 +60,7 @@ static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
 	[VIGIL_RULE_EVENT] = "event",
 	[VIGIL_RULE_SEQUENCE] = "sequence",
 	[VIGIL_RULE_NEW_TERMS] = "new_terms",
+	[VIGIL_RULE_THRESHOLD] = "threshold",
 };
 
 /* ---------------- /sys/kernel/vigil/enabled ---------------- */
@@ -360,6 +361,7 @@ STAT_ATTR(events_load_module, VIGIL_STAT_EVENTS_LOAD_MODULE);
 STAT_ATTR(events_decided_early, VIGIL_STAT_EVENTS_DECIDED_EARLY);
 STAT_ATTR(events_open, VIGIL_STAT_EVENTS_OPEN);
 STAT_ATTR(events_bind, VIGIL_STAT_EVENTS_BIND);
+STAT_ATTR(threshold_evictions, VIGIL_STAT_THRESHOLD_EVICTIONS);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -390,6 +392,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_events_decided_early_attr.attr.attr,
 	&stat_events_open_attr.attr.attr,
 	&stat_events_bind_attr.attr.attr,
+	&stat_threshold_evictions_attr.attr.attr,
 	NULL,
 };
 

@@ -64,6 +64,67 @@ int vigil_rule_decode(const struct nlattr *nest, struct vigil_rule_desc *r)
 	return 0;
 }
 
+/*
+ * A VIGIL_A_THRESHOLD nest (absent: not a threshold alert).  Field ids
+ * out of the table are refused, so the printer can index by them.
+ */
+static int thr_decode(const struct nlattr *nest, struct vigil_alert_view *v)
+{
+	const struct nlattr *tb[VIGIL_THA_MAX + 1];
+	const u8 *f;
+	size_t i, n;
+
+	v->thr_count = 0;
+	v->thr_card = 0;
+	v->thr_n_fields = 0;
+	v->thr_card_field = VIGIL_F_UNSPEC;
+	if (!nest)
+		return 0;
+	if (vigil_nl_parse(vigil_nla_data(nest), vigil_nla_len(nest), tb,
+			   VIGIL_THA_MAX) < 0 ||
+	    vigil_nla_u64(tb[VIGIL_THA_COUNT], &v->thr_count))
+		return -EINVAL;
+	/* a cardinality: both or neither */
+	if (!tb[VIGIL_THA_CARDINALITY] != !tb[VIGIL_THA_CARD_FIELD] ||
+	    (tb[VIGIL_THA_CARDINALITY] &&
+	     (vigil_nla_u64(tb[VIGIL_THA_CARDINALITY], &v->thr_card) ||
+	      vigil_nla_u8(tb[VIGIL_THA_CARD_FIELD], &v->thr_card_field) ||
+	      !v->thr_card_field || v->thr_card_field > VIGIL_F_MAX)))
+		return -EINVAL;
+	if (tb[VIGIL_THA_FIELDS]) {
+		f = vigil_nla_data(tb[VIGIL_THA_FIELDS]);
+		n = vigil_nla_len(tb[VIGIL_THA_FIELDS]);
+		if (n > VIGIL_RS_MAX_THR_FIELDS)
+			return -EINVAL;
+		for (i = 0; i < n; i++) {
+			if (!f[i] || f[i] > VIGIL_F_MAX)
+				return -EINVAL;
+			v->thr_fields[i] = f[i];
+		}
+		v->thr_n_fields = (u8)n;
+	}
+	v->thr = true;
+	return 0;
+}
+
+/**
+ * vigil_alert_view_thr() - a threshold result into an alert view
+ * @v: the view
+ * @r: the engine's result (vigil_match.thr), or NULL: not a threshold alert
+ */
+void vigil_alert_view_thr(struct vigil_alert_view *v,
+			  const struct vigil_thr_result *r)
+{
+	v->thr = r != NULL;
+	if (!r)
+		return;
+	v->thr_count = r->count;
+	v->thr_card = r->cardinality;
+	v->thr_n_fields = r->spec->n_fields;
+	memcpy(v->thr_fields, r->spec->fields, sizeof(v->thr_fields));
+	v->thr_card_field = r->spec->card_field;
+}
+
 /**
  * vigil_alert_decode() - decode one VIGIL_CMD_ALERT message
  * @nlh: the message
@@ -88,8 +149,10 @@ int vigil_alert_decode(const struct nlmsghdr *nlh, struct vigil_alert_view *v)
 	v->suppressed = 0;
 	v->flags = 0;
 	v->n_events = 0;
+	v->thr = false;
 	if (vigil_nl_parse_msg(nlh, tb, VIGIL_A_MAX) < 0 ||
-	    vigil_rule_decode(tb[VIGIL_A_RULE], &r))
+	    vigil_rule_decode(tb[VIGIL_A_RULE], &r) ||
+	    thr_decode(tb[VIGIL_A_THRESHOLD], v))
 		return -EINVAL;
 	vigil_nla_u64(tb[VIGIL_A_ALERT_SEQ], &v->seq);
 	vigil_nla_u64(tb[VIGIL_A_ALERT_DROPPED], &v->dropped);
@@ -638,6 +701,49 @@ static void put_rule_memo(struct vigil_outbuf *b,
 }
 
 
+/*
+ * Kibana's threshold_result: {"terms":[{"field","value"}],
+ * "cardinality":[{"field","value"}],"count"}; the terms' values are the
+ * event's, strings as Kibana maps them (a field it lacks: null).
+ */
+static void put_threshold(struct vigil_outbuf *b,
+			  const struct vigil_alert_view *a,
+			  const struct vigil_event *ev)
+{
+	u32 i;
+
+	vigil_outbuf_puts(b, ",\"kibana\":{\"alert\":{\"threshold_result\":{\"terms\":[");
+	for (i = 0; i < a->thr_n_fields; i++) {
+		u8 f = a->thr_fields[i];
+
+		vigil_outbuf_puts(b, i ? ",{\"field\":" : "{\"field\":");
+		json_buf_cstr(b, vigil_field_name(f));
+		vigil_outbuf_puts(b, ",\"value\":");
+		if (!has(ev, f)) {
+			vigil_outbuf_puts(b, "null");
+		} else if (vigil_field_type(f) == VIGIL_FT_NUM) {
+			/* keyword in Kibana's mapping: a number as a string */
+			vigil_outbuf_putc(b, '"');
+			vigil_outbuf_u64(b, ev->v[f].num);
+			vigil_outbuf_putc(b, '"');
+		} else {
+			put_value(b, ev, f);
+		}
+		vigil_outbuf_putc(b, '}');
+	}
+	vigil_outbuf_putc(b, ']');
+	if (a->thr_card_field) {
+		vigil_outbuf_puts(b, ",\"cardinality\":[{\"field\":");
+		json_buf_cstr(b, vigil_field_name(a->thr_card_field));
+		vigil_outbuf_puts(b, ",\"value\":");
+		vigil_outbuf_u64(b, a->thr_card);
+		vigil_outbuf_puts(b, "}]");
+	}
+	vigil_outbuf_puts(b, ",\"count\":");
+	vigil_outbuf_u64(b, a->thr_count);
+	vigil_outbuf_puts(b, "}}}");
+}
+
 /**
  * vigil_alert_format_json() - append one alert as a JSON line
  * @b: the buffer
@@ -677,7 +783,10 @@ void vigil_alert_format_json(struct vigil_outbuf *b,
 		}
 		vigil_outbuf_putc(b, ']');
 	}
-	vigil_outbuf_puts(b, "}}\n");
+	vigil_outbuf_putc(b, '}');
+	if (a->thr)
+		put_threshold(b, a, last);
+	vigil_outbuf_puts(b, "}\n");
 }
 
 static void put_hex_escape(struct vigil_outbuf *b, unsigned char c)

@@ -43,6 +43,12 @@ struct vigil_alert_view {
 	const char *threat;	/* vigil_rs_rule.threat_str format */
 	u8 severity, risk_score, kind;
 	bool building_block;	/* from a building-block rule */
+	/* a threshold alert (VIGIL_A_THRESHOLD): what its group counted */
+	bool thr;
+	u64 thr_count, thr_card;
+	u8 thr_n_fields;	/* the group's fields, their values the event's */
+	u8 thr_fields[VIGIL_RS_MAX_THR_FIELDS];
+	u8 thr_card_field;	/* VIGIL_F_UNSPEC without a cardinality */
 	u32 n_events;		/* >= 1; the last one is the triggering event */
 	struct vigil_event events[VIGIL_RS_MAX_STEPS];
 };
@@ -54,6 +60,10 @@ struct vigil_alert_view {
  */
 int vigil_alert_decode(const struct nlmsghdr *nlh,
 		       struct vigil_alert_view *v);
+
+/* Fills @v's threshold members from @r (replay: the engine's own). */
+void vigil_alert_view_thr(struct vigil_alert_view *v,
+			  const struct vigil_thr_result *r);
 
 /* Append one alert, newline included, to @b (check b->oom). */
 void vigil_alert_format_json(struct vigil_outbuf *b,

@@ -68,6 +68,7 @@ static void alert_cb(void *ctx, const struct vigil_match *m)
 					m->prior_len[i]))
 			v->n_events++;
 	v->events[v->n_events++] = *m->event;
+	vigil_alert_view_thr(v, m->thr);
 	if (r->quiet)
 		return;
 	if (r->text)

@@ -40,6 +40,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_EVENTS_DECIDED_EARLY] = "events_decided_early",
 	[VIGIL_STAT_EVENTS_OPEN] = "events_open",
 	[VIGIL_STAT_EVENTS_BIND] = "events_bind",
+	[VIGIL_STAT_THRESHOLD_EVICTIONS] = "threshold_evictions",
 };
 
 struct stats_ctx {

@@ -19,6 +19,7 @@ static const char *const kind_names[__VIGIL_RULE_KIND_LAST] = {
 	[VIGIL_RULE_EVENT] = "event",
 	[VIGIL_RULE_SEQUENCE] = "sequence",
 	[VIGIL_RULE_NEW_TERMS] = "new_terms",
+	[VIGIL_RULE_THRESHOLD] = "threshold",
 };
 
 const char *vigil_severity_name(unsigned int severity)

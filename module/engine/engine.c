@@ -330,16 +330,20 @@ static int compile_req(struct vigil_engine *e)
 }
 
 /*
- * The sequence and new-terms state @rs asks for at these capacities, in
- * bytes: what vigil_seq_new() and vigil_terms_new() would allocate.
+ * The sequence, new-terms and threshold state @rs asks for at these
+ * capacities, in bytes: what vigil_seq_new(), vigil_terms_new() and
+ * vigil_thr_new() would allocate.
  */
-static u64 state_bytes(const struct vigil_rs *rs, u32 seq_cap, u32 terms_cap)
+static u64 state_bytes(const struct vigil_rs *rs, u32 seq_cap, u32 terms_cap,
+		       u32 thr_cap)
 {
 	u64 n = vigil_seq_bytes(rs, seq_cap);
 	u32 r, n_terms = 0;
 
 	for (r = 0; r < rs->h->n_rules; r++)
 		n_terms += rs->rules[r].kind == VIGIL_RULE_NEW_TERMS;
+	for (r = 0; r < rs->h->n_thresholds; r++)
+		n += vigil_thr_bytes(&rs->thrs[r], thr_cap);
 	return n + n_terms * vigil_terms_bytes(terms_cap);
 }
 
@@ -389,10 +393,12 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	e->terms_cap =
 		cap_of(lim ? lim->terms_capacity : 0, VIGIL_TERMS_DEFAULT_CAP);
 	seq_cap = cap_of(lim ? lim->seq_capacity : 0, VIGIL_SEQ_DEFAULT_CAP);
+	e->thr_cap = cap_of(lim ? lim->thr_capacity : 0, VIGIL_THR_DEFAULT_CAP);
 	state_max = lim && lim->state_max ? lim->state_max :
 					    VIGIL_STATE_DEFAULT_MAX;
-	if (state_bytes(&e->rs, seq_cap, e->terms_cap) > state_max) {
-		why = "ruleset state (sequences and new_terms) exceeds state_max_mb";
+	if (state_bytes(&e->rs, seq_cap, e->terms_cap, e->thr_cap) >
+	    state_max) {
+		why = "ruleset state (sequences, new_terms and thresholds) exceeds state_max_mb";
 		err = -E2BIG;
 		goto err;
 	}
@@ -404,6 +410,12 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 
 		vg_cond_resched();
 		e->rstate[r].enabled = !(ru->flags & VIGIL_RULE_F_DISABLED);
+		if (ru->kind == VIGIL_RULE_THRESHOLD) {
+			e->rstate[r].thr = vigil_thr_new(
+				vigil_rs_thr_of(&e->rs, r), e->thr_cap);
+			if (!e->rstate[r].thr)
+				goto err;
+		}
 		if (ru->kind != VIGIL_RULE_NEW_TERMS)
 			continue;
 		e->rstate[r].terms = vigil_terms_new(e->terms_cap);
@@ -449,8 +461,10 @@ void vigil_engine_free(struct vigil_engine *e)
 	vigil_pf_free(&e->pf);
 	vigil_seq_free(e);
 	if (e->rstate) {
-		for (r = 0; r < e->rs.h->n_rules; r++)
+		for (r = 0; r < e->rs.h->n_rules; r++) {
 			vigil_terms_free(e->rstate[r].terms);
+			vigil_thr_free(e->rstate[r].thr);
+		}
 	}
 	vg_free(e->rstate);
 	vg_free(e->tabs);
@@ -530,6 +544,12 @@ u64 vigil_engine_fields_read(const struct vigil_engine *e)
 	for (i = 0; i < rs->h->n_rules; i++)
 		for (k = 0; k < rs->rules[i].n_terms; k++)
 			m |= 1ULL << (rs->rules[i].term_fields[k] & 63);
+	for (i = 0; i < rs->h->n_thresholds; i++) {
+		for (k = 0; k < rs->thrs[i].n_fields; k++)
+			m |= 1ULL << (rs->thrs[i].fields[k] & 63);
+		if (rs->thrs[i].card_field)
+			m |= 1ULL << (rs->thrs[i].card_field & 63);
+	}
 	return m;
 }
 
@@ -802,6 +822,7 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 		    vigil_alert_fn fn, void *ctx)
 {
 	const struct vigil_rs_rule *ru = &e->rs.rules[c->rule];
+	struct vigil_thr_result thr;
 	struct vigil_match m;
 	u64 h, now;
 
@@ -824,9 +845,17 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 		if (now < READ_ONCE(e->learn_until))
 			return 0;
 	}
+	if (ru->kind == VIGIL_RULE_THRESHOLD) {
+		if (!vigil_thr_check(e->rstate[c->rule].thr, ev,
+				     vigil_event_window_ns(ev), &thr))
+			return 0;
+		thr.spec = vigil_rs_thr_of(&e->rs, c->rule);
+	}
 	vg_atomic64_inc(&e->rstate[c->rule].hits);
 	memset(&m, 0, sizeof(m));
 	m.rule = c->rule;
+	if (ru->kind == VIGIL_RULE_THRESHOLD)
+		m.thr = &thr;
 	m.event = ev;
 	fn(ctx, &m);
 	return 1;
@@ -989,6 +1018,13 @@ void vigil_engine_stats(const struct vigil_engine *e,
 		vigil_terms_count(e->rstate[r].terms, &l, &ev);
 		st->terms_learned += l;
 		st->terms_evictions += ev;
+	}
+	for (r = 0; r < e->rs.h->n_rules; r++) {
+		if (!e->rstate[r].thr)
+			continue;
+		vigil_thr_count(e->rstate[r].thr, &l, &ev);
+		st->thr_groups += l;
+		st->thr_evictions += ev;
 	}
 }
 

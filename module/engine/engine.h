@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * The portable vigil engine: event model, pattern matcher, ruleset
- * validator and index, program interpreter, sequence correlator and
- * new-terms store.  The same sources build into vigil.ko and into
+ * validator and index, program interpreter, sequence correlator,
+ * new-terms store and threshold groups.  The same sources build into vigil.ko and into
  * userspace (vigilctl replay, unit tests, fuzzers, benchmarks); the only
  * difference is os.h.
  *
@@ -128,11 +128,14 @@ struct vigil_engine;
  * parameter and of vigilctl replay (Documentation/engine.rst).
  */
 #define VIGIL_SEQ_DEFAULT_CAP 4096
+/* Groups kept per threshold rule: vigil.ko's threshold_capacity default. */
+#define VIGIL_THR_DEFAULT_CAP 1024
 
 /**
  * struct vigil_engine_limits - capacities of an engine's state
  * @seq_capacity: pending sequences, all rules together (0: VIGIL_SEQ_DEFAULT_CAP)
  * @terms_capacity: learned terms per new_terms rule (0: 16384)
+ * @thr_capacity: groups per threshold rule (0: VIGIL_THR_DEFAULT_CAP)
  * @state_max: bytes of sequence and new-terms state the ruleset may ask
  *	for at these capacities (0: 512 MiB); a ruleset over it is refused
  *	before anything is allocated
@@ -141,6 +144,7 @@ struct vigil_engine_limits {
 	u32 seq_capacity;
 	u32 terms_capacity;
 	u64 state_max;
+	u32 thr_capacity;
 };
 
 /*
@@ -303,8 +307,24 @@ bool vigil_engine_enabled(const struct vigil_engine *e, u32 rule);
 u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule);
 
 /**
+ * struct vigil_thr_result - what a threshold alert tells of its group
+ * @count: events of the group in the window: exact while every event it
+ *	counted since it (re)started lies in the window, else the at least
+ *	value of them the group keeps (Documentation/engine.rst)
+ * @cardinality: distinct values of the cardinality field in the window,
+ *	at most the rule's card_value; 0 without a cardinality field
+ * @spec: the rule's threshold record (its fields), in the engine's blob
+ */
+struct vigil_thr_result {
+	u64 count;
+	u64 cardinality;
+	const struct vigil_rs_threshold *spec;
+};
+
+/**
  * struct vigil_match - one alert, as the alert callback gets it
  * @rule: rule index
+ * @thr: THRESHOLD: what the group counted; NULL for other rules
  * @event: the event that completed the match
  * @n_prior: SEQUENCE: how many earlier steps @prior holds
  * @prior: SEQUENCE: the earlier steps' events, encoded
@@ -313,6 +333,7 @@ u64 vigil_engine_hits(const struct vigil_engine *e, u32 rule);
  */
 struct vigil_match {
 	u32 rule;
+	const struct vigil_thr_result *thr;
 	const struct vigil_event *event;
 	u32 n_prior;
 	const void *prior[VIGIL_RS_MAX_STEPS];
@@ -346,12 +367,16 @@ void vigil_engine_forget_entity(struct vigil_engine *e, const char *entity_id,
  *	(an atomic allocation failed)
  * @terms_learned: terms held, all new_terms rules together
  * @terms_evictions: terms evicted for room
+ * @thr_groups: threshold groups held, all threshold rules together
+ * @thr_evictions: threshold groups with events in their window evicted
+ *	for room
  * @work_stops: events some rule of which was not run because the event's
  *	work budget ran out (VIGIL_EVENT_WORK)
  */
 struct vigil_engine_stats {
 	u64 seq_pending, seq_evictions, seq_expired, seq_nomem;
 	u64 terms_learned, terms_evictions;
+	u64 thr_groups, thr_evictions;
 	u64 work_stops;
 };
 void vigil_engine_stats(const struct vigil_engine *e,

@@ -158,6 +158,7 @@ struct vigil_stepstart {
  * @pats: the pattern array
  * @strtab: the string table
  * @dfas: the DFA section
+ * @thrs: the threshold records
  * @pat_tab: per pattern, its first search table or VIGIL_NIL (this and
  *	the members below: NULL in the bare validator)
  * @tabs: the search tables
@@ -179,6 +180,7 @@ struct vigil_rs {
 	const struct vigil_rs_pat *pats;
 	const char *strtab;
 	const u8 *dfas;
+	const struct vigil_rs_threshold *thrs;
 	const u32 *pat_tab;
 	const struct vigil_segtab *tabs;
 	const struct vigil_gplan *plans;
@@ -384,12 +386,14 @@ struct vigil_evctx {
 
 struct vigil_seq_table;
 struct vigil_terms;
+struct vigil_thr;
 
 /**
  * struct vigil_rule_state - the mutable state of one rule
  * @enabled: the rule runs (READ_ONCE/WRITE_ONCE, lock-free)
  * @hits: alerts it raised
  * @terms: NEW_TERMS: its store of learned terms; NULL otherwise
+ * @thr: THRESHOLD: its group store; NULL otherwise
  * @prev: vigil_engine_inherit(): 1 + the index of the rule of the same
  *	rule_id in the replaced engine, or 0
  * @prev_hits: that rule's @hits when they were copied, so that
@@ -399,6 +403,7 @@ struct vigil_rule_state {
 	u32 enabled;
 	struct vg_atomic64 hits;
 	struct vigil_terms *terms;
+	struct vigil_thr *thr;
 	u32 prev;
 	u64 prev_hits;
 };
@@ -502,6 +507,7 @@ struct vigil_engine {
 	struct vigil_seq_table *seq;
 	struct vigil_env_names env; /* what capture may read of environments */
 	u32 terms_cap;
+	u32 thr_cap;
 	struct vg_atomic64 work_stops;
 	u64 learn_until; /* new_terms: no alert before this event time */
 };
@@ -678,6 +684,18 @@ bool vigil_seq_waiting(const struct vigil_engine *e, u32 rule);
 u64 vigil_seq_pending(const struct vigil_engine *e);
 void vigil_seq_stats(const struct vigil_engine *e,
 		     struct vigil_engine_stats *st);
+
+/* threshold.c */
+u64 vigil_thr_bytes(const struct vigil_rs_threshold *spec, u32 capacity);
+struct vigil_thr *vigil_thr_new(const struct vigil_rs_threshold *spec,
+				u32 capacity);
+void vigil_thr_free(struct vigil_thr *t);
+bool vigil_thr_check(struct vigil_thr *t, const struct vigil_event *ev, u64 now,
+		     struct vigil_thr_result *res);
+void vigil_thr_count(const struct vigil_thr *t, u64 *groups, u64 *evictions);
+/* The threshold record of THRESHOLD rule @rule (validated: there is one). */
+const struct vigil_rs_threshold *vigil_rs_thr_of(const struct vigil_rs *rs,
+						 u32 rule);
 
 /* terms.c */
 u64 vigil_terms_bytes(u32 capacity);

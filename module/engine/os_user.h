@@ -28,6 +28,20 @@ typedef int64_t s64;
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #endif
 
+/* An impossible state: the tests stop at once. */
+static inline bool vg_warn_on(bool c, const char *file, int line)
+{
+	if (c) {
+		fprintf(stderr, "%s:%d: WARN_ON_ONCE\n", file, line);
+		abort();
+	}
+	return c;
+}
+
+#ifndef WARN_ON_ONCE
+#define WARN_ON_ONCE(c) vg_warn_on(!!(c), __FILE__, __LINE__)
+#endif
+
 #ifndef fallthrough
 #define fallthrough __attribute__((__fallthrough__))
 #endif

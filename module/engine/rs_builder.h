@@ -31,7 +31,9 @@ struct rsb {
 	struct vigil_rs_pat pats[RSB_PATS];
 	char strtab[RSB_STRTAB];
 	u8 dfa[RSB_DFA];
+	struct vigil_rs_threshold thrs[RSB_RULES];
 	u32 n_rules, n_steps, n_insns, n_sets, n_pats, strtab_size, dfa_size;
+	u32 n_thrs;
 	u32 set_open, step_open;
 };
 
@@ -205,6 +207,7 @@ static inline u32 rsb_size(const struct rsb *b)
 	       b->n_insns * sizeof(struct vigil_rs_insn) +
 	       b->n_sets * sizeof(struct vigil_rs_set) +
 	       b->n_pats * sizeof(struct vigil_rs_pat) +
+	       b->n_thrs * sizeof(struct vigil_rs_threshold) +
 	       rsb_align4(b->strtab_size) + rsb_align4(b->dfa_size);
 }
 
@@ -235,6 +238,8 @@ static inline u32 rsb_finish(const struct rsb *b, void *out, u32 cap)
 	RSB_SECT(n_insns, insns_off, b->insns, b->n_insns);
 	RSB_SECT(n_sets, sets_off, b->sets, b->n_sets);
 	RSB_SECT(n_pats, pats_off, b->pats, b->n_pats);
+	if (b->n_thrs)
+		RSB_SECT(n_thresholds, thresholds_off, b->thrs, b->n_thrs);
 #undef RSB_SECT
 	h.strtab_size = b->strtab_size;
 	h.strtab_off = off;
@@ -291,6 +296,30 @@ static inline void rsb_exec_event(struct vigil_event *ev, const char *name,
 				    strlen(ent));
 }
 
+/*
+ * Makes rule @r (its one step already built) a threshold rule: @value
+ * events within @window_ms per value of @field (VIGIL_F_UNSPEC: one
+ * group), and with @card_value, that many distinct values of
+ * @card_field.  Records must be added in rule order.
+ */
+static inline void rsb_threshold(struct rsb *b, u32 r, u32 value, u32 window_ms,
+				 u8 field, u8 card_field, u32 card_value)
+{
+	struct vigil_rs_threshold *t = &b->thrs[b->n_thrs++];
+
+	memset(t, 0, sizeof(*t));
+	b->rules[r].kind = VIGIL_RULE_THRESHOLD;
+	t->rule = r;
+	t->value = value;
+	t->window_ms = window_ms;
+	if (field) {
+		t->n_fields = 1;
+		t->fields[0] = field;
+	}
+	t->card_field = card_field;
+	t->card_value = card_value;
+}
+
 /* @b holds one rule "nt": new_terms on process.name, window 10 s. */
 static inline void rsb_terms(struct rsb *b)
 {
@@ -341,6 +370,8 @@ static inline struct rsb *rsb_seq_chain(u32 n_steps, u16 runs1)
  *   rule 0 "event-rule"  EVENT, step 0, indexed on process.name
  *   rule 1 "seq-rule"    SEQUENCE, steps 1-2, by process.entity_id
  *   rule 2 "terms-rule"  NEW_TERMS, step 3
+ *   rule 3 "thr-rule"    THRESHOLD, step 4: 15 per executable and user.id
+ *                        in 9 min, 100 distinct process.args
  * Sets: 0 {EXACT bash, EXACT sh NOCASE}, 1 {GLOB *-c*}, 2 {PREFIX /tmp/},
  * 3 {REGEX}.
  */
@@ -392,6 +423,15 @@ static inline void rsb_sample(struct rsb *b)
 	b->rules[2].term_fields[0] = VIGIL_F_PROCESS_NAME;
 	b->rules[2].term_fields[1] = VIGIL_F_PARENT_NAME;
 	b->rules[2].history_window_s = 3600;
+
+	st = rsb_step_begin(b, RSB_EXEC);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_NAME, 0, s0);
+	rsb_step_end(b);
+	rsb_rule(b, "thr-rule", VIGIL_RULE_EVENT, st, 1);
+	rsb_threshold(b, 3, 15, 540000, VIGIL_F_PROCESS_EXECUTABLE,
+		      VIGIL_F_PROCESS_ARGS, 100);
+	b->thrs[0].n_fields = 2;
+	b->thrs[0].fields[1] = VIGIL_F_USER_ID;
 }
 
 #endif /* VIGIL_RS_BUILDER_H */

@@ -45,7 +45,7 @@ POST(magic, h->magic ^= 1)
 POST(version, h->version = 2)
 POST(header_size, h->header_size += 4)
 POST(total_size, h->total_size += 4)
-POST(reserved, h->reserved[2] = 1)
+POST(reserved, h->reserved[1] = 1)
 POST(misaligned, h->strtab_off += 2)
 POST(outside, h->n_insns += 1000)
 POST(overlap, h->steps_off = h->rules_off + 4)
@@ -91,7 +91,7 @@ PRE(rule_kind, b->rules[0].kind = __VIGIL_RULE_KIND_LAST)
 PRE(severity, b->rules[0].severity = __VIGIL_SEV_LAST)
 PRE(risk, b->rules[0].risk_score = 101)
 PRE(rule_flags, b->rules[0].flags = 4)
-PRE(rule_steps_range, b->rules[2].first_step = 4)
+PRE(rule_steps_range, b->rules[2].first_step = 5)
 PRE(step_shared, b->rules[2].first_step = 2)
 PRE(seq_one_step, b->rules[1].n_steps = 1)
 PRE(seq_maxspan0, b->rules[1].maxspan_ms = 0)
@@ -108,9 +108,34 @@ PRE(terms_unused, b->rules[2].term_fields[2] = VIGIL_F_PROCESS_PID)
 PRE(terms_window, b->rules[2].history_window_s = 0)
 PRE(terms_on_event, b->rules[0].n_terms = 1;
 	b->rules[0].term_fields[0] = VIGIL_F_PROCESS_NAME)
+/* threshold records (rule 3) */
+PRE(thr_value0, b->thrs[0].value = 0)
+PRE(thr_value_big, b->thrs[0].value = VIGIL_RS_MAX_THR_VALUE + 1)
+PRE(thr_window0, b->thrs[0].window_ms = 0)
+PRE(thr_window_big, b->thrs[0].window_ms = VIGIL_RS_MAX_THR_WINDOW_MS + 1)
+PRE(thr_card_big, b->thrs[0].card_value = VIGIL_RS_MAX_THR_CARD + 1)
+PRE(thr_card_nofield, b->thrs[0].card_field = 0)
+PRE(thr_card_novalue, b->thrs[0].card_value = 0)
+PRE(thr_card_field, b->thrs[0].card_field = __VIGIL_F_LAST)
+PRE(thr_fields_many, b->thrs[0].n_fields = VIGIL_RS_MAX_THR_FIELDS + 1)
+PRE(thr_field_bad, b->thrs[0].fields[1] = 0)
+PRE(thr_field_array, b->thrs[0].fields[1] = VIGIL_F_PROCESS_ARGS)
+PRE(thr_field_twice, b->thrs[0].fields[1] = VIGIL_F_PROCESS_EXECUTABLE)
+PRE(thr_field_unused, b->thrs[0].fields[3] = VIGIL_F_USER_ID)
+PRE(thr_reserved, b->thrs[0].reserved[1] = 1)
+PRE(thr_rule_range, b->thrs[1] = b->thrs[0]; b->thrs[1].rule = 99;
+	b->n_thrs = 2)
+PRE(thr_rule_kind, b->thrs[1] = b->thrs[0]; b->thrs[0].rule = 0;
+	b->n_thrs = 2)
+PRE(thr_missing, b->n_thrs = 0)
+PRE(thr_kind_only, b->rules[0].kind = VIGIL_RULE_THRESHOLD)
+PRE(thr_order, b->rules[2].kind = VIGIL_RULE_THRESHOLD;
+	b->thrs[1] = b->thrs[0]; b->thrs[1].rule = 2; b->n_thrs = 2)
+POST(thr_count, h->n_thresholds = h->n_rules + 1)
+POST(thr_outside, h->thresholds_off = *len)
 /* steps */
 PRE(step_no_insns, b->steps[3].n_insns = 0)
-PRE(step_insns_range, b->steps[3].n_insns = 5)
+PRE(step_insns_range, b->steps[4].n_insns = 2)
 PRE(kind_mask0, b->steps[0].kind_mask = 0)
 PRE(kind_mask_none_bit, b->steps[0].kind_mask |= 1)
 PRE(kind_mask_high, b->steps[0].kind_mask |= 1U << __VIGIL_EV_LAST)
@@ -313,6 +338,27 @@ static const struct rsb_case rsb_cases[] = {
 	C(dfa_accept, "accept flag"),
 	C(dfa_next, "transition out of range"),
 	C(cost, "work bound"),
+	C(thr_value0, "threshold: value"),
+	C(thr_value_big, "threshold: value"),
+	C(thr_window0, "threshold: window"),
+	C(thr_window_big, "threshold: window"),
+	C(thr_card_big, "cardinality above"),
+	C(thr_card_nofield, "cardinality value without field"),
+	C(thr_card_novalue, "cardinality value without field"),
+	C(thr_card_field, "bad cardinality field"),
+	C(thr_fields_many, "too many fields"),
+	C(thr_field_bad, "threshold: bad field"),
+	C(thr_field_array, "group field is an ARRAY"),
+	C(thr_field_twice, "field given twice"),
+	C(thr_field_unused, "unused field not zero"),
+	C(thr_reserved, "threshold: reserved"),
+	C(thr_rule_range, "threshold: rule out of range"),
+	C(thr_rule_kind, "not a threshold rule"),
+	C(thr_missing, "without its threshold record"),
+	C(thr_kind_only, "without its threshold record"),
+	C(thr_order, "increasing rule order"),
+	C(thr_count, "more threshold records than rules"),
+	C(thr_outside, "section outside the blob"),
 	C(index_big, "index sets hold too many patterns"),
 };
 /* clang-format on */

@@ -36,6 +36,7 @@ void vigil_rs_map(struct vigil_rs *rs, const void *blob)
 	rs->pats = (const void *)(b + h->pats_off);
 	rs->strtab = (const char *)(b + h->strtab_off);
 	rs->dfas = b + h->dfa_off;
+	rs->thrs = (const void *)(b + h->thresholds_off);
 	rs->pat_tab = NULL;
 	rs->tabs = NULL;
 	rs->plans = NULL;
@@ -147,7 +148,7 @@ bool vigil_rule_id_ok(const char *s, u32 len)
 static const char *check_header(const u8 *b, u32 len)
 {
 	const struct vigil_rs_header *h = (const void *)b;
-	struct sect s[7], t;
+	struct sect s[8], t;
 	u32 i, j, end;
 
 	if (len < sizeof(*h))
@@ -169,6 +170,8 @@ static const char *check_header(const u8 *b, u32 len)
 		return "too many rules";
 	if (h->n_steps > VIGIL_RS_MAX_RULES * VIGIL_RS_MAX_STEPS)
 		return "too many steps";
+	if (h->n_thresholds > h->n_rules)
+		return "more threshold records than rules";
 	s[0] = (struct sect){ h->rules_off,
 			      (u64)h->n_rules * sizeof(struct vigil_rs_rule) };
 	s[1] = (struct sect){ h->steps_off,
@@ -181,7 +184,13 @@ static const char *check_header(const u8 *b, u32 len)
 			      (u64)h->n_pats * sizeof(struct vigil_rs_pat) };
 	s[5] = (struct sect){ h->strtab_off, h->strtab_size };
 	s[6] = (struct sect){ h->dfa_off, h->dfa_size };
-	for (i = 0; i < 7; i++) {
+	s[7] = (struct sect){ h->thresholds_off,
+			      (u64)h->n_thresholds *
+				      sizeof(struct vigil_rs_threshold) };
+	/* a blob of before threshold rules has 0 and 0: at the header's end */
+	if (!h->n_thresholds && !h->thresholds_off)
+		s[7].off = sizeof(*h);
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
 		if (s[i].off % 4)
 			return "section offset not 4-byte aligned";
 		if (s[i].off < sizeof(*h) || s[i].off > len ||
@@ -189,14 +198,14 @@ static const char *check_header(const u8 *b, u32 len)
 			return "section outside the blob";
 	}
 	/* sort by offset; check no overlap and zero padding in the gaps */
-	for (i = 1; i < 7; i++) {
+	for (i = 1; i < ARRAY_SIZE(s); i++) {
 		t = s[i];
 		for (j = i; j > 0 && s[j - 1].off > t.off; j--)
 			s[j] = s[j - 1];
 		s[j] = t;
 	}
 	end = sizeof(*h);
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
 		if (!s[i].size)
 			continue;
 		if (s[i].off < end)
@@ -558,6 +567,8 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 		if (!ru->history_window_s)
 			return "rule: history window is zero";
 	} else {
+		if (ru->kind == VIGIL_RULE_THRESHOLD && !vigil_rs_thr_of(rs, r))
+			return "rule: threshold rule without its threshold record";
 		if (ru->n_terms)
 			return "rule: terms on a non-new_terms rule";
 		if (ru->history_window_s)
@@ -569,6 +580,80 @@ static const char *check_rule(const struct vigil_rs *rs, u32 r, u8 *owned)
 		if (i >= ru->n_terms && ru->term_fields[i])
 			return "rule: unused term field not zero";
 	}
+	return NULL;
+}
+
+/**
+ * vigil_rs_thr_of() - the threshold record of a THRESHOLD rule
+ * @rs: validated ruleset (records in rule order, one per such rule)
+ * @rule: the rule
+ *
+ * Return: its record; NULL if it has none (not a THRESHOLD rule).
+ */
+const struct vigil_rs_threshold *vigil_rs_thr_of(const struct vigil_rs *rs,
+						 u32 rule)
+{
+	u32 lo = 0, hi = rs->h->n_thresholds, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rs->thrs[mid].rule == rule)
+			return &rs->thrs[mid];
+		if (rs->thrs[mid].rule < rule)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Threshold record @i: its rule (in increasing rule order, so each rule
+ * has at most one), the bounds of what the engine keeps per group, and
+ * fields the engine can hash.  Checked before the rules, so that
+ * check_rule() finds a THRESHOLD rule's record by binary search
+ * (vigil_rs_thr_of()) and refuses a rule without one.
+ */
+static const char *check_thr(const struct vigil_rs *rs, u32 i, struct where *w)
+{
+	const struct vigil_rs_threshold *t = &rs->thrs[i];
+	u32 k, j;
+
+	if (t->rule >= rs->h->n_rules)
+		return "threshold: rule out of range";
+	w->rule = t->rule;
+	if (i && t->rule <= rs->thrs[i - 1].rule)
+		return "threshold: records not in increasing rule order";
+	if (rs->rules[t->rule].kind != VIGIL_RULE_THRESHOLD)
+		return "threshold: record of a rule that is not a threshold rule";
+	if (t->value < 1 || t->value > VIGIL_RS_MAX_THR_VALUE)
+		return "threshold: value not 1..VIGIL_RS_MAX_THR_VALUE";
+	if (t->window_ms < 1 || t->window_ms > VIGIL_RS_MAX_THR_WINDOW_MS)
+		return "threshold: window not 1..VIGIL_RS_MAX_THR_WINDOW_MS";
+	if (t->n_fields > VIGIL_RS_MAX_THR_FIELDS)
+		return "threshold: too many fields";
+	for (k = 0; k < VIGIL_RS_MAX_THR_FIELDS; k++) {
+		if (k >= t->n_fields) {
+			if (t->fields[k])
+				return "threshold: unused field not zero";
+			continue;
+		}
+		if (!field_ok(t->fields[k]))
+			return "threshold: bad field";
+		if (vigil_is_array(t->fields[k]))
+			return "threshold: group field is an ARRAY";
+		for (j = 0; j < k; j++)
+			if (t->fields[j] == t->fields[k])
+				return "threshold: field given twice";
+	}
+	if (t->card_value > VIGIL_RS_MAX_THR_CARD)
+		return "threshold: cardinality above VIGIL_RS_MAX_THR_CARD";
+	if (!t->card_value != !t->card_field)
+		return "threshold: cardinality value without field or field without value";
+	if (t->card_field && !field_ok(t->card_field))
+		return "threshold: bad cardinality field";
+	if (t->reserved[0] || t->reserved[1])
+		return "threshold: reserved not zero";
 	return NULL;
 }
 
@@ -633,6 +718,13 @@ static const char *check(const void *blob, u32 len, struct where *w)
 			goto out;
 	}
 	w->step = NONE;
+	/* before the rules: a rule's record is found by binary search */
+	for (i = 0; i < rs.h->n_thresholds; i++) {
+		r = check_thr(&rs, i, w);
+		if (r)
+			goto out;
+	}
+	w->rule = NONE;
 	for (i = 0; i < rs.h->n_rules; i++) {
 		w->rule = i;
 		vg_cond_resched();
@@ -640,6 +732,7 @@ static const char *check(const void *blob, u32 len, struct where *w)
 		if (r)
 			goto out;
 	}
+	w->rule = NONE;
 	w->rule = NONE;
 	for (i = 0; i < rs.h->n_steps; i++) {
 		if (!owned[i]) {

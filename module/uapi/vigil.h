@@ -28,6 +28,11 @@
  *                  the rule's previous alert; they took no sequence
  *                  number and are counted in VIGIL_STAT_ALERTS_SUPPRESSED.
  *   VIGIL_A_ALERT_FLAGS: u32, VIGIL_ALERT_F_*, only when not 0.
+ *   VIGIL_A_THRESHOLD: nested (VIGIL_THA_*), threshold rules only: the
+ *                  group's count, its distinct values of the cardinality
+ *                  field and the fields it is grouped by; their values
+ *                  are those of the event (the one that reached the
+ *                  threshold).
  *   A whole alert message is at most VIGIL_ALERT_MAX_SIZE bytes: event
  *   values are cut to fit (VIGIL_ALERT_F_CUT).
  *
@@ -96,6 +101,7 @@ enum vigil_attr {
 	VIGIL_A_ALERT_SUPPRESSED, /* u64 */
 	VIGIL_A_ALERT_FLAGS, /* u32, VIGIL_ALERT_F_* */
 	VIGIL_A_LEARN_S, /* u32 */
+	VIGIL_A_THRESHOLD, /* nested, enum vigil_threshold_attr */
 	__VIGIL_A_LAST
 };
 #define VIGIL_A_MAX (__VIGIL_A_LAST - 1)
@@ -136,6 +142,19 @@ enum vigil_rule_attr {
 	__VIGIL_RA_LAST
 };
 #define VIGIL_RA_MAX (__VIGIL_RA_LAST - 1)
+
+/* VIGIL_A_THRESHOLD of an alert */
+enum vigil_threshold_attr {
+	VIGIL_THA_UNSPEC,
+	VIGIL_THA_COUNT, /* u64, events of the group in the window */
+	/* u64, distinct values of the cardinality field (only with one) */
+	VIGIL_THA_CARDINALITY,
+	VIGIL_THA_FIELDS, /* binary, the group's fields (enum vigil_field) */
+	VIGIL_THA_CARD_FIELD, /* u8, the cardinality field (only with one) */
+	VIGIL_THA_PAD,
+	__VIGIL_THA_LAST
+};
+#define VIGIL_THA_MAX (__VIGIL_THA_LAST - 1)
 
 enum vigil_term_attr {
 	VIGIL_TA_UNSPEC,
@@ -178,6 +197,7 @@ enum vigil_stat {
 	VIGIL_STAT_EVENTS_DECIDED_EARLY, /* no rule can match: not built */
 	VIGIL_STAT_EVENTS_OPEN,
 	VIGIL_STAT_EVENTS_BIND,
+	VIGIL_STAT_THRESHOLD_EVICTIONS, /* threshold groups evicted for room */
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -331,6 +351,8 @@ enum vigil_field {
  *     insns   n_insns x struct vigil_rs_insn
  *     sets    n_sets  x struct vigil_rs_set
  *     pats    n_pats  x struct vigil_rs_pat
+ *     thrs    n_thresholds x struct vigil_rs_threshold (appended later:
+ *             0 and 0 in the header of a blob without threshold rules)
  *     strtab  strtab_size bytes; strings referenced by offset
  *     dfas    dfa_size bytes; struct vigil_rs_dfa records (regex)
  *
@@ -384,13 +406,16 @@ struct vigil_rs_header {
 	__u32 n_pats, pats_off;
 	__u32 strtab_size, strtab_off;
 	__u32 dfa_size, dfa_off;
-	__u32 reserved[4]; /* must be zero */
+	/* once reserved[0..1]: both zero in a blob without threshold rules */
+	__u32 n_thresholds, thresholds_off;
+	__u32 reserved[2]; /* must be zero */
 };
 
 enum vigil_rule_kind {
 	VIGIL_RULE_EVENT, /* one step: alert when it matches */
 	VIGIL_RULE_SEQUENCE, /* n_steps in order, same join key, in maxspan */
 	VIGIL_RULE_NEW_TERMS, /* one step + first sighting of term tuple */
+	VIGIL_RULE_THRESHOLD, /* one step, counted per group: vigil_rs_threshold */
 	__VIGIL_RULE_KIND_LAST
 };
 
@@ -429,6 +454,31 @@ struct vigil_rs_rule {
 	__u32 history_window_s; /* NEW_TERMS: > 0 */
 	__u8 n_terms; /* NEW_TERMS: 1..VIGIL_RS_MAX_TERMS */
 	__u8 term_fields[VIGIL_RS_MAX_TERMS]; /* enum vigil_field */
+};
+
+/*
+ * Threshold rules (Elastic's type "threshold"): the events that match the
+ * rule's step are grouped by the values of 0..VIGIL_RS_MAX_THR_FIELDS
+ * fields (none: one group); a group alerts when at least @value of its
+ * events fall within @window_ms and, with a cardinality field, when they
+ * hold at least @card_value distinct values of it (an ARRAY field: of
+ * its elements).  The events that made an alert do not count again.
+ * Each THRESHOLD rule has exactly one record, named by its index.
+ */
+#define VIGIL_RS_MAX_THR_FIELDS 4
+#define VIGIL_RS_MAX_THR_VALUE 1024
+#define VIGIL_RS_MAX_THR_CARD 1024
+#define VIGIL_RS_MAX_THR_WINDOW_MS (24U * 60 * 60 * 1000) /* a day */
+
+struct vigil_rs_threshold {
+	__u32 rule; /* index of its VIGIL_RULE_THRESHOLD rule */
+	__u32 value; /* 1..VIGIL_RS_MAX_THR_VALUE */
+	__u32 window_ms; /* 1..VIGIL_RS_MAX_THR_WINDOW_MS */
+	__u32 card_value; /* 0 (no cardinality) or 1..VIGIL_RS_MAX_THR_CARD */
+	__u8 n_fields; /* 0..VIGIL_RS_MAX_THR_FIELDS; unused slots zero */
+	__u8 fields[VIGIL_RS_MAX_THR_FIELDS]; /* enum vigil_field, distinct */
+	__u8 card_field; /* VIGIL_F_UNSPEC exactly when card_value is 0 */
+	__u8 reserved[2]; /* must be zero */
 };
 
 struct vigil_rs_step {

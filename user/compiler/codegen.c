@@ -24,6 +24,7 @@ struct codegen {
 	ARR(struct vigil_rs_pat, pats);
 	ARR(char, strtab);
 	ARR(char, dfas);
+	ARR(struct vigil_rs_threshold, thrs);
 	/* runs of bytes in strtab that are no strings (CIDR patterns) */
 	ARR(struct bytes_run, runs);
 	/* string dedup: open addressing over strtab offsets + 1 */
@@ -75,6 +76,7 @@ void codegen_free(struct codegen *g)
 	free(g->pats);
 	free(g->strtab);
 	free(g->dfas);
+	free(g->thrs);
 	free(g->runs);
 	free(g->hash);
 	free(g);
@@ -877,7 +879,18 @@ int codegen_add(struct codegen *g, const struct crule *r, struct cerr *e)
 			goto err;
 		}
 	}
+	if (r->kind == VIGIL_RULE_THRESHOLD) {
+		struct vigil_rs_threshold t = r->thr;
+
+		t.rule = (__u32)g->n_rules;
+		if (PUSH(g, thrs, t)) {
+			cerr_set(e, -1, "out of memory");
+			goto err;
+		}
+	}
 	if (PUSH(g, rules, rr)) {
+		if (r->kind == VIGIL_RULE_THRESHOLD)
+			g->n_thrs--;
 		cerr_set(e, -1, "out of memory");
 		goto err;
 	}
@@ -919,6 +932,8 @@ int codegen_emit(struct codegen *g, void **blob, __u32 *len)
 	SECTION(insns, n_insns, insns_off, g->n_insns * sizeof(*g->insns));
 	SECTION(sets, n_sets, sets_off, g->n_sets * sizeof(*g->sets));
 	SECTION(pats, n_pats, pats_off, g->n_pats * sizeof(*g->pats));
+	SECTION(thrs, n_thresholds, thresholds_off,
+		g->n_thrs * sizeof(*g->thrs));
 	SECTION(strtab, strtab_size, strtab_off, g->n_strtab);
 	SECTION(dfas, dfa_size, dfa_off, g->n_dfas);
 #undef SECTION
@@ -941,6 +956,9 @@ int codegen_emit(struct codegen *g, void **blob, __u32 *len)
 		memcpy(b + h.sets_off, g->sets, g->n_sets * sizeof(*g->sets));
 	if (g->n_pats)
 		memcpy(b + h.pats_off, g->pats, g->n_pats * sizeof(*g->pats));
+	if (g->n_thrs)
+		memcpy(b + h.thresholds_off, g->thrs,
+		       g->n_thrs * sizeof(*g->thrs));
 	if (g->n_strtab)
 		memcpy(b + h.strtab_off, g->strtab, g->n_strtab);
 	if (g->n_dfas)

@@ -250,6 +250,118 @@ static int parse_new_terms(const struct toml_value *rule, struct crule *r,
 	return rfail(err, h, "new_terms rule without history_window_start");
 }
 
+/* A threshold or cardinality field: one vigil has, not an array. */
+static int thr_field(const struct toml_value *s, const char *what, bool group,
+		     __u8 *out, struct vigil_cerror *err)
+{
+	const struct field_info *fi;
+
+	if (s->type != TOML_STRING)
+		return rfail(err, s, "%s field must be a string", what);
+	fi = field_lookup(s->str);
+	if (!fi)
+		return rfail(err, s, "%s field '%s' is not available in kernel events",
+			     what, s->str);
+	if (group && fi->type == VIGIL_FT_ARRAY)
+		return rfail(err, s, "threshold on array field '%s' is not supported",
+			     s->str);
+	*out = fi->field;
+	return 0;
+}
+
+/*
+ * [rule.threshold]: field (a string or a list; host.id, constant on one
+ * host, is dropped; user.name groups by user.id, which it names),
+ * value, at most one [[rule.threshold.cardinality]], and the look-back
+ * [rule] from (Elastic's default now-6m) as the window.
+ */
+static int parse_threshold(const struct toml_value *rule, struct crule *r,
+			   struct vigil_cerror *err)
+{
+	static const struct toml_value dflt = { .type = TOML_STRING,
+						.str = "now-6m" };
+	const struct toml_value *th = toml_get(rule, "threshold"), *f, *v, *c;
+	const struct toml_value *from = toml_get(rule, "from");
+	struct vigil_rs_threshold *t = &r->thr;
+	size_t i, n;
+	__u32 secs;
+	__u8 fld;
+	int k;
+
+	if (!th || th->type != TOML_TABLE)
+		return rfail(err, rule, "threshold rule without [rule.threshold]");
+	f = toml_get(th, "field");
+	if (f && f->type != TOML_STRING && f->type != TOML_ARRAY)
+		return rfail(err, f, "rule.threshold.field must be a string or a list");
+	n = !f ? 0 : f->type == TOML_ARRAY ? f->n : 1;
+	for (i = 0; i < n; i++) {
+		const struct toml_value *s = f->type == TOML_ARRAY ? f->vals[i] : f;
+
+		if (s->type == TOML_STRING && !strcmp(s->str, "host.id"))
+			continue;
+		if (thr_field(s, "threshold", true, &fld, err))
+			return -EINVAL;
+		for (k = 0; k < t->n_fields && t->fields[k] != fld; k++)
+			;
+		if (k < t->n_fields)
+			continue;	/* user.name and user.id: one field */
+		if (t->n_fields == VIGIL_RS_MAX_THR_FIELDS)
+			return rfail(err, s, "too many threshold fields (max %d besides host.id)",
+				     VIGIL_RS_MAX_THR_FIELDS);
+		t->fields[t->n_fields++] = fld;
+	}
+	v = toml_get(th, "value");
+	if (!v || v->type != TOML_INT || v->i < 1 ||
+	    v->i > VIGIL_RS_MAX_THR_VALUE)
+		return rfail(err, v ? v : th, "rule.threshold.value must be 1..%d",
+			     VIGIL_RS_MAX_THR_VALUE);
+	t->value = (__u32)v->i;
+	c = toml_get(th, "cardinality");
+	if (c && (c->type != TOML_ARRAY || c->n > 1))
+		return rfail(err, c, "at most one [[rule.threshold.cardinality]] is supported");
+	if (c && c->n == 1) {
+		const struct toml_value *cf = toml_get(c->vals[0], "field");
+		const struct toml_value *cv = toml_get(c->vals[0], "value");
+
+		if (!cf)
+			return rfail(err, c->vals[0], "threshold cardinality without a field");
+		if (thr_field(cf, "cardinality", false, &t->card_field, err))
+			return -EINVAL;
+		if (!cv || cv->type != TOML_INT || cv->i < 1 ||
+		    cv->i > VIGIL_RS_MAX_THR_CARD)
+			return rfail(err, cv ? cv : c->vals[0],
+				     "threshold cardinality value must be 1..%d",
+				     VIGIL_RS_MAX_THR_CARD);
+		t->card_value = (__u32)cv->i;
+	}
+	if (parse_window(from ? from : &dflt, &secs, "from", err))
+		return -EINVAL;
+	if (!secs || secs > VIGIL_RS_MAX_THR_WINDOW_MS / 1000)
+		return rfail(err, from, "threshold rule: its look-back 'from' must be 1..%us",
+			     VIGIL_RS_MAX_THR_WINDOW_MS / 1000);
+	t->window_ms = secs * 1000;
+	return 0;
+}
+
+/*
+ * A rule over the alerts of other rules (Elastic's higher-order rules,
+ * index ".alerts-security.*", event.kind:signal): vigil keeps no alerts
+ * to search.  Return: the index entry that says so, or NULL.
+ */
+static const struct toml_value *reads_alerts(const struct toml_value *rule)
+{
+	const struct toml_value *idx = toml_get(rule, "index");
+	size_t i;
+
+	if (!idx || idx->type != TOML_ARRAY)
+		return NULL;
+	for (i = 0; i < idx->n; i++)
+		if (idx->vals[i]->type == TOML_STRING &&
+		    !strncmp(idx->vals[i]->str, ".alerts-", 8))
+			return idx->vals[i];
+	return NULL;
+}
+
 /*
  * A sequence without maxspan: in Elastic, its events can be as far apart
  * as the rule's look-back, [rule] from (default now-6m), and no further:
@@ -364,6 +476,8 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 		r->kind = VIGIL_RULE_EVENT;
 	else if (!strcmp(type->str, "new_terms"))
 		r->kind = VIGIL_RULE_NEW_TERMS;
+	else if (!strcmp(type->str, "threshold"))
+		r->kind = VIGIL_RULE_THRESHOLD;
 	else {
 		rfail(err, type, "rule type '%s' not supported", type->str);
 		goto err;
@@ -408,6 +522,12 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 	}
 	if (build_threat(rule, &r->threat, err))
 		goto err;
+	v = reads_alerts(rule);
+	if (v) {
+		rfail(err, v, "rule reads the alerts of other rules (index '%s', event.kind:signal): vigil keeps no alerts to search",
+		      v->str);
+		goto err;
+	}
 	if (r->kind == VIGIL_RULE_NEW_TERMS && parse_new_terms(rule, r, err))
 		goto err;
 	q = get_str(rule, "query", err);
@@ -434,6 +554,8 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 		rfail(err, q, "new_terms rule with a sequence query");
 		goto err;
 	}
+	if (r->kind == VIGIL_RULE_THRESHOLD && parse_threshold(rule, r, err))
+		goto err;
 	for (i = 0; i < r->q.n_steps; i++) {
 		struct cstep *st = &r->q.steps[i];
 

@@ -14,6 +14,8 @@ struct crule {
 	__u32 history_window_s;
 	__u8 n_terms;
 	__u8 terms[VIGIL_RS_MAX_TERMS];
+	/* THRESHOLD: its record; codegen sets .rule */
+	struct vigil_rs_threshold thr;
 	struct cquery q;
 };
 

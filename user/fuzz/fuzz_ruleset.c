@@ -5,8 +5,8 @@
  *
  * Input: u32 ruleset length (little endian, clamped), the ruleset, then
  * the event as netlink attributes (vigil_event_encode layout).  The
- * event is processed three times with growing timestamps so sequence and
- * new-terms state is exercised.
+ * event is processed three times with growing timestamps so sequence,
+ * new-terms and threshold state is exercised.
  *
  * Seed corpus: tests/fuzz/fuzz_ruleset/, written by building this file
  * with -DVIGIL_FUZZ_SEEDGEN and running it with that directory.
@@ -32,7 +32,7 @@ static int walk(void *ctx, u64 hash, u64 last)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vigil_engine_limits lim = { 16, 16 };
+	struct vigil_engine_limits lim = { 16, 16, 0, 4 };
 	struct vigil_event ev;
 	const char *why = NULL;
 	struct vigil_engine *e;
@@ -137,6 +137,13 @@ int main(int argc, char **argv)
 	b.rules[r].term_fields[1] = VIGIL_F_PROCESS_ARGS;
 	b.rules[r].history_window_s = 1;
 	put(argv[1], "new_terms", &b, &ev);
+
+	rsb_init(&b);
+	r = rsb_simple(&b, "threshold", RSB_EXEC, VIGIL_F_PROCESS_NAME,
+		       VIGIL_PAT_SUFFIX, 0, "h");
+	rsb_threshold(&b, r, 2, 1000, VIGIL_F_PROCESS_EXECUTABLE,
+		      VIGIL_F_PROCESS_ARGS, 3);
+	put(argv[1], "threshold", &b, &ev);
 
 	vigil_event_set_kind(&ev, VIGIL_EV_CREATE);
 	vigil_event_set_str(&ev, VIGIL_F_FILE_PATH, "/tmp/x.so", 9);

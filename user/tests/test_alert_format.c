@@ -325,6 +325,82 @@ static void rule_name_list_vs_listen(void)
 	}
 }
 
+/*
+ * A threshold alert as alertq.c puts it (VIGIL_A_THRESHOLD, with and
+ * without a cardinality), decoded and printed as Kibana's
+ * threshold_result; a nest with only half a cardinality is malformed.
+ */
+static char *thr_line(int card, int *rc)
+{
+	static struct vigil_nl fake = { .fd = -1, .family = 42 };
+	static struct vigil_alert_view v;
+	static const uint8_t fields[2] = { VIGIL_F_PROCESS_EXECUTABLE,
+					   VIGIL_F_USER_ID };
+	static const uint8_t cf = VIGIL_F_PROCESS_ARGS;
+	struct vigil_event ev;
+	struct vigil_outbuf b = {};
+	struct vigil_nl_msg m;
+	char enc[256];
+	size_t nest;
+	u32 n;
+
+	vigil_event_init(&ev);
+	vigil_event_set_kind(&ev, VIGIL_EV_EXEC);
+	vigil_event_set_str(&ev, VIGIL_F_PROCESS_EXECUTABLE, "/bin/kill", 9);
+	vigil_event_set_num(&ev, VIGIL_F_USER_ID, 1000);
+	n = vigil_event_encode(&ev, enc, sizeof(enc));
+	vigil_nl_msg_init(&m, &fake, VIGIL_CMD_ALERT, 0);
+	vigil_nl_put_u64(&m, VIGIL_A_ALERT_SEQ, 1);
+	put_rule(&m, "t", false);
+	nest = vigil_nl_nest_start(&m, VIGIL_A_THRESHOLD);
+	vigil_nl_put_u64(&m, VIGIL_THA_COUNT, 15);
+	vigil_nl_put(&m, VIGIL_THA_FIELDS, fields, sizeof(fields));
+	if (card)
+		vigil_nl_put_u64(&m, VIGIL_THA_CARDINALITY, 100);
+	if (card == 1)
+		vigil_nl_put(&m, VIGIL_THA_CARD_FIELD, &cf, 1);
+	vigil_nl_nest_end(&m, nest);
+	vigil_nl_put(&m, VIGIL_A_EVENT | NLA_F_NESTED, enc, n);
+	((struct nlmsghdr *)m.buf)->nlmsg_len = (uint32_t)m.len;
+	*rc = vigil_alert_decode((struct nlmsghdr *)m.buf, &v);
+	if (!*rc)
+		vigil_alert_format_json(&b, &v);
+	vigil_outbuf_putc(&b, '\0');
+	vigil_nl_msg_free(&m);
+	return b.oom ? NULL : b.p;
+}
+
+static void threshold_result(void)
+{
+	static const char terms[] =
+		",\"kibana\":{\"alert\":{\"threshold_result\":{\"terms\":["
+		"{\"field\":\"process.executable\",\"value\":\"/bin/kill\"},"
+		"{\"field\":\"user.id\",\"value\":\"1000\"}]";
+	char want[512];
+	char *out;
+	int rc;
+
+	out = thr_line(0, &rc);
+	CHECK_EQ(rc, 0);
+	snprintf(want, sizeof(want), "%s,\"count\":15}}}}\n", terms);
+	CHECK(out && strstr(out, want));
+	if (out && !strstr(out, want))
+		printf("#   printed %s\n", out);
+	free(out);
+	out = thr_line(1, &rc);
+	CHECK_EQ(rc, 0);
+	snprintf(want, sizeof(want),
+		 "%s,\"cardinality\":[{\"field\":\"process.args\",\"value\":100}],\"count\":15}}}}\n",
+		 terms);
+	CHECK(out && strstr(out, want));
+	if (out && !strstr(out, want))
+		printf("#   printed %s\n", out);
+	free(out);
+	out = thr_line(2, &rc);
+	CHECK(rc != 0);
+	free(out);
+}
+
 int main(void)
 {
 	RUN(escaper);
@@ -332,5 +408,6 @@ int main(void)
 	RUN(memo);
 	RUN(outbuf);
 	RUN(rule_name_list_vs_listen);
+	RUN(threshold_result);
 	return tap_done();
 }

@@ -236,8 +236,10 @@ static void file_errors(void)
 	const char *head = "[rule]\nname = \"n\"\nrule_id = \"x\"\nseverity = \"low\"\nrisk_score = 5\n";
 	char buf[1024];
 
-	snprintf(buf, sizeof(buf), "%stype = \"threshold\"\nlanguage = \"kuery\"\nquery = \"a:b\"\n", head);
-	expect_file_err(buf, "rule type 'threshold' not supported", 6);
+	snprintf(buf, sizeof(buf), "%stype = \"esql\"\nlanguage = \"esql\"\nquery = \"a:b\"\n", head);
+	expect_file_err(buf, "rule type 'esql' not supported", 6);
+	snprintf(buf, sizeof(buf), "%stype = \"threshold\"\nlanguage = \"kuery\"\nquery = \"process.name:b\"\n", head);
+	expect_file_err(buf, "threshold rule without [rule.threshold]", 0);
 	snprintf(buf, sizeof(buf), "%stype = \"esql\"\nlanguage = \"esql\"\nquery = \"from x\"\n", head);
 	expect_file_err(buf, "rule type 'esql' not supported", 6);
 	snprintf(buf, sizeof(buf), "%stype = \"eql\"\nlanguage = \"kuery\"\nquery = \"a:b\"\n", head);

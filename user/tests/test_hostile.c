@@ -298,6 +298,73 @@ static void state_memory(void)
 	}
 }
 
+/*
+ * Threshold rules at their caps: 1024 groups of 1024 event times and
+ * 1024 distinct values each, about 26.5 MiB per rule.  Twenty of them
+ * ask for more than state_max and are refused before anything is
+ * allocated; one builds.  Then one group is fed events of 1024 distinct
+ * arguments each (the most an exec carries at the default argv_max_args):
+ * the work per event is bounded (a hash per element, one walk of the
+ * group's values), measured here.
+ */
+static void threshold_state(void)
+{
+	static char args[1024 * 8];
+	struct vigil_event ev;
+	struct vigil_engine *e;
+	struct timespec t0, t1;
+	const char *why;
+	u32 r, i, k, len, alerts = 0;
+	char id[16];
+	double s;
+
+	rsb_init(b);
+	for (r = 0; r < 20; r++) {
+		snprintf(id, sizeof(id), "thr%u", r);
+		rsb_simple(b, id, RSB_EXEC, VIGIL_F_PROCESS_NAME,
+			   VIGIL_PAT_PREFIX, 0, "");
+		rsb_threshold(b, r, VIGIL_RS_MAX_THR_VALUE, 60000,
+			      VIGIL_F_PROCESS_EXECUTABLE, VIGIL_F_PROCESS_ARGS,
+			      VIGIL_RS_MAX_THR_CARD);
+	}
+	e = build(&mod_lim, &why);
+	CHECK_EQ(PTR_ERR(e), -E2BIG);
+	CHECK(why && strstr(why, "state_max_mb"));
+	printf("#   refused: %s\n", why ? why : "(accepted)");
+	vigil_engine_free(e);
+	rsb_init(b);
+	rsb_simple(b, "thr", RSB_EXEC, VIGIL_F_PROCESS_NAME, VIGIL_PAT_PREFIX,
+		   0, "");
+	rsb_threshold(b, 0, VIGIL_RS_MAX_THR_VALUE, 60000,
+		      VIGIL_F_PROCESS_EXECUTABLE, VIGIL_F_PROCESS_ARGS,
+		      VIGIL_RS_MAX_THR_CARD);
+	e = build(&mod_lim, &why);
+	CHECK(!IS_ERR(e));
+	if (IS_ERR(e)) {
+		printf("#   refused: %s\n", why);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 200; i++) {
+		for (k = 0, len = 0; k < 1024; k++)
+			len += (u32)snprintf(args + len, sizeof(args) - len,
+					     "%x", i * 1024 + k) + 1;
+		rsb_exec_event(&ev, "p", NULL, (u64)i * 1000);
+		vigil_event_set_str(&ev, VIGIL_F_PROCESS_EXECUTABLE, "/p", 2);
+		vigil_event_set_array(&ev, VIGIL_F_PROCESS_ARGS, args, len,
+				      1024);
+		vigil_engine_process(e, &ev, count_alert, &alerts);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("#   200 events of 1024 distinct args into one group: %.3f s\n",
+	       s);
+	CHECK(s < 5.0);
+	/* the group needs 1024 events: none yet */
+	CHECK_EQ(alerts, 0);
+	vigil_engine_free(e);
+}
+
 static int newest_cb(void *ctx, u64 hash, u64 last)
 {
 	u64 *min = ctx;
@@ -569,6 +636,7 @@ int main(void)
 	RUN(work_per_event);
 	RUN(index_dups);
 	RUN(state_memory);
+	RUN(threshold_state);
 	RUN(string_lengths);
 	RUN(inherit_chunks);
 	RUN(terms_window_boottime);
