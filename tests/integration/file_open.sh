@@ -9,14 +9,16 @@
 # program stays silent.  The look-alikes (neighbouring paths, a program
 # the rule excludes by name, a failed open, the exec of a program) stay
 # silent, opens no rule can match are decided on their path alone, and
-# a read through overlayfs is one event.
+# a read through overlayfs is one event.  A fourth corpus rule, a
+# threshold rule, fires when one process reads 100 /proc files.
 . /vigil/lib.sh
 OVL=vigil-test-open-overlay			# ours: a file on an overlay
+PROCENUM=0787daa6-f8c5-453b-a4ec-048037f6c1cd	# threshold: 100 /proc files
 MODS=80084fa9-8677-4453-8680-b891d3c0c778	# /proc/modules
 MODPROBE=40ddbcc8-6561-44d9-afc8-eefdbfe0cccd	# /etc/modprobe.d
 SYSCTL=7592c127-89fb-4209-a8f6-f9944dfd7e02	# /etc/sysctl.d/*
 
-require_rules $MODS $MODPROBE $SYSCTL
+require_rules $MODS $MODPROBE $SYSCTL $PROCENUM
 # the three are building blocks: listened to on purpose
 vigil_listen_stop
 vigil_listen_start --building-blocks || { fail "listener"; exit 1; }
@@ -65,7 +67,27 @@ else
 	echo "# overlay case skipped: no overlayfs in this guest kernel"
 fi
 
+# A threshold rule on opens: one process reading 100 distinct
+# /proc/*/cmdline and /proc/*/stat files, those of 50 sleeping processes;
+# 99 files stay silent, as does ps (the rule leaves it out).
+i=0 pids= files=
+while [ $i -lt 50 ]; do
+	sleep 60 &
+	pids="$pids $!"
+	files="$files /proc/$!/cmdline /proc/$!/stat"
+	i=$((i + 1))
+done
+cp /usr/bin/cat /tmp/open/ps
+as_nobody /tmp/open/ps $files > /dev/null
+as_nobody cat ${files#* /proc/*/cmdline} > /dev/null	# 99 files
+as_nobody cat $files > /dev/null			# 100 files
+kill $pids 2> /dev/null
+
 vigil_rc=0
+expect_alerts $PROCENUM 1 "cat reads the cmdline and stat of 50 processes"
+t=$(jq -c "select(.rule.id == \"$PROCENUM\") | [.process.name,
+	.kibana.alert.threshold_result.cardinality[0].value]" "$VIGIL_ALERTS")
+[ "$t" = '["cat",100]' ] && pass "threshold result: $t" || fail "threshold result: $t"
 [ -z "$ovl" ] || expect_alerts $OVL 1 "a read through overlayfs: one open event"
 expect_alerts $MODS 2 "cat reads /proc/modules, c1 through /proc/self/root"
 expect_alerts $MODPROBE 2 "ls lists /etc/modprobe.d, c3 reads it through a symlink"
