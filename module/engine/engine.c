@@ -421,7 +421,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	    compile_req(e))
 		goto err;
 	compile_work(e);
-	if (vigil_pf_build(e) || vigil_index_build(e) ||
+	if (vigil_gate_build(e) || vigil_pf_build(e) || vigil_index_build(e) ||
 	    vigil_dispatch_build(e) || vigil_early_build(e))
 		goto err;
 	return e;
@@ -444,6 +444,7 @@ void vigil_engine_free(struct vigil_engine *e)
 	if (IS_ERR_OR_NULL(e))
 		return;
 	vigil_early_free(e);
+	vigil_gate_free(e);
 	vigil_dispatch_free(&e->disp);
 	vigil_index_free(&e->idx);
 	vigil_pf_free(&e->pf);

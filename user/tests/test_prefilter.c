@@ -33,10 +33,12 @@
 
 /*
  * Rebuilds @e as the plain engine: no prefilter, no index, no wait
- * lists; every candidate on its kind's list (the dispatch's).
+ * lists, no numeric gates; every candidate on its kind's list (the
+ * dispatch's).
  */
 static void pf_off(struct vigil_engine *e)
 {
+	vigil_gate_free(e);
 	vigil_pf_free(&e->pf);
 	memset(&e->pf, 0, sizeof(e->pf));
 	vigil_index_free(&e->idx);
@@ -443,6 +445,51 @@ static void feed_patterns(struct diff *d, struct cu_ev *c,
 	}
 }
 
+/*
+ * Events for the numeric gates (gate.c): a step's conjunction as
+ * feed_step() builds it, with each number it tests (NUMCMP) set to the
+ * number, one more, one less or left out, and each field it tests for
+ * (EXISTS) kept or left out, in 32 pseudo-random combinations.
+ */
+static void feed_numbers(struct diff *d, struct cu_ev *c,
+			 const struct vigil_rs_step *step, u32 kind)
+{
+	const struct vigil_rs *rs = &d->off->rs;
+	const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
+	u32 i, j, r, seed = step->first_insn * 2654435761U + kind;
+	bool any = false;
+	u64 v;
+
+	for (i = 0; i < step->n_insns; i++)
+		any |= prog[i].op == VIGIL_OP_NUMCMP ||
+		       prog[i].op == VIGIL_OP_EXISTS;
+	for (j = 0; any && j < 32; j++) {
+		base_event(c, kind);
+		for (i = 0; i < step->n_insns; i++)
+			if (prog[i].op == VIGIL_OP_MATCH)
+				put(c, prog[i].field,
+				    pattern_sample(rs, &prog[i], j));
+		for (i = 0; i < step->n_insns; i++) {
+			const struct vigil_rs_insn *in = &prog[i];
+
+			if (in->op != VIGIL_OP_NUMCMP &&
+			    in->op != VIGIL_OP_EXISTS)
+				continue;
+			seed = seed * 1103515245U + 12345U;
+			r = (seed >> 16) & 3;
+			if (r == 3 || (in->op == VIGIL_OP_EXISTS && r)) {
+				c->ev.present &= ~(1ULL << in->field);
+				continue;
+			}
+			if (in->op == VIGIL_OP_EXISTS)
+				continue;
+			v = (u64)in->arg + (r == 1) - (r == 2 && in->arg);
+			vigil_event_set_num(&c->ev, in->field, v);
+		}
+		run_both(d, c);
+	}
+}
+
 /* Every step, once per event kind it takes. */
 static void feed(struct diff *d, struct cu_ev *c)
 {
@@ -454,6 +501,7 @@ static void feed(struct diff *d, struct cu_ev *c)
 			if (rs->steps[st].kind_mask & (1U << kind)) {
 				feed_patterns(d, c, &rs->steps[st], kind);
 				feed_step(d, c, &rs->steps[st], kind);
+				feed_numbers(d, c, &rs->steps[st], kind);
 			}
 }
 
@@ -597,6 +645,12 @@ static const char *const seq_shapes[] = {
 	/* 10: a first step of exec and load_module, filtered for exec only */
 	SEQ "[process where event.type == \"start\" and "
 	"process.command_line : \"*xmrig*\"] " PORT,
+	/*
+	 * 11: numbers tested after a MATCH: a numeric gate (gate.c), on
+	 * user.Ext.real.id, which the streams leave out
+	 */
+	"process where event.action == \"exec\" and process.name : \"*s*\" "
+	"and user.id == 1000 and user.Ext.real.id != 0",
 };
 
 static void *compile_shapes(__u32 *len)
@@ -748,7 +802,7 @@ static void seq_dispatch(void)
 		 1U << VIGIL_EV_EXEC);
 	CHECK_EQ(d->on->pf.rule_slot[1], VIGIL_PF_NONE); /* UID PORT */
 	CHECK_EQ(dp->wait_n[VIGIL_EV_CONNECT], 4); /* rules 0, 1, 4 and 10 */
-	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 2); /* rules 1 and 3 */
+	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 3); /* rules 1, 3 and 11 */
 	/* later steps of exec, their first step's kind is another or filtered */
 	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 3); /* rules 2, 4 and 6 */
 	CHECK_EQ(d->off->disp.wait_n[VIGIL_EV_CONNECT], 0);
@@ -760,6 +814,9 @@ static void seq_dispatch(void)
 	CHECK(d->on->pf.kslots[VIGIL_EV_LOAD_MODULE] > 0); /* rule 8 */
 	CHECK(vigil_index_covers(&d->on->rs, &d->on->rs.rules[9],
 				 &d->on->rs.steps[d->on->rs.rules[9].first_step]));
+	/* rule 11 has a gate; the plain engine none */
+	CHECK_EQ(d->on->gates[d->on->rs.rules[11].first_step].n, 2);
+	CHECK(!d->off->rs.gates);
 	CHECK_EQ(shape_streams(d, 2000, &alerts), 0);
 	printf("# %llu events, %llu alerts\n", (unsigned long long)d->events,
 	       (unsigned long long)alerts);
@@ -777,6 +834,8 @@ static void mutants(void)
 		"a kind a step's filter is not kept for stops the step",
 		"the index notes its hints' lengths one byte short",
 		"a wait list entry gated by its first step's filter",
+		"a numeric gate compares a missing number as 0",
+		"a numeric gate reads its table's atoms reversed",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
