@@ -74,6 +74,20 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 			 const char *s, u32 len,
 			 const struct vigil_segtab *tabs,
 			 const struct vigil_gplan *plan);
+bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
+		    u32 *work);
+
+/**
+ * struct vigil_dfa_need - the bytes a REGEX pattern cannot match without
+ * @map: a bit per byte value (vigil_dfa_need())
+ * @n: how many: with 1 or 2, they are @b (looked for a word at a time)
+ * @b: see @n
+ */
+struct vigil_dfa_need {
+	u64 map[4];
+	u32 n;
+	u8 b[2];
+};
 
 /**
  * struct vigil_setplan - how a set is matched, precomputed by the engine
@@ -190,6 +204,8 @@ struct vigil_gate {
  * @step_req: per step, vigil_step_required()
  * @starts: per step and event kind, vigil_step_start()
  * @gates: per step, its numeric gate (NULL: none)
+ * @need_of: per pattern, its entry in @needs or VIGIL_NIL (NULL: none)
+ * @needs: the REGEX patterns' needed bytes
  */
 struct vigil_rs {
 	const struct vigil_rs_header *h;
@@ -211,6 +227,8 @@ struct vigil_rs {
 	const u64 *step_req;
 	const struct vigil_stepstart *starts;
 	const struct vigil_gate *gates;
+	const u32 *need_of;
+	const struct vigil_dfa_need *needs;
 };
 
 /**
@@ -280,6 +298,8 @@ struct vigil_index {
 #define DISPATCH_MUT_WAIT_GATE 5 /* a wait entry gated by its first step */
 #define DISPATCH_MUT_GATE_MISSING 6 /* a gate compares a missing number as 0 */
 #define DISPATCH_MUT_GATE_ORDER 7 /* a gate's table reads its atoms reversed */
+#define DISPATCH_MUT_NEED_LAST 8 /* a value's last byte not looked at */
+#define DISPATCH_MUT_NEED_ANY 9 /* any rare class is taken as needed */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 15
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -443,6 +463,8 @@ struct vigil_rule_state {
  * @step_req: owner of @rs.step_req
  * @starts: owner of @rs.starts
  * @gates: owner of @rs.gates
+ * @need_of: owner of @rs.need_of
+ * @needs: owner of @rs.needs
  * @rstate: per rule, its mutable state
  * @idx: the candidate index
  * @pf: the literal prefilter
@@ -518,6 +540,8 @@ struct vigil_engine {
 	u64 *step_req;
 	struct vigil_stepstart *starts;
 	struct vigil_gate *gates;
+	u32 *need_of;
+	struct vigil_dfa_need *needs;
 	struct vigil_rule_state *rstate;
 	struct vigil_index idx;
 	struct vigil_pf pf;

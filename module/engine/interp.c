@@ -5,7 +5,46 @@
  */
 #include "internal.h"
 
-static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s, u32 len)
+/*
+ * Does @s hold a byte of @n (a REGEX pattern's needed bytes)?  One or two
+ * bytes are looked for a word at a time (a byte of w is zero when
+ * (w - 0x01..) & ~w & 0x80.. says so; the kernel's memchr() goes byte
+ * by byte).  Out of line, so that pat_match() stays small.
+ */
+static noinline bool has_needed(const struct vigil_dfa_need *n, const char *s,
+				u32 len)
+{
+	const u64 ones = 0x0101010101010101ULL, highs = ones << 7;
+	u64 p0 = ones * n->b[0], p1 = ones * n->b[n->n > 1], w, x, y;
+	u32 i = 0;
+	u8 c;
+
+	if (DISPATCH_MUT(DISPATCH_MUT_NEED_LAST) && len)
+		len--;
+	if (n->n <= 2) {
+		for (; i + 8 <= len; i += 8) {
+			memcpy(&w, s + i, 8);
+			x = w ^ p0;
+			y = w ^ p1;
+			if (((x - ones) & ~x & highs) |
+			    ((y - ones) & ~y & highs))
+				return true;
+		}
+		for (; i < len; i++)
+			if ((u8)s[i] == n->b[0] || (u8)s[i] == n->b[n->n > 1])
+				return true;
+		return false;
+	}
+	for (; i < len; i++) {
+		c = (u8)s[i];
+		if ((n->map[c / 64] >> (c % 64)) & 1)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool pat_match(const struct vigil_rs *rs, u32 k,
+				      const char *s, u32 len)
 {
 	const struct vigil_rs_pat *p = &rs->pats[k];
 	const char *ps = p->kind == VIGIL_PAT_REGEX ?
@@ -20,6 +59,11 @@ static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s, u32 len)
 		if (p->kind == VIGIL_PAT_GLOB)
 			g = &rs->plans[k];
 	}
+	/* a regex whose needed bytes are not there cannot match */
+	if (p->kind == VIGIL_PAT_REGEX && rs->need_of &&
+	    rs->need_of[k] != VIGIL_NIL &&
+	    !has_needed(&rs->needs[rs->need_of[k]], s, len))
+		return false;
 	return vigil_pat_match_tab(p, ps, s, len, t, g);
 }
 

@@ -32,6 +32,10 @@ typedef int64_t s64;
 #define fallthrough __attribute__((__fallthrough__))
 #endif
 
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
+
 #ifndef __acquires
 #define __acquires(x)
 #define __releases(x)
