@@ -93,15 +93,25 @@ static bool is_test(const struct vigil_rs_insn *in)
 	       in->op == VIGIL_OP_NUMCMP;
 }
 
-/*
- * Can step @st return true from instruction @start with accumulator
- * @acc0, when its early atoms @atom (@n of them, instruction indices)
- * give the bits of @a and every other test gives either value?
- * @reach: scratch for n_insns + 1 entries.
+/**
+ * vigil_early_possible() - can a step be true, some of its tests known?
+ * @rs: validated ruleset
+ * @st: the step
+ * @start: the instruction to start at
+ * @acc0: the accumulator there
+ * @atom: the known tests (instruction indices)
+ * @n: how many
+ * @a: their results, bit j for @atom[j]
+ * @reach: scratch for n_insns + 1 entries
+ *
+ * Every other test gives either value (the early decision, and the
+ * numeric gates of gate.c).
+ *
+ * Return: whether some path from @start returns true.
  */
-static bool early_possible(const struct vigil_rs *rs,
-			   const struct vigil_rs_step *st, u32 start, bool acc0,
-			   const u16 *atom, u32 n, u32 a, u8 *reach)
+bool vigil_early_possible(const struct vigil_rs *rs,
+			  const struct vigil_rs_step *st, u32 start, bool acc0,
+			  const u16 *atom, u32 n, u32 a, u8 *reach)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 len = st->n_insns, i, j, to, res = 0;
@@ -241,8 +251,8 @@ static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
 	*work -= (st->n_insns + 1U) << n;
 	es->n_atoms = n;
 	for (a = 0; a < (1U << n); a++) {
-		if (early_possible(rs, st, ss.insn, ss.acc, es->atom, n, a,
-				   reach))
+		if (vigil_early_possible(rs, st, ss.insn, ss.acc, es->atom, n,
+					 a, reach))
 			level_set(es->levels, n, a);
 		else
 			all = 0;

@@ -60,6 +60,67 @@ static int compile_pats(struct vigil_engine *e)
 	return 0;
 }
 
+/* Transitions vigil_dfa_need() looks at, all REGEX patterns together. */
+#define NEED_BUILD_WORK (1U << 26)
+
+/*
+ * Per REGEX pattern, the bytes it cannot match without (vigil_dfa_need()),
+ * checked before its DFA runs (pat_match() in interp.c).
+ */
+static int compile_needs(struct vigil_engine *e)
+{
+	const struct vigil_rs *rs = &e->rs;
+	u32 i, x, n = 0, work = NEED_BUILD_WORK;
+	struct vigil_dfa_need *nd;
+	u16 *stack;
+	u64 map[4];
+	u8 *seen;
+	int err = -ENOMEM;
+
+	e->need_of = vg_zalloc(sizeof(u32) * (rs->h->n_pats + 1));
+	seen = vg_zalloc(VIGIL_DFA_MAX_STATES);
+	stack = vg_zalloc(sizeof(u16) * VIGIL_DFA_MAX_STATES);
+	if (!e->need_of || !seen || !stack)
+		goto out;
+	for (i = 0; i < rs->h->n_pats; i++) {
+		const struct vigil_rs_pat *p = &rs->pats[i];
+
+		e->need_of[i] = VIGIL_NIL;
+		if (p->kind == VIGIL_PAT_REGEX &&
+		    vigil_dfa_need(rs->dfas + p->str,
+				   p->flags & VIGIL_PAT_F_NOCASE, map, seen,
+				   stack, &work))
+			e->need_of[i] = n++;
+	}
+	e->needs = vg_zalloc(sizeof(*e->needs) * (n + 1));
+	if (!e->needs)
+		goto out;
+	/* again, into the table: the same answers, for the same work */
+	for (i = 0, n = 0, work = NEED_BUILD_WORK; i < rs->h->n_pats; i++) {
+		const struct vigil_rs_pat *p = &rs->pats[i];
+
+		if (e->need_of[i] == VIGIL_NIL)
+			continue;
+		nd = &e->needs[n++];
+		vigil_dfa_need(rs->dfas + p->str, p->flags & VIGIL_PAT_F_NOCASE,
+			       nd->map, seen, stack, &work);
+		for (x = 0; x < 256; x++) {
+			if (!((nd->map[x / 64] >> (x % 64)) & 1))
+				continue;
+			if (nd->n < 2)
+				nd->b[nd->n] = x;
+			nd->n++;
+		}
+	}
+	e->rs.need_of = e->need_of;
+	e->rs.needs = e->needs;
+	err = 0;
+out:
+	vg_free(seen);
+	vg_free(stack);
+	return err;
+}
+
 /* Builds the per-set EXACT hash tables and lists of other patterns. */
 static int compile_sets(struct vigil_engine *e)
 {
@@ -275,8 +336,13 @@ static void compile_work(struct vigil_engine *e)
 			pi = e->sx_other[sp->other + j];
 			p = &rs->pats[pi];
 			lit = (const u8 *)rs->strtab + p->str;
-			/* a compare, or one scan (a glob: plus its anchors) */
-			byte += 1 + (p->kind == VIGIL_PAT_GLOB);
+			/*
+			 * a compare, or one scan (a glob: plus its anchors, a
+			 * regex: plus the look for its needed bytes)
+			 */
+			byte += 1 + (p->kind == VIGIL_PAT_GLOB) +
+				(p->kind == VIGIL_PAT_REGEX &&
+				 e->need_of[pi] != VIGIL_NIL);
 			if (p->kind == VIGIL_PAT_PREFIX ||
 			    p->kind == VIGIL_PAT_SUFFIX ||
 			    p->kind == VIGIL_PAT_REGEX ||
@@ -429,11 +495,11 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 		goto err;
 	err = -ENOMEM;
 	why = "out of memory";
-	if (compile_pats(e) || compile_sets(e) || compile_mc(e) ||
-	    compile_req(e))
+	if (compile_pats(e) || compile_needs(e) || compile_sets(e) ||
+	    compile_mc(e) || compile_req(e))
 		goto err;
 	compile_work(e);
-	if (vigil_pf_build(e) || vigil_index_build(e) ||
+	if (vigil_gate_build(e) || vigil_pf_build(e) || vigil_index_build(e) ||
 	    vigil_dispatch_build(e) || vigil_early_build(e))
 		goto err;
 	return e;
@@ -456,6 +522,7 @@ void vigil_engine_free(struct vigil_engine *e)
 	if (IS_ERR_OR_NULL(e))
 		return;
 	vigil_early_free(e);
+	vigil_gate_free(e);
 	vigil_dispatch_free(&e->disp);
 	vigil_index_free(&e->idx);
 	vigil_pf_free(&e->pf);
@@ -474,6 +541,8 @@ void vigil_engine_free(struct vigil_engine *e)
 	vg_free(e->sx_ent);
 	vg_free(e->sx_other);
 	vg_free(e->step_req);
+	vg_free(e->need_of);
+	vg_free(e->needs);
 	vg_free(e->mcgroups);
 	vg_free(e->starts);
 	vg_free(e->pat_tab);

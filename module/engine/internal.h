@@ -74,6 +74,20 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 			 const char *s, u32 len,
 			 const struct vigil_segtab *tabs,
 			 const struct vigil_gplan *plan);
+bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
+		    u32 *work);
+
+/**
+ * struct vigil_dfa_need - the bytes a REGEX pattern cannot match without
+ * @map: a bit per byte value (vigil_dfa_need())
+ * @n: how many: with 1 or 2, they are @b (looked for a word at a time)
+ * @b: see @n
+ */
+struct vigil_dfa_need {
+	u64 map[4];
+	u32 n;
+	u8 b[2];
+};
 
 /**
  * struct vigil_setplan - how a set is matched, precomputed by the engine
@@ -147,6 +161,26 @@ struct vigil_stepstart {
 	u16 acc;
 };
 
+/* Gate atoms of one step (gate.c): its levels fit one u64. */
+#define VIGIL_GATE_ATOMS 5
+
+/**
+ * struct vigil_gate - the number tests of a step decided before its
+ *	program (gate.c)
+ * @any: for j = 0..@n, bit (1 << j) - 1 + p set when the program can be
+ *	true with the first j atoms' results the bits of p (atom i: bit i)
+ *	and some results of the others; level @n is the truth table
+ * @all: the same, set when it can be true whatever the others give
+ * @atom: the atoms' instruction indices (NUMCMP and EXISTS tests)
+ * @n: atoms; 0: no gate
+ */
+struct vigil_gate {
+	u64 any;
+	u64 all;
+	u16 atom[VIGIL_GATE_ATOMS];
+	u8 n;
+};
+
 /**
  * struct vigil_rs - pointers into the engine's private copy of a
  *	validated blob, and into what the engine precomputed from it
@@ -170,6 +204,9 @@ struct vigil_stepstart {
  * @mcgroups: the sets' multi-pattern CONTAINS groups
  * @step_req: per step, vigil_step_required()
  * @starts: per step and event kind, vigil_step_start()
+ * @gates: per step, its numeric gate (NULL: none)
+ * @need_of: per pattern, its entry in @needs or VIGIL_NIL (NULL: none)
+ * @needs: the REGEX patterns' needed bytes
  */
 struct vigil_rs {
 	const struct vigil_rs_header *h;
@@ -191,6 +228,9 @@ struct vigil_rs {
 	const struct vigil_mcgroup *mcgroups;
 	const u64 *step_req;
 	const struct vigil_stepstart *starts;
+	const struct vigil_gate *gates;
+	const u32 *need_of;
+	const struct vigil_dfa_need *needs;
 };
 
 /**
@@ -258,6 +298,10 @@ struct vigil_index {
 #define DISPATCH_MUT_NO_PASS 3 /* a kind a filter is not kept for stops it */
 #define DISPATCH_MUT_INDEX_LEN 4 /* the index notes its hints one byte short */
 #define DISPATCH_MUT_WAIT_GATE 5 /* a wait entry gated by its first step */
+#define DISPATCH_MUT_GATE_MISSING 6 /* a gate compares a missing number as 0 */
+#define DISPATCH_MUT_GATE_ORDER 7 /* a gate's table reads its atoms reversed */
+#define DISPATCH_MUT_NEED_LAST 8 /* a value's last byte not looked at */
+#define DISPATCH_MUT_NEED_ANY 9 /* any rare class is taken as needed */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 15
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -423,6 +467,9 @@ struct vigil_rule_state {
  * @mcgroups: owner of @rs.mcgroups
  * @step_req: owner of @rs.step_req
  * @starts: owner of @rs.starts
+ * @gates: owner of @rs.gates
+ * @need_of: owner of @rs.need_of
+ * @needs: owner of @rs.needs
  * @rstate: per rule, its mutable state
  * @idx: the candidate index
  * @pf: the literal prefilter
@@ -497,6 +544,9 @@ struct vigil_engine {
 	struct vigil_mcgroup *mcgroups;
 	u64 *step_req;
 	struct vigil_stepstart *starts;
+	struct vigil_gate *gates;
+	u32 *need_of;
+	struct vigil_dfa_need *needs;
 	struct vigil_rule_state *rstate;
 	struct vigil_index idx;
 	struct vigil_pf pf;
@@ -535,6 +585,13 @@ void vigil_sort(u32 *idx, u32 n, bool (*less)(const void *ctx, u32 a, u32 b),
 int vigil_early_build(struct vigil_engine *e);
 void vigil_early_free(struct vigil_engine *e);
 void vigil_early_forget(struct vigil_engine *e);
+bool vigil_early_possible(const struct vigil_rs *rs,
+			  const struct vigil_rs_step *st, u32 start, bool acc0,
+			  const u16 *atom, u32 n, u32 a, u8 *reach);
+
+/* gate.c */
+int vigil_gate_build(struct vigil_engine *e);
+void vigil_gate_free(struct vigil_engine *e);
 
 /* engine.c: the per-event dispatch */
 int vigil_dispatch_build(struct vigil_engine *e);

@@ -5,7 +5,46 @@
  */
 #include "internal.h"
 
-static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s, u32 len)
+/*
+ * Does @s hold a byte of @n (a REGEX pattern's needed bytes)?  One or two
+ * bytes are looked for a word at a time (a byte of w is zero when
+ * (w - 0x01..) & ~w & 0x80.. says so; the kernel's memchr() goes byte
+ * by byte).  Out of line, so that pat_match() stays small.
+ */
+static noinline bool has_needed(const struct vigil_dfa_need *n, const char *s,
+				u32 len)
+{
+	const u64 ones = 0x0101010101010101ULL, highs = ones << 7;
+	u64 p0 = ones * n->b[0], p1 = ones * n->b[n->n > 1], w, x, y;
+	u32 i = 0;
+	u8 c;
+
+	if (DISPATCH_MUT(DISPATCH_MUT_NEED_LAST) && len)
+		len--;
+	if (n->n <= 2) {
+		for (; i + 8 <= len; i += 8) {
+			memcpy(&w, s + i, 8);
+			x = w ^ p0;
+			y = w ^ p1;
+			if (((x - ones) & ~x & highs) |
+			    ((y - ones) & ~y & highs))
+				return true;
+		}
+		for (; i < len; i++)
+			if ((u8)s[i] == n->b[0] || (u8)s[i] == n->b[n->n > 1])
+				return true;
+		return false;
+	}
+	for (; i < len; i++) {
+		c = (u8)s[i];
+		if ((n->map[c / 64] >> (c % 64)) & 1)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool pat_match(const struct vigil_rs *rs, u32 k,
+				      const char *s, u32 len)
 {
 	const struct vigil_rs_pat *p = &rs->pats[k];
 	const char *ps = p->kind == VIGIL_PAT_REGEX ?
@@ -20,6 +59,11 @@ static bool pat_match(const struct vigil_rs *rs, u32 k, const char *s, u32 len)
 		if (p->kind == VIGIL_PAT_GLOB)
 			g = &rs->plans[k];
 	}
+	/* a regex whose needed bytes are not there cannot match */
+	if (p->kind == VIGIL_PAT_REGEX && rs->need_of &&
+	    rs->need_of[k] != VIGIL_NIL &&
+	    !has_needed(&rs->needs[rs->need_of[k]], s, len))
+		return false;
 	return vigil_pat_match_tab(p, ps, s, len, t, g);
 }
 
@@ -172,7 +216,7 @@ bool vigil_step_hint_match(const struct vigil_rs *rs,
 	return set_match(rs, st->index_set, v->str, v->len);
 }
 
-static bool numcmp(u64 a, u8 cmp, u64 b)
+static __always_inline bool numcmp(u64 a, u8 cmp, u64 b)
 {
 	switch (cmp) {
 	case VIGIL_CMP_EQ:
@@ -423,6 +467,46 @@ int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,
 	return insn_test(rs, in, ev, w);
 }
 
+/*
+ * The numeric gate of step @step (gate.c): can its program be true, by
+ * the results of its gate atoms on @ev?  They run in order until the
+ * levels decide: at most VIGIL_GATE_ATOMS loads and compares, not
+ * charged to the budget.
+ */
+static __always_inline bool gate_pass(const struct vigil_rs *rs, u32 step,
+				      const struct vigil_event *ev)
+{
+	const struct vigil_gate *g = &rs->gates[step];
+	const struct vigil_rs_insn *prog, *in;
+	const struct vigil_value *v;
+	u32 j, p = 0, b;
+	bool t;
+
+	if (!g->n)
+		return true;
+	prog = &rs->insns[rs->steps[step].first_insn];
+	for (j = 0;; j++) {
+		/* level g->n is the table, where any and all agree */
+		b = (1U << j) - 1 + p;
+		if (!((g->any >> b) & 1))
+			return false;
+		if ((g->all >> b) & 1 || j >= g->n)
+			return true;
+		in = &prog[g->atom[j]];
+		v = &ev->v[in->field];
+		/* validated: a test's field is a field, below 64 */
+		t = ev->present & (1ULL << in->field);
+		if (DISPATCH_MUT(DISPATCH_MUT_GATE_MISSING) && !t &&
+		    in->op == VIGIL_OP_NUMCMP)
+			t = numcmp(0, in->cmp, in->arg);
+		else if (t && in->op == VIGIL_OP_NUMCMP)
+			t = numcmp(v->num, in->cmp, in->arg);
+		else if (t)
+			t = !vigil_is_array(in->field) || v->len > 0;
+		p |= (u32)t << j;
+	}
+}
+
 /**
  * vigil_step_eval() - run a step's program against an event
  * @rs: validated ruleset
@@ -451,6 +535,9 @@ bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 
 	/* a field the program needs is missing: it cannot be true */
 	if (rs->step_req && (rs->step_req[st - rs->steps] & ~ev->present))
+		return false;
+	/* its number tests say it cannot be true */
+	if (rs->gates && !gate_pass(rs, st - rs->steps, ev))
 		return false;
 	/* skip the kind-string tests decided in advance */
 	if (rs->starts && canon > VIGIL_EV_NONE && canon < __VIGIL_EV_LAST) {

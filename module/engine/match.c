@@ -277,6 +277,115 @@ static bool dfa_match(const u8 *d, const u8 *s, u32 len, bool nocase)
 	return accept[state];
 }
 
+/*
+ * Can the DFA at @d go from its start to an accepting state without a
+ * transition on class @skip?  Depth-first over @seen and @stack (one
+ * entry per state each).
+ */
+static bool dfa_accepts_without(const u8 *d, u32 skip, u8 *seen, u16 *stack)
+{
+	const u8 *accept = d + sizeof(struct vigil_rs_dfa), *next;
+	u16 n_states, n_classes, nx;
+	u32 top = 0, st, c;
+
+	memcpy(&n_states, d + offsetof(struct vigil_rs_dfa, n_states), 2);
+	memcpy(&n_classes, d + offsetof(struct vigil_rs_dfa, n_classes), 2);
+	next = accept + n_states;
+	memset(seen, 0, n_states);
+	seen[0] = 1;
+	stack[top++] = 0;
+	while (top) {
+		st = stack[--top];
+		if (accept[st])
+			return true;
+		for (c = 0; c < n_classes; c++) {
+			if (c == skip)
+				continue;
+			memcpy(&nx, next + 2 * (st * n_classes + c), 2);
+			if (nx == VIGIL_DFA_DEAD || seen[nx])
+				continue;
+			seen[nx] = 1;
+			stack[top++] = nx;
+		}
+	}
+	return false;
+}
+
+/*
+ * The bytes of a class, or 0 when one of them is common in command lines
+ * and paths (a letter, a digit, '/', '.', '-', ' ', '_'): most values
+ * would hold it, and looking for it would cost more than it saves.
+ */
+static u32 need_score(const u64 *map)
+{
+	u32 x, n = 0;
+
+	for (x = 0; x < 256; x++) {
+		if (!((map[x / 64] >> (x % 64)) & 1))
+			continue;
+		if ((vigil_fold(x) >= 'a' && vigil_fold(x) <= 'z') ||
+		    (x >= '0' && x <= '9') || x == '/' || x == '.' ||
+		    x == '-' || x == ' ' || x == '_')
+			return 0;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * vigil_dfa_need() - bytes a regex cannot match without
+ * @d: its struct vigil_rs_dfa record (validated)
+ * @nocase: it runs on ASCII-folded bytes
+ * @map: set to a bit per byte value; every value the DFA accepts holds
+ *	one of them
+ * @seen: scratch, VIGIL_DFA_MAX_STATES bytes
+ * @stack: scratch, VIGIL_DFA_MAX_STATES entries
+ * @work: transitions it may still look at, all calls together; taken
+ *	from
+ *
+ * A class is needed when the start reaches no accepting state without
+ * taking it (the DFA matches whole values: every accepted value then
+ * holds a byte of it).  Of the needed classes whose bytes all look rare
+ * (need_score()), the one of fewest bytes is given.  With @nocase, a
+ * byte counts when its fold is in the class.  May sleep.
+ *
+ * Return: false when no class is needed, or @work cannot pay.
+ */
+bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
+		    u32 *work)
+{
+	const u8 *classmap = d + offsetof(struct vigil_rs_dfa, classmap);
+	u16 n_states, n_classes;
+	u64 m[4];
+	u32 c, x, cost, best = U32_MAX, sc;
+	u8 b;
+
+	memcpy(&n_states, d + offsetof(struct vigil_rs_dfa, n_states), 2);
+	memcpy(&n_classes, d + offsetof(struct vigil_rs_dfa, n_classes), 2);
+	cost = (u32)n_states * n_classes * n_classes;
+	if (*work < cost)
+		return false;
+	*work -= cost;
+	for (c = 0; c < n_classes; c++) {
+		vg_cond_resched();
+		if (!DISPATCH_MUT(DISPATCH_MUT_NEED_ANY) &&
+		    dfa_accepts_without(d, c, seen, stack))
+			continue;
+		memset(m, 0, sizeof(m));
+		for (x = 0; x < 256; x++) {
+			b = nocase ? vigil_fold((u8)x) : (u8)x;
+			if (classmap[b] == c)
+				m[x / 64] |= 1ULL << (x % 64);
+		}
+		sc = need_score(m);
+		if (sc && sc < best) {
+			best = sc;
+			memcpy(map, m, sizeof(m));
+		}
+	}
+	return best != U32_MAX;
+}
+
 /* Middle segments of a glob (those searched, not anchored). */
 /**
  * vigil_glob_middles() - middle segments of a glob

@@ -46,6 +46,10 @@ static inline bool vg_warn_on(bool c, const char *file, int line)
 #define fallthrough __attribute__((__fallthrough__))
 #endif
 
+#ifndef noinline
+#define noinline __attribute__((__noinline__))
+#endif
+
 #ifndef __acquires
 #define __acquires(x)
 #define __releases(x)

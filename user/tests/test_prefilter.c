@@ -33,10 +33,13 @@
 
 /*
  * Rebuilds @e as the plain engine: no prefilter, no index, no wait
- * lists; every candidate on its kind's list (the dispatch's).
+ * lists, no numeric gates; every candidate on its kind's list (the
+ * dispatch's).
  */
 static void pf_off(struct vigil_engine *e)
 {
+	vigil_gate_free(e);
+	e->rs.need_of = NULL; /* every regex runs its DFA */
 	vigil_pf_free(&e->pf);
 	memset(&e->pf, 0, sizeof(e->pf));
 	vigil_index_free(&e->idx);
@@ -82,6 +85,43 @@ static void filter_contains(void)
 	CHECK_EQ(cu_run(e, c), 1);
 	cmd(c, "sh");
 	CHECK_EQ(cu_run(e, c), 0);
+out:
+	free(c);
+	vigil_engine_free(e);
+}
+
+/*
+ * A regex that needs ':' (vigil_dfa_need()): the look for it, a word at
+ * a time, finds it at every place of values of 1 to 40 bytes, and is
+ * not fooled by the bytes around it (';', 0xba: ':' with the high bit).
+ */
+static void regex_need_positions(void)
+{
+	struct vigil_engine *e = cu_engine(
+		"eql", "process where process.command_line regex \".*:.*\"");
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	char v[48];
+	u32 len, pos, bad = 0;
+
+	CHECK(e && c);
+	if (!e || !c)
+		goto out;
+	CHECK(e->rs.need_of[0] != VIGIL_NIL);
+	cu_exec(c, 1, "e1", "sh", ARGV("sh"));
+	for (len = 1; len <= 40; len++) {
+		for (pos = 0; pos < len; pos++) {
+			memset(v, pos & 1 ? ';' : 0xba, len);
+			v[len] = 0;
+			v[pos] = ':';
+			cmd(c, v);
+			bad += cu_run(e, c) != 1;
+		}
+		memset(v, len & 1 ? ';' : 0xba, len);
+		v[len] = 0;
+		cmd(c, v);
+		bad += cu_run(e, c) != 0;
+	}
+	CHECK_EQ(bad, 0);
 out:
 	free(c);
 	vigil_engine_free(e);
@@ -379,15 +419,74 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 }
 
 
+/*
+ * A value the DFA at @d is likely to accept (@seed picks it): a random
+ * walk from its start through states that can still reach an accepting
+ * one, a random byte (not NUL) of each class taken, stopping at an
+ * accepting state at random.
+ */
+static void dfa_sample(const u8 *d, u32 seed, char *out, u32 cap)
+{
+	static u8 live[VIGIL_DFA_MAX_STATES];
+	const u8 *classmap = d + offsetof(struct vigil_rs_dfa, classmap);
+	const u8 *accept = d + sizeof(struct vigil_rs_dfa), *next;
+	u16 ns, nc, nx;
+	u32 st = 0, o = 0, c, x, k, pick;
+	u8 cls[256], bytes[256];
+	bool changed = true;
+
+	memcpy(&ns, d + offsetof(struct vigil_rs_dfa, n_states), 2);
+	memcpy(&nc, d + offsetof(struct vigil_rs_dfa, n_classes), 2);
+	next = accept + ns;
+	for (st = 0; st < ns; st++)
+		live[st] = accept[st];
+	while (changed) {
+		changed = false;
+		for (st = 0; st < ns; st++)
+			for (c = 0; c < nc && !live[st]; c++) {
+				memcpy(&nx, next + 2 * (st * nc + c), 2);
+				if (nx != VIGIL_DFA_DEAD && live[nx])
+					live[st] = changed = true;
+			}
+	}
+	st = 0;
+	while (o + 1 < cap && live[st]) {
+		seed = seed * 1103515245U + 12345U;
+		if (accept[st] && ((seed >> 16) % 4 == 0 || o + 16 >= cap))
+			break;
+		for (c = 0, k = 0; c < nc; c++) {
+			memcpy(&nx, next + 2 * (st * nc + c), 2);
+			if (nx != VIGIL_DFA_DEAD && live[nx])
+				cls[k++] = c;
+		}
+		if (!k)
+			break;
+		c = cls[(seed >> 8) % k];
+		for (x = 1, pick = 0; x < 256; x++)
+			if (classmap[x] == c)
+				bytes[pick++] = x;
+		if (!pick)
+			break;
+		memcpy(&nx, next + 2 * (st * nc + c), 2);
+		out[o++] = (char)bytes[(seed >> 20) % pick];
+		st = nx;
+	}
+	out[o] = 0;
+}
+
 /* The @j-th pattern (modulo the set) of MATCH @in, as a value. */
 static const char *pattern_sample(const struct vigil_rs *rs,
 				  const struct vigil_rs_insn *in, u32 j)
 {
 	const struct vigil_rs_set *set = &rs->sets[in->arg];
+	const struct vigil_rs_pat *p = &rs->pats[set->first_pat + j % set->n_pats];
 	char lit[1024];
 
-	cu_sample(rs->strtab, &rs->pats[set->first_pat + j % set->n_pats], lit,
-		  sizeof(lit));
+	if (p->kind == VIGIL_PAT_REGEX)
+		dfa_sample(rs->dfas + p->str, j * 2654435761U + p->str, lit,
+			   sizeof(lit));
+	else
+		cu_sample(rs->strtab, p, lit, sizeof(lit));
 	return strdup_tmp(lit); /* an ARRAY keeps pointing at it */
 }
 
@@ -443,6 +542,51 @@ static void feed_patterns(struct diff *d, struct cu_ev *c,
 	}
 }
 
+/*
+ * Events for the numeric gates (gate.c): a step's conjunction as
+ * feed_step() builds it, with each number it tests (NUMCMP) set to the
+ * number, one more, one less or left out, and each field it tests for
+ * (EXISTS) kept or left out, in 32 pseudo-random combinations.
+ */
+static void feed_numbers(struct diff *d, struct cu_ev *c,
+			 const struct vigil_rs_step *step, u32 kind)
+{
+	const struct vigil_rs *rs = &d->off->rs;
+	const struct vigil_rs_insn *prog = &rs->insns[step->first_insn];
+	u32 i, j, r, seed = step->first_insn * 2654435761U + kind;
+	bool any = false;
+	u64 v;
+
+	for (i = 0; i < step->n_insns; i++)
+		any |= prog[i].op == VIGIL_OP_NUMCMP ||
+		       prog[i].op == VIGIL_OP_EXISTS;
+	for (j = 0; any && j < 32; j++) {
+		base_event(c, kind);
+		for (i = 0; i < step->n_insns; i++)
+			if (prog[i].op == VIGIL_OP_MATCH)
+				put(c, prog[i].field,
+				    pattern_sample(rs, &prog[i], j));
+		for (i = 0; i < step->n_insns; i++) {
+			const struct vigil_rs_insn *in = &prog[i];
+
+			if (in->op != VIGIL_OP_NUMCMP &&
+			    in->op != VIGIL_OP_EXISTS)
+				continue;
+			seed = seed * 1103515245U + 12345U;
+			r = (seed >> 16) & 3;
+			if (r == 3 || (in->op == VIGIL_OP_EXISTS && r)) {
+				c->ev.present &= ~(1ULL << in->field);
+				continue;
+			}
+			if (in->op == VIGIL_OP_EXISTS)
+				continue;
+			v = (u64)in->arg + (r == 1) - (r == 2 && in->arg);
+			vigil_event_set_num(&c->ev, in->field, v);
+		}
+		run_both(d, c);
+	}
+}
+
 /* Every step, once per event kind it takes. */
 static void feed(struct diff *d, struct cu_ev *c)
 {
@@ -454,6 +598,7 @@ static void feed(struct diff *d, struct cu_ev *c)
 			if (rs->steps[st].kind_mask & (1U << kind)) {
 				feed_patterns(d, c, &rs->steps[st], kind);
 				feed_step(d, c, &rs->steps[st], kind);
+				feed_numbers(d, c, &rs->steps[st], kind);
 			}
 }
 
@@ -597,6 +742,18 @@ static const char *const seq_shapes[] = {
 	/* 10: a first step of exec and load_module, filtered for exec only */
 	SEQ "[process where event.type == \"start\" and "
 	"process.command_line : \"*xmrig*\"] " PORT,
+	/*
+	 * 11: numbers tested after a MATCH: a numeric gate (gate.c), on
+	 * user.Ext.real.id, which the streams leave out
+	 */
+	"process where event.action == \"exec\" and process.name : \"*s*\" "
+	"and user.id == 1000 and user.Ext.real.id != 0",
+	/* 12: a regex that cannot match without ':' (vigil_dfa_need()) */
+	"process where event.action == \"exec\" and "
+	"process.command_line regex \".*[0-9]:\"",
+	/* 13: a regex that needs no one class: ':' or ';' will do */
+	"process where event.action == \"exec\" and "
+	"process.command_line regex \".*([0-9]:|x;)\"",
 };
 
 static void *compile_shapes(__u32 *len)
@@ -636,6 +793,7 @@ static void shape_event(struct cu_ev *c, u32 r)
 		cu_exec(c, 0, eid, "sh", ARGV("sh", "-c", "x"));
 		cmd(c, (r >> 4) & 1 ? "echo aGkK | base64 -d" :
 		    (r >> 6) & 1  ? "sh -c xmrig" :
+		    (r >> 7) & 1  ? ((r >> 8) & 1 ? "sh -c 8:" : "sh -c x;") :
 				    "sh -c x");
 		vigil_event_set_num(&c->ev, VIGIL_F_USER_ID,
 				    (r >> 5) & 1 ? 1000 : 0);
@@ -717,6 +875,27 @@ static void shape_free(struct diff *d)
 	free(d);
 }
 
+/* Does the one regex of rule @r's first step need byte @b? */
+static bool regex_needs(const struct vigil_engine *e, u32 r, u8 b)
+{
+	const struct vigil_rs *rs = &e->rs;
+	const struct vigil_rs_step *st = &rs->steps[rs->rules[r].first_step];
+	u32 i, k;
+
+	for (i = 0; i < st->n_insns; i++) {
+		const struct vigil_rs_insn *in = &rs->insns[st->first_insn + i];
+
+		if (in->op != VIGIL_OP_MATCH)
+			continue;
+		k = rs->sets[in->arg].first_pat;
+		if (rs->pats[k].kind != VIGIL_PAT_REGEX ||
+		    rs->need_of[k] == VIGIL_NIL)
+			continue;
+		return (rs->needs[rs->need_of[k]].map[b / 64] >> (b % 64)) & 1;
+	}
+	return false;
+}
+
 #ifdef PF_DIFF_MUTANT
 int main(void)
 {
@@ -748,7 +927,7 @@ static void seq_dispatch(void)
 		 1U << VIGIL_EV_EXEC);
 	CHECK_EQ(d->on->pf.rule_slot[1], VIGIL_PF_NONE); /* UID PORT */
 	CHECK_EQ(dp->wait_n[VIGIL_EV_CONNECT], 4); /* rules 0, 1, 4 and 10 */
-	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 2); /* rules 1 and 3 */
+	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 5); /* rules 1, 3, 11, 12, 13 */
 	/* later steps of exec, their first step's kind is another or filtered */
 	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 3); /* rules 2, 4 and 6 */
 	CHECK_EQ(d->off->disp.wait_n[VIGIL_EV_CONNECT], 0);
@@ -760,6 +939,12 @@ static void seq_dispatch(void)
 	CHECK(d->on->pf.kslots[VIGIL_EV_LOAD_MODULE] > 0); /* rule 8 */
 	CHECK(vigil_index_covers(&d->on->rs, &d->on->rs.rules[9],
 				 &d->on->rs.steps[d->on->rs.rules[9].first_step]));
+	/* rule 11 has a gate; the plain engine none */
+	CHECK_EQ(d->on->gates[d->on->rs.rules[11].first_step].n, 2);
+	CHECK(!d->off->rs.gates);
+	/* rule 12's regex needs ':', rule 13's no one byte */
+	CHECK(regex_needs(d->on, 12, ':'));
+	CHECK(!regex_needs(d->on, 13, ':') && !regex_needs(d->on, 13, ';'));
 	CHECK_EQ(shape_streams(d, 2000, &alerts), 0);
 	printf("# %llu events, %llu alerts\n", (unsigned long long)d->events,
 	       (unsigned long long)alerts);
@@ -777,6 +962,10 @@ static void mutants(void)
 		"a kind a step's filter is not kept for stops the step",
 		"the index notes its hints' lengths one byte short",
 		"a wait list entry gated by its first step's filter",
+		"a numeric gate compares a missing number as 0",
+		"a numeric gate reads its table's atoms reversed",
+		"a regex's needed bytes are not looked for in the last byte",
+		"every class of rare bytes counts as needed by a regex",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
@@ -814,6 +1003,7 @@ int main(int argc, char **argv)
 	RUN(filter_exclusions);
 	RUN(filter_anchors);
 	RUN(filter_joined);
+	RUN(regex_need_positions);
 	RUN(differential_ours);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(differential_corpus, "corpus not found at " CORPUS);
