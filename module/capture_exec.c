@@ -352,6 +352,86 @@ static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
 	rcu_read_unlock();
 }
 
+/*
+ * One already_running event for @t, held by a reference: its entry, its
+ * credentials and its parent, as any event of it would have them (no
+ * working directory: another task's is not read).  Process context.
+ */
+static void running_one(struct task_struct *t)
+{
+	struct vigil_scratch *sc;
+	struct vigil_proc *p;
+
+	if (!vigil_detect_wants(VIGIL_EV_ALREADY_RUNNING))
+		return;
+	sc = vigil_scratch_get();
+	if (!sc)
+		return;
+	rcu_read_lock();
+	vigil_capture_begin(sc, VIGIL_EV_ALREADY_RUNNING);
+	sc->task = t;
+	sc->cred = __task_cred(t);
+	p = vigil_capture_find(sc, task_tgid_nr(t));
+	vigil_capture_actor(sc, p, NULL);
+	vigil_capture_parent(sc, p);
+	vigil_capture_emit(sc);
+	sc->cred = NULL;
+	rcu_read_unlock();
+	vigil_scratch_put(sc);
+}
+
+/*
+ * Up to @cap user processes, each with a reference, into @tasks.
+ * Return: how many.
+ */
+static unsigned int running_tasks(struct task_struct **tasks, unsigned int cap)
+{
+	struct task_struct *t;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_process(t) {
+		if (n == cap)
+			break;
+		if (t->flags & PF_KTHREAD)
+			continue;
+		get_task_struct(t);
+		tasks[n++] = t;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/**
+ * vigil_capture_already_running() - report the running processes
+ *
+ * After a ruleset is loaded, when one of its rules asks for
+ * already_running events (Elastic Defend's snapshot of the processes
+ * running when it starts): one event per user process, at most the
+ * process table's capacity of them (the rest counted in capture_errors).
+ * Process context, after the load; sleeps between processes.
+ */
+void vigil_capture_already_running(void)
+{
+	unsigned int cap = vigil_proctab_capacity(), n, i;
+	struct task_struct **tasks;
+
+	if (!vigil_detect_may_want(VIGIL_EV_ALREADY_RUNNING))
+		return;
+	tasks = kvmalloc_array(cap, sizeof(*tasks), GFP_KERNEL);
+	if (!tasks) {
+		vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
+		return;
+	}
+	n = running_tasks(tasks, cap);
+	for (i = 0; i < n; i++) {
+		running_one(tasks[i]);
+		put_task_struct(tasks[i]);
+		cond_resched();
+	}
+	kvfree(tasks);
+}
+
 /**
  * vigil_capture_seed() - add the processes that predate the hooks
  *
@@ -364,9 +444,9 @@ static void seed_one(struct task_struct *t, char *buf, char *args, u32 cap)
  */
 int vigil_capture_seed(void)
 {
-	unsigned int cap = vigil_proctab_capacity(), n = 0, i;
+	unsigned int cap = vigil_proctab_capacity(), n, i;
 	u32 argv_cap = vigil_capture_argv_cap();
-	struct task_struct **tasks, *t;
+	struct task_struct **tasks;
 	char *buf = NULL, *args = NULL;
 	int ret = -ENOMEM;
 
@@ -376,17 +456,7 @@ int vigil_capture_seed(void)
 	if (!tasks || !buf || !args)
 		goto out;
 
-	rcu_read_lock();
-	for_each_process(t) {
-		if (n == cap)
-			break;
-		if (t->flags & PF_KTHREAD)
-			continue;
-		get_task_struct(t);
-		tasks[n++] = t;
-	}
-	rcu_read_unlock();
-
+	n = running_tasks(tasks, cap);
 	for (i = 0; i < n; i++) {
 		seed_one(tasks[i], buf, args, argv_cap);
 		put_task_struct(tasks[i]);

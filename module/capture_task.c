@@ -176,6 +176,7 @@ void vigil_capture_begin(struct vigil_scratch *sc, enum vigil_event_kind k)
 	vigil_event_init(ev);
 	sc->flags = 0;
 	sc->cut = 0;
+	sc->task = current;
 	vigil_event_set_kind(ev, k);
 	vigil_event_set_num(ev, VIGIL_F_TIMESTAMP, ktime_get_real_ns());
 	ev->boot_ns = ktime_get_boottime_ns(); /* history windows */
@@ -233,19 +234,36 @@ static void set_creds(struct vigil_scratch *sc)
 }
 
 /*
- * Whether current runs outside the initial mount and user namespaces,
+ * Whether the task runs outside the initial mount and user namespaces,
  * where a path (a bind mount over /usr/bin/true in `unshare -Urm`) no
- * longer says which file runs.  Pointers are only compared.
+ * longer says which file runs.  Pointers are only compared.  Another
+ * task's nsproxy is read under its task_lock(), as the kernel does.
  */
-static void set_namespaces(struct vigil_event *ev)
+static void set_namespaces(struct vigil_scratch *sc)
 {
-	struct nsproxy *ns = current->nsproxy;
+	struct mnt_namespace *init_mnt = init_task.nsproxy->mnt_ns;
+	struct task_struct *t = sc->task;
+	struct vigil_event *ev = &sc->ev;
+	const struct cred *cred;
+	struct nsproxy *ns;
+	bool known, other;
 
+	cred = t == current ? current_cred() : __task_cred(t);
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_USER_NS_OTHER,
-			    current_user_ns() != &init_user_ns);
-	if (ns)
-		vigil_event_set_num(ev, VIGIL_F_PROCESS_MNT_NS_OTHER,
-				    ns->mnt_ns != init_task.nsproxy->mnt_ns);
+			    cred->user_ns != &init_user_ns);
+	if (t == current) {
+		ns = current->nsproxy;
+		known = ns;
+		other = ns && ns->mnt_ns != init_mnt;
+	} else {
+		task_lock(t);
+		ns = t->nsproxy;
+		known = ns;
+		other = ns && ns->mnt_ns != init_mnt;
+		task_unlock(t);
+	}
+	if (known)
+		vigil_event_set_num(ev, VIGIL_F_PROCESS_MNT_NS_OTHER, other);
 }
 
 /**
@@ -322,15 +340,15 @@ void vigil_capture_entry_facts(struct task_struct *t,
 
 /*
  * The name and entity id of the session or group leader @pid into
- * @name_f and @eid_f (with @eid as the id's buffer): current's entry @p
- * when @pid is current, else the table's entry, if tracked.
+ * @name_f and @eid_f (with @eid as the id's buffer): the task's entry @p
+ * when @pid is the task, else the table's entry, if tracked.
  */
 static void set_relative(struct vigil_scratch *sc, const struct vigil_proc *p,
 			 pid_t pid, u8 name_f, u8 eid_f, char *eid)
 {
 	const struct vigil_proc *r;
 
-	r = pid == task_tgid_nr(current) ? p : vigil_capture_find(sc, pid);
+	r = pid == task_tgid_nr(sc->task) ? p : vigil_capture_find(sc, pid);
 	if (!r)
 		return;
 	vigil_proc_entity_str(r->entity_id, eid);
@@ -340,7 +358,7 @@ static void set_relative(struct vigil_scratch *sc, const struct vigil_proc *p,
 
 /*
  * process.entry_leader.* from @p's entry, process.session_leader.* and
- * process.group_leader.* from the entries of current's session and
+ * process.group_leader.* from the entries of the task's session and
  * process group leaders.
  */
 static void set_leaders(struct vigil_scratch *sc, const struct vigil_proc *p)
@@ -365,10 +383,10 @@ static void set_leaders(struct vigil_scratch *sc, const struct vigil_proc *p)
 				      l->args_snap_count);
 		proc_cuts(sc, l->flags, &entry_fields);
 	}
-	set_relative(sc, p, pid_nr(task_session(current)),
+	set_relative(sc, p, pid_nr(task_session(sc->task)),
 		     VIGIL_F_SESSION_LEADER_NAME,
 		     VIGIL_F_SESSION_LEADER_ENTITY_ID, sc->seid);
-	set_relative(sc, p, pid_nr(task_pgrp(current)),
+	set_relative(sc, p, pid_nr(task_pgrp(sc->task)),
 		     VIGIL_F_GROUP_LEADER_NAME, VIGIL_F_GROUP_LEADER_ENTITY_ID,
 		     sc->geid);
 }
@@ -468,8 +486,8 @@ void vigil_capture_process(enum vigil_event_kind k, const struct cred *cred,
 
 /**
  * vigil_capture_actor() - the acting process's fields
- * @sc: scratch with an event begun
- * @p: current's entry (NULL: not tracked)
+ * @sc: scratch with an event begun (@sc->task: the acting task)
+ * @p: its entry (NULL: not tracked)
  * @img: at exec, the new image as read (complete argv); NULL for other
  *	events, which take the entry's snapshot
  *
@@ -485,11 +503,11 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	u32 exe_len, name_len, args_len, snap_count, args_count, flags, dev;
 	u64 ino;
 
-	vigil_event_set_num(ev, VIGIL_F_PROCESS_PID, task_tgid_nr(current));
+	vigil_event_set_num(ev, VIGIL_F_PROCESS_PID, task_tgid_nr(sc->task));
 	set_creds(sc);
-	set_namespaces(ev);
+	set_namespaces(sc);
 	if (!p && !img && sc->table_only)
-		name_by_comm(sc, current, sc->comm, VIGIL_F_PROCESS_NAME,
+		name_by_comm(sc, sc->task, sc->comm, VIGIL_F_PROCESS_NAME,
 			     VIGIL_F_PROCESS_EXECUTABLE);
 	if (!p && !img)
 		return;
@@ -574,9 +592,9 @@ static void parent_creds(struct vigil_event *ev, struct task_struct *parent)
 }
 
 /**
- * vigil_capture_parent() - the process.parent.* fields of current
+ * vigil_capture_parent() - the process.parent.* fields of @sc->task
  * @sc: scratch with an event begun
- * @p: current's entry (NULL: not tracked)
+ * @p: the task's entry (NULL: not tracked)
  *
  * Caller holds rcu_read_lock().  The parent is the process that forked
  * current, as recorded in @p at the fork (its image then), so it
@@ -600,7 +618,7 @@ void vigil_capture_parent(struct vigil_scratch *sc, const struct vigil_proc *p)
 	bool cut = false;
 	u32 len;
 
-	parent = rcu_dereference(current->real_parent);
+	parent = rcu_dereference(sc->task->real_parent);
 	if (pp) {
 		vigil_event_set_num(ev, VIGIL_F_PARENT_PID, pp->tgid);
 		if (task_tgid_nr(parent) == pp->tgid)

@@ -114,6 +114,7 @@ bool vigil_detect_wants(enum vigil_event_kind kind)
 		[VIGIL_EV_LOAD_MODULE] = VIGIL_STAT_EVENTS_LOAD_MODULE,
 		[VIGIL_EV_OPEN] = VIGIL_STAT_EVENTS_OPEN,
 		[VIGIL_EV_BIND] = VIGIL_STAT_EVENTS_BIND,
+		[VIGIL_EV_ALREADY_RUNNING] = VIGIL_STAT_EVENTS_ALREADY_RUNNING,
 	};
 
 	if (kind < VIGIL_EV_EXEC || kind >= __VIGIL_EV_LAST)
@@ -125,6 +126,24 @@ bool vigil_detect_wants(enum vigil_event_kind kind)
 		return true;
 	return (READ_ONCE(vigil_detect_later) & (1U << kind)) &&
 	       sequence_waits();
+}
+
+/**
+ * vigil_detect_may_want() - could some rule use an event kind?
+ * @kind: the kind
+ *
+ * For work done before any event exists (the already_running snapshot).
+ *
+ * Return: true when vigil is enabled and a running rule's step takes
+ * @kind.
+ */
+bool vigil_detect_may_want(enum vigil_event_kind kind)
+{
+	return kind > VIGIL_EV_NONE && kind < __VIGIL_EV_LAST &&
+	       READ_ONCE(vigil_enabled) &&
+	       ((READ_ONCE(vigil_detect_kinds) |
+		 READ_ONCE(vigil_detect_later)) &
+		(1U << kind));
 }
 
 /**

@@ -141,8 +141,11 @@ static int nl_load(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&vigil_nl_mutex);
 	err = vigil_detect_load(blob, len, learn_s, info->extack);
-	if (!err)
+	if (!err) {
 		vigil_sysfs_rules_rebuild();
+		/* the new rules see the processes already running */
+		vigil_capture_already_running();
+	}
 	mutex_unlock(&vigil_nl_mutex);
 	kvfree(blob);
 	return err;

@@ -82,6 +82,11 @@ struct vigil_scratch {
 	u8 src_ip[VIGIL_IP_LEN];
 	u8 dst_ip[VIGIL_IP_LEN];
 	const struct cred *cred;
+	/*
+	 * The task the event is about: current (vigil_capture_begin()), or
+	 * for an already_running event another task, held by a reference.
+	 */
+	struct task_struct *task;
 	bool table_only;
 	bool busy;
 };

@@ -362,6 +362,7 @@ STAT_ATTR(events_decided_early, VIGIL_STAT_EVENTS_DECIDED_EARLY);
 STAT_ATTR(events_open, VIGIL_STAT_EVENTS_OPEN);
 STAT_ATTR(events_bind, VIGIL_STAT_EVENTS_BIND);
 STAT_ATTR(threshold_evictions, VIGIL_STAT_THRESHOLD_EVICTIONS);
+STAT_ATTR(events_already_running, VIGIL_STAT_EVENTS_ALREADY_RUNNING);
 
 static struct attribute *stat_attrs[] = {
 	&stat_events_exec_attr.attr.attr,
@@ -393,6 +394,7 @@ static struct attribute *stat_attrs[] = {
 	&stat_events_open_attr.attr.attr,
 	&stat_events_bind_attr.attr.attr,
 	&stat_threshold_evictions_attr.attr.attr,
+	&stat_events_already_running_attr.attr.attr,
 	NULL,
 };
 

@@ -35,6 +35,8 @@ int vigil_detect_init(bool load_default_rules);
 void vigil_detect_uninit(void);
 /* Atomic context: counts the event; false when nothing can use it. */
 bool vigil_detect_wants(enum vigil_event_kind kind);
+/* Any context: could a running rule use @kind?  Counts nothing. */
+bool vigil_detect_may_want(enum vigil_event_kind kind);
 bool vigil_detect_reads(enum vigil_field f);
 const struct vigil_env_names *vigil_detect_env_names(void);
 /* Atomic context; @ev is complete (kind, timestamp, fields). */
@@ -48,6 +50,8 @@ int vigil_detect_load(const void *blob, u32 len, u32 learn_s,
 /* capture_*.c: register every hook or none. */
 int vigil_capture_init(void);
 void vigil_capture_uninit(void);
+/* Process context, after a ruleset load: already_running events. */
+void vigil_capture_already_running(void);
 
 /* proctab.c */
 int vigil_proctab_init(void);

@@ -41,6 +41,7 @@ static const char *const stat_names[__VIGIL_STAT_LAST] = {
 	[VIGIL_STAT_EVENTS_OPEN] = "events_open",
 	[VIGIL_STAT_EVENTS_BIND] = "events_bind",
 	[VIGIL_STAT_THRESHOLD_EVICTIONS] = "threshold_evictions",
+	[VIGIL_STAT_EVENTS_ALREADY_RUNNING] = "events_already_running",
 };
 
 struct stats_ctx {

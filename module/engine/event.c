@@ -258,6 +258,8 @@ static const struct kind_str kind_tab[__VIGIL_EV_LAST][VIGIL_KIND_NF] = {
 			    KS("opened-file") },
 	[VIGIL_EV_BIND] = { KS("linux"), KS("network"), KS("start"),
 			    KS("bound-socket") },
+	[VIGIL_EV_ALREADY_RUNNING] = { KS("linux"), KS("process"), KS("info"),
+				       KS("already_running") },
 };
 #undef KS
 

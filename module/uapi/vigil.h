@@ -198,6 +198,7 @@ enum vigil_stat {
 	VIGIL_STAT_EVENTS_OPEN,
 	VIGIL_STAT_EVENTS_BIND,
 	VIGIL_STAT_THRESHOLD_EVICTIONS, /* threshold groups evicted for room */
+	VIGIL_STAT_EVENTS_ALREADY_RUNNING,
 	__VIGIL_STAT_LAST
 };
 #define VIGIL_STAT_MAX (__VIGIL_STAT_LAST - 1)
@@ -222,13 +223,15 @@ enum vigil_event_kind {
 	VIGIL_EV_LOAD_MODULE, /* process/start/load_module: a kernel module */
 	VIGIL_EV_OPEN, /* file/access/opened-file: open(2) of an existing file */
 	VIGIL_EV_BIND, /* network/start/bound-socket (IPv4, IPv6) */
+	/* process/info/already_running: running when a ruleset was loaded */
+	VIGIL_EV_ALREADY_RUNNING,
 	__VIGIL_EV_LAST
 };
 #define VIGIL_EV_MASK_ALL (((1U << __VIGIL_EV_LAST) - 1) & ~1U)
 #define VIGIL_EV_MASK_PROCESS                                  \
 	((1U << VIGIL_EV_EXEC) | (1U << VIGIL_EV_UID_CHANGE) | \
 	 (1U << VIGIL_EV_GID_CHANGE) | (1U << VIGIL_EV_END) |  \
-	 (1U << VIGIL_EV_LOAD_MODULE))
+	 (1U << VIGIL_EV_LOAD_MODULE) | (1U << VIGIL_EV_ALREADY_RUNNING))
 #define VIGIL_EV_MASK_FILE                                    \
 	((1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_SYMLINK) | \
 	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_DELETE) |  \

@@ -114,6 +114,10 @@ static void kind_masks(void)
 	    "mask=0x103c ");
 	HAS(cu_error("eql", "process where event.action == \"opened-file\""),
 	    "condition can never match a kernel event");
+	/* already_running likewise: by action or by event.type "info" */
+	HAS(cu_dump("eql", "process where event.action == \"already_running\""), "mask=0x4000 ");
+	HAS(cu_dump("eql", "process where event.type == \"info\" and process.name == \"sh\""), "mask=0x4000 ");
+	HAS(cu_dump("eql", "process where process.name == \"sh\""), "mask=0xf02 ");
 	/* binds likewise */
 	HAS(cu_dump("eql", "network where event.action == \"bound-socket\""), "mask=0x2000 ");
 	HAS(cu_dump("eql", "network where destination.port == 4444"), "mask=0xc0 ");
