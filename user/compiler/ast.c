@@ -379,21 +379,6 @@ __u16 kinds_of_category(const char *category)
 }
 
 /*
- * Kinds a step takes only when it names them: file opens, socket binds
- * and the processes already running at a load.  Elastic Defend reports
- * no opens or binds on Linux (auditd does, as "opened-file" and
- * "bound-socket"), so a file rule written for creations, renames and
- * deletions would otherwise run, and fire, on every read of the paths
- * it watches, and a network rule written for connections on every bind.
- * Defend reports already_running once, when it starts; vigil at every
- * load, so a process rule that does not ask for them would fire again
- * on the same processes at each reload.
- */
-#define KINDS_NAMED_ONLY                             \
-	((1U << VIGIL_EV_OPEN) | (1U << VIGIL_EV_BIND) | \
-	 (1U << VIGIL_EV_ALREADY_RUNNING))
-
-/*
  * Does @p match @kind's value of kind field @kf and no other kind's of
  * the same category?
  */

@@ -97,8 +97,24 @@ struct node *node_simplify(struct node *n);
 /* Kinds of event whose event.category is @category (0: none). */
 __u16 kinds_of_category(const char *category);
 /*
- * Kinds of event for which @n is not statically false; file opens only
- * when @n names them by event.type or event.action.
+ * Kinds a step takes only when it names them: file opens, socket binds
+ * and the processes already running at a load.  Elastic Defend reports
+ * no opens or binds on Linux (auditd does, as "opened-file" and
+ * "bound-socket"), so a file rule written for creations, renames and
+ * deletions would otherwise run, and fire, on every read of the paths
+ * it watches, and a network rule written for connections on every bind.
+ * Defend reports already_running once, when it starts; vigil at every
+ * load, so a process rule that does not ask for them would fire again
+ * on the same processes at each reload.
+ */
+#define KINDS_NAMED_ONLY                             \
+	((1U << VIGIL_EV_OPEN) | (1U << VIGIL_EV_BIND) | \
+	 (1U << VIGIL_EV_ALREADY_RUNNING))
+
+/*
+ * Kinds of event for which @n is not statically false; those of
+ * KINDS_NAMED_ONLY only when @n names them by event.type or
+ * event.action.
  */
 __u16 node_kind_mask(const struct node *n, __u16 mask);
 

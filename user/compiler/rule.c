@@ -567,6 +567,8 @@ int crule_parse(const struct toml_doc *doc, struct crule *r,
 			goto qerr;
 		st->cat_mask = st->kind_mask;
 		st->kind_mask = node_kind_mask(st->expr, st->kind_mask);
+		/* a kind taken only when named is not in the category either */
+		st->cat_mask &= st->kind_mask | ~KINDS_NAMED_ONLY;
 		if (!st->kind_mask) {
 			cerr_set(&ce, st->expr->off,
 				 "%scondition can never match a kernel event (event.category/type/action)",
