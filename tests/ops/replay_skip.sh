@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vigilctl replay over an Elastic export with events vigil does not
-# capture (chmod, processes already running): they are skipped and
+# capture (chmod, a session change): they are skipped and
 # counted on stderr by kind, the rest is replayed and alerts as without
 # them; --strict fails at the first one.  A connect and an end event,
 # which vigil captures, are replayed.
@@ -15,7 +15,7 @@ in=tests/replay/system_binary_symlink.jsonl
 	head -n 3 "$in"
 	echo '{"@timestamp":"2026-01-01T00:00:01.4Z","event":{"category":["network"],"type":["start"],"action":"connection_attempted"},"destination":{"ip":"192.0.2.2","port":80},"process":{"name":"curl","pid":8}}'
 	echo '{"@timestamp":"2026-01-01T00:00:01.5Z","event":{"category":["file"],"type":["info"],"action":"changed-file-permissions-of"},"file":{"path":"/etc/passwd"},"process":{"name":"cat","pid":9}}'
-	echo '{"@timestamp":"2026-01-01T00:00:01.6Z","event":{"category":["process"],"type":["info"],"action":"already_running"},"process":{"name":"sshd","pid":10}}'
+	echo '{"@timestamp":"2026-01-01T00:00:01.6Z","event":{"category":["process"],"type":["change"],"action":"session_id_change"},"process":{"name":"sshd","pid":10}}'
 	echo '{"@timestamp":"2026-01-01T00:00:01.7Z","event":{"category":["process"],"type":["end"],"action":"end"},"process":{"name":"curl","pid":8,"exit_code":0}}'
 	tail -n +4 "$in"
 } > "$tmp/mixed.jsonl"
@@ -24,7 +24,7 @@ if user/vigilctl replay --events "$tmp/mixed.jsonl" rules/ > "$tmp/got.json" 2> 
 	if cmp -s "$tmp/want.json" "$tmp/got.json" &&
 	   grep -q 'skipped 3 events' "$tmp/err" &&
 	   grep -q 'file/changed-file-permissions-of 2' "$tmp/err" &&
-	   grep -q 'process/already_running 1' "$tmp/err"; then
+	   grep -q 'process/session_id_change 1' "$tmp/err"; then
 		ok "replay: 3 uncaptured events skipped and counted by kind, the same $(wc -l < "$tmp/got.json") alerts"
 	else
 		nok "replay: skipped events" "$(cat "$tmp/err")" "$(diff "$tmp/want.json" "$tmp/got.json" | head -n 4)"
