@@ -525,7 +525,8 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 		snap_count = img->args_kept;
 		args_count = img->args_count;
 		flags = (img->exe_cut ? VIGIL_PROC_F_EXE_TRUNCATED : 0) |
-			(img->truncated ? VIGIL_PROC_F_ARGS_TRUNCATED : 0);
+			(img->truncated ? VIGIL_PROC_F_ARGS_TRUNCATED : 0) |
+			(img->tty_major ? VIGIL_PROC_F_INTERACTIVE : 0);
 		dev = img->exe_dev;
 		ino = img->exe_ino;
 	} else {
@@ -550,6 +551,8 @@ void vigil_capture_actor(struct vigil_scratch *sc, const struct vigil_proc *p,
 	vigil_event_set_array(ev, VIGIL_F_PROCESS_ARGS, args, args_len,
 			      snap_count);
 	vigil_event_set_num(ev, VIGIL_F_PROCESS_ARGS_COUNT, args_count);
+	vigil_event_set_num(ev, VIGIL_F_PROCESS_INTERACTIVE,
+			    !!(flags & VIGIL_PROC_F_INTERACTIVE));
 	set_cmdline(ev, VIGIL_F_PROCESS_COMMAND_LINE, VIGIL_F_PROCESS_ARGS,
 		    args, args_len, sc->cmdline);
 	if (flags & VIGIL_PROC_F_ARGS_TRUNCATED)
@@ -575,6 +578,8 @@ static void parent_from_entry(struct vigil_scratch *sc,
 	vigil_event_set_array(ev, VIGIL_F_PARENT_ARGS, vigil_proc_args(pp),
 			      pp->args_len, pp->args_snap_count);
 	vigil_event_set_num(ev, VIGIL_F_PARENT_ARGS_COUNT, pp->args_count);
+	vigil_event_set_num(ev, VIGIL_F_PARENT_INTERACTIVE,
+			    !!(pp->flags & VIGIL_PROC_F_INTERACTIVE));
 	set_cmdline(ev, VIGIL_F_PARENT_COMMAND_LINE, VIGIL_F_PARENT_ARGS,
 		    vigil_proc_args(pp), pp->args_len, sc->pcmdline);
 	proc_cuts(sc, pp->flags, &parent_fields);

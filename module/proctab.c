@@ -316,6 +316,8 @@ static struct vigil_proc *proc_alloc(pid_t tgid,
 	}
 	if (img->exe_cut)
 		p->flags |= VIGIL_PROC_F_EXE_TRUNCATED;
+	if (img->tty_major)
+		p->flags |= VIGIL_PROC_F_INTERACTIVE;
 	p->data[exe_len] = '\0';
 	p->exe_len = exe_len;
 	memcpy(p->data + exe_len + 1, img->name, name_len);

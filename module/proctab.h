@@ -24,6 +24,8 @@
 #define VIGIL_PROC_F_EXE_TRUNCATED (1U << 1) /* exe path is cut */
 #define VIGIL_PROC_F_NAME_TRUNCATED (1U << 2) /* name is cut */
 #define VIGIL_PROC_F_ENTRY_SELF (1U << 3) /* its own entry leader */
+/* a controlling terminal at exec: process.interactive */
+#define VIGIL_PROC_F_INTERACTIVE (1U << 4)
 
 /**
  * struct vigil_proc - one tracked process image

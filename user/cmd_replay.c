@@ -197,7 +197,9 @@ static int set_field(struct replay *r, struct vigil_event *ev,
 		return 0;
 	switch (fi->type) {
 	case VIGIL_FT_NUM:
-		if (num_of(j, &n))
+		if (vigil_field_is_bool(fi->field) && j->type == JSON_BOOL)
+			n = j->b;
+		else if (num_of(j, &n))
 			goto bad;
 		vigil_event_set_num(ev, fi->field, n);
 		return 0;

@@ -75,6 +75,7 @@ static inline u64 vigil_event_window_ns(const struct vigil_event *ev)
 }
 
 enum vigil_ftype vigil_field_type(enum vigil_field f);
+bool vigil_field_is_bool(enum vigil_field f);
 void vigil_event_note_joined(struct vigil_event *ev);
 const char *vigil_field_name(enum vigil_field f); /* ECS name, or NULL */
 

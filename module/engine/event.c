@@ -93,6 +93,10 @@ const struct vigil_field_desc vigil_fields[__VIGIL_F_LAST] = {
 	[VIGIL_F_NETWORK_DIRECTION] = { "network.direction", VIGIL_FT_STR },
 	[VIGIL_F_PROCESS_EXIT_CODE] = { "process.exit_code", VIGIL_FT_NUM },
 	[VIGIL_F_PROCESS_ENV_VARS] = { "process.env_vars", VIGIL_FT_ARRAY },
+	[VIGIL_F_PROCESS_INTERACTIVE] = { "process.interactive", VIGIL_FT_NUM,
+					  true },
+	[VIGIL_F_PARENT_INTERACTIVE] = { "process.parent.interactive",
+					 VIGIL_FT_NUM, true },
 };
 
 /**
@@ -106,6 +110,18 @@ enum vigil_ftype vigil_field_type(enum vigil_field f)
 	if ((u32)f >= __VIGIL_F_LAST)
 		return VIGIL_FT_STR;
 	return vigil_fields[f].type;
+}
+
+/**
+ * vigil_field_is_bool() - is a field an ECS boolean?
+ * @f: field
+ *
+ * Return: true for a NUM field that holds 0 (false) or 1 (true), which
+ * rules compare with true and false and alerts print as such.
+ */
+bool vigil_field_is_bool(enum vigil_field f)
+{
+	return (u32)f < __VIGIL_F_LAST && vigil_fields[f].boolean;
 }
 
 /**

@@ -645,6 +645,7 @@ int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,
 struct vigil_field_desc {
 	const char *name;
 	u8 type;
+	bool boolean; /* a NUM that is 0 or 1, ECS boolean */
 };
 
 extern const struct vigil_field_desc vigil_fields[__VIGIL_F_LAST];

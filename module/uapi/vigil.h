@@ -329,6 +329,9 @@ enum vigil_field {
 	VIGIL_F_PROCESS_EXIT_CODE, /* NUM  process.exit_code: status, or 128 + signal */
 	/* ARRAY process.env_vars: "NAME=value", the variables rules name */
 	VIGIL_F_PROCESS_ENV_VARS,
+	/* NUM  process.interactive: 1 with a controlling terminal, else 0 */
+	VIGIL_F_PROCESS_INTERACTIVE,
+	VIGIL_F_PARENT_INTERACTIVE, /* NUM  process.parent.interactive */
 	__VIGIL_F_LAST
 };
 #define VIGIL_F_MAX (__VIGIL_F_LAST - 1)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "engine.h"
 
 enum tok {
 	T_EOF,
@@ -277,8 +278,11 @@ static int parse_value(struct lex *l, struct val *v)
 		return next(l);
 	}
 	if (is_kw(l, "true") || is_kw(l, "false")) {
-		return cerr_set(l->e, l->off,
-				"boolean values are not supported here");
+		/* only a boolean field takes one (build_cond()) */
+		v->t = V_BOOL;
+		v->num = is_kw(l, "true");
+		v->neg = false;
+		return next(l);
 	}
 	if (l->t == T_IDENT)
 		return cerr_set(l->e, l->off,
@@ -530,11 +534,21 @@ static struct node *build_cond(struct lex *l, const char *fname, int foff,
 		}
 		return cond_null(l, fi->field, op, v[0].off);
 	}
-	for (i = 0; i < nv; i++)
+	for (i = 0; i < nv; i++) {
 		if (v[i].t == V_NULL) {
 			cerr_set(l->e, v[i].off, "null inside a list");
 			return NULL;
 		}
+		if (v[i].t != V_BOOL)
+			continue;
+		/* true and false are 1 and 0 of an ECS boolean field */
+		if (!fi || !vigil_field_is_bool(fi->field)) {
+			cerr_set(l->e, v[i].off,
+				 "boolean values are not supported here");
+			return NULL;
+		}
+		v[i].t = V_NUM;
+	}
 	if (fi && fi->type == VIGIL_FT_NUM && !fi->by_name) {
 		if (op == C_LIKE || op == C_REGEX) {
 			cerr_set(l->e, foff,

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "ast.h"
+#include "engine.h"
 
 enum ktok {
 	K_EOF,
@@ -289,6 +290,12 @@ static struct node *term(struct klex *l, const struct field_info *fi,
 			l->blen = unescape(l->buf, l->blen);
 		errno = 0;
 		x = strtoull(l->buf, &end, 10);
+		/* an ECS boolean: true and false, as Elasticsearch takes them */
+		if (vigil_field_is_bool(fi->field) &&
+		    (!strcmp(l->buf, "true") || !strcmp(l->buf, "false"))) {
+			x = l->buf[0] == 't';
+			end = l->buf + l->blen;
+		}
 		if (!l->blen || *end || errno || l->buf[0] == '-' ||
 		    (!quoted && l->wild)) {
 			cerr_set(l->e, off,

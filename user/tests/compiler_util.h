@@ -214,6 +214,30 @@ static inline int cu_exec_matches(const char *type, const char *query,
 }
 
 /*
+ * Does the single-step @query (type @type) match an exec of "sh" whose
+ * NUM field @f is @v (-1: @f absent)?
+ */
+static inline int cu_exec_num_matches(const char *type, const char *query,
+				      enum vigil_field f, int v)
+{
+	struct vigil_engine *e = cu_engine(type, query);
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	int n;
+
+	static const char *const argv[] = { "sh", NULL };
+
+	if (!c)
+		return -1;
+	cu_exec(c, 1000, "x", "sh", argv);
+	if (v >= 0)
+		vigil_event_set_num(&c->ev, f, (u64)v);
+	n = cu_run(e, c);
+	free(c);
+	vigil_engine_free(e);
+	return n;
+}
+
+/*
  * Does the single-step @query (type @type) match a connect of "nc" from
  * @src to @dst (text, NULL: none) port @dport?
  */

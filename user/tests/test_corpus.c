@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The corpora (../shared/corpus, outside the project): at least 315
+ * The corpora (../shared/corpus, outside the project): at least 319
  * Elastic Linux rules and 125 of the 130 SigmaHQ Linux rules compile,
  * every rejection names a specific reason and a position, and each
  * combined ruleset passes the engine validator.  The compile-time
@@ -140,7 +140,7 @@ static void corpus(void)
 
 	struct warned wd = { 0 };
 
-	CHECK(compile_dirs(dirs, 2, 315, &wd) >= 380);
+	CHECK(compile_dirs(dirs, 2, 319, &wd) >= 380);
 	printf("# %u warnings: %u never fires, %u rules with a file.Ext.original exclusion that never applies, %u event.type change narrowed\n",
 	       wd.total, wd.never, wd.orig_excl, wd.change);
 	CHECK_EQ(wd.never, ARRAY_SIZE(never_rules));

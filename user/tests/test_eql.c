@@ -136,6 +136,23 @@ static void rejections(void)
 	CHECK_STR(cu_error("eql", "process where (process.name == \"x\""), "expected ')'");
 }
 
+/* ECS booleans: true and false are 1 and 0; a missing field is neither */
+static void booleans(void)
+{
+	const enum vigil_field f = VIGIL_F_PARENT_INTERACTIVE;
+
+	CHECK_EQ(cu_exec_num_matches("eql", "process where process.parent.interactive == true", f, 1), 1);
+	CHECK_EQ(cu_exec_num_matches("eql", "process where process.parent.interactive == true", f, 0), 0);
+	CHECK_EQ(cu_exec_num_matches("eql", "process where process.parent.interactive == true", f, -1), 0);
+	CHECK_EQ(cu_exec_num_matches("eql", "process where process.parent.interactive != true", f, 0), 1);
+	CHECK_EQ(cu_exec_num_matches("eql", "process where process.parent.interactive == false", f, 0), 1);
+	CHECK_EQ(cu_exec_num_matches("eql", "process where process.parent.interactive in (false)", f, 1), 0);
+	CHECK_STR(cu_error("eql", "process where process.name == true"),
+		  "boolean values are not supported here");
+	CHECK_STR(cu_error("eql", "process where user.id == false"),
+		  "boolean values are not supported here");
+}
+
 /*
  * length(): Elastic's EQL on a string field; a missing field has no
  * length, so no comparison with it holds.
@@ -290,6 +307,7 @@ int main(void)
 	RUN(sequences);
 	RUN(rejections);
 	RUN(length_fn);
+	RUN(booleans);
 	RUN(ip_fields);
 	RUN(ip_errors);
 	RUN(error_position);

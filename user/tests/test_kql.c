@@ -60,6 +60,23 @@ static void numbers(void)
 		     "numcmp process.args_count >= 2") != NULL);
 }
 
+/* ECS booleans: true and false are 1 and 0; a missing field is neither */
+static void booleans(void)
+{
+	const enum vigil_field f = VIGIL_F_PROCESS_INTERACTIVE;
+
+	CHECK_EQ(cu_exec_num_matches("query", "process.interactive:true", f, 1), 1);
+	CHECK_EQ(cu_exec_num_matches("query", "process.interactive:true", f, 0), 0);
+	CHECK_EQ(cu_exec_num_matches("query", "process.interactive:true", f, -1), 0);
+	CHECK_EQ(cu_exec_num_matches("query", "process.interactive:false", f, 0), 1);
+	CHECK_EQ(cu_exec_num_matches("query", "process.interactive:false", f, -1), 0);
+	CHECK_EQ(cu_exec_num_matches("query", "not process.interactive:true", f, -1), 1);
+	CHECK_STR(cu_error("query", "process.interactive:yes"),
+		  "field 'process.interactive' is numeric; 'yes' is not a number");
+	CHECK_STR(cu_error("query", "user.id:true"),
+		  "field 'user.id' is numeric; 'true' is not a number");
+}
+
 static void rejections(void)
 {
 	CHECK_STR(cu_error("query", "process.title:root"),
@@ -139,6 +156,7 @@ int main(void)
 	RUN(values);
 	RUN(groups);
 	RUN(numbers);
+	RUN(booleans);
 	RUN(rejections);
 	RUN(ip_fields);
 	RUN(kind_mask);

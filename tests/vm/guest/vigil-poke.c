@@ -20,6 +20,10 @@
  *   vigil-poke setid0 [ARG...]       setgid(0) then setuid(0), and check
  *                                    that both took; ARG... is ignored (a
  *                                    command line for the rules to read)
+ *   vigil-poke pty CMD ARG...        start a session on a new pseudo
+ *                                    terminal, its controlling terminal
+ *                                    (an interactive login, as sshd
+ *                                    makes one), and exec CMD in it
  *   vigil-poke insmod FILE           load kernel module FILE with
  *                                    finit_module(2), as a loader hidden
  *                                    under another name would
@@ -163,6 +167,26 @@ static int setid0(void)
 	return 0;
 }
 
+static int pty_exec(char **argv)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+	char *name;
+
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return die("/dev/ptmx");
+	name = ptsname(m);
+	if (!name || setsid() < 0)
+		return die("setsid");
+	/* a session leader without one: opening the slave makes it ours */
+	s = open(name, O_RDWR);
+	if (s < 0)
+		return die(name);
+	if (dup2(s, 0) < 0 || dup2(s, 1) < 0 || dup2(s, 2) < 0)
+		return die("dup2");
+	execvp(argv[0], argv);
+	return die(argv[0]);
+}
+
 static int insmod(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -225,6 +249,8 @@ int main(int argc, char **argv)
 		return threaded_exec(argv[2], argv + 3);
 	if (!strcmp(cmd, "setid0"))
 		return setid0();
+	if (!strcmp(cmd, "pty") && argc > 2)
+		return pty_exec(argv + 2);
 	if (!strcmp(cmd, "insmod") && argc == 3)
 		return insmod(argv[2]);
 	if (!strcmp(cmd, "bind") && argc == 4)
