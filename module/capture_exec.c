@@ -408,8 +408,9 @@ static unsigned int running_tasks(struct task_struct **tasks, unsigned int cap)
  * After a ruleset is loaded, when one of its rules asks for
  * already_running events (Elastic Defend's snapshot of the processes
  * running when it starts): one event per user process, at most the
- * process table's capacity of them (the rest counted in capture_errors).
- * Process context, after the load; sleeps between processes.
+ * process table's capacity of them (when that many run, some may be left
+ * out: counted once in capture_errors).  Process context, after the
+ * load; sleeps between processes.
  */
 void vigil_capture_already_running(void)
 {
@@ -424,6 +425,8 @@ void vigil_capture_already_running(void)
 		return;
 	}
 	n = running_tasks(tasks, cap);
+	if (n == cap)
+		vigil_stat_inc(VIGIL_STAT_CAPTURE_ERRORS);
 	for (i = 0; i < n; i++) {
 		running_one(tasks[i]);
 		put_task_struct(tasks[i]);

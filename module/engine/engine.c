@@ -64,9 +64,23 @@ static int compile_pats(struct vigil_engine *e)
 #define NEED_BUILD_WORK (1U << 26)
 
 /*
- * Per REGEX pattern, the bytes it cannot match without (vigil_dfa_need()),
- * checked before its DFA runs (pat_match() in interp.c).
+ * Per REGEX or GLOB pattern, the bytes it cannot match without
+ * (vigil_dfa_need(), vigil_glob_need()), checked before its DFA or glob
+ * runs (pat_match() in interp.c).  Sets @map; false: none.
  */
+static bool pat_need(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
+		     u64 *map, u8 *seen, u16 *stack, u32 *work)
+{
+	bool nocase = p->flags & VIGIL_PAT_F_NOCASE;
+
+	if (p->kind == VIGIL_PAT_GLOB)
+		return vigil_glob_need((const u8 *)rs->strtab + p->str, p->len,
+				       nocase, map);
+	return p->kind == VIGIL_PAT_REGEX &&
+	       vigil_dfa_need(rs->dfas + p->str, nocase, map, seen, stack,
+			      work);
+}
+
 static int compile_needs(struct vigil_engine *e)
 {
 	const struct vigil_rs *rs = &e->rs;
@@ -86,10 +100,7 @@ static int compile_needs(struct vigil_engine *e)
 		const struct vigil_rs_pat *p = &rs->pats[i];
 
 		e->need_of[i] = VIGIL_NIL;
-		if (p->kind == VIGIL_PAT_REGEX &&
-		    vigil_dfa_need(rs->dfas + p->str,
-				   p->flags & VIGIL_PAT_F_NOCASE, map, seen,
-				   stack, &work))
+		if (pat_need(rs, p, map, seen, stack, &work))
 			e->need_of[i] = n++;
 	}
 	e->needs = vg_zalloc(sizeof(*e->needs) * (n + 1));
@@ -102,8 +113,7 @@ static int compile_needs(struct vigil_engine *e)
 		if (e->need_of[i] == VIGIL_NIL)
 			continue;
 		nd = &e->needs[n++];
-		vigil_dfa_need(rs->dfas + p->str, p->flags & VIGIL_PAT_F_NOCASE,
-			       nd->map, seen, stack, &work);
+		pat_need(rs, p, nd->map, seen, stack, &work);
 		for (x = 0; x < 256; x++) {
 			if (!((nd->map[x / 64] >> (x % 64)) & 1))
 				continue;
@@ -337,12 +347,11 @@ static void compile_work(struct vigil_engine *e)
 			p = &rs->pats[pi];
 			lit = (const u8 *)rs->strtab + p->str;
 			/*
-			 * a compare, or one scan (a glob: plus its anchors, a
-			 * regex: plus the look for its needed bytes)
+			 * a compare, or one scan (a glob: plus its anchors; a
+			 * glob or a regex: plus the look for its needed bytes)
 			 */
 			byte += 1 + (p->kind == VIGIL_PAT_GLOB) +
-				(p->kind == VIGIL_PAT_REGEX &&
-				 e->need_of[pi] != VIGIL_NIL);
+				(e->need_of[pi] != VIGIL_NIL);
 			if (p->kind == VIGIL_PAT_PREFIX ||
 			    p->kind == VIGIL_PAT_SUFFIX ||
 			    p->kind == VIGIL_PAT_REGEX ||

@@ -74,6 +74,7 @@ bool vigil_pat_match_tab(const struct vigil_rs_pat *pat, const char *patstr,
 			 const char *s, u32 len,
 			 const struct vigil_segtab *tabs,
 			 const struct vigil_gplan *plan);
+bool vigil_glob_need(const u8 *p, u32 plen, bool nocase, u64 *map);
 bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
 		    u32 *work);
 

@@ -6,7 +6,7 @@
 #include "internal.h"
 
 /*
- * Does @s hold a byte of @n (a REGEX pattern's needed bytes)?  One or two
+ * Does @s hold a byte of @n (a pattern's needed bytes)?  One or two
  * bytes are looked for a word at a time (a byte of w is zero when
  * (w - 0x01..) & ~w & 0x80.. says so; the kernel's memchr() goes byte
  * by byte).  Out of line, so that pat_match() stays small.
@@ -59,9 +59,8 @@ static __always_inline bool pat_match(const struct vigil_rs *rs, u32 k,
 		if (p->kind == VIGIL_PAT_GLOB)
 			g = &rs->plans[k];
 	}
-	/* a regex whose needed bytes are not there cannot match */
-	if (p->kind == VIGIL_PAT_REGEX && rs->need_of &&
-	    rs->need_of[k] != VIGIL_NIL &&
+	/* a regex or glob whose needed bytes are not there cannot match */
+	if (rs->need_of && rs->need_of[k] != VIGIL_NIL &&
 	    !has_needed(&rs->needs[rs->need_of[k]], s, len))
 		return false;
 	return vigil_pat_match_tab(p, ps, s, len, t, g);

@@ -386,6 +386,47 @@ bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
 	return best != U32_MAX;
 }
 
+/**
+ * vigil_glob_need() - a rare byte a glob cannot match without
+ * @p: the glob's bytes (validated)
+ * @plen: its length
+ * @nocase: it matches ASCII-folded bytes
+ * @map: set to a bit per byte value; every value the glob matches holds
+ *	one of them
+ *
+ * A glob matches whole values, so each of its literal bytes (not '*' or
+ * '?', and escaped ones as themselves) is in every value it matches:
+ * with @nocase, one of the byte's case variants.  Of those whose
+ * classes look rare (need_score()), the first of fewest bytes is given.
+ *
+ * Return: false when the glob has no rare literal byte.
+ */
+bool vigil_glob_need(const u8 *p, u32 plen, bool nocase, u64 *map)
+{
+	u32 i, x, sc, best = U32_MAX;
+	u64 m[4];
+	u8 c;
+
+	for (i = 0; i < plen; i++) {
+		c = p[i];
+		if (c == '*' || c == '?')
+			continue;
+		if (c == '\\' && i + 1 < plen)
+			c = p[++i];
+		memset(m, 0, sizeof(m));
+		for (x = 0; x < 256; x++)
+			if (x == c ||
+			    (nocase && vigil_fold((u8)x) == vigil_fold(c)))
+				m[x / 64] |= 1ULL << (x % 64);
+		sc = need_score(m);
+		if (sc && sc < best) {
+			best = sc;
+			memcpy(map, m, sizeof(m));
+		}
+	}
+	return best != U32_MAX;
+}
+
 /* Middle segments of a glob (those searched, not anchored). */
 /**
  * vigil_glob_middles() - middle segments of a glob

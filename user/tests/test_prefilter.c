@@ -127,6 +127,50 @@ out:
 	vigil_engine_free(e);
 }
 
+/*
+ * A glob needs its rare literal bytes (vigil_glob_need()): the
+ * hex-payload rule's backslash, in either case of the glob; a glob of
+ * letters and '/' needs none worth the look.  The look decides only what
+ * the glob would: values with and without the byte, at every place.
+ */
+static void glob_need(void)
+{
+	struct vigil_engine *e = cu_engine(
+		"eql", "process where process.command_line : \"*\\x*\\x*\"");
+	struct vigil_engine *f = cu_engine(
+		"eql", "process where process.command_line : \"*/bin/*\"");
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	char v[48];
+	u32 len, pos, bad = 0;
+	u64 m;
+
+	CHECK(e && f && c);
+	if (!e || !f || !c)
+		goto out;
+	CHECK(e->rs.need_of[0] != VIGIL_NIL);
+	m = e->rs.needs[e->rs.need_of[0]].map['\\' / 64];
+	CHECK((m >> ('\\' % 64)) & 1);
+	CHECK(f->rs.need_of[0] == VIGIL_NIL);
+	cu_exec(c, 1, "e1", "sh", ARGV("sh"));
+	for (len = 4; len <= 40; len++) {
+		for (pos = 0; pos + 4 <= len; pos++) {
+			memset(v, 'x', len);
+			v[len] = 0;
+			memcpy(v + pos, "\\X\\x", 4);
+			cmd(c, v);
+			bad += cu_run(e, c) != 1;
+			v[pos] = '/';
+			cmd(c, v);
+			bad += cu_run(e, c) != 0;
+		}
+	}
+	CHECK_EQ(bad, 0);
+out:
+	free(c);
+	vigil_engine_free(e);
+	vigil_engine_free(f);
+}
+
 /* or: either side's literals; not: nothing known, so no filter. */
 static void filter_shapes(void)
 {
@@ -1004,6 +1048,7 @@ int main(int argc, char **argv)
 	RUN(filter_anchors);
 	RUN(filter_joined);
 	RUN(regex_need_positions);
+	RUN(glob_need);
 	RUN(differential_ours);
 	if (stat(CORPUS "rules/linux", &st))
 		SKIP(differential_corpus, "corpus not found at " CORPUS);
