@@ -136,7 +136,7 @@ out:
 static void glob_need(void)
 {
 	struct vigil_engine *e = cu_engine(
-		"eql", "process where process.command_line : \"*\\x*\\x*\"");
+		"eql", "process where process.command_line : \"*\\\\x*\\\\x*\"");
 	struct vigil_engine *f = cu_engine(
 		"eql", "process where process.command_line : \"*/bin/*\"");
 	struct cu_ev *c = calloc(1, sizeof(*c));
