@@ -332,6 +332,20 @@ static u32 need_score(const u64 *map)
 	return n;
 }
 
+/*
+ * need_keep() - @m becomes @map when its bytes look rare (need_score())
+ * and fewer than @best's; @best then becomes its score.
+ */
+static void need_keep(const u64 *m, u32 *best, u64 *map)
+{
+	u32 sc = need_score(m);
+
+	if (sc && sc < *best) {
+		*best = sc;
+		memcpy(map, m, 4 * sizeof(*m));
+	}
+}
+
 /**
  * vigil_dfa_need() - bytes a regex cannot match without
  * @d: its struct vigil_rs_dfa record (validated)
@@ -357,7 +371,7 @@ bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
 	const u8 *classmap = d + offsetof(struct vigil_rs_dfa, classmap);
 	u16 n_states, n_classes;
 	u64 m[4];
-	u32 c, x, cost, best = U32_MAX, sc;
+	u32 c, x, cost, best = U32_MAX;
 	u8 b;
 
 	memcpy(&n_states, d + offsetof(struct vigil_rs_dfa, n_states), 2);
@@ -377,11 +391,7 @@ bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
 			if (classmap[b] == c)
 				m[x / 64] |= 1ULL << (x % 64);
 		}
-		sc = need_score(m);
-		if (sc && sc < best) {
-			best = sc;
-			memcpy(map, m, sizeof(m));
-		}
+		need_keep(m, &best, map);
 	}
 	return best != U32_MAX;
 }
@@ -403,7 +413,7 @@ bool vigil_dfa_need(const u8 *d, bool nocase, u64 *map, u8 *seen, u16 *stack,
  */
 bool vigil_glob_need(const u8 *p, u32 plen, bool nocase, u64 *map)
 {
-	u32 i, x, sc, best = U32_MAX;
+	u32 i, x, best = U32_MAX;
 	u64 m[4];
 	u8 c;
 
@@ -418,11 +428,7 @@ bool vigil_glob_need(const u8 *p, u32 plen, bool nocase, u64 *map)
 			if (x == c ||
 			    (nocase && vigil_fold((u8)x) == vigil_fold(c)))
 				m[x / 64] |= 1ULL << (x % 64);
-		sc = need_score(m);
-		if (sc && sc < best) {
-			best = sc;
-			memcpy(map, m, sizeof(m));
-		}
+		need_keep(m, &best, map);
 	}
 	return best != U32_MAX;
 }
