@@ -37,6 +37,7 @@
 #include <linux/sysfs.h>
 #include <linux/rcupdate.h>
 #include "detect.h"
+#include "stat_names.h"
 
 struct vigil_rule_kobj {
 	struct kobject kobj;
@@ -327,80 +328,33 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%llu\n", vigil_detect_stat_read(sa->stat));
 }
 
-#define STAT_ATTR(file, s)                                   \
-	static struct vigil_stat_attr stat_##file##_attr = { \
-		.attr = __ATTR(file, 0400, stat_show, NULL), \
-		.stat = s,                                   \
-	}
-
-STAT_ATTR(events_exec, VIGIL_STAT_EVENTS_EXEC);
-STAT_ATTR(events_create, VIGIL_STAT_EVENTS_CREATE);
-STAT_ATTR(events_symlink, VIGIL_STAT_EVENTS_SYMLINK);
-STAT_ATTR(events_rename, VIGIL_STAT_EVENTS_RENAME);
-STAT_ATTR(events_delete, VIGIL_STAT_EVENTS_DELETE);
-STAT_ATTR(alerts_sent, VIGIL_STAT_ALERTS_SENT);
-STAT_ATTR(alerts_dropped, VIGIL_STAT_ALERTS_DROPPED);
-STAT_ATTR(alerts_pending, VIGIL_STAT_ALERTS_PENDING);
-STAT_ATTR(alerts_suppressed, VIGIL_STAT_ALERTS_SUPPRESSED);
-STAT_ATTR(seq_evictions, VIGIL_STAT_SEQ_EVICTIONS);
-STAT_ATTR(terms_evictions, VIGIL_STAT_TERMS_EVICTIONS);
-STAT_ATTR(proc_evictions, VIGIL_STAT_PROC_EVICTIONS);
-STAT_ATTR(proc_tracked, VIGIL_STAT_PROC_TRACKED);
-STAT_ATTR(argv_truncated, VIGIL_STAT_ARGV_TRUNCATED);
-STAT_ATTR(capture_errors, VIGIL_STAT_CAPTURE_ERRORS);
-STAT_ATTR(work_stops, VIGIL_STAT_WORK_STOPS);
-STAT_ATTR(fields_truncated, VIGIL_STAT_FIELDS_TRUNCATED);
-STAT_ATTR(exec_missed, VIGIL_STAT_EXEC_MISSED);
-STAT_ATTR(seq_nomem, VIGIL_STAT_SEQ_NOMEM);
-STAT_ATTR(events_connect, VIGIL_STAT_EVENTS_CONNECT);
-STAT_ATTR(events_accept, VIGIL_STAT_EVENTS_ACCEPT);
-STAT_ATTR(events_uid_change, VIGIL_STAT_EVENTS_UID_CHANGE);
-STAT_ATTR(events_gid_change, VIGIL_STAT_EVENTS_GID_CHANGE);
-STAT_ATTR(events_end, VIGIL_STAT_EVENTS_END);
-STAT_ATTR(events_load_module, VIGIL_STAT_EVENTS_LOAD_MODULE);
-STAT_ATTR(events_decided_early, VIGIL_STAT_EVENTS_DECIDED_EARLY);
-STAT_ATTR(events_open, VIGIL_STAT_EVENTS_OPEN);
-STAT_ATTR(events_bind, VIGIL_STAT_EVENTS_BIND);
-STAT_ATTR(threshold_evictions, VIGIL_STAT_THRESHOLD_EVICTIONS);
-STAT_ATTR(events_already_running, VIGIL_STAT_EVENTS_ALREADY_RUNNING);
-
-static struct attribute *stat_attrs[] = {
-	&stat_events_exec_attr.attr.attr,
-	&stat_events_create_attr.attr.attr,
-	&stat_events_symlink_attr.attr.attr,
-	&stat_events_rename_attr.attr.attr,
-	&stat_events_delete_attr.attr.attr,
-	&stat_alerts_sent_attr.attr.attr,
-	&stat_alerts_dropped_attr.attr.attr,
-	&stat_alerts_pending_attr.attr.attr,
-	&stat_alerts_suppressed_attr.attr.attr,
-	&stat_seq_evictions_attr.attr.attr,
-	&stat_terms_evictions_attr.attr.attr,
-	&stat_proc_evictions_attr.attr.attr,
-	&stat_proc_tracked_attr.attr.attr,
-	&stat_argv_truncated_attr.attr.attr,
-	&stat_capture_errors_attr.attr.attr,
-	&stat_work_stops_attr.attr.attr,
-	&stat_fields_truncated_attr.attr.attr,
-	&stat_exec_missed_attr.attr.attr,
-	&stat_seq_nomem_attr.attr.attr,
-	&stat_events_connect_attr.attr.attr,
-	&stat_events_accept_attr.attr.attr,
-	&stat_events_uid_change_attr.attr.attr,
-	&stat_events_gid_change_attr.attr.attr,
-	&stat_events_end_attr.attr.attr,
-	&stat_events_load_module_attr.attr.attr,
-	&stat_events_decided_early_attr.attr.attr,
-	&stat_events_open_attr.attr.attr,
-	&stat_events_bind_attr.attr.attr,
-	&stat_threshold_evictions_attr.attr.attr,
-	&stat_events_already_running_attr.attr.attr,
-	NULL,
-};
+/* one file per named counter, made by stat_attrs_init() */
+static struct vigil_stat_attr stat_attr[__VIGIL_STAT_LAST];
+static struct attribute *stat_attrs[__VIGIL_STAT_LAST + 1];
 
 static const struct attribute_group stat_group = {
 	.attrs = stat_attrs,
 };
+
+/* Fills stat_attrs[] from vigil_stat_names[], NULL-terminated. */
+static void stat_attrs_init(void)
+{
+	u32 s, n = 0;
+
+	for (s = VIGIL_STAT_UNSPEC + 1; s < __VIGIL_STAT_LAST; s++) {
+		struct vigil_stat_attr *sa = &stat_attr[s];
+
+		if (!vigil_stat_names[s])
+			continue;
+		sysfs_attr_init(&sa->attr.attr);
+		sa->attr.attr.name = vigil_stat_names[s];
+		sa->attr.attr.mode = 0400;
+		sa->attr.show = stat_show;
+		sa->stat = s;
+		stat_attrs[n++] = &sa->attr.attr;
+	}
+	stat_attrs[n] = NULL;
+}
 
 /* ---------------- init / uninit ---------------- */
 
@@ -424,6 +378,7 @@ int vigil_sysfs_init(void)
 		err = -ENOMEM;
 		goto err_put_vigil;
 	}
+	stat_attrs_init();
 	err = sysfs_create_group(vigil_stats_kobj, &stat_group);
 	if (err)
 		goto err_put_stats;

@@ -10,39 +10,7 @@
 #include "nl.h"
 #include "vigilctl.h"
 #include "uapi/vigil.h"
-
-static const char *const stat_names[__VIGIL_STAT_LAST] = {
-	[VIGIL_STAT_EVENTS_EXEC] = "events_exec",
-	[VIGIL_STAT_EVENTS_CREATE] = "events_create",
-	[VIGIL_STAT_EVENTS_SYMLINK] = "events_symlink",
-	[VIGIL_STAT_EVENTS_RENAME] = "events_rename",
-	[VIGIL_STAT_EVENTS_DELETE] = "events_delete",
-	[VIGIL_STAT_ALERTS_SENT] = "alerts_sent",
-	[VIGIL_STAT_ALERTS_DROPPED] = "alerts_dropped",
-	[VIGIL_STAT_ALERTS_PENDING] = "alerts_pending",
-	[VIGIL_STAT_ALERTS_SUPPRESSED] = "alerts_suppressed",
-	[VIGIL_STAT_SEQ_EVICTIONS] = "seq_evictions",
-	[VIGIL_STAT_TERMS_EVICTIONS] = "terms_evictions",
-	[VIGIL_STAT_PROC_EVICTIONS] = "proc_evictions",
-	[VIGIL_STAT_PROC_TRACKED] = "proc_tracked",
-	[VIGIL_STAT_ARGV_TRUNCATED] = "argv_truncated",
-	[VIGIL_STAT_CAPTURE_ERRORS] = "capture_errors",
-	[VIGIL_STAT_WORK_STOPS] = "work_stops",
-	[VIGIL_STAT_FIELDS_TRUNCATED] = "fields_truncated",
-	[VIGIL_STAT_EXEC_MISSED] = "exec_missed",
-	[VIGIL_STAT_SEQ_NOMEM] = "seq_nomem",
-	[VIGIL_STAT_EVENTS_CONNECT] = "events_connect",
-	[VIGIL_STAT_EVENTS_ACCEPT] = "events_accept",
-	[VIGIL_STAT_EVENTS_UID_CHANGE] = "events_uid_change",
-	[VIGIL_STAT_EVENTS_GID_CHANGE] = "events_gid_change",
-	[VIGIL_STAT_EVENTS_END] = "events_end",
-	[VIGIL_STAT_EVENTS_LOAD_MODULE] = "events_load_module",
-	[VIGIL_STAT_EVENTS_DECIDED_EARLY] = "events_decided_early",
-	[VIGIL_STAT_EVENTS_OPEN] = "events_open",
-	[VIGIL_STAT_EVENTS_BIND] = "events_bind",
-	[VIGIL_STAT_THRESHOLD_EVICTIONS] = "threshold_evictions",
-	[VIGIL_STAT_EVENTS_ALREADY_RUNNING] = "events_already_running",
-};
+#include "stat_names.h"
 
 struct stats_ctx {
 	bool json;
@@ -65,12 +33,12 @@ static int stats_cb(const struct nlmsghdr *nlh, void *ctx)
 	for (s = VIGIL_STAT_UNSPEC + 1; s < __VIGIL_STAT_LAST; s++) {
 		uint64_t v;
 
-		if (!stat_names[s] || vigil_nla_u64(sb[s], &v))
+		if (!vigil_stat_names[s] || vigil_nla_u64(sb[s], &v))
 			continue;
 		if (sc->json)
-			json_buf_member_u64(&b, stat_names[s], v);
+			json_buf_member_u64(&b, vigil_stat_names[s], v);
 		else
-			printf("%-16s %llu\n", stat_names[s],
+			printf("%-16s %llu\n", vigil_stat_names[s],
 			       (unsigned long long)v);
 	}
 	vigil_outbuf_put(&b, "}\n", 2);
