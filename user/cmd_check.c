@@ -5,7 +5,8 @@
  * Compiles every rule file offline and reports each rejection as
  * "file:line:col: reason", and each warning about a rule that compiled
  * (compiler/feasible.c) as "file: warning: class: reason" (or one JSON
- * object per file), then "compiled N, rejected M, warnings W".  The
+ * object per file, and one of file null for a ruleset refused whole),
+ * then "compiled N, rejected M, warnings W".  The
  * resulting ruleset is also run through
  * the engine's validator: a rule the kernel would refuse is a compiler
  * bug and fails the check.
@@ -176,6 +177,9 @@ int check_main(int argc, char **argv)
 	rejected = check_paths(c, paths, n, json, &warnings);
 	compiled = vigil_compiler_count(c);
 	if (vigil_compiler_emit(c, &blob, &len, &e)) {
+		/* the whole ruleset refused: in JSON, an object of no file */
+		if (json)
+			print_json(NULL, &e, NULL, false);
 		fprintf(stderr, "%s: %s\n", prog, e.msg);
 		goto out;
 	}
