@@ -29,6 +29,12 @@ mode=$(stat -c %a $SYS/rules/$RULE/enabled)
 	fail "rules/<id>/enabled is $mode"
 mode=$(stat -c %a $SYS/stats/alerts_sent)
 [ "$mode" = 400 ] && pass "stats/* is 0400" || fail "stats/alerts_sent is $mode"
+# one name per counter (module/stat_names.h): the files are vigilctl's keys
+files=$(ls $SYS/stats | sort | tr '\n' ' ')
+keys=$(vigilctl stats --json | jq -r 'keys[]' | sort | tr '\n' ' ')
+[ -n "$files" ] && [ "$files" = "$keys" ] &&
+	pass "stats/ files are vigilctl stats --json's keys ($(ls $SYS/stats | wc -l))" ||
+	fail "stats/ files: $files; vigilctl stats keys: $keys"
 as_nobody cat $SYS/enabled > /dev/null && pass "nobody reads the global switch" ||
 	fail "nobody cannot read the global switch"
 
