@@ -747,5 +747,5 @@ void vigil_capture_emit(struct vigil_scratch *sc)
 	vigil_event_set_num(ev, VIGIL_F_EVENT_FLAGS, sc->flags);
 	if (unlikely(READ_ONCE(capture_debug)))
 		debug_log(ev);
-	vigil_detect_event(ev);
+	vigil_detect_event(ev, &sc->memo);
 }

@@ -178,17 +178,19 @@ const struct vigil_env_names *vigil_detect_env_names(void)
 /**
  * vigil_detect_event() - run the rules over one event
  * @ev: a complete event (kind, timestamp and fields)
+ * @memo: the prefilter's memo of parent fields that goes with this CPU
  *
  * Called from probe context, after vigil_detect_wants(); never sleeps.
  */
-void vigil_detect_event(const struct vigil_event *ev)
+void vigil_detect_event(const struct vigil_event *ev,
+			struct vigil_pf_memo *memo)
 {
 	struct vigil_engine *e;
 
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
 	if (e)
-		vigil_engine_process(e, ev, alert_cb, e);
+		vigil_engine_process_memo(e, ev, memo, alert_cb, e);
 	rcu_read_unlock();
 }
 

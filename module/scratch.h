@@ -47,6 +47,7 @@
  * @cut: bit (1ULL << field) for each field not whole
  * @cutnames: vigil.event.truncated, built from @cut
  * @env: process.env_vars at exec: the variables rules name
+ * @memo: the prefilter's findings in the last event's parent fields
  * @src_ip: source.ip of a network event (VIGIL_FT_IP)
  * @dst_ip: destination.ip of a network event
  * @cred: the credentials the event reports (user.*, group.*,
@@ -79,6 +80,7 @@ struct vigil_scratch {
 	u64 cut;
 	char cutnames[VIGIL_SCRATCH_CUTNAMES];
 	char env[VIGIL_SCRATCH_ENV];
+	struct vigil_pf_memo memo;
 	u8 src_ip[VIGIL_IP_LEN];
 	u8 dst_ip[VIGIL_IP_LEN];
 	const struct cred *cred;

@@ -39,8 +39,12 @@ bool vigil_detect_wants(enum vigil_event_kind kind);
 bool vigil_detect_may_want(enum vigil_event_kind kind);
 bool vigil_detect_reads(enum vigil_field f);
 const struct vigil_env_names *vigil_detect_env_names(void);
-/* Atomic context; @ev is complete (kind, timestamp, fields). */
-void vigil_detect_event(const struct vigil_event *ev);
+/*
+ * Atomic context; @ev is complete (kind, timestamp, fields); @memo is
+ * this CPU's (struct vigil_scratch).
+ */
+void vigil_detect_event(const struct vigil_event *ev,
+			struct vigil_pf_memo *memo);
 bool vigil_detect_early(const struct vigil_event *ev);
 void vigil_detect_forget_entity(const char *entity_id, u32 len);
 /* Process context; replaces the ruleset atomically or changes nothing. */

@@ -41,6 +41,7 @@ struct replay {
 		u64 n;
 	} skip[SKIP_KINDS + 1];	/* the last one: all other kinds */
 	struct vigil_alert_view view;
+	struct vigil_pf_memo memo;	/* as a CPU's in vigil.ko */
 	/* buffers owned by the current event */
 	char *bufs[__VIGIL_F_LAST];
 	char err[200];
@@ -387,7 +388,7 @@ static int replay_line(struct replay *r, const char *line, size_t len,
 			ev.present |= 1ULL << derived[i];
 		}
 	vigil_event_note_joined(&ev);
-	vigil_engine_process(r->e, &ev, alert_cb, r);
+	vigil_engine_process_memo(r->e, &ev, &r->memo, alert_cb, r);
 	(*events)++;
 	ret = 0;
 out:

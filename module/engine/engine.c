@@ -20,6 +20,9 @@
 
 #define VIGIL_CAP_MAX (1U << 22)
 
+/* Numbers engines (struct vigil_engine.id): a memo names its engine. */
+static struct vg_atomic64 engine_ids;
+
 static u32 cap_of(u32 want, u32 dflt)
 {
 	if (!want)
@@ -453,6 +456,7 @@ struct vigil_engine *vigil_engine_new(const void *blob, u32 len,
 	e = vg_zalloc(sizeof(*e));
 	if (!e)
 		goto err;
+	e->id = vg_atomic64_inc_return(&engine_ids);
 	/* validate the private copy, so the blob cannot change under us */
 	e->blob = vg_zalloc(len + 1);
 	if (!e->blob)
@@ -1010,9 +1014,11 @@ static u32 run_indexed(struct vigil_engine *e, const struct vigil_event *ev,
 }
 
 /**
- * vigil_engine_process() - run the applicable rules on an event
+ * vigil_engine_process_memo() - run the applicable rules on an event
  * @e: engine
  * @ev: event (kind and timestamp set)
+ * @memo: the prefilter's memo of parent fields (struct vigil_pf_memo),
+ *	or NULL
  * @fn: alert callback
  * @ctx: its context
  *
@@ -1023,8 +1029,10 @@ static u32 run_indexed(struct vigil_engine *e, const struct vigil_event *ev,
  *
  * Return: number of alerts.
  */
-u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
-			 vigil_alert_fn fn, void *ctx)
+u32 vigil_engine_process_memo(struct vigil_engine *e,
+			      const struct vigil_event *ev,
+			      struct vigil_pf_memo *memo, vigil_alert_fn fn,
+			      void *ctx)
 {
 	const struct vigil_dispatch *d = &e->disp;
 	struct vigil_work w = { VIGIL_EVENT_WORK, false };
@@ -1039,7 +1047,7 @@ u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 		return 0;
 	x.canon = vigil_event_canonical(ev, kind) ? kind : 0;
 	if (e->pf.kslots[kind]) {
-		vigil_pf_scan(e, ev, kind, hits);
+		vigil_pf_scan(e, ev, kind, hits, memo);
 		x.hits = hits;
 	}
 	for (i = 0; i < d->kind_n[kind]; i++)
@@ -1062,6 +1070,21 @@ u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 	if (w.stopped)
 		vg_atomic64_inc(&e->work_stops);
 	return n;
+}
+
+/**
+ * vigil_engine_process() - vigil_engine_process_memo() without a memo
+ * @e: engine
+ * @ev: event (kind and timestamp set)
+ * @fn: alert callback
+ * @ctx: its context
+ *
+ * Return: number of alerts.
+ */
+u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
+			 vigil_alert_fn fn, void *ctx)
+{
+	return vigil_engine_process_memo(e, ev, NULL, fn, ctx);
 }
 
 /**

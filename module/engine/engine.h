@@ -352,6 +352,47 @@ typedef void (*vigil_alert_fn)(void *ctx, const struct vigil_match *m);
 u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 			 vigil_alert_fn fn, void *ctx);
 
+/* Steps the literal prefilter can filter; a bit each in a scan's result. */
+#define VIGIL_PF_SLOTS 1024U
+#define VIGIL_PF_WORDS (VIGIL_PF_SLOTS / 64)
+/* Bytes of parent fields a memo keeps; longer ones are scanned each time. */
+#define VIGIL_PF_MEMO_BYTES 1024U
+
+/**
+ * struct vigil_pf_memo - what the prefilter found in one event's parent
+ * @engine: id of the engine that scanned (struct vigil_engine); 0: empty
+ * @fields: the process.parent.* fields the event had for the scan
+ * @scanned: those of them scanned (an args field that its command line
+ *	joins is found in the command line's scan)
+ * @len: per field of @scanned, in field order, its bytes in @bytes
+ * @hits: the prefilter slots the literals found in them set
+ * @bytes: the bytes scanned, field after field
+ *
+ * The children of one process carry the same process.parent.* fields,
+ * and a shell's children come one after another.  An event whose parent
+ * fields are byte for byte those of the memo, for the same engine, takes
+ * @hits without scanning them (prefilter_scan.c); any other event
+ * replaces the memo.  The caller owns the memo and runs one event at a
+ * time with it: vigil.ko keeps one per CPU (struct vigil_scratch).
+ */
+struct vigil_pf_memo {
+	u64 engine;
+	u64 fields;
+	u64 scanned;
+	u32 len[4];
+	u64 hits[VIGIL_PF_WORDS];
+	char bytes[VIGIL_PF_MEMO_BYTES];
+};
+
+/*
+ * vigil_engine_process() with a memo of the parent fields' prefilter
+ * hits (struct vigil_pf_memo); @memo NULL: none.
+ */
+u32 vigil_engine_process_memo(struct vigil_engine *e,
+			      const struct vigil_event *ev,
+			      struct vigil_pf_memo *memo, vigil_alert_fn fn,
+			      void *ctx);
+
 /*
  * The process with this process.entity_id is gone: drop the pending
  * sequences keyed by it alone.

@@ -280,10 +280,8 @@ struct vigil_index {
  * Literal prefilter (prefilter.c builds it, prefilter_scan.c scans an
  * event with it): a slot per filtered step, a bitmap of hashed 2- or
  * 3-byte grams, and the gram table of the filters' literals (CSR
- * buckets).
+ * buckets).  Slots: VIGIL_PF_SLOTS (engine.h, for struct vigil_pf_memo).
  */
-#define VIGIL_PF_SLOTS 1024U
-#define VIGIL_PF_WORDS (VIGIL_PF_SLOTS / 64)
 
 /*
  * Dispatch mutants, one defect each, for user/tests/test_prefilter.c
@@ -303,6 +301,7 @@ struct vigil_index {
 #define DISPATCH_MUT_GATE_ORDER 7 /* a gate's table reads its atoms reversed */
 #define DISPATCH_MUT_NEED_LAST 8 /* a value's last byte not looked at */
 #define DISPATCH_MUT_NEED_ANY 9 /* any rare class is taken as needed */
+#define DISPATCH_MUT_MEMO_KEY 10 /* a memo compares lengths, not bytes */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 15
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -351,6 +350,9 @@ struct vigil_pfcand {
  *	(prefilter.c, prune())
  * @kslots: per event kind, its filtered steps
  * @kfields: per event kind, the fields their filters read
+ * @memo_fields: the parent fields some kind's filters read: all of them
+ *	go through a memo (struct vigil_pf_memo), so that events of every
+ *	kind from one parent find it
  * @glen: per field, gram bytes: 2 or 3 (its shortest literal)
  * @bloom: 1 << VIGIL_PF_BLOOM_LOG2 bits of gram hashes
  * @bmask: buckets less one
@@ -368,6 +370,7 @@ struct vigil_pf {
 	u64 kpass[__VIGIL_EV_LAST][VIGIL_PF_WORDS];
 	u32 kslots[__VIGIL_EV_LAST];
 	u64 kfields[__VIGIL_EV_LAST];
+	u64 memo_fields;
 	u8 glen[64];
 	u64 *bloom;
 	u32 bmask;
@@ -532,6 +535,7 @@ struct vigil_early {
 };
 
 struct vigil_engine {
+	u64 id; /* unique among the engines of this boot (or run) */
 	void *blob;
 	u32 len;
 	struct vigil_rs rs;
@@ -610,7 +614,7 @@ int vigil_pf_build(struct vigil_engine *e);
 void vigil_pf_free(struct vigil_pf *pf);
 /* prefilter_scan.c */
 void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
-		   u32 kind, u64 *hits);
+		   u32 kind, u64 *hits, struct vigil_pf_memo *memo);
 
 /* Can step @step match, as far as the prefilter knows? */
 static inline bool vigil_pf_pass(const struct vigil_engine *e,

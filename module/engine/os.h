@@ -107,6 +107,7 @@ struct vg_atomic64 {
 #define vg_atomic64_add(x, v) atomic64_add((s64)(v), &(x)->a)
 #define vg_atomic64_read(x) ((u64)atomic64_read(&(x)->a))
 #define vg_atomic64_set(x, v) atomic64_set(&(x)->a, (s64)(v))
+#define vg_atomic64_inc_return(x) ((u64)atomic64_inc_return(&(x)->a))
 
 #define vg_snprintf snprintf
 

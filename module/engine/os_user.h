@@ -50,6 +50,11 @@ static inline bool vg_warn_on(bool c, const char *file, int line)
 #define noinline __attribute__((__noinline__))
 #endif
 
+#ifndef likely
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+
 #ifndef __acquires
 #define __acquires(x)
 #define __releases(x)
@@ -144,6 +149,7 @@ struct vg_atomic64 {
 #define vg_atomic64_add(a, x) __atomic_add_fetch(&(a)->v, (x), __ATOMIC_RELAXED)
 #define vg_atomic64_read(a) __atomic_load_n(&(a)->v, __ATOMIC_RELAXED)
 #define vg_atomic64_set(a, x) __atomic_store_n(&(a)->v, (x), __ATOMIC_RELAXED)
+#define vg_atomic64_inc_return(a) __atomic_add_fetch(&(a)->v, 1, __ATOMIC_RELAXED)
 
 #define vg_snprintf snprintf
 

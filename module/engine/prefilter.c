@@ -66,9 +66,12 @@ struct pf_filt {
 
 /*
  * The literal pattern @p cannot match without: its string, or a glob's
- * longest run of bytes other than '*', '?' and escapes.  Return: its
- * length (0: none); *@off its offset in the pattern's string, *@anchor
- * where it must sit (PF_AT_*).
+ * longest run of fixed bytes that stands in its string as it must stand
+ * in a value: bytes other than '*' and '?', where an escaped byte starts
+ * a run (the hex-payload rule's "*\\x*" needs "\x", which is the
+ * string's bytes after the first backslash).  Return: its length (0:
+ * none); *@off its offset in the pattern's string, *@anchor where it
+ * must sit (PF_AT_*).
  */
 static u32 pat_literal(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
 		       u32 *off, u8 *anchor)
@@ -92,18 +95,22 @@ static u32 pat_literal(const struct vigil_rs *rs, const struct vigil_rs_pat *p,
 		return p->len;
 	case VIGIL_PAT_GLOB:
 		for (i = 0; i < p->len; i++) {
-			if (s[i] == '*' || s[i] == '?' || s[i] == '\\') {
+			if (s[i] == '*' || s[i] == '?') {
 				run = 0;
-				if (s[i] == '\\')
-					i++; /* the escaped byte ends the run too */
 				continue;
+			}
+			if (s[i] == '\\') {
+				if (++i == p->len)
+					break;
+				run = 0; /* the escaped byte starts a run */
 			}
 			if (++run > best) {
 				best = run;
 				*off = i + 1 - run;
 			}
 		}
-		if (best && !*off)
+		/* at the start: nothing before it, or only its escape */
+		if (best && (!*off || (*off == 1 && s[0] == '\\')))
 			*anchor |= PF_AT_START;
 		if (best && *off + best == p->len)
 			*anchor |= PF_AT_END;
@@ -847,6 +854,8 @@ int vigil_pf_build(struct vigil_engine *e)
 	    build_table(pf, rs->strtab, lits, n, rep, n_uid))
 		goto out;
 	pf->n_words = (pf->n_slots + 63) / 64;
+	for (i = 0; i < __VIGIL_EV_LAST; i++)
+		pf->memo_fields |= pf->kfields[i] & PF_MEMO_FIELDS;
 	err = 0;
 out:
 	vg_free(rep);

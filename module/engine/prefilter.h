@@ -12,6 +12,12 @@
 #define PF_AT_START 1U /* the literal starts the value (element) */
 #define PF_AT_END 2U /* the literal ends it */
 
+/* The parent's fields, the same in every child (struct vigil_pf_memo). */
+#define PF_MEMO_FIELDS                                                         \
+	((1ULL << VIGIL_F_PARENT_NAME) | (1ULL << VIGIL_F_PARENT_EXECUTABLE) | \
+	 (1ULL << VIGIL_F_PARENT_ARGS) |                                       \
+	 (1ULL << VIGIL_F_PARENT_COMMAND_LINE))
+
 /*
  * An args field and its command line (vigil_field_pair()) share one
  * hash seed, so that one scan of a command line that joins the args

@@ -33,9 +33,9 @@ static bool lit_eq(const char *lit, const char *s, u32 n)
  * too, with a space as element boundary.  Return: false when the work
  * bound is spent.
  */
-static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
-		   u32 pair, u32 gram, u32 h, const char *s, u32 len, u32 end,
-		   u64 *hits, u32 *budget)
+static noinline bool verify(const struct vigil_pf *pf, const char *strtab,
+			    u32 field, u32 pair, u32 gram, u32 h, const char *s,
+			    u32 len, u32 end, u64 *hits, u32 *budget)
 {
 	u32 b = pf_bucket_of(pf, h), i, j, start, g = pf->glen[field];
 	char sep;
@@ -73,35 +73,53 @@ static bool verify(const struct vigil_pf *pf, const char *strtab, u32 field,
 	return true;
 }
 
-/**
- * vigil_pf_scan() - which filtered steps an event lets through
- * @e: engine
- * @ev: event
- * @kind: its kind
- * @hits: VIGIL_PF_WORDS words: bit per slot, set when the step may match
- *
- * Atomic-context safe.
+/*
+ * Scans value @v of field @f (@pair: see verify()) into @hits.  Return:
+ * false when the work bound is spent.
  */
-void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
-		   u32 kind, u64 *hits)
+static bool scan_one(const struct vigil_pf *pf, const char *strtab, u32 f,
+		     u32 pair, const struct vigil_value *v, u64 *hits,
+		     u32 *budget)
+{
+	const u8 *s = (const u8 *)v->str;
+	const u64 *bloom = pf->bloom;
+	u32 len = v->len, g = pf->glen[f], seed = pf_seed_of(f);
+	u32 wmask = g == 2 ? 0xffff : 0xffffff, w = 0, h, i;
+
+	/* the hot loop: a table fold, a multiply, a bit test */
+	for (i = 0; i < len; i++) {
+		w = ((w << 8) | vigil_fold_tab[s[i]]) & wmask;
+		h = pf_hash(w, seed);
+		if (likely(!pf_bloom_has(bloom, h)))
+			continue;
+		if (i + 1 >= g &&
+		    !verify(pf, strtab, f, pair, w, h, (const char *)s, len, i,
+			    hits, budget))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Scans @fields of @ev into @hits.  Return: false when the work bound is
+ * spent (the caller lets every step through).
+ */
+static bool scan_fields(const struct vigil_engine *e,
+			const struct vigil_event *ev, u64 fields, u64 *hits,
+			u32 *budget)
 {
 	const struct vigil_pf *pf = &e->pf;
-	u64 fields = pf->kfields[kind] & ev->present, joined = 0;
-	u32 budget = VIGIL_PF_VERIFY_MAX;
+	u64 joined = 0;
 
-	memcpy(hits, pf->kpass[kind], sizeof(u64) * pf->n_words);
 	while (fields) {
-		u32 f = __builtin_ctzll(fields), i, w = 0, h;
+		u32 f = __builtin_ctzll(fields);
 		u32 pair = pf_pair_of(f);
-		const u8 *s = (const u8 *)ev->v[f].str;
-		u32 len = ev->v[f].len, g = pf->glen[f], seed = pf_seed_of(f);
-		u32 wmask = g == 2 ? 0xffff : 0xffffff;
 
 		fields &= fields - 1;
 		/*
 		 * A command line that joins the arguments covers both: the
 		 * arguments (lower field number, so seen first) are skipped
-		 * and left to the command line's scan.
+		 * and left to the command line's scan (scanned_of()).
 		 */
 		if (vigil_is_array(f)) {
 			if ((fields & (1ULL << pair)) &&
@@ -113,18 +131,139 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		} else if (!(joined & (1ULL << f))) {
 			pair = VIGIL_F_UNSPEC;
 		}
-		/* the hot loop: a table fold, a multiply, a bit test */
-		for (i = 0; i < len; i++) {
-			w = ((w << 8) | vigil_fold_tab[s[i]]) & wmask;
-			h = pf_hash(w, seed);
-			if (!pf_bloom_has(pf->bloom, h))
-				continue;
-			if (i + 1 >= g &&
-			    !verify(pf, e->rs.strtab, f, pair, w, h,
-				    (const char *)s, len, i, hits, &budget))
-				goto all;
-		}
+		if (!scan_one(pf, e->rs.strtab, f, pair, &ev->v[f], hits,
+			      budget))
+			return false;
 	}
+	return true;
+}
+
+_Static_assert(__builtin_popcountll(PF_MEMO_FIELDS) <=
+		       sizeof(((struct vigil_pf_memo *)0)->len) / sizeof(u32),
+	       "a memo's len[] holds every parent field");
+
+/* Of @fields, those scan_fields() reads: not an args field joined. */
+static u64 scanned_of(const struct vigil_event *ev, u64 fields)
+{
+	u64 args = fields & ev->joined, out = fields;
+
+	while (args) {
+		u32 f = __builtin_ctzll(args);
+
+		args &= args - 1;
+		if (vigil_is_array(f) && (fields & (1ULL << pf_pair_of(f))))
+			out &= ~(1ULL << f);
+	}
+	return out;
+}
+
+/* Does @m hold @ev's parent fields @fields, as engine @e scans them? */
+static bool memo_same(const struct vigil_pf_memo *m,
+		      const struct vigil_engine *e,
+		      const struct vigil_event *ev, u64 fields, u64 scanned)
+{
+	u32 off = 0, n = 0, f, len;
+
+	if (m->engine != e->id || m->fields != fields || m->scanned != scanned)
+		return false;
+	while (scanned) {
+		f = __builtin_ctzll(scanned);
+		scanned &= scanned - 1;
+		len = ev->v[f].len;
+		if (m->len[n++] != len)
+			return false;
+		if (!DISPATCH_MUT(DISPATCH_MUT_MEMO_KEY) &&
+		    memcmp(m->bytes + off, ev->v[f].str, len))
+			return false;
+		off += len;
+	}
+	return true;
+}
+
+/* Keeps @ev's parent fields and their @hits in @m, when they fit. */
+static void memo_store(struct vigil_pf_memo *m, const struct vigil_engine *e,
+		       const struct vigil_event *ev, u64 fields, u64 scanned,
+		       const u64 *hits)
+{
+	u64 left = scanned;
+	u32 off = 0, n = 0, f, len;
+
+	m->engine = 0;
+	while (left) {
+		f = __builtin_ctzll(left);
+		left &= left - 1;
+		len = ev->v[f].len;
+		if (len > VIGIL_PF_MEMO_BYTES - off)
+			return; /* too long to keep: scanned each time */
+		memcpy(m->bytes + off, ev->v[f].str, len);
+		m->len[n++] = len;
+		off += len;
+	}
+	m->fields = fields;
+	m->scanned = scanned;
+	memcpy(m->hits, hits, sizeof(u64) * e->pf.n_words);
+	m->engine = e->id;
+}
+
+/*
+ * The parent fields @fields of @ev into @hits, through @m: taken from it
+ * when it holds them, else scanned and kept there.  Return: false when
+ * the work bound is spent.
+ */
+static bool scan_memo(const struct vigil_engine *e,
+		      const struct vigil_event *ev, u64 fields, u64 *hits,
+		      u32 *budget, struct vigil_pf_memo *m)
+{
+	u64 scanned = scanned_of(ev, fields), found[VIGIL_PF_WORDS];
+	u32 w, n = e->pf.n_words;
+
+	if (!memo_same(m, e, ev, fields, scanned)) {
+		memset(found, 0, sizeof(u64) * n);
+		if (!scan_fields(e, ev, fields, found, budget)) {
+			m->engine = 0;
+			return false;
+		}
+		memo_store(m, e, ev, fields, scanned, found);
+		for (w = 0; w < n; w++)
+			hits[w] |= found[w];
+		return true;
+	}
+	for (w = 0; w < n; w++)
+		hits[w] |= m->hits[w];
+	return true;
+}
+
+/**
+ * vigil_pf_scan() - which filtered steps an event lets through
+ * @e: engine
+ * @ev: event
+ * @kind: its kind
+ * @hits: VIGIL_PF_WORDS words: bit per slot, set when the step may match
+ * @memo: what the last event's parent fields gave, or NULL
+ *
+ * Atomic-context safe.
+ */
+void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
+		   u32 kind, u64 *hits, struct vigil_pf_memo *memo)
+{
+	const struct vigil_pf *pf = &e->pf;
+	u64 fields = pf->kfields[kind] & ev->present, parent = 0;
+	u32 budget = VIGIL_PF_VERIFY_MAX;
+
+	memcpy(hits, pf->kpass[kind], sizeof(u64) * pf->n_words);
+	/*
+	 * Every parent field some kind reads, not only this kind's: the
+	 * slots they set are those of steps of other kinds, or that events
+	 * of this kind let through anyway (kpass).
+	 */
+	if (memo && (fields & PF_MEMO_FIELDS)) {
+		parent = ev->present & pf->memo_fields;
+		fields &= ~PF_MEMO_FIELDS;
+	}
+	if (parent && !scan_memo(e, ev, parent, hits, &budget, memo))
+		goto all;
+	if (!scan_fields(e, ev, fields, hits, &budget))
+		goto all;
 	return;
 all:
 	memset(hits, 0xff, sizeof(u64) * pf->n_words);

@@ -12,7 +12,9 @@
  *    MATCH of every step (the literal alone, inside other text, in upper
  *    case) in the field that MATCH reads, so each step sees values that
  *    make it true.  No rule that fires there may carry a "never fires"
- *    warning from the compiler (compiler/feasible.c);
+ *    warning from the compiler (compiler/feasible.c).  The engine with
+ *    the prefilter keeps a memo of parent fields (struct vigil_pf_memo)
+ *    from event to event, as a CPU of vigil.ko does;
  *  - the dispatch of sequence rules (a rule slot for the kinds only
  *    filtered steps take, wait lists for kinds only later steps take):
  *    random streams through sequence rules of every shape, against the
@@ -88,6 +90,69 @@ static void filter_contains(void)
 out:
 	free(c);
 	vigil_engine_free(e);
+}
+
+/* MANY_CMD, on the parent's command line. */
+#define MANY_PCMD                                                             \
+	"process.parent.command_line : (\"*base64 -d*\", \"*nc -e*\", "       \
+	"\"*xmrig*\", \"*/dev/tcp/*\", \"*chmod 4755*\", \"*LD_PRELOAD=*\", " \
+	"\"*curl*|*sh*\", \"*wget -q*\", \"*mkfifo*\", \"*socat*\")"
+
+static int run_memo(struct vigil_engine *e, struct cu_ev *c,
+		    struct vigil_pf_memo *m)
+{
+	int n = 0;
+
+	vigil_engine_process_memo(e, &c->ev, m, cu_count_cb, &n);
+	return n;
+}
+
+/*
+ * The memo of parent fields (struct vigil_pf_memo): the next child of
+ * the same parent takes the hits it keeps; another parent, or another
+ * engine, replaces them; a parent too long to keep is scanned each time.
+ */
+static void filter_memo(void)
+{
+	struct vigil_engine *e = cu_engine("eql", "process where " MANY_PCMD);
+	struct vigil_engine *f = cu_engine("eql", "process where " MANY_PCMD);
+	struct vigil_pf_memo *m = calloc(1, sizeof(*m));
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	const u64 pcmd = 1ULL << VIGIL_F_PARENT_COMMAND_LINE;
+	char *big = malloc(VIGIL_PF_MEMO_BYTES + 64);
+
+	CHECK(e && f && m && c && big);
+	if (!e || !f || !m || !c || !big)
+		goto out;
+	CHECK(step_filtered(e, 0));
+	cu_exec(c, 1, "e1", "sh", ARGV("sh"));
+	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "sh -c socat");
+	CHECK_EQ(run_memo(e, c, m), 1);
+	CHECK(m->engine == e->id && m->scanned == pcmd);
+	CHECK_EQ(run_memo(e, c, m), 1);
+	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "sh -c xxxxx");
+	CHECK_EQ(run_memo(e, c, m), 0);
+	CHECK(m->engine == e->id && !memcmp(m->bytes, "sh -c xxxxx", 11));
+	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "sh -c socat");
+	CHECK_EQ(run_memo(e, c, m), 1);
+	CHECK_EQ(run_memo(f, c, m), 1);
+	CHECK(m->engine == f->id && e->id != f->id);
+	memset(big, 'x', VIGIL_PF_MEMO_BYTES + 63);
+	memcpy(big + VIGIL_PF_MEMO_BYTES + 50, "socat", 5);
+	big[VIGIL_PF_MEMO_BYTES + 63] = 0;
+	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, big);
+	CHECK_EQ(run_memo(f, c, m), 1);
+	CHECK_EQ(m->engine, 0);
+	big[VIGIL_PF_MEMO_BYTES + 50] = 'S';
+	CHECK_EQ(run_memo(f, c, m), 1);
+	big[VIGIL_PF_MEMO_BYTES + 51] = '_';
+	CHECK_EQ(run_memo(f, c, m), 0);
+out:
+	free(big);
+	free(c);
+	free(m);
+	vigil_engine_free(e);
+	vigil_engine_free(f);
 }
 
 /*
@@ -169,6 +234,34 @@ out:
 	free(c);
 	vigil_engine_free(e);
 	vigil_engine_free(f);
+}
+
+/*
+ * A glob's literal may start with an escaped byte: the hex-payload rule's
+ * "*\\x*" needs "\x", the pattern's bytes after its first backslash.
+ * Alone it has none, so that "or" would leave the step unfiltered.
+ */
+static void filter_glob_escape(void)
+{
+	struct vigil_engine *e = cu_engine(
+		"eql", "process where " MANY_CMD " or process.command_line : "
+		       "\"*\\\\x*\\\\x*\"");
+	struct cu_ev *c = calloc(1, sizeof(*c));
+
+	CHECK(e && c);
+	if (!e || !c)
+		goto out;
+	CHECK(step_filtered(e, 0));
+	cu_exec(c, 1, "e1", "sh", ARGV("sh"));
+	cmd(c, "printf \\X41\\x42");
+	CHECK_EQ(cu_run(e, c), 1);
+	cmd(c, "printf \\x41 x42");
+	CHECK_EQ(cu_run(e, c), 0);
+	cmd(c, "printf x41 x42");
+	CHECK_EQ(cu_run(e, c), 0);
+out:
+	free(c);
+	vigil_engine_free(e);
 }
 
 /* or: either side's literals; not: nothing known, so no filter. */
@@ -337,6 +430,7 @@ static void rec_cb(void *ctx, const struct vigil_match *m)
 
 struct diff {
 	struct vigil_engine *on, *off;
+	struct vigil_pf_memo memo;	/* @on's, as a CPU's in vigil.ko */
 	bool *fired;	/* by rule index: fired on some event */
 	u32 n_rules;
 	u64 events, alerts, mismatches, ts;
@@ -380,7 +474,7 @@ static void run_both(struct diff *d, struct cu_ev *c)
 
 	vigil_event_set_num(&c->ev, VIGIL_F_TIMESTAMP, d->ts += 1000000);
 	vigil_event_note_joined(&c->ev);
-	vigil_engine_process(d->on, &c->ev, rec_cb, &a);
+	vigil_engine_process_memo(d->on, &c->ev, &d->memo, rec_cb, &a);
 	vigil_engine_process(d->off, &c->ev, rec_cb, &b);
 	d->events++;
 	d->alerts += b.n;
@@ -798,6 +892,11 @@ static const char *const seq_shapes[] = {
 	/* 13: a regex that needs no one class: ':' or ';' will do */
 	"process where event.action == \"exec\" and "
 	"process.command_line regex \".*([0-9]:|x;)\"",
+	/*
+	 * 14: literals of the parent's command line, which the memo keeps
+	 * (struct vigil_pf_memo); the streams give it values of one length
+	 */
+	"process where event.action == \"exec\" and " MANY_PCMD,
 };
 
 static void *compile_shapes(__u32 *len)
@@ -841,6 +940,10 @@ static void shape_event(struct cu_ev *c, u32 r)
 				    "sh -c x");
 		vigil_event_set_num(&c->ev, VIGIL_F_USER_ID,
 				    (r >> 5) & 1 ? 1000 : 0);
+		/* two of one length, and one that replaces the memo */
+		cu_set(c, VIGIL_F_PARENT_COMMAND_LINE,
+		       (r >> 9) % 3 == 0 ? "sh" :
+		       (r >> 9) % 3 == 1 ? "sh -c socat" : "sh -c xxxxx");
 		break;
 	case 2:
 	case 3:
@@ -989,10 +1092,13 @@ static void seq_dispatch(void)
 	/* rule 12's regex needs ':', rule 13's no one byte */
 	CHECK(regex_needs(d->on, 12, ':'));
 	CHECK(!regex_needs(d->on, 13, ':') && !regex_needs(d->on, 13, ';'));
+	/* rule 14: filtered on the parent's command line, kept in the memo */
+	CHECK(step_filtered(d->on, 14));
 	CHECK_EQ(shape_streams(d, 2000, &alerts), 0);
 	printf("# %llu events, %llu alerts\n", (unsigned long long)d->events,
 	       (unsigned long long)alerts);
 	CHECK(alerts > 500); /* the streams do complete sequences */
+	CHECK(d->memo.engine == d->on->id);
 	shape_free(d);
 }
 
@@ -1010,6 +1116,7 @@ static void mutants(void)
 		"a numeric gate reads its table's atoms reversed",
 		"a regex's needed bytes are not looked for in the last byte",
 		"every class of rare bytes counts as needed by a regex",
+		"a memo of parent fields compares their lengths, not bytes",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
@@ -1047,6 +1154,8 @@ int main(int argc, char **argv)
 	RUN(filter_exclusions);
 	RUN(filter_anchors);
 	RUN(filter_joined);
+	RUN(filter_memo);
+	RUN(filter_glob_escape);
 	RUN(regex_need_positions);
 	RUN(glob_need);
 	RUN(differential_ours);
