@@ -303,7 +303,7 @@ struct vigil_index {
 #define DISPATCH_MUT_NEED_ANY 9 /* any rare class is taken as needed */
 #define DISPATCH_MUT_MEMO_KEY 10 /* a memo compares lengths, not bytes */
 #define VIGIL_PF_NONE 0xffffU
-#define VIGIL_PF_BLOOM_LOG2 15
+#define VIGIL_PF_BLOOM_LOG2 17
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
 
 /**

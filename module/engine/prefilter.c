@@ -23,7 +23,7 @@
  * bytes and fields that every event of a kind carries (event.*,
  * host.os.type) give no filter.  Equal literals of several steps are one
  * entry listing those steps, filed under one 2- or 3-byte gram of the
- * literal (its rarest-looking one).  Rules whose filters cover them
+ * literal (pick_gram()).  Rules whose filters cover them
  * leave the dispatch's kind lists (engine.c): an event runs only the
  * rules whose bits its scan set.
  *
@@ -333,37 +333,6 @@ static u32 gram_of(const char *s, u32 g)
 	return w;
 }
 
-/* How common a byte is in paths and command lines: 0 rare .. 3 common. */
-static u32 byte_commonness(u8 c)
-{
-	c = vigil_fold(c);
-	if (c == '/' || c == ' ' || c == '.' || c == '-' || c == 0)
-		return 3;
-	if (c == 'e' || c == 't' || c == 'a' || c == 'o' || c == 'i' ||
-	    c == 'n' || c == 's' || c == 'r' || c == 'l' || c == 'u' ||
-	    c == 'b')
-		return 2;
-	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
-		return 1;
-	return 0;
-}
-
-/* The gram of a literal to look up: its rarest-looking window. */
-static u32 pick_gram(const char *s, u32 len, u32 g)
-{
-	u32 i, j, sc, best = U32_MAX, off = 0;
-
-	for (i = 0; i + g <= len; i++) {
-		for (sc = 0, j = 0; j < g; j++)
-			sc += byte_commonness((u8)s[i + j]);
-		if (sc <= best) {
-			best = sc;
-			off = i;
-		}
-	}
-	return off;
-}
-
 /*
  * The steps that get a filter: those the index does not narrow, those
  * whose hint most events match (a literal that is all common path
@@ -617,12 +586,82 @@ static int dedup(const char *strtab, struct pf_lit *lits, u32 n, u32 *rep,
 	return 0;
 }
 
+/*
+ * Rough odds of a byte in paths and command lines, relative: the
+ * separators, then the letters of English text and file names by
+ * frequency, then other letters, digits and '_', then the rest.
+ */
+static u32 byte_weight(u8 c)
+{
+	c = vigil_fold(c);
+	if (c == '/' || c == ' ' || c == '.' || c == '-' || c == 0)
+		return 16;
+	if (strchr("etaoinsrlub", c))
+		return 6;
+	if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+		return 2;
+	return 1;
+}
+
+/*
+ * How many literals of each field are filed under each gram so far: an
+ * open-addressed table of at least twice the literals, one key added
+ * per literal.
+ */
+struct gram_counts {
+	u32 *key; /* ((field + 1) << 24) | gram; 0: free */
+	u32 *n;
+	u32 mask;
+};
+
+/* The slot of (@field, @gram): its own, or the free one it would take. */
+static u32 gram_slot(const struct gram_counts *gc, u32 field, u32 gram)
+{
+	u32 key = ((field + 1) << 24) | gram, i;
+
+	for (i = ((key * PF_HASH_MUL) >> 8) & gc->mask;
+	     gc->key[i] && gc->key[i] != key; i = (i + 1) & gc->mask)
+		;
+	return i;
+}
+
+/*
+ * The window of literal @l to file it under: the one whose gram looks
+ * rarest in values (the product of byte_weight()) times the literals of
+ * the field filed under it already (each one more to verify when the gram
+ * occurs).  Return: its offset.
+ */
+static u32 pick_gram(struct gram_counts *gc, const char *strtab,
+		     const struct pf_lit *l, u32 g)
+{
+	const char *s = strtab + l->str;
+	u32 i, j, best = 0, off = 0;
+	u64 cost, least = U64_MAX;
+
+	for (i = 0; i + g <= l->len; i++) {
+		for (cost = 1, j = 0; j < g; j++)
+			cost *= byte_weight((u8)s[i + j]);
+		cost *= 1 + gc->n[gram_slot(gc, l->field, gram_of(s + i, g))];
+		if (cost < least) {
+			least = cost;
+			best = i;
+		}
+	}
+	off = best;
+	j = gram_slot(gc, l->field, gram_of(s + off, g));
+	gc->key[j] = ((l->field + 1) << 24) | gram_of(s + off, g);
+	gc->n[j]++;
+	return off;
+}
+
 /* Fills the gram bitmap and table from the deduplicated literals. */
 static int build_table(struct vigil_pf *pf, const char *strtab,
 		       const struct pf_lit *lits, u32 n, const u32 *rep,
 		       u32 n_uid)
 {
-	u32 i, nb = 1, *where, *pos, g, off, h, gram;
+	u32 i, nb = 1, *where, *pos, *goff, g, off, h, gram;
+	struct gram_counts gc;
+	int err = -ENOMEM;
 
 	while (nb < 2 * n_uid && nb < (1U << 24))
 		nb <<= 1;
@@ -633,17 +672,25 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 	pf->slots = vg_zalloc(sizeof(u16) * (n + 1));
 	where = vg_zalloc(sizeof(u32) * (n_uid + 1));
 	pos = vg_zalloc(sizeof(u32) * (nb + 1));
-	if (!pf->bucket || !pf->ent || !pf->slots || !where || !pos) {
-		vg_free(where);
-		vg_free(pos);
-		return -ENOMEM;
+	goff = vg_zalloc(sizeof(u32) * (n_uid + 1));
+	gc.mask = nb - 1;
+	gc.key = vg_zalloc(sizeof(u32) * nb);
+	gc.n = vg_zalloc(sizeof(u32) * nb);
+	if (!pf->bucket || !pf->ent || !pf->slots || !where || !pos || !goff ||
+	    !gc.key || !gc.n)
+		goto out;
+	/* each literal's gram, spread over the grams its windows offer */
+	for (i = 0; i < n_uid; i++) {
+		vg_cond_resched();
+		goff[i] = pick_gram(&gc, strtab, &lits[rep[i]],
+				    pf->glen[lits[rep[i]].field]);
 	}
 	/* entries in bucket order (CSR): count, prefix sums, place */
 	for (i = 0; i < n_uid; i++) {
 		const struct pf_lit *l = &lits[rep[i]];
 
 		g = pf->glen[l->field];
-		off = pick_gram(strtab + l->str, l->len, g);
+		off = goff[i];
 		gram = gram_of(strtab + l->str + off, g);
 		h = pf_gram_hash(gram, l->field);
 		pf_bloom_set(pf->bloom, h);
@@ -660,7 +707,7 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 		where[i] = pos[where[i]]++; /* now: the entry's index */
 		en = &pf->ent[where[i]];
 		g = pf->glen[l->field];
-		off = pick_gram(strtab + l->str, l->len, g);
+		off = goff[i];
 		en->gram = gram_of(strtab + l->str + off, g);
 		en->field = l->field;
 		en->anchor = l->anchor;
@@ -681,9 +728,14 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 
 		pf->slots[en->slot0 + en->n_slots++] = lits[i].slot;
 	}
+	err = 0;
+out:
+	vg_free(gc.n);
+	vg_free(gc.key);
+	vg_free(goff);
 	vg_free(where);
 	vg_free(pos);
-	return 0;
+	return err;
 }
 
 /* What vigil_pf_build() works with. */
