@@ -352,6 +352,26 @@ static bool wants_filter(const struct vigil_rs *rs, const u64 *scores,
 	       scores[st->index_set] >= PF_WEAK_HINT;
 }
 
+/*
+ * A step whose program gives no filter (an atom over a regex) may still
+ * have the compiler's index hint, such as the PREFIX "/var/run/" that
+ * every match of "/var/run/\w+\.(pid|lock)" starts with: a sequence
+ * step is already skipped when its hint fails (vigil_step_hint_match()),
+ * so the hint is as good a filter as one derived here.
+ */
+static void hint_filter(const struct vigil_rs_step *st, const u64 *scores,
+			struct pf_filt *res)
+{
+	if (!st->index_field || st->index_field >= 64 ||
+	    !(PF_FIELDS & (1ULL << st->index_field)) ||
+	    st->index_set == VIGIL_RS_NO_SET ||
+	    scores[st->index_set] == U64_MAX)
+		return;
+	res->n = 1;
+	res->f[0] = st->index_field;
+	res->s[0] = st->index_set;
+}
+
 /* Derives the filter of every step that wants one into @filt. */
 static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
 {
@@ -387,6 +407,8 @@ static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
 			if (work > PF_WORK)
 				goto out;
 			derive_step(rs, &rs->steps[i], scores, st2, &filt[i]);
+			if (filt[i].n == PF_TOP)
+				hint_filter(&rs->steps[i], scores, &filt[i]);
 			if (filt[i].n == PF_BOT) /* never true */
 				filt[i].n = 0;
 		}

@@ -465,7 +465,8 @@ static const struct pat *synth_new(struct synth **arena, __u8 kind,
 /*
  * A PREFIX or SUFFIX implied by a pattern that cannot be a hint itself:
  * a glob's literal text before its first wildcard (else after its last),
- * or a PREFIX/SUFFIX cut to HINT_AFFIX_MAX bytes.  Return: NULL if none.
+ * a regex's fixed first bytes (regex_prefix()), or a PREFIX/SUFFIX cut to
+ * HINT_AFFIX_MAX bytes.  Return: NULL if none.
  */
 static const struct pat *pat_affix(struct synth **arena, const struct pat *p)
 {
@@ -477,6 +478,15 @@ static const struct pat *pat_affix(struct synth **arena, const struct pat *p)
 	if (!lit || glob_any(p))
 		goto out;
 	k = classify(p, lit, &llen);
+	if (k == VIGIL_PAT_REGEX) {
+		llen = regex_prefix(p->s, p->len, p->nocase, lit,
+				    p->len < HINT_AFFIX_MAX ? p->len :
+							      HINT_AFFIX_MAX);
+		if (llen)
+			r = synth_new(arena, VIGIL_PAT_PREFIX, lit, llen,
+				      p->nocase);
+		goto out;
+	}
 	if (k == VIGIL_PAT_PREFIX && llen > HINT_AFFIX_MAX) {
 		r = synth_new(arena, k, lit, HINT_AFFIX_MAX, p->nocase);
 		goto out;

@@ -734,3 +734,67 @@ out:
 	free(nonempty);
 	return ret;
 }
+
+static int fold_byte(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/**
+ * regex_prefix() - the bytes every value a regex matches starts with
+ * @re: the regex, as regex_compile() takes it
+ * @len: its length
+ * @nocase: it matches ASCII-folded bytes (the bytes given are folded)
+ * @out: @cap bytes for them
+ * @cap: at most this many
+ *
+ * From the DFA's start state, as long as the state does not accept and
+ * one class alone leads on, made of one byte (with @nocase, of one
+ * folded byte): "/var/run/\w+\.pid" gives "/var/run/", ".*x" nothing.
+ * The index takes it as a PREFIX hint (codegen.c, pat_affix()).
+ *
+ * Return: how many bytes (0: none, or the regex does not compile).
+ */
+size_t regex_prefix(const char *re, size_t len, int nocase, char *out,
+		    size_t cap)
+{
+	const struct vigil_rs_dfa *h;
+	const uint8_t *accept, *next;
+	struct cerr e;
+	size_t n = 0, dlen;
+	unsigned int st = 0, c, live, x, b, byte = 0, bytes;
+	uint16_t nx, to = 0;
+	void *dfa;
+
+	if (regex_compile(re, len, nocase, &dfa, &dlen, &e, 0))
+		return 0;
+	h = dfa;
+	accept = (const uint8_t *)dfa + sizeof(*h);
+	next = accept + h->n_states;
+	while (n < cap && !accept[st]) {
+		for (live = 0, c = 0; c < h->n_classes && live < 2; c++) {
+			memcpy(&nx, next + 2 * ((size_t)st * h->n_classes + c),
+			       2);
+			if (nx == VIGIL_DFA_DEAD)
+				continue;
+			live++;
+			to = nx;
+			b = c;
+		}
+		if (live != 1)
+			break;
+		for (bytes = 0, x = 0; x < 256 && bytes < 2; x++) {
+			c = nocase ? (unsigned int)fold_byte((int)x) : x;
+			if (h->classmap[c] != b || (bytes && c == byte))
+				continue;
+			byte = c;
+			bytes++;
+		}
+		if (bytes != 1)
+			break;
+		out[n++] = (char)byte;
+		st = to;
+	}
+	free(dfa);
+	return n;
+}

@@ -33,6 +33,9 @@ unsigned int codegen_count(const struct codegen *g);
 /* regex.c: source -> struct vigil_rs_dfa record */
 int regex_compile(const char *re, size_t len, int nocase, void **dfa,
 		  size_t *dfa_len, struct cerr *e, int off);
+/* The bytes every match starts with (folded when @nocase); 0: none. */
+size_t regex_prefix(const char *re, size_t len, int nocase, char *out,
+		    size_t cap);
 
 
 

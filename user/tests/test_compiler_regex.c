@@ -4,6 +4,7 @@
  */
 #include "tap.h"
 #include "compiler_util.h"
+#include "compiler/rule.h"
 
 static int R(const char *re, bool nocase, const char *value)
 {
@@ -53,6 +54,42 @@ static void corpus_like(void)
 	CHECK_EQ(R("\\.[a-z0-9_\\-][a-z0-9_\\-\\.]{1,254}", true, ".Hidden"), 1);
 }
 
+/* P(): the bytes every match of @re starts with (regex_prefix()). */
+static const char *P(const char *re, bool nocase, size_t cap)
+{
+	static char out[80];
+	size_t n = regex_prefix(re, strlen(re), nocase, out, cap);
+
+	out[n] = 0;
+	return out;
+}
+
+/*
+ * The fixed first bytes of a regex, the index hint the compiler gives
+ * it (codegen.c, pat_affix()) and the prefilter's literal.  Anchored: the
+ * DFA matches whole values.
+ */
+static void prefixes(void)
+{
+	CHECK_STR(P("/var/run/\\w+\\.(pid|lock|reboot)", true, 64),
+		  "/var/run/");
+	CHECK_STR(P("/VAR/Run/x+", true, 64), "/var/run/x");
+	CHECK_STR(P("/VAR/Run/x+", false, 64), "/VAR/Run/x");
+	CHECK_STR(P("[vV]ar", false, 64), "");	/* two bytes lead on */
+	CHECK_STR(P("[vV]ar", true, 64), "var");	/* one, folded */
+	CHECK_STR(P(".*cat", false, 64), "");
+	CHECK_STR(P("cat|cow", false, 64), "c");
+	CHECK_STR(P("ab?c", false, 64), "a");
+	CHECK_STR(P("cat", false, 64), "cat");	/* then it accepts */
+	CHECK_STR(P("a{20}", false, 5), "aaaaa");	/* at most @cap */
+	CHECK_STR(P("(a", false, 64), "");	/* does not compile */
+	/* a value the regex matches starts with them */
+	CHECK_EQ(R("/var/run/\\w+\\.(pid|lock)", true, "/VAR/run/sshd.pid"),
+		 1);
+	CHECK_EQ(R("/var/run/\\w+\\.(pid|lock)", true, "/var/rum/sshd.pid"),
+		 0);
+}
+
 static void rejections(void)
 {
 	CHECK(strstr(cu_error("eql", "process where process.name regex \"(a)\\\\1\""),
@@ -75,6 +112,7 @@ int main(void)
 {
 	RUN(basics);
 	RUN(corpus_like);
+	RUN(prefixes);
 	RUN(rejections);
 	return tap_done();
 }
