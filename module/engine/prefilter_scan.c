@@ -101,48 +101,10 @@ static bool scan_one(const struct vigil_pf *pf, const char *strtab, u32 f,
 }
 
 /*
- * Scans @fields of @ev into @hits.  Return: false when the work bound is
- * spent (the caller lets every step through).
+ * Of @fields, those scan_fields() reads: an args field whose command
+ * line is in @fields and joins it (struct vigil_event.joined) is left
+ * to the command line's scan, which finds the literals of both.
  */
-static bool scan_fields(const struct vigil_engine *e,
-			const struct vigil_event *ev, u64 fields, u64 *hits,
-			u32 *budget)
-{
-	const struct vigil_pf *pf = &e->pf;
-	u64 joined = 0;
-
-	while (fields) {
-		u32 f = __builtin_ctzll(fields);
-		u32 pair = pf_pair_of(f);
-
-		fields &= fields - 1;
-		/*
-		 * A command line that joins the arguments covers both: the
-		 * arguments (lower field number, so seen first) are skipped
-		 * and left to the command line's scan (scanned_of()).
-		 */
-		if (vigil_is_array(f)) {
-			if ((fields & (1ULL << pair)) &&
-			    (ev->joined & (1ULL << f))) {
-				joined |= 1ULL << pair;
-				continue;
-			}
-			pair = VIGIL_F_UNSPEC;
-		} else if (!(joined & (1ULL << f))) {
-			pair = VIGIL_F_UNSPEC;
-		}
-		if (!scan_one(pf, e->rs.strtab, f, pair, &ev->v[f], hits,
-			      budget))
-			return false;
-	}
-	return true;
-}
-
-_Static_assert(__builtin_popcountll(PF_MEMO_FIELDS) <=
-		       sizeof(((struct vigil_pf_memo *)0)->len) / sizeof(u32),
-	       "a memo's len[] holds every parent field");
-
-/* Of @fields, those scan_fields() reads: not an args field joined. */
 static u64 scanned_of(const struct vigil_event *ev, u64 fields)
 {
 	u64 args = fields & ev->joined, out = fields;
@@ -156,6 +118,34 @@ static u64 scanned_of(const struct vigil_event *ev, u64 fields)
 	}
 	return out;
 }
+
+/*
+ * Scans @fields of @ev into @hits.  Return: false when the work bound is
+ * spent (the caller lets every step through).
+ */
+static bool scan_fields(const struct vigil_engine *e,
+			const struct vigil_event *ev, u64 fields, u64 *hits,
+			u32 *budget)
+{
+	u64 todo = scanned_of(ev, fields), joined = fields & ~todo;
+
+	while (todo) {
+		u32 f = __builtin_ctzll(todo), pair = pf_pair_of(f);
+
+		todo &= todo - 1;
+		/* a command line that joins its args: theirs too */
+		if (!(joined & (1ULL << pair)))
+			pair = VIGIL_F_UNSPEC;
+		if (!scan_one(&e->pf, e->rs.strtab, f, pair, &ev->v[f], hits,
+			      budget))
+			return false;
+	}
+	return true;
+}
+
+_Static_assert(__builtin_popcountll(PF_MEMO_FIELDS) <=
+		       sizeof(((struct vigil_pf_memo *)0)->len) / sizeof(u32),
+	       "a memo's len[] holds every parent field");
 
 /* Does @m hold @ev's parent fields @fields, as engine @e scans them? */
 static bool memo_same(const struct vigil_pf_memo *m,
