@@ -3,7 +3,8 @@
  * KUnit: the literal prefilter (suite vigil_prefilter).  A filtered step
  * is skipped exactly when none of its literals occurs; a step whose
  * program can be true without any literal (here: under a NOT) gets no
- * filter and always runs.
+ * filter and always runs.  The memo of parent fields (struct
+ * vigil_pf_memo) gives what a scan of them would.
  */
 #include <kunit/test.h>
 #include "internal.h"
@@ -14,8 +15,8 @@ static const char *const pf_lits[] = {
 	"ld_preload=", "wget -q", "mkfifo", "socat",	 "openssl s_client",
 };
 
-/* "command_line contains one of pf_lits", negated when @neg. */
-static u32 pf_rule(struct rsb *b, const char *id, bool neg)
+/* "field @f contains one of pf_lits", negated when @neg. */
+static u32 pf_rule_on(struct rsb *b, const char *id, u32 f, bool neg)
 {
 	u32 set = rsb_set_begin(b), step, i;
 
@@ -23,11 +24,16 @@ static u32 pf_rule(struct rsb *b, const char *id, bool neg)
 		rsb_pat(b, VIGIL_PAT_CONTAINS, VIGIL_PAT_F_NOCASE, pf_lits[i]);
 	rsb_set_end(b);
 	step = rsb_step_begin(b, 1U << VIGIL_EV_EXEC);
-	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_COMMAND_LINE, 0, set);
+	rsb_insn(b, VIGIL_OP_MATCH, f, 0, set);
 	if (neg)
 		rsb_insn(b, VIGIL_OP_NOT, 0, 0, 0);
 	rsb_step_end(b);
 	return rsb_rule(b, id, VIGIL_RULE_EVENT, step, 1);
+}
+
+static u32 pf_rule(struct rsb *b, const char *id, bool neg)
+{
+	return pf_rule_on(b, id, VIGIL_F_PROCESS_COMMAND_LINE, neg);
 }
 
 static void on_alert(void *ctx, const struct vigil_match *m)
@@ -84,8 +90,59 @@ out:
 	vg_free(b);
 }
 
+/* Does an exec whose parent's command line is @pcmd raise rule 0? */
+static u32 memo_hit(struct vigil_engine *e, struct vigil_pf_memo *m,
+		    const char *pcmd)
+{
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	u32 hit = 0;
+
+	if (!ev)
+		return ~0U;
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
+	vigil_event_set_str(ev, VIGIL_F_PARENT_COMMAND_LINE, pcmd,
+			    strlen(pcmd));
+	vigil_engine_process_memo(e, ev, m, on_alert, &hit);
+	vg_free(ev);
+	return hit;
+}
+
+static void vigil_prefilter_memo(struct kunit *test)
+{
+	struct vigil_pf_memo *m = vg_zalloc(sizeof(*m));
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	struct vigil_engine *e = NULL;
+	const char *why = NULL;
+	u8 *blob = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	rsb_init(b);
+	pf_rule_on(b, "parent", VIGIL_F_PARENT_COMMAND_LINE, false);
+	blob = vg_zalloc(rsb_size(b));
+	if (!blob)
+		goto out;
+	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
+			     &why);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
+	KUNIT_EXPECT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
+	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c socat"), 1U);
+	KUNIT_EXPECT_EQ(test, m->engine, e->id);
+	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c socat"), 1U);
+	/* as long, other bytes: not the memo's */
+	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c xxxxx"), 0U);
+	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c SOCAT"), 1U);
+	vigil_engine_free(e);
+out:
+	vg_free(blob);
+	vg_free(b);
+	vg_free(m);
+}
+
 static struct kunit_case vigil_prefilter_cases[] = {
 	KUNIT_CASE(vigil_prefilter_skip),
+	KUNIT_CASE(vigil_prefilter_memo),
 	{}
 };
 
