@@ -910,8 +910,20 @@ static u32 run_cand(struct vigil_engine *e, const struct vigil_event *ev,
 
 	if (!READ_ONCE(e->rstate[c->rule].enabled))
 		return 0;
-	if (ru->kind == VIGIL_RULE_SEQUENCE)
+	if (ru->kind == VIGIL_RULE_SEQUENCE) {
+		const struct vigil_rs_step *st0 = &e->rs.steps[ru->first_step];
+
+		/*
+		 * Nothing in flight: only the first step can act (it starts
+		 * a sequence), and not when its kind or cheap tests say no.
+		 */
+		if ((DISPATCH_MUT(DISPATCH_MUT_SEQ_FIRST) ||
+		     !vigil_seq_waiting(e, c->rule)) &&
+		    (!(st0->kind_mask & (1U << ev->v[VIGIL_F_EVENT_KIND].num)) ||
+		     !vigil_step_may(&e->rs, st0, ev)))
+			return 0;
 		return vigil_seq_process(e, c->rule, ev, x, fn, ctx);
+	}
 	if (!vigil_pf_pass(e, x, c->step) ||
 	    !vigil_step_eval(&e->rs, &e->rs.steps[c->step], ev, x))
 		return 0;

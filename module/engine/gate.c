@@ -21,7 +21,9 @@
  * order only until the step is decided.  A step gets a gate only when
  * some assignment is impossible and a costly MATCH (costly()) comes
  * before one of the atoms: otherwise the program finds what the gate
- * would, as cheaply.
+ * would, as cheaply -- except for a sequence's first step, which
+ * run_cand() tests before the sequence machinery (vigil_step_may()) when
+ * nothing is in flight: there a gate spares the call into seq.c.
  *
  * Per event, vigil_step_eval() runs a step's atoms (unbudgeted: at most
  * VIGIL_GATE_ATOMS loads and compares) and skips the program when the
@@ -84,10 +86,11 @@ static bool is_atom(const struct vigil_rs_insn *in, u64 req)
  * The gate atoms of step @i into @atom: the NUMCMP tests of its program
  * and the EXISTS tests of the fields it does not require (for those,
  * vigil_step_required() has decided already), the first VIGIL_GATE_ATOMS
- * of them (the others stay unknown).  Return: how many, or 0 when no
- * costly MATCH comes before one of them.
+ * of them (the others stay unknown).  @seq: @i is a sequence's first
+ * step.  Return: how many, or 0 when no costly MATCH comes before one of
+ * them and @seq is false.
  */
-static u32 gate_atoms(const struct vigil_rs *rs, u32 i, u16 *atom)
+static u32 gate_atoms(const struct vigil_rs *rs, u32 i, bool seq, u16 *atom)
 {
 	const struct vigil_rs_step *st = &rs->steps[i];
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
@@ -104,7 +107,7 @@ static u32 gate_atoms(const struct vigil_rs *rs, u32 i, u16 *atom)
 		atom[n++] = j;
 		pays |= seen;
 	}
-	return pays ? n : 0;
+	return pays || seq ? n : 0;
 }
 
 /* @a's low @n bits in reverse order (DISPATCH_MUT_GATE_ORDER only) */
@@ -128,15 +131,15 @@ static u32 level_bit(u32 j, u32 p)
  * Level @n is the table; a prefix is possible (any) when one of its two
  * extensions is, decided possible (all) when both are.
  */
-static void gate_step(const struct vigil_rs *rs, u32 i, struct vigil_gate *g,
-		      u8 *reach, u32 *work)
+static void gate_step(const struct vigil_rs *rs, u32 i, bool seq,
+		      struct vigil_gate *g, u8 *reach, u32 *work)
 {
 	const struct vigil_rs_step *st = &rs->steps[i];
 	u64 any = 0, all = 0;
 	u32 n, a, j, lo, hi;
 
 	g->n = 0;
-	n = gate_atoms(rs, i, g->atom);
+	n = gate_atoms(rs, i, seq, g->atom);
 	if (!n || *work < (st->n_insns + 1U) << n)
 		return;
 	*work -= (st->n_insns + 1U) << n;
@@ -177,7 +180,7 @@ static void gate_step(const struct vigil_rs *rs, u32 i, struct vigil_gate *g,
 int vigil_gate_build(struct vigil_engine *e)
 {
 	struct vigil_rs *rs = &e->rs;
-	u32 i, work = GATE_BUILD_WORK;
+	u32 r, k, i, work = GATE_BUILD_WORK;
 	u8 *reach;
 
 	e->gates = vg_zalloc(sizeof(*e->gates) * (rs->h->n_steps + 1));
@@ -186,9 +189,15 @@ int vigil_gate_build(struct vigil_engine *e)
 		vg_free(reach);
 		return -ENOMEM;
 	}
-	for (i = 0; i < rs->h->n_steps; i++) {
+	for (r = 0; r < rs->h->n_rules; r++) {
+		const struct vigil_rs_rule *ru = &rs->rules[r];
+
 		vg_cond_resched();
-		gate_step(rs, i, &e->gates[i], reach, &work);
+		for (k = 0; k < ru->n_steps; k++) {
+			i = ru->first_step + k;
+			gate_step(rs, i, ru->kind == VIGIL_RULE_SEQUENCE && !k,
+				  &e->gates[i], reach, &work);
+		}
 	}
 	vg_free(reach);
 	rs->gates = e->gates;

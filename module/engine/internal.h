@@ -302,6 +302,7 @@ struct vigil_index {
 #define DISPATCH_MUT_NEED_LAST 8 /* a value's last byte not looked at */
 #define DISPATCH_MUT_NEED_ANY 9 /* any rare class is taken as needed */
 #define DISPATCH_MUT_MEMO_KEY 10 /* a memo compares lengths, not bytes */
+#define DISPATCH_MUT_SEQ_FIRST 11 /* a sequence in flight skipped by step 0 */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 17
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -636,6 +637,8 @@ void vigil_step_start(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		      u32 kind, struct vigil_stepstart *out);
 u64 vigil_step_required(const struct vigil_rs *rs,
 			const struct vigil_rs_step *st, u8 *reach);
+bool vigil_step_may(const struct vigil_rs *rs, const struct vigil_rs_step *st,
+		    const struct vigil_event *ev);
 bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		     const struct vigil_event *ev, const struct vigil_evctx *x);
 int vigil_insn_test(const struct vigil_rs *rs, const struct vigil_rs_insn *in,

@@ -506,6 +506,35 @@ static __always_inline bool gate_pass(const struct vigil_rs *rs, u32 step,
 	}
 }
 
+/* vigil_step_may(), inlined into vigil_step_eval() */
+static __always_inline bool step_may(const struct vigil_rs *rs,
+				     const struct vigil_rs_step *st,
+				     const struct vigil_event *ev)
+{
+	/* a field the program needs is missing: it cannot be true */
+	if (rs->step_req && (rs->step_req[st - rs->steps] & ~ev->present))
+		return false;
+	/* its number tests say it cannot be true */
+	return !rs->gates || gate_pass(rs, st - rs->steps, ev);
+}
+
+/**
+ * vigil_step_may() - can a step be true, by its cheap tests alone?
+ * @rs: validated ruleset
+ * @st: the step
+ * @ev: the event
+ *
+ * The tests vigil_step_eval() makes before its program: the fields the
+ * program needs (vigil_step_required()) and its numeric gate (gate.c).
+ *
+ * Return: false when the program cannot be true on @ev.
+ */
+bool vigil_step_may(const struct vigil_rs *rs, const struct vigil_rs_step *st,
+		    const struct vigil_event *ev)
+{
+	return step_may(rs, st, ev);
+}
+
 /**
  * vigil_step_eval() - run a step's program against an event
  * @rs: validated ruleset
@@ -532,11 +561,7 @@ bool vigil_step_eval(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 	u32 n = st->n_insns, i = 0, canon = x->canon;
 	bool acc = false;
 
-	/* a field the program needs is missing: it cannot be true */
-	if (rs->step_req && (rs->step_req[st - rs->steps] & ~ev->present))
-		return false;
-	/* its number tests say it cannot be true */
-	if (rs->gates && !gate_pass(rs, st - rs->steps, ev))
+	if (!step_may(rs, st, ev))
 		return false;
 	/* skip the kind-string tests decided in advance */
 	if (rs->starts && canon > VIGIL_EV_NONE && canon < __VIGIL_EV_LAST) {

@@ -1117,6 +1117,7 @@ static void mutants(void)
 		"a regex's needed bytes are not looked for in the last byte",
 		"every class of rare bytes counts as needed by a regex",
 		"a memo of parent fields compares their lengths, not bytes",
+		"a sequence in flight is skipped when its first step cannot match",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
