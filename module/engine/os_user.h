@@ -149,7 +149,8 @@ struct vg_atomic64 {
 #define vg_atomic64_add(a, x) __atomic_add_fetch(&(a)->v, (x), __ATOMIC_RELAXED)
 #define vg_atomic64_read(a) __atomic_load_n(&(a)->v, __ATOMIC_RELAXED)
 #define vg_atomic64_set(a, x) __atomic_store_n(&(a)->v, (x), __ATOMIC_RELAXED)
-#define vg_atomic64_inc_return(a) __atomic_add_fetch(&(a)->v, 1, __ATOMIC_RELAXED)
+#define vg_atomic64_inc_return(a) \
+	__atomic_add_fetch(&(a)->v, 1, __ATOMIC_RELAXED)
 
 #define vg_snprintf snprintf
 
