@@ -41,8 +41,12 @@ static void on_alert(void *ctx, const struct vigil_match *m)
 	*(u32 *)ctx |= 1U << m->rule;
 }
 
-/* Which rules an exec with @cmdline raises, a bit each. */
-static u32 rules_hit(struct vigil_engine *e, const char *cmdline)
+/*
+ * Which rules an exec whose field @f is @s raises, a bit each, with the
+ * memo @m (NULL: none).
+ */
+static u32 hit_on(struct vigil_engine *e, u32 f, const char *s,
+		  struct vigil_pf_memo *m)
 {
 	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
 	u32 hit = 0;
@@ -51,11 +55,15 @@ static u32 rules_hit(struct vigil_engine *e, const char *cmdline)
 		return ~0U;
 	vigil_event_init(ev);
 	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
-	vigil_event_set_str(ev, VIGIL_F_PROCESS_COMMAND_LINE, cmdline,
-			    strlen(cmdline));
-	vigil_engine_process(e, ev, on_alert, &hit);
+	vigil_event_set_str(ev, f, s, strlen(s));
+	vigil_engine_process_memo(e, ev, m, on_alert, &hit);
 	vg_free(ev);
 	return hit;
+}
+
+static u32 rules_hit(struct vigil_engine *e, const char *cmdline)
+{
+	return hit_on(e, VIGIL_F_PROCESS_COMMAND_LINE, cmdline, NULL);
 }
 
 static void vigil_prefilter_skip(struct kunit *test)
@@ -94,18 +102,7 @@ out:
 static u32 memo_hit(struct vigil_engine *e, struct vigil_pf_memo *m,
 		    const char *pcmd)
 {
-	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
-	u32 hit = 0;
-
-	if (!ev)
-		return ~0U;
-	vigil_event_init(ev);
-	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
-	vigil_event_set_str(ev, VIGIL_F_PARENT_COMMAND_LINE, pcmd,
-			    strlen(pcmd));
-	vigil_engine_process_memo(e, ev, m, on_alert, &hit);
-	vg_free(ev);
-	return hit;
+	return hit_on(e, VIGIL_F_PARENT_COMMAND_LINE, pcmd, m);
 }
 
 static void vigil_prefilter_memo(struct kunit *test)
