@@ -27,11 +27,13 @@
  * an existing file).  An open that creates the file is its CREATE
  * event only; execve's and uselib's opens of the program are left out
  * (the exec event reports them), and so are the kernel's own opens
- * behind an overlay file (vigil_file_open_not_users()).  An
- * open is described by its path first (d_path of the file, and the
- * name, directory and extension made of it), and built further only
- * when a rule may match that path (vigil_detect_early()).  O_PATH opens
+ * behind an overlay file (vigil_file_open_not_users()).  O_PATH opens
  * never reach the hook.
+ *
+ * Opens, creations and deletions are described by their path first
+ * (d_path, and the name, directory and extension made of it) and the
+ * actor's name and program from the process table, and built further
+ * only when a rule may match what they show (vigil_detect_early()).
  *
  * mknod: may_o_create() calls security_path_mknod() for every O_CREAT
  * open too, so that hook reports only when current is inside mknod(2)
@@ -130,9 +132,14 @@ static void file_event(const struct file_op *op)
 	vigil_event_set_str(ev, VIGIL_F_FILE_PATH, s, len);
 	if (cut)
 		vigil_capture_cut(sc, VIGIL_F_FILE_PATH);
-	/* an open: its path alone may show that no rule can match it */
-	if (op->kind == VIGIL_EV_OPEN) {
+	p = vigil_capture_current_proc(sc);
+	/*
+	 * an open, a creation, a deletion: its path and the actor's name
+	 * and program may show that no rule can match it
+	 */
+	if (vigil_early_fields(op->kind)) {
 		vigil_event_derive_file(ev);
+		vigil_capture_name(sc, p);
 		if (!vigil_detect_early(ev))
 			goto out;
 	}
@@ -150,7 +157,6 @@ static void file_event(const struct file_op *op)
 			vigil_capture_cut(sc, VIGIL_F_FILE_TARGET_PATH);
 	}
 	vigil_event_derive_file(ev);
-	p = vigil_capture_current_proc(sc);
 	vigil_capture_actor(sc, p, NULL);
 	vigil_capture_parent(sc, p);
 	vigil_capture_emit(sc);

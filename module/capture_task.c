@@ -407,18 +407,20 @@ static void name_by_comm(struct vigil_scratch *sc, struct task_struct *t,
 }
 
 /**
- * vigil_capture_name() - process.name alone, as vigil_capture_actor()
- *	will set it
+ * vigil_capture_name() - process.name and process.executable alone, as
+ *	vigil_capture_actor() will set them
  * @sc: scratch with an event begun
  * @p: current's process-table entry, or NULL
  *
- * For an early decision (vigil_detect_early()) before the rest of the
- * actor is built: from the table entry, or under @sc->table_only without
- * one, from comm.
+ * For an early decision (vigil_detect_early(), VIGIL_EARLY_ACTOR_FIELDS)
+ * before the rest of the actor is built: from the table entry, or under
+ * @sc->table_only without one, the name from comm.
  */
 void vigil_capture_name(struct vigil_scratch *sc, const struct vigil_proc *p)
 {
 	if (p) {
+		vigil_event_set_str(&sc->ev, VIGIL_F_PROCESS_EXECUTABLE,
+				    vigil_proc_exe(p), p->exe_len);
 		vigil_event_set_str(&sc->ev, VIGIL_F_PROCESS_NAME,
 				    vigil_proc_name(p), p->name_len);
 	} else if (sc->table_only) {

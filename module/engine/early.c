@@ -9,10 +9,12 @@
  * Most network rules exclude what most connections are: loopback and
  * private destinations, other ports.  Likewise most process-end rules
  * name the process that ends (sshd), and its name is in the process
- * table; and the rules on file opens name the paths they watch, which
- * d_path gives without the process.  So capture sets the early fields of the kind
- * (vigil_early_fields()), asks vigil_engine_early(), and builds the rest
- * only when some step of the event's kind may still be true.
+ * table; and the rules on file opens, creations and deletions name the
+ * paths they watch, which d_path gives, and the programs they suspect or
+ * trust, whose names the process table holds.  So capture sets the
+ * early fields of the kind (vigil_early_fields()), asks
+ * vigil_engine_early(), and builds the rest only when some step of the
+ * event's kind may still be true.
  *
  * Built once per engine, for each kind in VIGIL_EARLY_KINDS and each
  * step that takes it: the step's early atoms, the test instructions
@@ -27,16 +29,25 @@
  * only, one pass in instruction order carries the accumulator values
  * that reach each instruction.  That over-approximates the program, so
  * "impossible" is exact and "possible" may not be.  A step with more
- * atoms than a table holds may always be true; a first step that may
- * always be true makes every event of its kind built.
+ * early tests than a table holds gets the tests it needs (those without
+ * which it cannot be true) first, then the others in program order; the
+ * rest are unknown, as tests of late fields are.
  *
- * Per event: each step's atoms run on the early fields, cheapest first
- * and only until the levels decide the step (charged to a work budget
- * like vigil_step_eval(); when it runs out, the event is built).  A sequence's later step counts only
- * while the rule has a sequence in flight (vigil_seq_waiting()); a
- * disabled rule does not count.
+ * The literal prefilter (prefilter.c) decides more: a step whose filter
+ * reads only early fields of the kind (struct vigil_early, @decide) and
+ * finds none of its literals in them cannot be true, as on the whole
+ * event.  A first step that may always be true, by its atoms and by its
+ * filter, makes every event of its kind built.
+ *
+ * Per event: the literal scan of the early fields, when some first step
+ * has a filter it decides; then each first step that its filter lets
+ * through runs its atoms on the early fields, cheapest first and only
+ * until the levels decide the step (charged to a work budget like
+ * vigil_step_eval(); when it runs out, the event is built).  A
+ * sequence's later step counts only while the rule has a sequence in
+ * flight (vigil_seq_waiting()); a disabled rule does not count.
  */
-#include "internal.h"
+#include "index.h"
 
 #ifndef VIGIL_EARLY_MUTANT
 #define VIGIL_EARLY_MUTANT 0
@@ -47,14 +58,11 @@
 #define EARLY_MUT_JUMP 3 /* a jump's taken side is lost */
 #define EARLY_MUT_LEVEL 4 /* a prefix needs both extensions possible */
 #define EARLY_MUT_CACHE_KEY 5 /* the cache key leaves out numbers (ports) */
+#define EARLY_MUT_DECIDE 6 /* a filter reading a late field is decided */
+#define EARLY_MUT_INDEX 7 /* a step indexed by a late field is indexed */
 
 /* Table bits computed at build, all steps of all early kinds together. */
 #define EARLY_BUILD_WORK (1U << 24)
-/*
- * Steps of one early kind that get a table (288 bytes each); a ruleset
- * with more builds every event of that kind, as without early decisions.
- */
-#define EARLY_MAX_STEPS 1024
 
 /* Accumulator values reaching an instruction: bit 0 false, bit 1 true. */
 #define ACC_F 1U
@@ -77,7 +85,9 @@ u64 vigil_early_fields(u32 kind)
 	case VIGIL_EV_END:
 		return VIGIL_EARLY_END_FIELDS;
 	case VIGIL_EV_OPEN:
-		return VIGIL_EARLY_OPEN_FIELDS;
+	case VIGIL_EV_CREATE:
+	case VIGIL_EV_DELETE:
+		return VIGIL_EARLY_FILE_FIELDS;
 	}
 	return 0;
 }
@@ -172,24 +182,59 @@ static u32 atom_cost(const struct vigil_rs *rs, const struct vigil_rs_insn *in)
 }
 
 /*
- * The early atoms of @st from instruction @start, cheapest first (they
- * run in that order and stop once the step is decided).  Return: how
- * many, or VIGIL_EARLY_ATOMS + 1 when there are more than a table holds.
+ * Does step @st, from its start @ss, need the test at its instruction
+ * @i: is it impossible when the test gives one of its values?
+ */
+static bool early_needed(const struct vigil_rs *rs,
+			 const struct vigil_rs_step *st,
+			 const struct vigil_stepstart *ss, u16 i, u8 *reach)
+{
+	return !vigil_early_possible(rs, st, ss->insn, ss->acc, &i, 1, 0,
+				     reach) ||
+	       !vigil_early_possible(rs, st, ss->insn, ss->acc, &i, 1, 1,
+				     reach);
+}
+
+/*
+ * The early atoms of @st from its start @ss, at @kind, cheapest first
+ * (they run in that order and stop once the step is decided).  When a
+ * table cannot hold them all, the tests the step needs come first, then
+ * the others in program order, up to VIGIL_EARLY_ATOMS; a test left out
+ * is unknown, as a late field's is.  The search is charged to @work.
+ * Return: how many.
  */
 static u32 early_atoms(const struct vigil_rs *rs,
-		       const struct vigil_rs_step *st, u32 kind, u32 start,
-		       u16 *atom)
+		       const struct vigil_rs_step *st, u32 kind,
+		       const struct vigil_stepstart *ss, u16 *atom, u8 *reach,
+		       u32 *work)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
-	u32 i, j, n = 0;
+	u32 i, j, n = 0, all = 0, pass, cost = 2 * (st->n_insns + 1U);
 	u16 t;
 
-	for (i = start; i < st->n_insns; i++) {
-		if (!is_test(&prog[i]) || !early_field(kind, prog[i].field))
-			continue;
-		if (n == VIGIL_EARLY_ATOMS)
-			return VIGIL_EARLY_ATOMS + 1;
-		atom[n++] = i;
+	for (i = ss->insn; i < st->n_insns; i++)
+		all += is_test(&prog[i]) && early_field(kind, prog[i].field);
+	/* pass 0, when they do not all fit: the needed tests */
+	for (pass = all <= VIGIL_EARLY_ATOMS; pass < 2; pass++) {
+		for (i = ss->insn; i < st->n_insns && n < VIGIL_EARLY_ATOMS;
+		     i++) {
+			if (!is_test(&prog[i]) ||
+			    !early_field(kind, prog[i].field))
+				continue;
+			for (j = 0; j < n && atom[j] != i; j++)
+				;
+			if (j < n)
+				continue;
+			if (pass) {
+				atom[n++] = i;
+				continue;
+			}
+			if (*work < cost)
+				break;
+			*work -= cost;
+			if (early_needed(rs, st, ss, i, reach))
+				atom[n++] = i;
+		}
 	}
 	/* insertion sort by cost, stable: at most VIGIL_EARLY_ATOMS */
 	for (i = 1; i < n; i++)
@@ -224,8 +269,8 @@ static void level_set(u64 *lv, u32 j, u32 p)
 }
 
 /*
- * Builds @es for (@r, @step) at @kind.  A step with more atoms than a
- * table holds, or past the build's work bound, may always be true.
+ * Builds @es for (@r, @step) at @kind.  A step past the build's work
+ * bound may always be true.
  * Return: whether it may always be true.
  */
 static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
@@ -242,8 +287,8 @@ static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
 	memset(es->levels, 0, sizeof(es->levels));
 	if (rs->starts)
 		ss = rs->starts[step * __VIGIL_EV_LAST + kind];
-	n = early_atoms(rs, st, kind, ss.insn, es->atom);
-	if (n > VIGIL_EARLY_ATOMS || *work < (st->n_insns + 1U) << n) {
+	n = early_atoms(rs, st, kind, &ss, es->atom, reach, work);
+	if (*work < (st->n_insns + 1U) << n) {
 		es->n_atoms = 0;
 		level_set(es->levels, 0, 0);
 		return true;
@@ -272,12 +317,14 @@ static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
 }
 
 /*
- * The fields the atoms of @es read, less the kind strings: those are the
- * same in every event vigil_engine_early() decides (it checks them).
+ * The fields the atoms of @es read, and with @slot those its filter
+ * reads, less the kind strings: those are the same in every event
+ * vigil_engine_early() decides (it checks them).
  */
-static u64 atom_fields(const struct vigil_rs *rs,
-		       const struct vigil_early_step *es)
+static u64 key_fields(const struct vigil_engine *e,
+		      const struct vigil_early_step *es, bool slot)
 {
+	const struct vigil_rs *rs = &e->rs;
 	const struct vigil_rs_insn *prog =
 		&rs->insns[rs->steps[es->step].first_insn];
 	u64 m = 0;
@@ -285,15 +332,61 @@ static u64 atom_fields(const struct vigil_rs *rs,
 
 	for (j = 0; j < es->n_atoms; j++)
 		m |= 1ULL << prog[es->atom[j]].field;
+	if (slot)
+		m |= e->pf.cand[e->pf.step_slot[es->step]].fields;
+	if (es->indexed)
+		m |= 1ULL << rs->steps[es->step].index_field;
 	for (j = 0; j < VIGIL_KIND_NF; j++)
 		m &= ~(1ULL << vigil_kind_fields[j]);
 	return m;
 }
 
 /*
+ * The slots of the prefilter whose filters read only early fields of
+ * @kind, into @ek->decide: on the early fields their literals are found
+ * as on the whole event.
+ */
+static void early_decide(const struct vigil_engine *e, u32 kind,
+			 struct vigil_early *ek)
+{
+	const struct vigil_pf *pf = &e->pf;
+	u64 late = ~vigil_early_fields(kind);
+	u32 s;
+
+	if (EARLY_MUT(EARLY_MUT_DECIDE))
+		late = 0;
+	for (s = 0; s < pf->n_slots; s++)
+		if (!(pf->cand[s].fields & late))
+			ek->decide[s / 64] |= 1ULL << (s % 64);
+}
+
+/* Is step @step's filter decided by the literals of @ek's early fields? */
+static bool early_slot(const struct vigil_engine *e,
+		       const struct vigil_early *ek, u32 step)
+{
+	u32 s = e->pf.step_slot ? e->pf.step_slot[step] : VIGIL_PF_NONE;
+
+	return s != VIGIL_PF_NONE && ((ek->decide[s / 64] >> (s % 64)) & 1);
+}
+
+/* Is first step @step of rule @r found by the index on an early field? */
+static bool early_indexed(const struct vigil_engine *e, u32 kind, u32 r,
+			  u32 step)
+{
+	const struct vigil_rs *rs = &e->rs;
+	const struct vigil_rs_step *st = &rs->steps[step];
+
+	return e->idx.n_ent && vigil_index_covers(rs, &rs->rules[r], st) &&
+	       (early_field(kind, st->index_field) ||
+		EARLY_MUT(EARLY_MUT_INDEX));
+}
+
+/*
  * The steps of @kind into @ek, first steps then later ones (only
  * counted while @ek->steps is NULL); @ek->always when a first step may
- * always be true.
+ * always be true, by its atoms, its filter and the index; @ek->scan and
+ * @ek->indexed when the filter or the index decide some first step on
+ * the early fields.
  */
 static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
 		       u8 *reach, u32 *work)
@@ -301,6 +394,7 @@ static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
 	const struct vigil_rs *rs = &e->rs;
 	struct vigil_early_step *es;
 	u32 r, k, n = 0, later;
+	bool slot;
 
 	for (later = 0; later < 2; later++) {
 		if (later)
@@ -316,13 +410,26 @@ static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
 					continue;
 				if (ek->steps) {
 					es = &ek->steps[n];
+					slot = !later && early_slot(e, ek, step);
+					es->indexed = !later &&
+						      early_indexed(e, kind, r,
+								    step);
 					if (early_step(e, kind, r, step, es,
 						       reach, work) &&
-					    !later)
+					    !later && !slot && !es->indexed)
 						ek->always = true;
-					if (!later)
+					if (!later) {
 						ek->fields |=
-							atom_fields(rs, es);
+							key_fields(e, es, slot) &
+							vigil_early_fields(kind);
+						ek->scan |= slot;
+						ek->indexed |= es->indexed;
+						ek->first_of[step] = n + 1;
+						if (!slot && !es->indexed)
+							ek->open[n / 64] |=
+								1ULL
+								<< (n % 64);
+					}
 				}
 				n++;
 			}
@@ -362,7 +469,7 @@ static int early_step_may(const struct vigil_engine *e,
  * @e: engine with its step starts computed
  *
  * Bounded by EARLY_BUILD_WORK table bits times instructions, and by
- * EARLY_MAX_STEPS tables per kind.  May sleep.
+ * VIGIL_EARLY_MAX_STEPS tables per kind.  May sleep.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -382,16 +489,18 @@ int vigil_early_build(struct vigil_engine *e)
 			continue;
 		early_kind(e, kind, ek, reach, &work);
 		ek->n_first = 0;
-		if (ek->n > EARLY_MAX_STEPS) {
+		if (ek->n > VIGIL_EARLY_MAX_STEPS) {
 			ek->n = 0; /* no steps: no early decision */
 			continue;
 		}
 		ek->steps = vg_zalloc(sizeof(*ek->steps) * (ek->n + 1));
 		ek->cache = vg_zalloc(sizeof(u64) * VIGIL_EARLY_CACHE);
-		if (!ek->steps || !ek->cache) {
+		ek->first_of = vg_zalloc(sizeof(u16) * (e->rs.h->n_steps + 1));
+		if (!ek->steps || !ek->cache || !ek->first_of) {
 			vg_free(reach);
 			return -ENOMEM;
 		}
+		early_decide(e, kind, ek);
 		early_kind(e, kind, ek, reach, &work);
 	}
 	vg_free(reach);
@@ -409,6 +518,7 @@ void vigil_early_free(struct vigil_engine *e)
 	for (kind = 0; kind < __VIGIL_EV_LAST; kind++) {
 		vg_free(e->early[kind].steps);
 		vg_free(e->early[kind].cache);
+		vg_free(e->early[kind].first_of);
 	}
 }
 
@@ -425,7 +535,7 @@ _Static_assert(__builtin_popcountll(VIGIL_EARLY_NET_FIELDS) <=
 			       EARLY_KEY_FIELDS &&
 		       __builtin_popcountll(VIGIL_EARLY_END_FIELDS) <=
 			       EARLY_KEY_FIELDS &&
-		       __builtin_popcountll(VIGIL_EARLY_OPEN_FIELDS) <=
+		       __builtin_popcountll(VIGIL_EARLY_FILE_FIELDS) <=
 			       EARLY_KEY_FIELDS,
 	       "EARLY_KEY_MAX holds every early field");
 static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
@@ -460,6 +570,49 @@ static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
 	return n;
 }
 
+/*
+ * The first steps of @ek that may be true on @ev's early fields, bit i
+ * for the i-th, into @run (VIGIL_EARLY_MAX_STEPS bits): those neither
+ * their filter nor the index decide, those whose filter the literals of
+ * the early fields let through, and those the index finds on them.
+ */
+static void early_cands(const struct vigil_engine *e,
+			const struct vigil_early *ek, u32 kind,
+			const struct vigil_event *ev, u64 *run)
+{
+	const struct vigil_index *idx = &e->idx;
+	const struct vigil_ientry *en, *end;
+	u64 fields = idx->fields[kind] & ev->present & vigil_early_fields(kind);
+	u64 hits[VIGIL_PF_WORDS], h = 0, m;
+	u32 i, w, s;
+
+	memcpy(run, ek->open, sizeof(ek->open));
+	if (ek->scan) {
+		vigil_pf_scan(e, ev, kind, hits, NULL);
+		for (w = 0; w < e->pf.n_words; w++) {
+			m = hits[w] & ek->decide[w];
+			while (m) {
+				s = w * 64 + __builtin_ctzll(m);
+				m &= m - 1;
+				i = ek->first_of[e->pf.cand[s].c.step];
+				if (i--)
+					run[i / 64] |= 1ULL << (i % 64);
+			}
+		}
+	}
+	while (ek->indexed && fields) {
+		u32 f = __builtin_ctzll(fields);
+
+		fields &= fields - 1;
+		for (en = vigil_index_lookup(idx, f, &ev->v[f], &h, &end);
+		     en < end; en++) {
+			i = en->hash == h ? ek->first_of[en->c.step] : 0;
+			if (i--)
+				run[i / 64] |= 1ULL << (i % 64);
+		}
+	}
+}
+
 /**
  * vigil_engine_early() - may an event match, by its early fields alone?
  * @e: engine
@@ -483,8 +636,9 @@ bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 	struct vigil_work w = { VIGIL_EVENT_WORK, false };
 	enum { EARLY_UNKNOWN, EARLY_NOT, EARLY_MAY } known = EARLY_UNKNOWN;
 	struct vigil_early *ek;
+	u64 run[VIGIL_EARLY_MAX_STEPS / 64], m;
 	u8 key[EARLY_KEY_MAX];
-	u32 kind, i, klen;
+	u32 kind, i, klen, wd;
 	u64 h = 0, slot;
 	int t;
 
@@ -497,7 +651,14 @@ bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 	/* the tables assume the kind strings vigil_event_set_kind() gives */
 	if (!ek->steps || ek->always || !vigil_event_canonical(ev, kind))
 		return true;
-	klen = early_key(ek, kind, READ_ONCE(e->early_gen), ev, key);
+	/*
+	 * Paths seldom come again while their key is remembered: keying
+	 * and hashing one costs more than the cache saves (measured on a
+	 * creation storm).
+	 */
+	klen = ek->fields & (1ULL << VIGIL_F_FILE_PATH) ?
+		       0 :
+		       early_key(ek, kind, READ_ONCE(e->early_gen), ev, key);
 	if (klen) {
 		/* bit 1 set: an empty slot (0) never matches */
 		h = (vg_siphash(key, klen, &e->early_key) | 2) & ~1ULL;
@@ -507,15 +668,21 @@ bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 	}
 	if (known == EARLY_MAY)
 		return true;
-	for (i = 0; i < ek->n_first && known == EARLY_UNKNOWN; i++) {
-		t = early_step_may(e, &ek->steps[i], ev, &w);
-		if (t < 0)
-			return true; /* the budget ran out: nothing remembered */
-		if (t) {
-			if (klen)
-				WRITE_ONCE(ek->cache[h % VIGIL_EARLY_CACHE],
-					   h | 1);
-			return true;
+	if (known == EARLY_UNKNOWN)
+		early_cands(e, ek, kind, ev, run);
+	for (wd = 0; wd < VIGIL_EARLY_MAX_STEPS / 64 && known == EARLY_UNKNOWN;
+	     wd++) {
+		for (m = run[wd]; m; m &= m - 1) {
+			i = wd * 64 + __builtin_ctzll(m);
+			t = early_step_may(e, &ek->steps[i], ev, &w);
+			if (t < 0)
+				return true; /* the budget ran out: not kept */
+			if (t) {
+				if (klen)
+					WRITE_ONCE(ek->cache[h % VIGIL_EARLY_CACHE],
+						   h | 1);
+				return true;
+			}
 		}
 	}
 	if (klen && known == EARLY_UNKNOWN)

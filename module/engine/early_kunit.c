@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the early decision (suite vigil_early).  An end rule naming its
- * process and a connect rule on two ports: events that cannot match by
- * their early fields are turned away, the others are not, and a rule
- * enabled again forgets what was remembered.  The differential against
- * whole runs of the programs is user/tests/test_early.c.
+ * process, a connect rule on two ports, and a creation rule on an
+ * extension less an installer: events that cannot match by their early
+ * fields are turned away, the others are not, and a rule enabled again
+ * forgets what was remembered.  The differential against whole runs of
+ * the programs is user/tests/test_early.c.
  */
 #include <kunit/test.h>
 #include "internal.h"
@@ -35,6 +36,33 @@ static void early_port_rule(struct rsb *b)
 	rsb_insn(b, VIGIL_OP_EXISTS, VIGIL_F_PROCESS_NAME, 0, 0);
 	rsb_step_end(b);
 	rsb_rule(b, "connect-ssh", VIGIL_RULE_EVENT, step, 1);
+}
+
+/* create where file.extension == "ko" and not process.executable == dpkg */
+static void early_create_rule(struct rsb *b)
+{
+	u32 ko = rsb_set1(b, VIGIL_PAT_EXACT, 0, "ko");
+	u32 dpkg = rsb_set1(b, VIGIL_PAT_EXACT, 0, "/usr/bin/dpkg");
+	u32 step = rsb_step_begin(b, 1U << VIGIL_EV_CREATE);
+
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_FILE_EXTENSION, 0, ko);
+	rsb_insn(b, VIGIL_OP_JF, 0, 0, 2);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_EXECUTABLE, 0, dpkg);
+	rsb_insn(b, VIGIL_OP_NOT, 0, 0, 0);
+	rsb_step_end(b);
+	rsb_rule(b, "create-ko", VIGIL_RULE_EVENT, step, 1);
+}
+
+/* A file event of @kind: @path and what it gives, by program @exe. */
+static bool early_file(struct vigil_engine *e, struct vigil_event *ev,
+		       u32 kind, const char *path, const char *exe)
+{
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, kind);
+	vigil_event_set_str(ev, VIGIL_F_FILE_PATH, path, strlen(path));
+	vigil_event_derive_file(ev);
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, exe, strlen(exe));
+	return vigil_engine_early(e, ev);
 }
 
 static bool early_end(struct vigil_engine *e, struct vigil_event *ev,
@@ -90,9 +118,38 @@ static void vigil_early_decides(struct kunit *test)
 	vg_free(b);
 }
 
-static struct kunit_case vigil_early_cases[] = { KUNIT_CASE(
-							 vigil_early_decides),
-						 {} };
+static void vigil_early_files(struct kunit *test)
+{
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	struct vigil_engine *e = NULL;
+	const char *why = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	rsb_init(b);
+	early_create_rule(b);
+	e = rsb_engine(b, 0, 0, &why);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	KUNIT_EXPECT_TRUE(test, early_file(e, ev, VIGIL_EV_CREATE,
+					   "/tmp/a.ko", "/usr/bin/x"));
+	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_CREATE,
+					    "/tmp/a.ko", "/usr/bin/dpkg"));
+	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_CREATE,
+					    "/tmp/a.txt", "/usr/bin/x"));
+	/* no step takes deletions */
+	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_DELETE,
+					    "/tmp/a.ko", "/usr/bin/x"));
+	vigil_engine_free(e);
+	vg_free(ev);
+	vg_free(b);
+}
+
+static struct kunit_case vigil_early_cases[] = {
+	KUNIT_CASE(vigil_early_decides),
+	KUNIT_CASE(vigil_early_files),
+	{}
+};
 
 static struct kunit_suite vigil_early_suite = {
 	.name = "vigil_early",

@@ -1002,20 +1002,15 @@ static u32 run_indexed(struct vigil_engine *e, const struct vigil_event *ev,
 {
 	const struct vigil_index *idx = &e->idx;
 	const struct vigil_ientry *en, *end;
-	u64 fields = idx->fields[kind] & ev->present, h;
+	u64 fields = idx->fields[kind] & ev->present, h = 0;
 	u32 n = 0;
 
 	while (fields) {
 		u32 f = __builtin_ctzll(fields);
-		const struct vigil_value *v = &ev->v[f];
 
 		fields &= fields - 1;
-		if (!vigil_index_len_ok(idx, f, v->len))
-			continue;
-		h = vigil_index_hash(f, v->str, v->len);
-		if (!vigil_index_may_hold(idx, h))
-			continue;
-		for (en = vigil_index_bucket(idx, h, &end); en < end; en++) {
+		for (en = vigil_index_lookup(idx, f, &ev->v[f], &h, &end);
+		     en < end; en++) {
 			if (en->hash != h ||
 			    !(e->rs.steps[en->c.step].kind_mask & (1U << kind)))
 				continue;

@@ -257,9 +257,11 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
  * Capture must set every early field the event will carry before asking,
  * and none may change afterwards.
  */
-#define VIGIL_EARLY_KINDS                                     \
-	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) | \
-	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) | (1U << VIGIL_EV_BIND))
+#define VIGIL_EARLY_KINDS                                      \
+	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) |  \
+	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) |        \
+	 (1U << VIGIL_EV_BIND) | (1U << VIGIL_EV_CREATE) |     \
+	 (1U << VIGIL_EV_DELETE))
 /* The kind strings, which every early kind has (vigil_event_set_kind()). */
 #define VIGIL_EARLY_KIND_STRINGS                                           \
 	((1ULL << VIGIL_F_EVENT_KIND) | (1ULL << VIGIL_F_EVENT_CATEGORY) | \
@@ -272,15 +274,21 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 	 (1ULL << VIGIL_F_DESTINATION_PORT) |                               \
 	 (1ULL << VIGIL_F_NETWORK_TRANSPORT) |                              \
 	 (1ULL << VIGIL_F_NETWORK_DIRECTION))
-/* end: the exit code, and the name from the process table */
-#define VIGIL_EARLY_END_FIELDS                                       \
-	(VIGIL_EARLY_KIND_STRINGS | (1ULL << VIGIL_F_PROCESS_NAME) | \
+/* the actor's name and program, from the process table */
+#define VIGIL_EARLY_ACTOR_FIELDS \
+	((1ULL << VIGIL_F_PROCESS_NAME) | (1ULL << VIGIL_F_PROCESS_EXECUTABLE))
+/* end: the exit code, and the actor */
+#define VIGIL_EARLY_END_FIELDS                                    \
+	(VIGIL_EARLY_KIND_STRINGS | VIGIL_EARLY_ACTOR_FIELDS | \
 	 (1ULL << VIGIL_F_PROCESS_EXIT_CODE))
-/* open: the file's path and what vigil_event_derive_file() makes of it */
-#define VIGIL_EARLY_OPEN_FIELDS                                           \
-	(VIGIL_EARLY_KIND_STRINGS | (1ULL << VIGIL_F_FILE_PATH) |         \
-	 (1ULL << VIGIL_F_FILE_NAME) | (1ULL << VIGIL_F_FILE_DIRECTORY) | \
-	 (1ULL << VIGIL_F_FILE_EXTENSION))
+/*
+ * open, creation, deletion: the file's path and what
+ * vigil_event_derive_file() makes of it, and the actor
+ */
+#define VIGIL_EARLY_FILE_FIELDS                                           \
+	(VIGIL_EARLY_KIND_STRINGS | VIGIL_EARLY_ACTOR_FIELDS |            \
+	 (1ULL << VIGIL_F_FILE_PATH) | (1ULL << VIGIL_F_FILE_NAME) |      \
+	 (1ULL << VIGIL_F_FILE_DIRECTORY) | (1ULL << VIGIL_F_FILE_EXTENSION))
 u64 vigil_early_fields(u32 kind);
 bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev);
 /**

@@ -96,4 +96,23 @@ vigil_index_bucket(const struct vigil_index *idx, u64 h,
 	return &idx->ent[idx->bucket[b]];
 }
 
+/*
+ * The entries [return, *@end) of value @v of field @f, whose hash *@h
+ * is; an entry whose hash is not *@h is another value's.  An empty range
+ * when no hint has a value of that length or hash.
+ */
+static inline const struct vigil_ientry *
+vigil_index_lookup(const struct vigil_index *idx, u32 f,
+		   const struct vigil_value *v, u64 *h,
+		   const struct vigil_ientry **end)
+{
+	*end = NULL;
+	if (!vigil_index_len_ok(idx, f, v->len))
+		return NULL;
+	*h = vigil_index_hash(f, v->str, v->len);
+	if (!vigil_index_may_hold(idx, *h))
+		return NULL;
+	return vigil_index_bucket(idx, *h, end);
+}
+
 #endif /* VIGIL_ENGINE_INDEX_H */

@@ -333,10 +333,13 @@ struct vigil_pfent {
  * struct vigil_pfcand - a filtered candidate: it runs only if its bit is set
  * @c: the rule and step (rule VIGIL_NIL: a sequence step's own slot)
  * @kinds: the event kinds it takes
+ * @fields: the fields its filter reads (a literal in one of them sets
+ *	the slot's bit)
  */
 struct vigil_pfcand {
 	struct vigil_cand c;
 	u32 kinds;
+	u64 fields;
 };
 
 /**
@@ -494,6 +497,9 @@ struct vigil_rule_state {
  * @rule: its rule
  * @step: the step
  * @later: a later step of a sequence: it counts only while one waits
+ * @indexed: a first step the index finds (vigil_index_covers()) by a
+ *	field early for the kind: it can be true only if the index finds
+ *	it on the early fields
  * @n_atoms: its early atoms, at most VIGIL_EARLY_ATOMS
  * @atom: each atom's instruction index in the step's program, cheapest
  *	first
@@ -505,10 +511,17 @@ struct vigil_early_step {
 	u32 rule;
 	u32 step;
 	u8 later;
+	u8 indexed;
 	u8 n_atoms;
 	u16 atom[VIGIL_EARLY_ATOMS];
 	u64 levels[(2U << VIGIL_EARLY_ATOMS) / 64];
 };
+
+/*
+ * Steps of one early kind that get a table (288 bytes each); a ruleset
+ * with more builds every event of that kind, as without early decisions.
+ */
+#define VIGIL_EARLY_MAX_STEPS 1024
 
 /* Remembered early decisions per kind (early.c): direct-mapped slots. */
 #define VIGIL_EARLY_CACHE 64
@@ -525,14 +538,28 @@ struct vigil_early_step {
  * @cache: VIGIL_EARLY_CACHE keys of @fields' values (bit 1 set; 0:
  *	empty), bit 0 set when a first step may be true on them; read and
  *	written racily, one aligned word at a time
+ * @decide: the prefilter slots (struct vigil_pf) whose filters read only
+ *	early fields of the kind, one bit each: the literal scan of the
+ *	early fields decides them as it would on the whole event
+ * @scan: some first step of the kind has a slot in @decide
+ * @indexed: some first step of the kind is @indexed
+ * @first_of: per step of the ruleset, 1 + its place among the first steps
+ *	of the kind, 0 for the others
+ * @open: the first steps that neither their filter nor the index decide,
+ *	bit i for the i-th: they run their atoms on every event
  */
 struct vigil_early {
 	bool always;
+	bool scan;
+	bool indexed;
 	u32 n;
 	u32 n_first;
 	struct vigil_early_step *steps;
+	u16 *first_of;
 	u64 fields;
 	u64 *cache;
+	u64 decide[VIGIL_PF_WORDS];
+	u64 open[VIGIL_EARLY_MAX_STEPS / 64];
 };
 
 struct vigil_engine {

@@ -813,6 +813,8 @@ static u32 new_slot(struct pf_build *b, u32 first, u32 mask, u32 rule,
 		if (!(mask & 1))
 			continue;
 		pf->cand[s].kinds |= b->fk[k] & kinds;
+		for (j = 0; j < b->filt[k].n; j++)
+			pf->cand[s].fields |= 1ULL << b->filt[k].f[j];
 		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
 			if (!(b->fk[k] & kinds & (1U << kind)))
 				continue;

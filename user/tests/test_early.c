@@ -3,11 +3,13 @@
  * The early decision (module/engine/early.c) may skip building an event
  * only when no step of its kind could be true on it:
  *
- *  - shapes: small network and process-end rules whose early answers
- *    are known (an excluded loopback, a port, a disjunction of ports, a
- *    negation over a process field, a sequence's later step that counts
- *    only while a sequence waits, an end by name and exit code);
- *  - differential: network and end events built from the literals of
+ *  - shapes: small network, process-end and file rules whose early
+ *    answers are known (an excluded loopback, a port, a disjunction of
+ *    ports, a negation over a process field, a sequence's later step
+ *    that counts only while a sequence waits, an end by name and exit
+ *    code, creations found by the index or by a filter, a rule with more
+ *    early tests than a table holds);
+ *  - differential: network, end and file events built from the literals of
  *    every step of those kinds (ours, the shapes, and the Elastic corpus when
  *    present), each step run whole by vigil_step_eval() against its
  *    early levels read on the event's early fields alone: a step that is
@@ -61,6 +63,31 @@ static const char *const shapes[] = {
 	"network where event.action == \"bound-socket\" and "
 	"cidrMatch(source.ip, \"0.0.0.0/32\", \"::/128\") and source.port > 1023 "
 	"and process.name in (\"nc\", \"socat\")",
+	/* 8: creations of modules by extension (the index), less installers */
+	"file where event.type == \"creation\" and file.extension in (\"ko\", "
+	"\"so\") and not process.executable in (\"/usr/bin/dpkg\", "
+	"\"/usr/bin/apt\")",
+	/* 9: deletions of logs (a filter on the path), by a command line */
+	"file where event.type == \"deletion\" and file.path : \"/var/log/*\" "
+	"and process.command_line : \"*shred*\"",
+	/*
+	 * 10, 11: by a late field alone: an exact parent name (the index),
+	 * globs enough to be worth a filter
+	 */
+	"file where event.action == \"creation\" and "
+	"process.parent.name == \"sshd\"",
+	"file where event.type == \"deletion\" and process.command_line : "
+	"(\"*curl*\", \"*wget*\", \"*nc -e*\", \"*base64 -d*\", \"*chmod +x*\", "
+	"\"*/dev/tcp/*\", \"*python -c*\", \"*perl -e*\", \"*xxd -r*\", "
+	"\"*openssl enc*\", \"*socat*\", \"*telnet*\")",
+	/* 12: more early tests than a table holds; the one needed last */
+	"file where event.type == \"creation\" and (process.name == \"a\" or "
+	"process.name == \"b\" or process.name == \"c\" or "
+	"process.name == \"d\" or process.name : \"e*\" or "
+	"process.name : \"f*\" or process.name : \"g*\" or "
+	"process.name : \"h*\" or process.name : \"i*\" or "
+	"process.name : \"j*\" or process.name : \"k*\") and "
+	"file.path : \"/etc/cron.d/*\"",
 };
 
 static const char *const ips[] = {
@@ -151,24 +178,33 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 }
 
 /*
- * A random event of an early kind: a file open, a process end, or a
- * connection with addresses and ports; names and values from the
- * samples.
+ * A random event of an early kind: a file open, creation or deletion, a
+ * process end, or a connection with addresses and ports; names and
+ * values from the samples.
  */
 static void random_event(struct cu_ev *c)
 {
+	static const u32 file_kinds[] = { VIGIL_EV_OPEN, VIGIL_EV_CREATE,
+					  VIGIL_EV_DELETE };
 	u32 kind = rnd() & 1 ? VIGIL_EV_CONNECT : VIGIL_EV_ACCEPT, i, n;
 
-	if (rnd() % 4 == 0) {
+	if (rnd() % 3 == 0) {
 		static const char *const paths[] = {
 			"/proc/modules", "/proc/1/cmdline", "/etc/sysctl.d",
 			"/etc/sysctl.d/a.conf", "/etc/modprobe.d/x",
-			"/etc/passwd", "/tmp/x.so", "/",
+			"/etc/passwd", "/tmp/x.so", "/", "/var/log/syslog",
+			"/lib/modules/x.ko", "/etc/cron.d/job", "/tmp/.x",
+		};
+		static const char *const exes[] = {
+			"/usr/bin/x", "/usr/bin/dpkg", "/tmp/x", "/bin/sh",
 		};
 
 		cu_exec(c, 0, "e1", "x", ARGV("x", "-a"));
-		vigil_event_set_kind(&c->ev, VIGIL_EV_OPEN);
+		vigil_event_set_kind(&c->ev,
+				     file_kinds[rnd() % ARRAY_SIZE(file_kinds)]);
 		cu_set(c, VIGIL_F_FILE_PATH, paths[rnd() % ARRAY_SIZE(paths)]);
+		cu_set(c, VIGIL_F_PROCESS_EXECUTABLE,
+		       exes[rnd() % ARRAY_SIZE(exes)]);
 		vigil_event_derive_file(&c->ev);
 		goto samples;
 	}
@@ -478,6 +514,67 @@ out:
 	vigil_engine_free(e);
 }
 
+/* A creation or deletion of @path by @exe (name @name), its @cmdline. */
+static void file_ev(struct cu_ev *c, u32 kind, const char *path,
+		    const char *exe, const char *name, const char *cmdline)
+{
+	cu_file(c, 0, "e1", kind, path);
+	cu_set(c, VIGIL_F_PROCESS_EXECUTABLE, exe);
+	cu_set(c, VIGIL_F_PROCESS_NAME, name);
+	cu_set(c, VIGIL_F_PROCESS_COMMAND_LINE, cmdline);
+}
+
+/*
+ * Shapes 8, 9 and 12: creations and deletions decided by the index (an
+ * extension) and by the atoms (the installers, a path, the path needed
+ * after eleven name tests).
+ */
+static void shape_files(void)
+{
+	struct vigil_engine *m = cu_engine("eql", shapes[8]);
+	struct vigil_engine *l = cu_engine("eql", shapes[9]);
+	struct vigil_engine *n = cu_engine("eql", shapes[12]);
+	struct cu_ev *c = calloc(1, sizeof(*c));
+
+	CHECK(m && l && n && c);
+	if (!m || !l || !n || !c)
+		goto out;
+	CHECK(m->early[VIGIL_EV_CREATE].indexed);
+	CHECK(!m->early[VIGIL_EV_CREATE].always);
+	CHECK(!l->early[VIGIL_EV_DELETE].always);
+	CHECK(!n->early[VIGIL_EV_CREATE].always);
+	file_ev(c, VIGIL_EV_CREATE, "/tmp/a.txt", "/usr/bin/x", "x", "x");
+	CHECK(!early_says(m, c));
+	file_ev(c, VIGIL_EV_CREATE, "/tmp/a.ko", "/usr/bin/x", "x", "x");
+	CHECK(early_says(m, c));
+	CHECK_EQ(cu_run(m, c), 1);
+	file_ev(c, VIGIL_EV_CREATE, "/tmp/a.ko", "/usr/bin/dpkg", "dpkg", "x");
+	CHECK(!early_says(m, c));
+	CHECK_EQ(cu_run(m, c), 0);
+	file_ev(c, VIGIL_EV_DELETE, "/tmp/a.ko", "/usr/bin/x", "x", "x");
+	CHECK(!early_says(m, c)); /* no step takes deletions */
+	file_ev(c, VIGIL_EV_DELETE, "/var/log/syslog", "/usr/bin/shred",
+		"shred", "shred -u /var/log/syslog");
+	CHECK(early_says(l, c));
+	CHECK_EQ(cu_run(l, c), 1);
+	file_ev(c, VIGIL_EV_DELETE, "/var/lib/x", "/usr/bin/shred", "shred",
+		"shred -u /var/lib/x");
+	CHECK(!early_says(l, c));
+	file_ev(c, VIGIL_EV_CREATE, "/etc/cron.d/job", "/usr/bin/k", "k", "k");
+	CHECK(early_says(n, c));
+	CHECK_EQ(cu_run(n, c), 1);
+	file_ev(c, VIGIL_EV_CREATE, "/etc/cron.d/job", "/usr/bin/z", "z", "z");
+	CHECK(!early_says(n, c));
+	/* the path fails: decided by the test it needs, not by the names */
+	file_ev(c, VIGIL_EV_CREATE, "/etc/job", "/usr/bin/k", "k", "k");
+	CHECK(!early_says(n, c));
+out:
+	free(c);
+	vigil_engine_free(m);
+	vigil_engine_free(l);
+	vigil_engine_free(n);
+}
+
 /* More steps of a kind than get tables: every event of it is built. */
 static void too_many_steps(void)
 {
@@ -550,6 +647,8 @@ static void mutants(void)
 		"a jump's taken side is lost",
 		"a prefix possible only when both its extensions are",
 		"the cache key leaves out numbers (ports)",
+		"a filter reading a late field is decided early",
+		"a step indexed by a late field is found early",
 	};
 	mutants_run("test_early", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
@@ -562,6 +661,7 @@ int main(int argc, char **argv)
 	RUN(shape_loopback);
 	RUN(shape_ports_later);
 	RUN(shape_end);
+	RUN(shape_files);
 	RUN(too_many_steps);
 	RUN(differential_ours);
 	if (stat(CORPUS "rules/linux", &st))
