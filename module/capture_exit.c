@@ -55,7 +55,7 @@ void vigil_capture_exit(struct task_struct *p)
 			    shell_status(READ_ONCE(p->exit_code)));
 	vigil_capture_name(sc, proc);
 	/* no rule can match it: the rest of the process is not needed */
-	if (!vigil_detect_early(&sc->ev))
+	if (!vigil_detect_early(&sc->ev, &sc->memo))
 		goto out;
 	vigil_capture_actor(sc, proc, NULL);
 	/* the files and fs are still there: a lookup may lock and resolve */

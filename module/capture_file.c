@@ -140,7 +140,7 @@ static void file_event(const struct file_op *op)
 	if (vigil_early_fields(op->kind)) {
 		vigil_event_derive_file(ev);
 		vigil_capture_name(sc, p);
-		if (!vigil_detect_early(ev))
+		if (!vigil_detect_early(ev, &sc->memo))
 			goto out;
 	}
 	if (op->odir) {

@@ -137,7 +137,7 @@ static void net_event(const struct net_op *op)
 	vigil_event_set_str(ev, VIGIL_F_NETWORK_DIRECTION, direction[op->kind],
 			    strlen(direction[op->kind]));
 	/* no rule can match it: the process and its parent are not needed */
-	if (!vigil_detect_early(ev))
+	if (!vigil_detect_early(ev, &sc->memo))
 		goto out;
 	p = vigil_capture_current_proc(sc);
 	vigil_capture_actor(sc, p, NULL);

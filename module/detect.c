@@ -197,6 +197,7 @@ void vigil_detect_event(const struct vigil_event *ev,
 /**
  * vigil_detect_early() - may an event of an early kind match, so far?
  * @ev: an event whose early fields alone are set (vigil_early_fields())
+ * @memo: the prefilter's memo that goes with this CPU
  *
  * Called from probe context, after vigil_detect_wants(); never sleeps.
  * An event no rule can match is counted in events_decided_early, and
@@ -204,14 +205,15 @@ void vigil_detect_event(const struct vigil_event *ev,
  *
  * Return: true when the event must be built whole.
  */
-bool vigil_detect_early(const struct vigil_event *ev)
+bool vigil_detect_early(const struct vigil_event *ev,
+			struct vigil_pf_memo *memo)
 {
 	struct vigil_engine *e;
 	bool may;
 
 	rcu_read_lock();
 	e = rcu_dereference(vigil_engine_cur);
-	may = !e || vigil_engine_early(e, ev);
+	may = !e || vigil_engine_early_memo(e, ev, memo);
 	rcu_read_unlock();
 	if (!may)
 		vigil_stat_inc(VIGIL_STAT_EVENTS_DECIDED_EARLY);

@@ -47,7 +47,8 @@
  * @cut: bit (1ULL << field) for each field not whole
  * @cutnames: vigil.event.truncated, built from @cut
  * @env: process.env_vars at exec: the variables rules name
- * @memo: the prefilter's findings in the last event's parent fields
+ * @memo: the prefilter's findings in the last event's parent and actor
+ *	fields
  * @src_ip: source.ip of a network event (VIGIL_FT_IP)
  * @dst_ip: destination.ip of a network event
  * @cred: the credentials the event reports (user.*, group.*,

@@ -45,7 +45,8 @@ const struct vigil_env_names *vigil_detect_env_names(void);
  */
 void vigil_detect_event(const struct vigil_event *ev,
 			struct vigil_pf_memo *memo);
-bool vigil_detect_early(const struct vigil_event *ev);
+bool vigil_detect_early(const struct vigil_event *ev,
+			struct vigil_pf_memo *memo);
 void vigil_detect_forget_entity(const char *entity_id, u32 len);
 /* Process context; replaces the ruleset atomically or changes nothing. */
 int vigil_detect_load(const void *blob, u32 len, u32 learn_s,

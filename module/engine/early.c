@@ -388,13 +388,34 @@ static bool early_indexed(const struct vigil_engine *e, u32 kind, u32 r,
  * @ek->indexed when the filter or the index decide some first step on
  * the early fields.
  */
+/*
+ * Builds first step @step of rule @r, the @n-th of @kind, into @ek: its
+ * table, and what its filter and the index decide of it.
+ */
+static void early_first(struct vigil_engine *e, u32 kind,
+			struct vigil_early *ek, u32 r, u32 step, u32 n,
+			u8 *reach, u32 *work)
+{
+	struct vigil_early_step *es = &ek->steps[n];
+	bool slot = early_slot(e, ek, step), always;
+
+	es->indexed = early_indexed(e, kind, r, step);
+	always = early_step(e, kind, r, step, es, reach, work);
+	if (always && !slot && !es->indexed)
+		ek->always = true;
+	ek->fields |= key_fields(e, es, slot) & vigil_early_fields(kind);
+	ek->scan |= slot;
+	ek->indexed |= es->indexed;
+	ek->first_of[step] = n + 1;
+	if (!slot && !es->indexed)
+		ek->open[n / 64] |= 1ULL << (n % 64);
+}
+
 static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
 		       u8 *reach, u32 *work)
 {
 	const struct vigil_rs *rs = &e->rs;
-	struct vigil_early_step *es;
 	u32 r, k, n = 0, later;
-	bool slot;
 
 	for (later = 0; later < 2; later++) {
 		if (later)
@@ -408,29 +429,12 @@ static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
 
 				if (!(rs->steps[step].kind_mask & (1U << kind)))
 					continue;
-				if (ek->steps) {
-					es = &ek->steps[n];
-					slot = !later && early_slot(e, ek, step);
-					es->indexed = !later &&
-						      early_indexed(e, kind, r,
-								    step);
-					if (early_step(e, kind, r, step, es,
-						       reach, work) &&
-					    !later && !slot && !es->indexed)
-						ek->always = true;
-					if (!later) {
-						ek->fields |=
-							key_fields(e, es, slot) &
-							vigil_early_fields(kind);
-						ek->scan |= slot;
-						ek->indexed |= es->indexed;
-						ek->first_of[step] = n + 1;
-						if (!slot && !es->indexed)
-							ek->open[n / 64] |=
-								1ULL
-								<< (n % 64);
-					}
-				}
+				if (ek->steps && later)
+					early_step(e, kind, r, step,
+						   &ek->steps[n], reach, work);
+				else if (ek->steps)
+					early_first(e, kind, ek, r, step, n,
+						    reach, work);
 				n++;
 			}
 		}
@@ -574,11 +578,13 @@ static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
  * The first steps of @ek that may be true on @ev's early fields, bit i
  * for the i-th, into @run (VIGIL_EARLY_MAX_STEPS bits): those neither
  * their filter nor the index decide, those whose filter the literals of
- * the early fields let through, and those the index finds on them.
+ * the early fields let through (scanned through @memo), and those the
+ * index finds on them.
  */
 static void early_cands(const struct vigil_engine *e,
 			const struct vigil_early *ek, u32 kind,
-			const struct vigil_event *ev, u64 *run)
+			const struct vigil_event *ev,
+			struct vigil_pf_memo *memo, u64 *run)
 {
 	const struct vigil_index *idx = &e->idx;
 	const struct vigil_ientry *en, *end;
@@ -588,7 +594,7 @@ static void early_cands(const struct vigil_engine *e,
 
 	memcpy(run, ek->open, sizeof(ek->open));
 	if (ek->scan) {
-		vigil_pf_scan(e, ev, kind, hits, NULL);
+		vigil_pf_scan(e, ev, kind, hits, memo);
 		for (w = 0; w < e->pf.n_words; w++) {
 			m = hits[w] & ek->decide[w];
 			while (m) {
@@ -614,11 +620,12 @@ static void early_cands(const struct vigil_engine *e,
 }
 
 /**
- * vigil_engine_early() - may an event match, by its early fields alone?
+ * vigil_engine_early_memo() - may an event match, by its early fields alone?
  * @e: engine
  * @ev: an event of a kind in VIGIL_EARLY_KINDS whose early fields
  *	(vigil_early_fields() of its kind, and only those so far) are set
  *	as they will be in the whole event
+ * @memo: the prefilter's memo (struct vigil_pf_memo), or NULL
  *
  * What the first steps decide on the early fields they read is
  * remembered (keyed by SipHash with the engine's secret key, the low bit
@@ -631,7 +638,9 @@ static void early_cands(const struct vigil_engine *e,
  * Return: false when no step of the event's kind can be true whatever
  * its other fields, so the event need not be built; true otherwise.
  */
-bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
+bool vigil_engine_early_memo(struct vigil_engine *e,
+			     const struct vigil_event *ev,
+			     struct vigil_pf_memo *memo)
 {
 	struct vigil_work w = { VIGIL_EVENT_WORK, false };
 	enum { EARLY_UNKNOWN, EARLY_NOT, EARLY_MAY } known = EARLY_UNKNOWN;
@@ -669,7 +678,7 @@ bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 	if (known == EARLY_MAY)
 		return true;
 	if (known == EARLY_UNKNOWN)
-		early_cands(e, ek, kind, ev, run);
+		early_cands(e, ek, kind, ev, memo, run);
 	for (wd = 0; wd < VIGIL_EARLY_MAX_STEPS / 64 && known == EARLY_UNKNOWN;
 	     wd++) {
 		for (m = run[wd]; m; m &= m - 1) {
@@ -679,8 +688,9 @@ bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 				return true; /* the budget ran out: not kept */
 			if (t) {
 				if (klen)
-					WRITE_ONCE(ek->cache[h % VIGIL_EARLY_CACHE],
-						   h | 1);
+					WRITE_ONCE(
+						ek->cache[h % VIGIL_EARLY_CACHE],
+						h | 1);
 				return true;
 			}
 		}
@@ -693,6 +703,18 @@ bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
 		    early_step_may(e, &ek->steps[i], ev, &w))
 			return true;
 	return false;
+}
+
+/**
+ * vigil_engine_early() - vigil_engine_early_memo() without a memo
+ * @e: engine
+ * @ev: event, as there
+ *
+ * Return: as there.
+ */
+bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev)
+{
+	return vigil_engine_early_memo(e, ev, NULL);
 }
 
 /**

@@ -54,8 +54,8 @@ static void early_create_rule(struct rsb *b)
 }
 
 /* A file event of @kind: @path and what it gives, by program @exe. */
-static bool early_file(struct vigil_engine *e, struct vigil_event *ev,
-		       u32 kind, const char *path, const char *exe)
+static bool early_file(struct vigil_engine *e, struct vigil_event *ev, u32 kind,
+		       const char *path, const char *exe)
 {
 	vigil_event_init(ev);
 	vigil_event_set_kind(ev, kind);
@@ -131,25 +131,24 @@ static void vigil_early_files(struct kunit *test)
 	early_create_rule(b);
 	e = rsb_engine(b, 0, 0, &why);
 	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "engine: %s", why);
-	KUNIT_EXPECT_TRUE(test, early_file(e, ev, VIGIL_EV_CREATE,
-					   "/tmp/a.ko", "/usr/bin/x"));
-	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_CREATE,
-					    "/tmp/a.ko", "/usr/bin/dpkg"));
+	KUNIT_EXPECT_TRUE(test, early_file(e, ev, VIGIL_EV_CREATE, "/tmp/a.ko",
+					   "/usr/bin/x"));
+	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_CREATE, "/tmp/a.ko",
+					    "/usr/bin/dpkg"));
 	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_CREATE,
 					    "/tmp/a.txt", "/usr/bin/x"));
 	/* no step takes deletions */
-	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_DELETE,
-					    "/tmp/a.ko", "/usr/bin/x"));
+	KUNIT_EXPECT_FALSE(test, early_file(e, ev, VIGIL_EV_DELETE, "/tmp/a.ko",
+					    "/usr/bin/x"));
 	vigil_engine_free(e);
 	vg_free(ev);
 	vg_free(b);
 }
 
-static struct kunit_case vigil_early_cases[] = {
-	KUNIT_CASE(vigil_early_decides),
-	KUNIT_CASE(vigil_early_files),
-	{}
-};
+static struct kunit_case vigil_early_cases[] = { KUNIT_CASE(
+							 vigil_early_decides),
+						 KUNIT_CASE(vigil_early_files),
+						 {} };
 
 static struct kunit_suite vigil_early_suite = {
 	.name = "vigil_early",

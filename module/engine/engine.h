@@ -257,10 +257,10 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
  * Capture must set every early field the event will carry before asking,
  * and none may change afterwards.
  */
-#define VIGIL_EARLY_KINDS                                      \
-	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) |  \
-	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) |        \
-	 (1U << VIGIL_EV_BIND) | (1U << VIGIL_EV_CREATE) |     \
+#define VIGIL_EARLY_KINDS                                     \
+	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) | \
+	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) |       \
+	 (1U << VIGIL_EV_BIND) | (1U << VIGIL_EV_CREATE) |    \
 	 (1U << VIGIL_EV_DELETE))
 /* The kind strings, which every early kind has (vigil_event_set_kind()). */
 #define VIGIL_EARLY_KIND_STRINGS                                           \
@@ -278,19 +278,23 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 #define VIGIL_EARLY_ACTOR_FIELDS \
 	((1ULL << VIGIL_F_PROCESS_NAME) | (1ULL << VIGIL_F_PROCESS_EXECUTABLE))
 /* end: the exit code, and the actor */
-#define VIGIL_EARLY_END_FIELDS                                    \
+#define VIGIL_EARLY_END_FIELDS                                 \
 	(VIGIL_EARLY_KIND_STRINGS | VIGIL_EARLY_ACTOR_FIELDS | \
 	 (1ULL << VIGIL_F_PROCESS_EXIT_CODE))
 /*
  * open, creation, deletion: the file's path and what
  * vigil_event_derive_file() makes of it, and the actor
  */
-#define VIGIL_EARLY_FILE_FIELDS                                           \
-	(VIGIL_EARLY_KIND_STRINGS | VIGIL_EARLY_ACTOR_FIELDS |            \
-	 (1ULL << VIGIL_F_FILE_PATH) | (1ULL << VIGIL_F_FILE_NAME) |      \
+#define VIGIL_EARLY_FILE_FIELDS                                      \
+	(VIGIL_EARLY_KIND_STRINGS | VIGIL_EARLY_ACTOR_FIELDS |       \
+	 (1ULL << VIGIL_F_FILE_PATH) | (1ULL << VIGIL_F_FILE_NAME) | \
 	 (1ULL << VIGIL_F_FILE_DIRECTORY) | (1ULL << VIGIL_F_FILE_EXTENSION))
 u64 vigil_early_fields(u32 kind);
 bool vigil_engine_early(struct vigil_engine *e, const struct vigil_event *ev);
+struct vigil_pf_memo;
+bool vigil_engine_early_memo(struct vigil_engine *e,
+			     const struct vigil_event *ev,
+			     struct vigil_pf_memo *memo);
 /**
  * struct vigil_rule_info - what vigil_engine_rule_info() tells of a rule
  * @id: rule_id, NUL-terminated, in the engine's copy of the blob
@@ -363,33 +367,53 @@ u32 vigil_engine_process(struct vigil_engine *e, const struct vigil_event *ev,
 /* Steps the literal prefilter can filter; a bit each in a scan's result. */
 #define VIGIL_PF_SLOTS 1024U
 #define VIGIL_PF_WORDS (VIGIL_PF_SLOTS / 64)
-/* Bytes of parent fields a memo keeps; longer ones are scanned each time. */
+/* Bytes of a group's fields a memo keeps; longer ones are scanned each time. */
 #define VIGIL_PF_MEMO_BYTES 1024U
 
 /**
- * struct vigil_pf_memo - what the prefilter found in one event's parent
+ * struct vigil_pf_memo_group - what the prefilter found in one group of
+ *	one event's fields
  * @engine: id of the engine that scanned (struct vigil_engine); 0: empty
- * @fields: the process.parent.* fields the event had for the scan
+ * @fields: the fields of the group the event had for the scan
  * @scanned: those of them scanned (an args field that its command line
  *	joins is found in the command line's scan)
  * @len: per field of @scanned, in field order, its bytes in @bytes
  * @hits: the prefilter slots the literals found in them set
  * @bytes: the bytes scanned, field after field
- *
- * The children of one process carry the same process.parent.* fields,
- * and a shell's children come one after another.  An event whose parent
- * fields are byte for byte those of the memo, for the same engine, takes
- * @hits without scanning them (prefilter_scan.c); any other event
- * replaces the memo.  The caller owns the memo and runs one event at a
- * time with it: vigil.ko keeps one per CPU (struct vigil_scratch).
  */
-struct vigil_pf_memo {
+struct vigil_pf_memo_group {
 	u64 engine;
 	u64 fields;
 	u64 scanned;
 	u32 len[4];
 	u64 hits[VIGIL_PF_WORDS];
 	char bytes[VIGIL_PF_MEMO_BYTES];
+};
+
+/* The groups of fields a memo keeps (prefilter.h, PF_MEMO_GROUP_FIELDS) */
+enum vigil_pf_memo_groups {
+	VIGIL_PF_MEMO_PARENT, /* process.parent.*: a process's children */
+	VIGIL_PF_MEMO_ACTOR, /* process.*: one process's events */
+	VIGIL_PF_MEMO_GROUPS
+};
+
+/**
+ * struct vigil_pf_memo - what the prefilter found in the last event's
+ *	parent and actor fields
+ * @group: per enum vigil_pf_memo_groups
+ *
+ * The children of one process carry the same process.parent.* fields,
+ * and a shell's children come one after another; the file and network
+ * events of one process carry the same process.* fields, and a busy
+ * process's events come one after another (an exec's are a new image's:
+ * they do not go through the memo).  An event whose fields of a
+ * group are byte for byte those of the memo, for the same engine, takes
+ * the group's hits without scanning them (prefilter_scan.c); any other
+ * event replaces the group.  The caller owns the memo and runs one event
+ * at a time with it: vigil.ko keeps one per CPU (struct vigil_scratch).
+ */
+struct vigil_pf_memo {
+	struct vigil_pf_memo_group group[VIGIL_PF_MEMO_GROUPS];
 };
 
 /*

@@ -12,11 +12,24 @@
 #define PF_AT_START 1U /* the literal starts the value (element) */
 #define PF_AT_END 2U /* the literal ends it */
 
-/* The parent's fields, the same in every child (struct vigil_pf_memo). */
-#define PF_MEMO_FIELDS                                                         \
+/*
+ * The fields of each memo group (enum vigil_pf_memo_groups): the parent's,
+ * the same in every child, and the process's own, the same in its events
+ * (struct vigil_pf_memo).
+ */
+#define PF_MEMO_PARENT_FIELDS                                                  \
 	((1ULL << VIGIL_F_PARENT_NAME) | (1ULL << VIGIL_F_PARENT_EXECUTABLE) | \
 	 (1ULL << VIGIL_F_PARENT_ARGS) |                                       \
 	 (1ULL << VIGIL_F_PARENT_COMMAND_LINE))
+#define PF_MEMO_ACTOR_FIELDS                    \
+	((1ULL << VIGIL_F_PROCESS_NAME) |       \
+	 (1ULL << VIGIL_F_PROCESS_EXECUTABLE) | \
+	 (1ULL << VIGIL_F_PROCESS_ARGS) |       \
+	 (1ULL << VIGIL_F_PROCESS_COMMAND_LINE))
+static const u64 pf_memo_group_fields[VIGIL_PF_MEMO_GROUPS] = {
+	[VIGIL_PF_MEMO_PARENT] = PF_MEMO_PARENT_FIELDS,
+	[VIGIL_PF_MEMO_ACTOR] = PF_MEMO_ACTOR_FIELDS,
+};
 
 /*
  * An args field and its command line (vigil_field_pair()) share one

@@ -3,7 +3,7 @@
  * KUnit: the literal prefilter (suite vigil_prefilter).  A filtered step
  * is skipped exactly when none of its literals occurs; a step whose
  * program can be true without any literal (here: under a NOT) gets no
- * filter and always runs.  The memo of parent fields (struct
+ * filter and always runs.  The memo of parent and actor fields (struct
  * vigil_pf_memo) gives what a scan of them would.
  */
 #include <kunit/test.h>
@@ -105,6 +105,13 @@ static u32 memo_hit(struct vigil_engine *e, struct vigil_pf_memo *m,
 	return hit_on(e, VIGIL_F_PARENT_COMMAND_LINE, pcmd, m);
 }
 
+/* Which rules an exec whose command line is @cmdline raises, with @m. */
+static u32 rules_memo(struct vigil_engine *e, struct vigil_pf_memo *m,
+		      const char *cmdline)
+{
+	return hit_on(e, VIGIL_F_PROCESS_COMMAND_LINE, cmdline, m);
+}
+
 static void vigil_prefilter_memo(struct kunit *test)
 {
 	struct vigil_pf_memo *m = vg_zalloc(sizeof(*m));
@@ -117,6 +124,7 @@ static void vigil_prefilter_memo(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	rsb_init(b);
 	pf_rule_on(b, "parent", VIGIL_F_PARENT_COMMAND_LINE, false);
+	pf_rule(b, "actor", false);
 	blob = vg_zalloc(rsb_size(b));
 	if (!blob)
 		goto out;
@@ -125,11 +133,16 @@ static void vigil_prefilter_memo(struct kunit *test)
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
 	KUNIT_EXPECT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
 	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c socat"), 1U);
-	KUNIT_EXPECT_EQ(test, m->engine, e->id);
+	KUNIT_EXPECT_EQ(test, m->group[VIGIL_PF_MEMO_PARENT].engine, e->id);
 	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c socat"), 1U);
 	/* as long, other bytes: not the memo's */
 	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c xxxxx"), 0U);
 	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c SOCAT"), 1U);
+	/* the actor's own fields: the same, in their own group */
+	KUNIT_EXPECT_EQ(test, rules_memo(e, m, "sh -c socat"), 2U);
+	KUNIT_EXPECT_EQ(test, m->group[VIGIL_PF_MEMO_ACTOR].engine, e->id);
+	KUNIT_EXPECT_EQ(test, rules_memo(e, m, "sh -c socat"), 2U);
+	KUNIT_EXPECT_EQ(test, rules_memo(e, m, "sh -c xxxxx"), 0U);
 	vigil_engine_free(e);
 out:
 	vg_free(blob);

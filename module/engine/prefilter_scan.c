@@ -11,7 +11,10 @@
  * literal sets its steps' bits; a step whose bit stays clear cannot
  * match and is skipped.  A command line that joins its arguments is
  * scanned once for the literals of both.  The bytes verified per event
- * are bounded; past the bound every step passes.
+ * are bounded; past the bound every step passes.  The parent's fields
+ * and the process's own go through the caller's memo (struct
+ * vigil_pf_memo): the same bytes as the last event's give the same
+ * slots without a scan.
  */
 #include "prefilter.h"
 
@@ -143,12 +146,14 @@ static bool scan_fields(const struct vigil_engine *e,
 	return true;
 }
 
-_Static_assert(__builtin_popcountll(PF_MEMO_FIELDS) <=
-		       sizeof(((struct vigil_pf_memo *)0)->len) / sizeof(u32),
-	       "a memo's len[] holds every parent field");
+#define PF_MEMO_LENS (sizeof(((struct vigil_pf_memo_group *)0)->len) / 4)
+_Static_assert(__builtin_popcountll(PF_MEMO_PARENT_FIELDS) <= PF_MEMO_LENS &&
+		       __builtin_popcountll(PF_MEMO_ACTOR_FIELDS) <=
+			       PF_MEMO_LENS,
+	       "a memo's len[] holds every field of its group");
 
-/* Does @m hold @ev's parent fields @fields, as engine @e scans them? */
-static bool memo_same(const struct vigil_pf_memo *m,
+/* Does @m hold @ev's fields @fields, as engine @e scans them? */
+static bool memo_same(const struct vigil_pf_memo_group *m,
 		      const struct vigil_engine *e,
 		      const struct vigil_event *ev, u64 fields, u64 scanned)
 {
@@ -170,8 +175,9 @@ static bool memo_same(const struct vigil_pf_memo *m,
 	return true;
 }
 
-/* Keeps @ev's parent fields and their @hits in @m, when they fit. */
-static void memo_store(struct vigil_pf_memo *m, const struct vigil_engine *e,
+/* Keeps @ev's fields @scanned and their @hits in @m, when they fit. */
+static void memo_store(struct vigil_pf_memo_group *m,
+		       const struct vigil_engine *e,
 		       const struct vigil_event *ev, u64 fields, u64 scanned,
 		       const u64 *hits)
 {
@@ -196,13 +202,13 @@ static void memo_store(struct vigil_pf_memo *m, const struct vigil_engine *e,
 }
 
 /*
- * The parent fields @fields of @ev into @hits, through @m: taken from it
- * when it holds them, else scanned and kept there.  Return: false when
- * the work bound is spent.
+ * The fields @fields of @ev, one memo group's, into @hits, through @m:
+ * taken from it when it holds them, else scanned and kept there.
+ * Return: false when the work bound is spent.
  */
 static bool scan_memo(const struct vigil_engine *e,
 		      const struct vigil_event *ev, u64 fields, u64 *hits,
-		      u32 *budget, struct vigil_pf_memo *m)
+		      u32 *budget, struct vigil_pf_memo_group *m)
 {
 	u64 scanned = scanned_of(ev, fields), found[VIGIL_PF_WORDS];
 	u32 w, n = e->pf.n_words;
@@ -229,7 +235,7 @@ static bool scan_memo(const struct vigil_engine *e,
  * @ev: event
  * @kind: its kind
  * @hits: VIGIL_PF_WORDS words: bit per slot, set when the step may match
- * @memo: what the last event's parent fields gave, or NULL
+ * @memo: what the last event's parent and actor fields gave, or NULL
  *
  * Atomic-context safe.
  */
@@ -237,21 +243,30 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		   u32 kind, u64 *hits, struct vigil_pf_memo *memo)
 {
 	const struct vigil_pf *pf = &e->pf;
-	u64 fields = pf->kfields[kind] & ev->present, parent = 0;
-	u32 budget = VIGIL_PF_VERIFY_MAX;
+	u64 fields = pf->kfields[kind] & ev->present, group;
+	u32 budget = VIGIL_PF_VERIFY_MAX, g;
 
 	memcpy(hits, pf->kpass[kind], sizeof(u64) * pf->n_words);
-	/*
-	 * Every parent field some kind reads, not only this kind's: the
-	 * slots they set are those of steps of other kinds, or that events
-	 * of this kind let through anyway (kpass).
-	 */
-	if (memo && (fields & PF_MEMO_FIELDS)) {
-		parent = ev->present & pf->memo_fields;
-		fields &= ~PF_MEMO_FIELDS;
+	for (g = 0; memo && g < VIGIL_PF_MEMO_GROUPS; g++) {
+		group = fields & pf_memo_group_fields[g];
+		/* an exec's own fields are a new image's: seldom the last's */
+		if (!group ||
+		    (g == VIGIL_PF_MEMO_ACTOR && kind == VIGIL_EV_EXEC))
+			continue;
+		fields &= ~group;
+		/*
+		 * The parent's: every field some kind reads, not only this
+		 * kind's, so that the events of every kind of a parent's
+		 * children find the memo (the slots the others set are
+		 * those of steps of other kinds, or that events of this
+		 * kind let through anyway: kpass).  The process's own: this
+		 * kind's, as its events mostly come in runs of one kind.
+		 */
+		if (g == VIGIL_PF_MEMO_PARENT)
+			group = ev->present & pf->memo_fields[g];
+		if (!scan_memo(e, ev, group, hits, &budget, &memo->group[g]))
+			goto all;
 	}
-	if (parent && !scan_memo(e, ev, parent, hits, &budget, memo))
-		goto all;
 	if (!scan_fields(e, ev, fields, hits, &budget))
 		goto all;
 	return;

@@ -268,7 +268,7 @@ static int parse_line(struct rec *r, char *line)
 
 static u64 n_alerts;
 
-/* The prefilter's memo of parent fields, as one CPU's in vigil.ko. */
+/* The prefilter's memo of parent and actor fields, as a CPU's in vigil.ko. */
 static struct vigil_pf_memo memo;
 
 static void on_alert(void *ctx, const struct vigil_match *m)

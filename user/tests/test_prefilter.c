@@ -108,51 +108,73 @@ static int run_memo(struct vigil_engine *e, struct cu_ev *c,
 }
 
 /*
- * The memo of parent fields (struct vigil_pf_memo): the next child of
+ * The memo (struct vigil_pf_memo) of parent fields: the next child of
  * the same parent takes the hits it keeps; another parent, or another
  * engine, replaces them; a parent too long to keep is scanned each time.
+ * Of actor fields: the next file event of the same process takes them,
+ * one with a command line as long replaces them.
  */
 static void filter_memo(void)
 {
 	struct vigil_engine *e = cu_engine("eql", "process where " MANY_PCMD);
 	struct vigil_engine *f = cu_engine("eql", "process where " MANY_PCMD);
-	struct vigil_pf_memo *m = calloc(1, sizeof(*m));
+	struct vigil_engine *g = cu_engine(
+		"eql", "file where event.type == \"creation\" and " MANY_CMD);
+	struct vigil_pf_memo *mm = calloc(1, sizeof(*mm));
+	struct vigil_pf_memo_group *m = mm ? &mm->group[VIGIL_PF_MEMO_PARENT] :
+					     NULL;
+	struct vigil_pf_memo_group *a = mm ? &mm->group[VIGIL_PF_MEMO_ACTOR] :
+					     NULL;
 	struct cu_ev *c = calloc(1, sizeof(*c));
 	const u64 pcmd = 1ULL << VIGIL_F_PARENT_COMMAND_LINE;
 	char *big = malloc(VIGIL_PF_MEMO_BYTES + 64);
 
-	CHECK(e && f && m && c && big);
-	if (!e || !f || !m || !c || !big)
+	CHECK(e && f && g && mm && c && big);
+	if (!e || !f || !g || !mm || !c || !big)
 		goto out;
 	CHECK(step_filtered(e, 0));
 	cu_exec(c, 1, "e1", "sh", ARGV("sh"));
 	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "sh -c socat");
-	CHECK_EQ(run_memo(e, c, m), 1);
+	CHECK_EQ(run_memo(e, c, mm), 1);
 	CHECK(m->engine == e->id && m->scanned == pcmd);
-	CHECK_EQ(run_memo(e, c, m), 1);
+	CHECK_EQ(run_memo(e, c, mm), 1);
 	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "sh -c xxxxx");
-	CHECK_EQ(run_memo(e, c, m), 0);
+	CHECK_EQ(run_memo(e, c, mm), 0);
 	CHECK(m->engine == e->id && !memcmp(m->bytes, "sh -c xxxxx", 11));
 	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, "sh -c socat");
-	CHECK_EQ(run_memo(e, c, m), 1);
-	CHECK_EQ(run_memo(f, c, m), 1);
+	CHECK_EQ(run_memo(e, c, mm), 1);
+	CHECK_EQ(run_memo(f, c, mm), 1);
 	CHECK(m->engine == f->id && e->id != f->id);
+	/* the actor's fields, the same in a process's file events */
+	cu_file(c, 2, "e1", VIGIL_EV_CREATE, "/tmp/a");
+	cu_set(c, VIGIL_F_PROCESS_COMMAND_LINE, "sh -c socat");
+	CHECK_EQ(run_memo(g, c, mm), 1);
+	CHECK(a->engine == g->id &&
+	      a->scanned == 1ULL << VIGIL_F_PROCESS_COMMAND_LINE);
+	cu_file(c, 3, "e1", VIGIL_EV_CREATE, "/tmp/b");
+	cu_set(c, VIGIL_F_PROCESS_COMMAND_LINE, "sh -c socat");
+	CHECK_EQ(run_memo(g, c, mm), 1);
+	cu_set(c, VIGIL_F_PROCESS_COMMAND_LINE, "sh -c xxxxx");
+	CHECK_EQ(run_memo(g, c, mm), 0);
+	CHECK(a->engine == g->id && !memcmp(a->bytes, "sh -c xxxxx", 11));
 	memset(big, 'x', VIGIL_PF_MEMO_BYTES + 63);
 	memcpy(big + VIGIL_PF_MEMO_BYTES + 50, "socat", 5);
 	big[VIGIL_PF_MEMO_BYTES + 63] = 0;
+	cu_exec(c, 4, "e1", "sh", ARGV("sh"));
 	cu_set(c, VIGIL_F_PARENT_COMMAND_LINE, big);
-	CHECK_EQ(run_memo(f, c, m), 1);
+	CHECK_EQ(run_memo(f, c, mm), 1);
 	CHECK_EQ(m->engine, 0);
 	big[VIGIL_PF_MEMO_BYTES + 50] = 'S';
-	CHECK_EQ(run_memo(f, c, m), 1);
+	CHECK_EQ(run_memo(f, c, mm), 1);
 	big[VIGIL_PF_MEMO_BYTES + 51] = '_';
-	CHECK_EQ(run_memo(f, c, m), 0);
+	CHECK_EQ(run_memo(f, c, mm), 0);
 out:
 	free(big);
 	free(c);
-	free(m);
+	free(mm);
 	vigil_engine_free(e);
 	vigil_engine_free(f);
+	vigil_engine_free(g);
 }
 
 /*
@@ -1098,7 +1120,7 @@ static void seq_dispatch(void)
 	printf("# %llu events, %llu alerts\n", (unsigned long long)d->events,
 	       (unsigned long long)alerts);
 	CHECK(alerts > 500); /* the streams do complete sequences */
-	CHECK(d->memo.engine == d->on->id);
+	CHECK(d->memo.group[VIGIL_PF_MEMO_PARENT].engine == d->on->id);
 	shape_free(d);
 }
 
