@@ -15,20 +15,27 @@ static const char *const pf_lits[] = {
 	"ld_preload=", "wget -q", "mkfifo", "socat",	 "openssl s_client",
 };
 
-/* "field @f contains one of pf_lits", negated when @neg. */
-static u32 pf_rule_on(struct rsb *b, const char *id, u32 f, bool neg)
+/* "@kind where field @f contains one of pf_lits", negated when @neg. */
+static u32 pf_rule_kind(struct rsb *b, const char *id, u32 kind, u32 f,
+			bool neg)
 {
 	u32 set = rsb_set_begin(b), step, i;
 
 	for (i = 0; i < ARRAY_SIZE(pf_lits); i++)
 		rsb_pat(b, VIGIL_PAT_CONTAINS, VIGIL_PAT_F_NOCASE, pf_lits[i]);
 	rsb_set_end(b);
-	step = rsb_step_begin(b, 1U << VIGIL_EV_EXEC);
+	step = rsb_step_begin(b, 1U << kind);
 	rsb_insn(b, VIGIL_OP_MATCH, f, 0, set);
 	if (neg)
 		rsb_insn(b, VIGIL_OP_NOT, 0, 0, 0);
 	rsb_step_end(b);
 	return rsb_rule(b, id, VIGIL_RULE_EVENT, step, 1);
+}
+
+/* The same, at exec. */
+static u32 pf_rule_on(struct rsb *b, const char *id, u32 f, bool neg)
+{
+	return pf_rule_kind(b, id, VIGIL_EV_EXEC, f, neg);
 }
 
 static u32 pf_rule(struct rsb *b, const char *id, bool neg)
@@ -42,11 +49,11 @@ static void on_alert(void *ctx, const struct vigil_match *m)
 }
 
 /*
- * Which rules an exec whose field @f is @s raises, a bit each, with the
- * memo @m (NULL: none).
+ * Which rules an event of @kind whose field @f is @s raises, a bit each,
+ * with the memo @m (NULL: none).
  */
-static u32 hit_on(struct vigil_engine *e, u32 f, const char *s,
-		  struct vigil_pf_memo *m)
+static u32 hit_kind(struct vigil_engine *e, u32 kind, u32 f, const char *s,
+		    struct vigil_pf_memo *m)
 {
 	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
 	u32 hit = 0;
@@ -54,11 +61,18 @@ static u32 hit_on(struct vigil_engine *e, u32 f, const char *s,
 	if (!ev)
 		return ~0U;
 	vigil_event_init(ev);
-	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
+	vigil_event_set_kind(ev, kind);
 	vigil_event_set_str(ev, f, s, strlen(s));
 	vigil_engine_process_memo(e, ev, m, on_alert, &hit);
 	vg_free(ev);
 	return hit;
+}
+
+/* The same, at exec. */
+static u32 hit_on(struct vigil_engine *e, u32 f, const char *s,
+		  struct vigil_pf_memo *m)
+{
+	return hit_kind(e, VIGIL_EV_EXEC, f, s, m);
 }
 
 static u32 rules_hit(struct vigil_engine *e, const char *cmdline)
@@ -105,11 +119,15 @@ static u32 memo_hit(struct vigil_engine *e, struct vigil_pf_memo *m,
 	return hit_on(e, VIGIL_F_PARENT_COMMAND_LINE, pcmd, m);
 }
 
-/* Which rules an exec whose command line is @cmdline raises, with @m. */
+/*
+ * Which rules a file creation (@exec: an exec) whose command line is
+ * @cmdline raises, with @m.
+ */
 static u32 rules_memo(struct vigil_engine *e, struct vigil_pf_memo *m,
-		      const char *cmdline)
+		      bool exec, const char *cmdline)
 {
-	return hit_on(e, VIGIL_F_PROCESS_COMMAND_LINE, cmdline, m);
+	return hit_kind(e, exec ? VIGIL_EV_EXEC : VIGIL_EV_CREATE,
+			VIGIL_F_PROCESS_COMMAND_LINE, cmdline, m);
 }
 
 static void vigil_prefilter_memo(struct kunit *test)
@@ -124,7 +142,9 @@ static void vigil_prefilter_memo(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	rsb_init(b);
 	pf_rule_on(b, "parent", VIGIL_F_PARENT_COMMAND_LINE, false);
-	pf_rule(b, "actor", false);
+	pf_rule_kind(b, "actor", VIGIL_EV_CREATE, VIGIL_F_PROCESS_COMMAND_LINE,
+		     false);
+	pf_rule(b, "exec", false);
 	blob = vg_zalloc(rsb_size(b));
 	if (!blob)
 		goto out;
@@ -139,10 +159,16 @@ static void vigil_prefilter_memo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c xxxxx"), 0U);
 	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c SOCAT"), 1U);
 	/* the actor's own fields: the same, in their own group */
-	KUNIT_EXPECT_EQ(test, rules_memo(e, m, "sh -c socat"), 2U);
+	KUNIT_EXPECT_EQ(test, rules_memo(e, m, false, "sh -c socat"), 2U);
 	KUNIT_EXPECT_EQ(test, m->group[VIGIL_PF_MEMO_ACTOR].engine, e->id);
-	KUNIT_EXPECT_EQ(test, rules_memo(e, m, "sh -c socat"), 2U);
-	KUNIT_EXPECT_EQ(test, rules_memo(e, m, "sh -c xxxxx"), 0U);
+	KUNIT_EXPECT_EQ(test, rules_memo(e, m, false, "sh -c socat"), 2U);
+	KUNIT_EXPECT_EQ(test, rules_memo(e, m, false, "sh -c xxxxx"), 0U);
+	/* but not an exec's, a new image's: the group stays the creation's */
+	KUNIT_EXPECT_EQ(test, rules_memo(e, m, true, "sh -c socat"), 4U);
+	KUNIT_EXPECT_EQ(test,
+			memcmp(m->group[VIGIL_PF_MEMO_ACTOR].bytes,
+			       "sh -c xxxxx", 11),
+			0);
 	vigil_engine_free(e);
 out:
 	vg_free(blob);
