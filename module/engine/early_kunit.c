@@ -131,7 +131,6 @@ static void vigil_early_decides(struct kunit *test)
 
 static struct kunit_case vigil_early_cases[] = { KUNIT_CASE(
 							 vigil_early_decides),
-						 KUNIT_CASE(vigil_early_files),
 						 {} };
 
 static struct kunit_suite vigil_early_suite = {
