@@ -33,19 +33,22 @@
  * which it cannot be true) first, then the others in program order; the
  * rest are unknown, as tests of late fields are.
  *
- * The literal prefilter (prefilter.c) decides more: a step whose filter
- * reads only early fields of the kind (struct vigil_early, @decide) and
- * finds none of its literals in them cannot be true, as on the whole
- * event.  A first step that may always be true, by its atoms and by its
- * filter, makes every event of its kind built.
+ * The dispatch's filters decide first steps too: a step whose literal
+ * filter (prefilter.c) reads only early fields of the kind (struct
+ * vigil_early, @decide) and finds none of its literals in them cannot be
+ * true, as on the whole event; nor can a step the index finds by an
+ * early field (vigil_index_covers()) when the index does not find it.
+ * A first step that may always be true, by its atoms, its filter and
+ * the index, makes every event of its kind built.
  *
- * Per event: the literal scan of the early fields, when some first step
- * has a filter it decides; then each first step that its filter lets
- * through runs its atoms on the early fields, cheapest first and only
- * until the levels decide the step (charged to a work budget like
- * vigil_step_eval(); when it runs out, the event is built).  A
- * sequence's later step counts only while the rule has a sequence in
- * flight (vigil_seq_waiting()); a disabled rule does not count.
+ * Per event: the literal scan of the early fields (through the caller's
+ * memo) and the index lookups give the first steps that may be true
+ * (early_cands()); each of them runs its atoms on the early fields,
+ * cheapest first and only until the levels decide the step (charged to
+ * a work budget like vigil_step_eval(); when it runs out, the event is
+ * built).  A sequence's later step counts only while the rule has a
+ * sequence in flight (vigil_seq_waiting()); a disabled rule does not
+ * count.
  */
 #include "index.h"
 
@@ -382,13 +385,6 @@ static bool early_indexed(const struct vigil_engine *e, u32 kind, u32 r,
 }
 
 /*
- * The steps of @kind into @ek, first steps then later ones (only
- * counted while @ek->steps is NULL); @ek->always when a first step may
- * always be true, by its atoms, its filter and the index; @ek->scan and
- * @ek->indexed when the filter or the index decide some first step on
- * the early fields.
- */
-/*
  * Builds first step @step of rule @r, the @n-th of @kind, into @ek: its
  * table, and what its filter and the index decide of it.
  */
@@ -411,6 +407,13 @@ static void early_first(struct vigil_engine *e, u32 kind,
 		ek->open[n / 64] |= 1ULL << (n % 64);
 }
 
+/*
+ * The steps of @kind into @ek, first steps then later ones (only
+ * counted while @ek->steps is NULL); @ek->always when a first step may
+ * always be true, by its atoms, its filter and the index; @ek->scan and
+ * @ek->indexed when the filter or the index decide some first step on
+ * the early fields.
+ */
 static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
 		       u8 *reach, u32 *work)
 {
