@@ -390,7 +390,7 @@ struct vigil_pf_memo_group {
 	char bytes[VIGIL_PF_MEMO_BYTES];
 };
 
-/* The groups of fields a memo keeps (prefilter.h, PF_MEMO_GROUP_FIELDS) */
+/* The groups of fields a memo keeps (prefilter.h: their fields) */
 enum vigil_pf_memo_groups {
 	VIGIL_PF_MEMO_PARENT, /* process.parent.*: a process's children */
 	VIGIL_PF_MEMO_ACTOR, /* process.*: one process's events */

@@ -354,10 +354,9 @@ struct vigil_pfcand {
  *	(prefilter.c, prune())
  * @kslots: per event kind, its filtered steps
  * @kfields: per event kind, the fields their filters read
- * @memo_fields: per memo group (enum vigil_pf_memo_groups), its fields
- *	that some kind's filters read: all of them go through the memo
- *	(struct vigil_pf_memo), so that events of every kind from one
- *	parent, or one process, find it
+ * @memo_fields: the parent fields some kind's filters read: all of them
+ *	go through the memo (struct vigil_pf_memo), so that events of every
+ *	kind from one parent find it
  * @glen: per field, gram bytes: 2 or 3 (its shortest literal)
  * @bloom: 1 << VIGIL_PF_BLOOM_LOG2 bits of gram hashes
  * @bmask: buckets less one
@@ -375,7 +374,7 @@ struct vigil_pf {
 	u64 kpass[__VIGIL_EV_LAST][VIGIL_PF_WORDS];
 	u32 kslots[__VIGIL_EV_LAST];
 	u64 kfields[__VIGIL_EV_LAST];
-	u64 memo_fields[VIGIL_PF_MEMO_GROUPS];
+	u64 memo_fields;
 	u8 glen[64];
 	u64 *bloom;
 	u32 bmask;

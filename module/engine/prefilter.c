@@ -931,9 +931,7 @@ int vigil_pf_build(struct vigil_engine *e)
 		goto out;
 	pf->n_words = (pf->n_slots + 63) / 64;
 	for (i = 0; i < __VIGIL_EV_LAST; i++)
-		for (j = 0; j < VIGIL_PF_MEMO_GROUPS; j++)
-			pf->memo_fields[j] |= pf->kfields[i] &
-					      pf_memo_group_fields[j];
+		pf->memo_fields |= pf->kfields[i] & PF_MEMO_PARENT_FIELDS;
 	err = 0;
 out:
 	vg_free(rep);

@@ -26,10 +26,6 @@
 	 (1ULL << VIGIL_F_PROCESS_EXECUTABLE) | \
 	 (1ULL << VIGIL_F_PROCESS_ARGS) |       \
 	 (1ULL << VIGIL_F_PROCESS_COMMAND_LINE))
-static const u64 pf_memo_group_fields[VIGIL_PF_MEMO_GROUPS] = {
-	[VIGIL_PF_MEMO_PARENT] = PF_MEMO_PARENT_FIELDS,
-	[VIGIL_PF_MEMO_ACTOR] = PF_MEMO_ACTOR_FIELDS,
-};
 
 /*
  * An args field and its command line (vigil_field_pair()) share one

@@ -146,6 +146,11 @@ static bool scan_fields(const struct vigil_engine *e,
 	return true;
 }
 
+static const u64 pf_memo_group_fields[VIGIL_PF_MEMO_GROUPS] = {
+	[VIGIL_PF_MEMO_PARENT] = PF_MEMO_PARENT_FIELDS,
+	[VIGIL_PF_MEMO_ACTOR] = PF_MEMO_ACTOR_FIELDS,
+};
+
 #define PF_MEMO_LENS (sizeof(((struct vigil_pf_memo_group *)0)->len) / 4)
 _Static_assert(__builtin_popcountll(PF_MEMO_PARENT_FIELDS) <= PF_MEMO_LENS &&
 		       __builtin_popcountll(PF_MEMO_ACTOR_FIELDS) <=
@@ -263,7 +268,7 @@ void vigil_pf_scan(const struct vigil_engine *e, const struct vigil_event *ev,
 		 * kind's, as its events mostly come in runs of one kind.
 		 */
 		if (g == VIGIL_PF_MEMO_PARENT)
-			group = ev->present & pf->memo_fields[g];
+			group = ev->present & pf->memo_fields;
 		if (!scan_memo(e, ev, group, hits, &budget, &memo->group[g]))
 			goto all;
 	}
