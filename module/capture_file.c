@@ -30,10 +30,12 @@
  * behind an overlay file (vigil_file_open_not_users()).  O_PATH opens
  * never reach the hook.
  *
- * Opens, creations and deletions are described by their path first
- * (d_path, and the name, directory and extension made of it) and the
- * actor's name and program from the process table, and built further
- * only when a rule may match what they show (vigil_detect_early()).
+ * Every file event is described by its path first (d_path, and the
+ * name, directory and extension made of it; a rename's new path) and
+ * the actor's name and program from the process table, and built
+ * further (a rename's old path, a symlink's target, the process and its
+ * parent) only when a rule may match what they show
+ * (vigil_detect_early()).
  *
  * mknod: may_o_create() calls security_path_mknod() for every O_CREAT
  * open too, so that hook reports only when current is inside mknod(2)
@@ -133,10 +135,7 @@ static void file_event(const struct file_op *op)
 	if (cut)
 		vigil_capture_cut(sc, VIGIL_F_FILE_PATH);
 	p = vigil_capture_current_proc(sc);
-	/*
-	 * an open, a creation, a deletion: its path and the actor's name
-	 * and program may show that no rule can match it
-	 */
+	/* the path and the actor's name and program may rule it out */
 	if (vigil_early_fields(op->kind)) {
 		vigil_event_derive_file(ev);
 		vigil_capture_name(sc, p);

@@ -9,9 +9,9 @@
  * Most network rules exclude what most connections are: loopback and
  * private destinations, other ports.  Likewise most process-end rules
  * name the process that ends (sshd), and its name is in the process
- * table; and the rules on file opens, creations and deletions name the
- * paths they watch, which d_path gives, and the programs they suspect or
- * trust, whose names the process table holds.  So capture sets the
+ * table; and the rules on file events name the paths they watch, which
+ * d_path gives, and the programs they suspect or trust, whose names the
+ * process table holds.  So capture sets the
  * early fields of the kind (vigil_early_fields()), asks
  * vigil_engine_early(), and builds the rest only when some step of the
  * event's kind may still be true.
@@ -90,6 +90,8 @@ u64 vigil_early_fields(u32 kind)
 	case VIGIL_EV_OPEN:
 	case VIGIL_EV_CREATE:
 	case VIGIL_EV_DELETE:
+	case VIGIL_EV_RENAME:
+	case VIGIL_EV_SYMLINK:
 		return VIGIL_EARLY_FILE_FIELDS;
 	}
 	return 0;

@@ -261,7 +261,8 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 	((1U << VIGIL_EV_CONNECT) | (1U << VIGIL_EV_ACCEPT) | \
 	 (1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) |       \
 	 (1U << VIGIL_EV_BIND) | (1U << VIGIL_EV_CREATE) |    \
-	 (1U << VIGIL_EV_DELETE))
+	 (1U << VIGIL_EV_DELETE) | (1U << VIGIL_EV_RENAME) |  \
+	 (1U << VIGIL_EV_SYMLINK))
 /* The kind strings, which every early kind has (vigil_event_set_kind()). */
 #define VIGIL_EARLY_KIND_STRINGS                                           \
 	((1ULL << VIGIL_F_EVENT_KIND) | (1ULL << VIGIL_F_EVENT_CATEGORY) | \
@@ -282,8 +283,9 @@ u64 vigil_engine_seq_pending(const struct vigil_engine *e);
 	(VIGIL_EARLY_KIND_STRINGS | VIGIL_EARLY_ACTOR_FIELDS | \
 	 (1ULL << VIGIL_F_PROCESS_EXIT_CODE))
 /*
- * open, creation, deletion: the file's path and what
- * vigil_event_derive_file() makes of it, and the actor
+ * open, creation, deletion, rename, symlink: the file's path (a rename's
+ * new one, a link's own) and what vigil_event_derive_file() makes of it,
+ * and the actor; a rename's old path and a link's target are late
  */
 #define VIGIL_EARLY_FILE_FIELDS                                      \
 	(VIGIL_EARLY_KIND_STRINGS | VIGIL_EARLY_ACTOR_FIELDS |       \

@@ -88,6 +88,11 @@ static const char *const shapes[] = {
 	"process.name : \"h*\" or process.name : \"i*\" or "
 	"process.name : \"j*\" or process.name : \"k*\") and "
 	"file.path : \"/etc/cron.d/*\"",
+	/* 13, 14: renames by their old path (late), symlinks to a target */
+	"file where event.action == \"rename\" and "
+	"file.Ext.original.path : \"/etc/*\" and file.path : \"/tmp/*\"",
+	"file where event.action == \"symlink\" and "
+	"file.target_path : \"/bin/*\"",
 };
 
 static const char *const ips[] = {
@@ -185,7 +190,8 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 static void random_event(struct cu_ev *c)
 {
 	static const u32 file_kinds[] = { VIGIL_EV_OPEN, VIGIL_EV_CREATE,
-					  VIGIL_EV_DELETE };
+					  VIGIL_EV_DELETE, VIGIL_EV_RENAME,
+					  VIGIL_EV_SYMLINK };
 	u32 kind = rnd() & 1 ? VIGIL_EV_CONNECT : VIGIL_EV_ACCEPT, i, n;
 
 	if (rnd() % 3 == 0) {
@@ -205,6 +211,13 @@ static void random_event(struct cu_ev *c)
 		cu_set(c, VIGIL_F_FILE_PATH, paths[rnd() % ARRAY_SIZE(paths)]);
 		cu_set(c, VIGIL_F_PROCESS_EXECUTABLE,
 		       exes[rnd() % ARRAY_SIZE(exes)]);
+		/* late: a rename's old path, a link's target */
+		if (c->ev.v[VIGIL_F_EVENT_KIND].num == VIGIL_EV_RENAME)
+			cu_set(c, VIGIL_F_FILE_ORIG_PATH,
+			       paths[rnd() % ARRAY_SIZE(paths)]);
+		if (c->ev.v[VIGIL_F_EVENT_KIND].num == VIGIL_EV_SYMLINK)
+			cu_set(c, VIGIL_F_FILE_TARGET_PATH,
+			       paths[rnd() % ARRAY_SIZE(paths)]);
 		vigil_event_derive_file(&c->ev);
 		goto samples;
 	}
