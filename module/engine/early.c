@@ -579,9 +579,15 @@ static u32 early_key(const struct vigil_early *ek, u32 kind, u32 gen,
 	return n;
 }
 
+/* Words of a bitmap of @ek's first steps (struct vigil_early, @open). */
+static u32 early_words(const struct vigil_early *ek)
+{
+	return (ek->n_first + 63) / 64;
+}
+
 /*
  * The first steps of @ek that may be true on @ev's early fields, bit i
- * for the i-th, into @run (VIGIL_EARLY_MAX_STEPS bits): those neither
+ * for the i-th, into @run (early_words() words): those neither
  * their filter nor the index decide, those whose filter the literals of
  * the early fields let through (scanned through @memo), and those the
  * index finds on them.
@@ -597,7 +603,7 @@ static void early_cands(const struct vigil_engine *e,
 	u64 hits[VIGIL_PF_WORDS], h = 0, m;
 	u32 i, w, s;
 
-	memcpy(run, ek->open, sizeof(ek->open));
+	memcpy(run, ek->open, sizeof(u64) * early_words(ek));
 	if (ek->scan) {
 		vigil_pf_scan(e, ev, kind, hits, memo);
 		for (w = 0; w < e->pf.n_words; w++) {
@@ -684,8 +690,7 @@ bool vigil_engine_early_memo(struct vigil_engine *e,
 		return true;
 	if (known == EARLY_UNKNOWN)
 		early_cands(e, ek, kind, ev, memo, run);
-	for (wd = 0; wd < VIGIL_EARLY_MAX_STEPS / 64 && known == EARLY_UNKNOWN;
-	     wd++) {
+	for (wd = 0; wd < early_words(ek) && known == EARLY_UNKNOWN; wd++) {
 		for (m = run[wd]; m; m &= m - 1) {
 			i = wd * 64 + __builtin_ctzll(m);
 			t = early_step_may(e, &ek->steps[i], ev, &w);
