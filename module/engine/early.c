@@ -349,7 +349,8 @@ static u64 key_fields(const struct vigil_engine *e,
 /*
  * The slots of the prefilter whose filters read only early fields of
  * @kind, into @ek->decide: on the early fields their literals are found
- * as on the whole event.
+ * as on the whole event.  Not the guards': a guard's bit alone would
+ * say that its step runs.
  */
 static void early_decide(const struct vigil_engine *e, u32 kind,
 			 struct vigil_early *ek)
@@ -361,7 +362,8 @@ static void early_decide(const struct vigil_engine *e, u32 kind,
 	if (EARLY_MUT(EARLY_MUT_DECIDE))
 		late = 0;
 	for (s = 0; s < pf->n_slots; s++)
-		if (!(pf->cand[s].fields & late))
+		if (!(pf->cand[s].fields & late) &&
+		    pf->guard_slot[pf->cand[s].c.step] != s)
 			ek->decide[s / 64] |= 1ULL << (s % 64);
 }
 

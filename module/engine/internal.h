@@ -303,6 +303,7 @@ struct vigil_index {
 #define DISPATCH_MUT_NEED_ANY 9 /* any rare class is taken as needed */
 #define DISPATCH_MUT_MEMO_KEY 10 /* a memo compares lengths, not bytes */
 #define DISPATCH_MUT_SEQ_FIRST 11 /* a sequence in flight skipped by step 0 */
+#define DISPATCH_MUT_GUARD_PASS 12 /* a guard stops kinds it is not kept for */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 17
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -345,6 +346,8 @@ struct vigil_pfcand {
 /**
  * struct vigil_pf - the literal prefilter
  * @step_slot: per step, its slot or VIGIL_PF_NONE
+ * @guard_slot: per step with a slot, the slot of its guard (a second
+ *	filter, on fields the first does not read) or VIGIL_PF_NONE
  * @rule_slot: per rule, its candidate slot or VIGIL_PF_NONE
  * @cand: per slot, its candidate
  * @n_slots: slots in use (at most VIGIL_PF_SLOTS)
@@ -367,6 +370,7 @@ struct vigil_pfcand {
  */
 struct vigil_pf {
 	u16 *step_slot;
+	u16 *guard_slot;
 	u16 *rule_slot;
 	struct vigil_pfcand *cand;
 	u32 n_slots;
@@ -653,6 +657,11 @@ static inline bool vigil_pf_pass(const struct vigil_engine *e,
 	if (!x->hits)
 		return true;
 	s = e->pf.step_slot[step];
+	if (s == VIGIL_PF_NONE)
+		return true;
+	if (!((x->hits[s / 64] >> (s % 64)) & 1))
+		return false;
+	s = e->pf.guard_slot[step];
 	return s == VIGIL_PF_NONE || (x->hits[s / 64] >> (s % 64)) & 1;
 }
 

@@ -27,9 +27,20 @@
  * leave the dispatch's kind lists (engine.c): an event runs only the
  * rules whose bits its scan set.
  *
+ * A filter is one disjunction, so a step that tests two things keeps
+ * the more selective-looking one, and the odds are only guessed from the
+ * literals: "process.parent.name : (bash, sh, ...) and
+ * process.executable : (/tmp/..., ...)" keeps the shells, which nearly
+ * every exec's parent is.  Such a step gets a second filter, its guard:
+ * derived the same way from the same program, on the fields its first
+ * filter does not read (derive_all()).  Each is implied by the program,
+ * so the step may match only if both let the event through
+ * (vigil_pf_pass()); the guard is looked at only when the first does.
+ *
  * Scanning costs instructions per byte of every event of the kind, so a
  * cost model keeps only the fields whose filtered steps would cost more
- * to run (prune()).  Deriving the filters costs instructions times atoms
+ * to run (prune()); a guard reads only fields its kind scans anyway
+ * (guard_kinds()).  Deriving the filters costs instructions times atoms
  * per step, under a global work bound: steps past it get no filter.
  */
 #include "prefilter.h"
@@ -38,7 +49,7 @@
 #define PF_BOT 0xfe /* no path reaches here */
 #define PF_TOP 0xff /* nothing known */
 #define PF_MIN_LIT 2 /* shorter literals give no filter */
-#define PF_WORK (1U << 18) /* instructions interpreted, all steps */
+#define PF_WORK (1U << 19) /* derive_step() work, all steps */
 #define PF_MAX_LITS (1U << 16) /* literals, all filters */
 
 struct pf_filt {
@@ -218,12 +229,13 @@ static void filt_join(struct pf_filt *a, const struct pf_filt *b)
  * with @first, the side known first (@p unless nothing is known).
  */
 static void filt_and_atom(struct pf_filt *out, const struct pf_filt *p,
-			  const u64 *scores, u32 f, u32 s, bool first)
+			  const u64 *scores, u32 f, u32 s, bool first,
+			  u64 fields)
 {
 	struct pf_filt atom = { .n = 1 };
 
 	*out = *p;
-	if (p->n == PF_BOT || f >= 64 || !(PF_FIELDS & (1ULL << f)) ||
+	if (p->n == PF_BOT || f >= 64 || !(fields & (1ULL << f)) ||
 	    scores[s] == U64_MAX || (first && p->n != PF_TOP))
 		return;
 	atom.f[0] = f;
@@ -237,11 +249,11 @@ static void filt_and_atom(struct pf_filt *out, const struct pf_filt *p,
  * 2 * (n_insns + 1) filters: per instruction, what holds on the paths
  * reaching it with the accumulator false ([2i]) and true ([2i + 1]).
  * With @first, each path keeps the first atom it learns rather than the
- * most selective one (see derive_step()).
+ * most selective one (see derive_step()).  Atoms are over @fields only.
  */
 static void derive(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		   const u64 *scores, struct pf_filt *st2, struct pf_filt *res,
-		   bool first)
+		   bool first, u64 fields)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 n = st->n_insns, i, to;
@@ -263,7 +275,7 @@ static void derive(const struct vigil_rs *rs, const struct vigil_rs_step *st,
 		case VIGIL_OP_MATCH:
 			nf = p;
 			filt_and_atom(&nt, &p, scores, in->field, in->arg,
-				      first);
+				      first, fields);
 			break;
 		case VIGIL_OP_NOT:
 			nf = *t;
@@ -314,14 +326,26 @@ static void derive(const struct vigil_rs *rs, const struct vigil_rs_step *st,
  * is more selective than what the alternatives gave, and would
  * otherwise add one atom per exclusion to the union.  Either choice is
  * sound: every atom kept along a path is one its program tested true.
+ * Atoms are over @fields only.
  */
 static void derive_step(const struct vigil_rs *rs,
 			const struct vigil_rs_step *st, const u64 *scores,
-			struct pf_filt *st2, struct pf_filt *res)
+			struct pf_filt *st2, struct pf_filt *res, u64 fields)
 {
-	derive(rs, st, scores, st2, res, false);
+	derive(rs, st, scores, st2, res, false, fields);
 	if (res->n == PF_TOP)
-		derive(rs, st, scores, st2, res, true);
+		derive(rs, st, scores, st2, res, true, fields);
+}
+
+/* The fields filter @a reads. */
+static u64 filt_fields(const struct pf_filt *a)
+{
+	u64 m = 0;
+	u32 i;
+
+	for (i = 0; a->n != PF_TOP && a->n != PF_BOT && i < a->n; i++)
+		m |= 1ULL << a->f[i];
+	return m;
 }
 
 static u32 gram_of(const char *s, u32 g)
@@ -372,8 +396,33 @@ static void hint_filter(const struct vigil_rs_step *st, const u64 *scores,
 	res->s[0] = st->index_set;
 }
 
-/* Derives the filter of every step that wants one into @filt. */
-static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
+/*
+ * The filter of step @st into @filt, and its guard into @guard: its
+ * filter on the fields @filt does not read.
+ */
+static void derive_filter(const struct vigil_rs *rs,
+			  const struct vigil_rs_step *st, const u64 *scores,
+			  struct pf_filt *st2, struct pf_filt *filt,
+			  struct pf_filt *guard)
+{
+	derive_step(rs, st, scores, st2, filt, PF_FIELDS);
+	if (filt->n == PF_TOP)
+		hint_filter(st, scores, filt);
+	if (filt->n == PF_BOT) /* never true */
+		filt->n = 0;
+	if (!filt->n || filt->n == PF_TOP)
+		return;
+	derive_step(rs, st, scores, st2, guard, PF_FIELDS & ~filt_fields(filt));
+	if (guard->n == PF_BOT || !guard->n)
+		guard->n = PF_TOP;
+}
+
+/*
+ * Derives the filter of every step that wants one into @filt, and the
+ * guard of each step with a filter into @guard (PF_TOP: none).
+ */
+static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt,
+		      struct pf_filt *guard)
 {
 	struct pf_filt *st2;
 	u64 *scores;
@@ -381,6 +430,7 @@ static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
 
 	for (i = 0; i < rs->h->n_steps; i++) {
 		filt[i].n = PF_TOP;
+		guard[i].n = PF_TOP;
 		if (rs->steps[i].n_insns > max_insns)
 			max_insns = rs->steps[i].n_insns;
 	}
@@ -403,14 +453,11 @@ static int derive_all(const struct vigil_rs *rs, struct pf_filt *filt)
 			i = ru->first_step + k;
 			if (!wants_filter(rs, scores, ru, k))
 				continue;
-			work += 2 * rs->steps[i].n_insns; /* derive_step() */
+			work += 4 * rs->steps[i].n_insns; /* derive_step() */
 			if (work > PF_WORK)
 				goto out;
-			derive_step(rs, &rs->steps[i], scores, st2, &filt[i]);
-			if (filt[i].n == PF_TOP)
-				hint_filter(&rs->steps[i], scores, &filt[i]);
-			if (filt[i].n == PF_BOT) /* never true */
-				filt[i].n = 0;
+			derive_filter(rs, &rs->steps[i], scores, st2, &filt[i],
+				      &guard[i]);
 		}
 	}
 out:
@@ -520,6 +567,33 @@ static int prune(const struct vigil_rs *rs, struct pf_filt *filt, u16 *fk)
 	}
 	vg_free(benefit);
 	return 0;
+}
+
+/*
+ * The kinds each step's guard is kept for, into @gk: those its filter
+ * is kept for (@fk) whose events have every field of the guard scanned
+ * for the filters anyway, so that a guard adds literals to the scan and
+ * no field.
+ */
+static void guard_kinds(const struct vigil_rs *rs, const struct pf_filt *filt,
+			const u16 *fk, const struct pf_filt *guard, u16 *gk)
+{
+	u64 kf[__VIGIL_EV_LAST] = { 0 }, g;
+	u32 i, k;
+
+	for (i = 0; i < rs->h->n_steps; i++)
+		for (k = 1; k < __VIGIL_EV_LAST; k++)
+			if (fk[i] & (1U << k))
+				kf[k] |= filt_fields(&filt[i]);
+	for (i = 0; i < rs->h->n_steps; i++) {
+		gk[i] = 0;
+		if (guard[i].n == PF_TOP || !fk[i])
+			continue;
+		g = filt_fields(&guard[i]);
+		for (k = 1; k < __VIGIL_EV_LAST; k++)
+			if ((fk[i] & (1U << k)) && !(g & ~kf[k]))
+				gk[i] |= 1U << k;
+	}
 }
 
 /* One literal of one step's filter, before deduplication. */
@@ -765,6 +839,9 @@ struct pf_build {
 	struct vigil_engine *e;
 	struct pf_filt *filt; /* per step */
 	u16 *fk; /* per step: the event kinds its filter is kept for */
+	struct pf_filt *guard; /* per step, its guard */
+	u16 *gk; /* per step: the event kinds its guard is kept for */
+	u64 *is_guard; /* per slot, a bit: it is a guard's */
 	/*
 	 * per slot: its literals are those of the filters of steps
 	 * first_step + k, for each bit k of step_mask
@@ -773,6 +850,23 @@ struct pf_build {
 	u32 n_lits;
 };
 
+static bool slot_is_guard(const struct pf_build *b, u32 s)
+{
+	return (b->is_guard[s / 64] >> (s % 64)) & 1;
+}
+
+/* The filter of step @i that slot @s holds: the step's, or its guard. */
+static const struct pf_filt *slot_filt(const struct pf_build *b, u32 s, u32 i)
+{
+	return slot_is_guard(b, s) ? &b->guard[i] : &b->filt[i];
+}
+
+/* The kinds slot @s keeps step @i's filter for. */
+static u16 slot_fk(const struct pf_build *b, u32 s, u32 i)
+{
+	return slot_is_guard(b, s) ? b->gk[i] : b->fk[i];
+}
+
 /* The literals of slot @s (@out NULL: count them).  Return: how many. */
 static u32 slot_literals(const struct pf_build *b, u32 s, struct pf_lit *out)
 {
@@ -780,8 +874,9 @@ static u32 slot_literals(const struct pf_build *b, u32 s, struct pf_lit *out)
 
 	for (k = 0; k < VIGIL_RS_MAX_STEPS; k++)
 		if (b->step_mask[s] & (1U << k))
-			n += collect(&b->e->rs, &b->filt[b->first_step[s] + k],
-				     s, out ? out + n : NULL);
+			n += collect(&b->e->rs,
+				     slot_filt(b, s, b->first_step[s] + k), s,
+				     out ? out + n : NULL);
 	return n;
 }
 
@@ -789,22 +884,29 @@ static u32 slot_literals(const struct pf_build *b, u32 s, struct pf_lit *out)
  * A slot for the filters of steps @first + k, for each bit k of @mask
  * (each has a filter), when the slot and literal budgets allow; a
  * candidate of @rule (from step @first) unless @rule is VIGIL_NIL, for
- * the event kinds in @kinds that those steps keep their filters for.
+ * the event kinds in @kinds that those steps keep their filters for;
+ * with @guard, of their guards.
  * Return: the slot or VIGIL_PF_NONE.
  */
 static u32 new_slot(struct pf_build *b, u32 first, u32 mask, u32 rule,
-		    u32 kinds)
+		    u32 kinds, bool guard)
 {
 	struct vigil_pf *pf = &b->e->pf;
-	u32 s = pf->n_slots, cnt, k, kind, j;
+	u32 s = pf->n_slots, cnt, k, kind;
+	const struct pf_filt *f;
+	u16 fk;
 
 	if (s >= VIGIL_PF_SLOTS)
 		return VIGIL_PF_NONE;
 	b->first_step[s] = first;
 	b->step_mask[s] = mask;
+	if (guard)
+		b->is_guard[s / 64] |= 1ULL << (s % 64);
 	cnt = slot_literals(b, s, NULL);
-	if (b->n_lits + cnt > PF_MAX_LITS)
+	if (b->n_lits + cnt > PF_MAX_LITS) {
+		b->is_guard[s / 64] &= ~(1ULL << (s % 64));
 		return VIGIL_PF_NONE;
+	}
 	b->n_lits += cnt;
 	pf->n_slots++;
 	pf->cand[s].c.rule = rule;
@@ -812,15 +914,15 @@ static u32 new_slot(struct pf_build *b, u32 first, u32 mask, u32 rule,
 	for (k = first; mask; k++, mask >>= 1) {
 		if (!(mask & 1))
 			continue;
-		pf->cand[s].kinds |= b->fk[k] & kinds;
-		for (j = 0; j < b->filt[k].n; j++)
-			pf->cand[s].fields |= 1ULL << b->filt[k].f[j];
+		f = slot_filt(b, s, k);
+		fk = slot_fk(b, s, k);
+		pf->cand[s].kinds |= fk & kinds;
+		pf->cand[s].fields |= filt_fields(f);
 		for (kind = 1; kind < __VIGIL_EV_LAST; kind++) {
-			if (!(b->fk[k] & kinds & (1U << kind)))
+			if (!(fk & kinds & (1U << kind)))
 				continue;
 			pf->kslots[kind]++;
-			for (j = 0; j < b->filt[k].n; j++)
-				pf->kfields[kind] |= 1ULL << b->filt[k].f[j];
+			pf->kfields[kind] |= filt_fields(f);
 		}
 	}
 	return s;
@@ -859,8 +961,9 @@ static void assign_rule(struct pf_build *b, u32 r)
 	for (k = 0; k < ru->n_steps; k++) {
 		i = first + k;
 		if (b->filt[i].n != PF_TOP)
-			pf->step_slot[i] = new_slot(
-				b, i, 1, seq || found ? VIGIL_NIL : r, ~0U);
+			pf->step_slot[i] =
+				new_slot(b, i, 1, seq || found ? VIGIL_NIL : r,
+					 ~0U, false);
 		if (pf->step_slot[i] != VIGIL_PF_NONE)
 			pass_kinds(pf, pf->step_slot[i],
 				   rs->steps[i].kind_mask & ~b->fk[i]);
@@ -868,10 +971,131 @@ static void assign_rule(struct pf_build *b, u32 r)
 	if (!seq && !found)
 		pf->rule_slot[r] = pf->step_slot[first];
 	else if (seq && pf->step_slot[first] != VIGIL_PF_NONE)
-		pf->rule_slot[r] = new_slot(b, first, 1, r, b->fk[first]);
+		pf->rule_slot[r] =
+			new_slot(b, first, 1, r, b->fk[first], false);
 	if (DISPATCH_MUT(DISPATCH_MUT_SLOT_OPEN) && seq &&
 	    pf->rule_slot[r] != VIGIL_PF_NONE)
 		pf->cand[pf->rule_slot[r]].kinds |= rs->steps[first].kind_mask;
+}
+
+/* Where nearly every program lives. */
+static const char *const program_dirs[] = {
+	"/usr/bin/",	    "/usr/sbin/",    "/bin/", "/sbin/",
+	"/usr/lib/",	    "/lib/",	     "/usr/", "/usr/local/bin/",
+	"/usr/local/sbin/", "/usr/libexec/",
+};
+
+/*
+ * A guard is looked at only when its step's filter lets an event
+ * through, and each of its literals costs a verification wherever its
+ * gram occurs, so it must be rarer than what it narrows.  No literal of
+ * a kept guard is a short argument or name ("-l", "sh"), nor a whole
+ * directory where nearly every program or file is: "/usr/bin/" of a
+ * program, "/usr/" or "/etc/" of any path.  A short literal at the start
+ * of a value that is not an argument ("./" of a program) is kept.
+ */
+static bool guard_literal_ok(u32 f, const char *s, u32 len, u8 anchor)
+{
+	bool prog = f == VIGIL_F_PROCESS_EXECUTABLE ||
+		    f == VIGIL_F_PARENT_EXECUTABLE;
+	u32 i;
+
+	if (len < 3 &&
+	    (!(anchor & PF_AT_START) || vigil_is_array(f) || pf_pair_of(f)))
+		return false;
+	for (i = 0; prog && i < ARRAY_SIZE(program_dirs); i++)
+		if (len == strlen(program_dirs[i]) &&
+		    !memcmp(s, program_dirs[i], len))
+			return false;
+	for (i = 0; !prog && i < ARRAY_SIZE(common_prefixes); i++)
+		if (len == strlen(common_prefixes[i]) &&
+		    !memcmp(s, common_prefixes[i], len))
+			return false;
+	return true;
+}
+
+/* Does every literal of filter @a make a guard (guard_literal_ok())? */
+static bool guard_ok(const struct vigil_rs *rs, const struct pf_filt *a)
+{
+	u32 i, j, off, len;
+	u8 anchor;
+
+	for (i = 0; i < a->n; i++) {
+		const struct vigil_rs_set *set = &rs->sets[a->s[i]];
+
+		for (j = 0; j < set->n_pats; j++) {
+			const struct vigil_rs_pat *p =
+				&rs->pats[set->first_pat + j];
+
+			len = pat_literal(rs, p, &off, &anchor);
+			if (!guard_literal_ok(a->f[i],
+					      rs->strtab + p->str + off, len,
+					      anchor))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Lowers @glen[f] to the length of each literal filter @a needs in
+ * field f.  Return: whether that lowered some.
+ */
+static bool filt_glen(const struct vigil_rs *rs, const struct pf_filt *a,
+		      u8 *glen)
+{
+	u32 i, j, off, len;
+	bool lower = false;
+	u8 anchor;
+
+	for (i = 0; i < a->n; i++) {
+		const struct vigil_rs_set *set = &rs->sets[a->s[i]];
+
+		for (j = 0; j < set->n_pats; j++) {
+			len = pat_literal(rs, &rs->pats[set->first_pat + j],
+					  &off, &anchor);
+			if (len < glen[a->f[i]]) {
+				glen[a->f[i]] = (u8)len;
+				lower = true;
+			}
+		}
+	}
+	return lower;
+}
+
+/*
+ * Slots for the guards of the steps with a slot, after every step's
+ * filter has one: a guard only narrows what its step's filter lets
+ * through.  Events of the kinds a guard is not kept for pass it.  A
+ * guard that would make a field's grams shorter than the filters made
+ * them is not kept: 2-byte grams of a field let many more of its bytes
+ * reach the gram table.
+ */
+static void assign_guards(struct pf_build *b)
+{
+	const struct vigil_rs *rs = &b->e->rs;
+	struct vigil_pf *pf = &b->e->pf;
+	u8 glen[64], g[64];
+	u32 i, s;
+
+	memset(glen, 3, sizeof(glen));
+	for (i = 0; i < rs->h->n_steps; i++)
+		if (pf->step_slot[i] != VIGIL_PF_NONE)
+			filt_glen(rs, &b->filt[i], glen);
+	for (i = 0; i < rs->h->n_steps; i++) {
+		if (!b->gk[i])
+			continue;
+		memcpy(g, glen, sizeof(g));
+		if (filt_glen(rs, &b->guard[i], g) ||
+		    !guard_ok(rs, &b->guard[i]))
+			continue;
+		s = new_slot(b, i, 1, VIGIL_NIL, ~0U, true);
+		if (s == VIGIL_PF_NONE)
+			return;
+		pf->guard_slot[i] = s;
+		if (!DISPATCH_MUT(DISPATCH_MUT_GUARD_PASS))
+			pass_kinds(pf, s, rs->steps[i].kind_mask & ~b->gk[i]);
+	}
 }
 
 /**
@@ -892,6 +1116,7 @@ int vigil_pf_build(struct vigil_engine *e)
 	int err = -ENOMEM;
 
 	pf->step_slot = vg_zalloc(sizeof(u16) * (rs->h->n_steps + 1));
+	pf->guard_slot = vg_zalloc(sizeof(u16) * (rs->h->n_steps + 1));
 	pf->rule_slot = vg_zalloc(sizeof(u16) * (rs->h->n_rules + 1));
 	pf->cand = vg_zalloc(sizeof(*pf->cand) * VIGIL_PF_SLOTS);
 	pf->bloom = vg_zalloc(sizeof(u64) << (VIGIL_PF_BLOOM_LOG2 - 6));
@@ -899,18 +1124,26 @@ int vigil_pf_build(struct vigil_engine *e)
 	b.first_step = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
 	b.step_mask = vg_zalloc(sizeof(u32) * VIGIL_PF_SLOTS);
 	b.fk = vg_zalloc(sizeof(u16) * (rs->h->n_steps + 1));
-	if (!pf->step_slot || !pf->rule_slot || !pf->cand || !pf->bloom ||
-	    !b.filt || !b.first_step || !b.step_mask || !b.fk)
+	b.guard = vg_zalloc(sizeof(*b.guard) * (rs->h->n_steps + 1));
+	b.gk = vg_zalloc(sizeof(u16) * (rs->h->n_steps + 1));
+	b.is_guard = vg_zalloc(sizeof(u64) * VIGIL_PF_WORDS);
+	if (!pf->step_slot || !pf->guard_slot || !pf->rule_slot || !pf->cand ||
+	    !pf->bloom || !b.filt || !b.first_step || !b.step_mask || !b.fk ||
+	    !b.guard || !b.gk || !b.is_guard)
 		goto out;
-	for (i = 0; i < rs->h->n_steps; i++)
+	for (i = 0; i < rs->h->n_steps; i++) {
 		pf->step_slot[i] = VIGIL_PF_NONE;
+		pf->guard_slot[i] = VIGIL_PF_NONE;
+	}
 	for (i = 0; i < rs->h->n_rules; i++)
 		pf->rule_slot[i] = VIGIL_PF_NONE;
 	memset(pf->glen, 3, sizeof(pf->glen));
-	if (derive_all(rs, b.filt) || prune(rs, b.filt, b.fk))
+	if (derive_all(rs, b.filt, b.guard) || prune(rs, b.filt, b.fk))
 		goto out;
+	guard_kinds(rs, b.filt, b.fk, b.guard, b.gk);
 	for (i = 0; i < rs->h->n_rules; i++)
 		assign_rule(&b, i);
+	assign_guards(&b);
 	lits = vg_zalloc(sizeof(*lits) * (b.n_lits + 1));
 	rep = vg_zalloc(sizeof(u32) * (b.n_lits + 1));
 	if (!lits || !rep)
@@ -937,6 +1170,9 @@ out:
 	vg_free(rep);
 	vg_free(lits);
 	vg_free(b.step_mask);
+	vg_free(b.is_guard);
+	vg_free(b.gk);
+	vg_free(b.guard);
 	vg_free(b.fk);
 	vg_free(b.first_step);
 	vg_free(b.filt);
@@ -950,6 +1186,7 @@ out:
 void vigil_pf_free(struct vigil_pf *pf)
 {
 	vg_free(pf->step_slot);
+	vg_free(pf->guard_slot);
 	vg_free(pf->bloom);
 	vg_free(pf->bucket);
 	vg_free(pf->ent);

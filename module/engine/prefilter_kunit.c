@@ -4,7 +4,8 @@
  * is skipped exactly when none of its literals occurs; a step whose
  * program can be true without any literal (here: under a NOT) gets no
  * filter and always runs.  The memo of parent and actor fields (struct
- * vigil_pf_memo) gives what a scan of them would.
+ * vigil_pf_memo) gives what a scan of them would.  A step's guard stops
+ * it when its own literals are absent.
  */
 #include <kunit/test.h>
 #include "internal.h"
@@ -176,9 +177,84 @@ out:
 	vg_free(m);
 }
 
+/*
+ * An exec with command line @cmd and program @exe: which rules it
+ * raises, a bit each; *@gbit whether the guard slot @g let it through.
+ */
+static u32 hit_guard(struct vigil_engine *e, const char *cmd, const char *exe,
+		     u32 g, bool *gbit)
+{
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	u64 hits[VIGIL_PF_WORDS];
+	u32 hit = 0;
+
+	if (!ev)
+		return ~0U;
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_COMMAND_LINE, cmd, strlen(cmd));
+	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, exe, strlen(exe));
+	vigil_pf_scan(e, ev, VIGIL_EV_EXEC, hits, NULL);
+	*gbit = (hits[g / 64] >> (g % 64)) & 1;
+	vigil_engine_process(e, ev, on_alert, &hit);
+	vg_free(ev);
+	return hit;
+}
+
+/*
+ * "process.command_line : *literal* and process.executable : /tmp/*":
+ * filtered by the command line, guarded by the program, whose field
+ * exec events are scanned for anyway (rule 1).  The guard's bit is set
+ * exactly when the program is under /tmp/, and the step runs only then.
+ */
+static void vigil_prefilter_guard(struct kunit *test)
+{
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	struct vigil_engine *e = NULL;
+	const char *why = NULL;
+	u32 set, tmp, step, g;
+	u8 *blob = NULL;
+	bool gbit;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	rsb_init(b);
+	set = rsb_set_begin(b);
+	for (g = 0; g < ARRAY_SIZE(pf_lits); g++)
+		rsb_pat(b, VIGIL_PAT_CONTAINS, VIGIL_PAT_F_NOCASE, pf_lits[g]);
+	rsb_set_end(b);
+	tmp = rsb_set1(b, VIGIL_PAT_PREFIX, 0, "/tmp/");
+	step = rsb_step_begin(b, 1U << VIGIL_EV_EXEC);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_COMMAND_LINE, 0, set);
+	rsb_insn(b, VIGIL_OP_JF, 0, 0, 1);
+	rsb_insn(b, VIGIL_OP_MATCH, VIGIL_F_PROCESS_EXECUTABLE, 0, tmp);
+	rsb_step_end(b);
+	rsb_rule(b, "guarded", VIGIL_RULE_EVENT, step, 1);
+	pf_rule_on(b, "exe", VIGIL_F_PROCESS_EXECUTABLE, false);
+	blob = vg_zalloc(rsb_size(b));
+	if (!blob)
+		goto out;
+	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
+			     &why);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
+	KUNIT_ASSERT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
+	g = e->pf.guard_slot[0];
+	KUNIT_ASSERT_NE(test, g, VIGIL_PF_NONE);
+	KUNIT_EXPECT_EQ(test, hit_guard(e, "socat -", "/tmp/x", g, &gbit), 1U);
+	KUNIT_EXPECT_TRUE(test, gbit);
+	KUNIT_EXPECT_EQ(test, hit_guard(e, "socat -", "/usr/bin/x", g, &gbit),
+			0U);
+	KUNIT_EXPECT_FALSE(test, gbit);
+	KUNIT_EXPECT_EQ(test, hit_guard(e, "ls", "/tmp/socat", g, &gbit), 2U);
+	vigil_engine_free(e);
+out:
+	vg_free(blob);
+	vg_free(b);
+}
+
 static struct kunit_case vigil_prefilter_cases[] = {
 	KUNIT_CASE(vigil_prefilter_skip),
 	KUNIT_CASE(vigil_prefilter_memo),
+	KUNIT_CASE(vigil_prefilter_guard),
 	{}
 };
 

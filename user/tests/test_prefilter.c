@@ -33,6 +33,9 @@
 #define CORPUS "../../../shared/corpus/elastic/"
 #define DIFF_EXIT 3 /* a mutant build's status when its streams disagree */
 
+static void *compile_queries(const char *const *queries, size_t n,
+			     __u32 *len);
+
 /*
  * Rebuilds @e as the plain engine: no prefilter, no index, no wait
  * lists, no numeric gates; every candidate on its kind's list (the
@@ -175,6 +178,80 @@ out:
 	vigil_engine_free(e);
 	vigil_engine_free(f);
 	vigil_engine_free(g);
+}
+
+/*
+ * Guards: a step whose filter is the more selective-looking of two
+ * tests (a command line with "bash -i") gets the other (the program under
+ * /tmp) as its guard when the kind's events are scanned for that field
+ * anyway (here for rule 1): it runs only if both its filter and its
+ * guard let the event through.  Not a guard of common directories or
+ * short arguments (guard_literal_ok()), nor one of a field the kind's
+ * events are not scanned for (rule 4's: the working directory).
+ */
+#define GUARD_CMD "process where event.action == \"exec\" and " \
+	"process.command_line : (\"*bash -i*\", \"*zsh -c*\") and "
+static void filter_guard(void)
+{
+	static const char *const q[] = {
+		GUARD_CMD "process.executable : (\"/tmp/*\", \"/dev/shm/*\")",
+		"process where event.action == \"exec\" and "
+		"process.executable : (\"*/xmrig*\", \"*/kinsing*\", "
+		"\"*/kdevtmpfs*\", \"*/cryptonight*\", \"*/minerd*\", "
+		"\"*/cpuminer*\", \"*/nheqminer*\", \"*/ethminer*\")",
+		GUARD_CMD "process.executable : (\"/usr/bin/*\", \"/bin/*\")",
+		GUARD_CMD "process.args : (\"-l\", \"-p\")",
+		GUARD_CMD "process.working_directory : \"/srv/*\"",
+	};
+	struct vigil_engine_limits lim = { 256, 256 };
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	struct vigil_engine *e = NULL;
+	u64 hits[VIGIL_PF_WORDS];
+	const char *reason;
+	__u32 len = 0, s0, g0, r;
+	void *blob = compile_queries(q, ARRAY_SIZE(q), &len);
+
+	CHECK(blob && c);
+	if (!blob || !c)
+		goto out;
+	e = vigil_engine_new(blob, len, &lim, &reason);
+	CHECK(!IS_ERR(e));
+	if (IS_ERR(e)) {
+		e = NULL;
+		goto out;
+	}
+	r = e->rs.rules[0].first_step;
+	s0 = e->pf.step_slot[r];
+	g0 = e->pf.guard_slot[r];
+	CHECK(s0 != VIGIL_PF_NONE && g0 != VIGIL_PF_NONE);
+	if (s0 == VIGIL_PF_NONE || g0 == VIGIL_PF_NONE)
+		goto out;
+	CHECK_EQ(e->pf.cand[s0].fields, 1ULL << VIGIL_F_PROCESS_COMMAND_LINE);
+	CHECK_EQ(e->pf.cand[g0].fields, 1ULL << VIGIL_F_PROCESS_EXECUTABLE);
+	for (r = 2; r < ARRAY_SIZE(q); r++) {
+		CHECK(step_filtered(e, r));
+		CHECK_EQ(e->pf.guard_slot[e->rs.rules[r].first_step],
+			 VIGIL_PF_NONE);
+	}
+	cu_exec(c, 1, "e1", "x", ARGV("x"));
+	cmd(c, "bash -i x");
+	cu_set(c, VIGIL_F_PROCESS_EXECUTABLE, "/usr/bin/x");
+	vigil_pf_scan(e, &c->ev, VIGIL_EV_EXEC, hits, NULL);
+	CHECK((hits[s0 / 64] >> (s0 % 64)) & 1);
+	CHECK(!((hits[g0 / 64] >> (g0 % 64)) & 1));
+	CHECK_EQ(cu_run(e, c), 1); /* rule 2 */
+	cu_set(c, VIGIL_F_PROCESS_EXECUTABLE, "/tmp/x");
+	vigil_pf_scan(e, &c->ev, VIGIL_EV_EXEC, hits, NULL);
+	CHECK((hits[g0 / 64] >> (g0 % 64)) & 1);
+	CHECK_EQ(cu_run(e, c), 1);
+	cu_set(c, VIGIL_F_PROCESS_WORKING_DIRECTORY, "/srv/w");
+	CHECK_EQ(cu_run(e, c), 2); /* and rule 4 */
+	cmd(c, "make");
+	CHECK_EQ(cu_run(e, c), 0);
+out:
+	vigil_engine_free(e);
+	free(blob);
+	free(c);
 }
 
 /*
@@ -802,7 +879,7 @@ static void differential(const char *what, void *blob, __u32 len,
 	if (!d->fired)
 		goto out;
 	feed(d, c);
-	printf("# %s: %u filtered steps, %llu events, %llu alerts, %llu differ\n",
+	printf("# %s: %u prefilter slots, %llu events, %llu alerts, %llu differ\n",
 	       what, d->on->pf.n_slots, (unsigned long long)d->events,
 	       (unsigned long long)d->alerts,
 	       (unsigned long long)d->mismatches);
@@ -919,9 +996,22 @@ static const char *const seq_shapes[] = {
 	 * (struct vigil_pf_memo); the streams give it values of one length
 	 */
 	"process where event.action == \"exec\" and " MANY_PCMD,
+	/*
+	 * 15: filtered on the command line for exec events (as 7), guarded
+	 * on the working directory, which exec events are scanned for (16)
+	 * and load_module events are not: those pass the guard
+	 */
+	"process where event.type == \"start\" and "
+	"process.command_line : \"*xmrig*\" and "
+	"process.working_directory : \"/srv/*\"",
+	"process where event.action == \"exec\" and "
+	"process.working_directory : (\"*/xmrig*\", \"*/kinsing*\", "
+	"\"*/kdevtmpfs*\", \"*/cryptonight*\", \"*/minerd*\", "
+	"\"*/cpuminer*\", \"*/nheqminer*\", \"*/ethminer*\")",
 };
 
-static void *compile_shapes(__u32 *len)
+/* The EQL rules @queries[0 .. @n) as one ruleset blob. */
+static void *compile_queries(const char *const *queries, size_t n, __u32 *len)
 {
 	struct vigil_compiler *c = vigil_compiler_new();
 	struct vigil_cerror e;
@@ -930,8 +1020,8 @@ static void *compile_shapes(__u32 *len)
 
 	if (!c)
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(seq_shapes); i++) {
-		cu_rule("eql", seq_shapes[i]);
+	for (i = 0; i < n; i++) {
+		cu_rule("eql", queries[i]);
 		cu_toml[strstr(cu_toml, "t-1") - cu_toml + 2] = (char)('a' + i);
 		if (vigil_compiler_add_buf(c, cu_toml, strlen(cu_toml), &e)) {
 			printf("#   shape %zu: %s\n", i, e.msg);
@@ -947,6 +1037,11 @@ out:
 	return blob;
 }
 
+static void *compile_shapes(__u32 *len)
+{
+	return compile_queries(seq_shapes, ARRAY_SIZE(seq_shapes), len);
+}
+
 /* One random event of a small alphabet that meets each step or not. */
 static void shape_event(struct cu_ev *c, u32 r)
 {
@@ -956,6 +1051,8 @@ static void shape_event(struct cu_ev *c, u32 r)
 	case 0:
 	case 1:
 		cu_exec(c, 0, eid, "sh", ARGV("sh", "-c", "x"));
+		cu_set(c, VIGIL_F_PROCESS_WORKING_DIRECTORY,
+		       (r >> 11) & 1 ? "/srv/w" : "/w");
 		cmd(c, (r >> 4) & 1 ? "echo aGkK | base64 -d" :
 		    (r >> 6) & 1  ? "sh -c xmrig" :
 		    (r >> 7) & 1  ? ((r >> 8) & 1 ? "sh -c 8:" : "sh -c x;") :
@@ -983,6 +1080,8 @@ static void shape_event(struct cu_ev *c, u32 r)
 		cmd(c, (r >> 4) & 1 ? "insmod xmrig.ko" : "insmod x.ko");
 		cu_set(c, VIGIL_F_PROCESS_EXECUTABLE,
 		       (r >> 5) & 1 ? "/tmp/insmod" : "/usr/sbin/insmod");
+		cu_set(c, VIGIL_F_PROCESS_WORKING_DIRECTORY,
+		       (r >> 6) & 1 ? "/srv/w" : "/w");
 		break;
 	default:
 		cu_exec(c, 0, eid, (r >> 4) & 1 ? "curl" : "ls", ARGV("ls"));
@@ -1085,6 +1184,7 @@ static void seq_dispatch(void)
 	struct diff *d = shape_engines();
 	const struct vigil_dispatch *dp;
 	u64 alerts;
+	u32 r;
 
 	CHECK(d);
 	if (!d)
@@ -1104,7 +1204,14 @@ static void seq_dispatch(void)
 	CHECK(d->on->pf.rule_slot[7] != VIGIL_PF_NONE);
 	CHECK_EQ(d->on->pf.cand[d->on->pf.rule_slot[7]].kinds,
 		 1U << VIGIL_EV_EXEC);
-	CHECK_EQ(dp->kind_n[VIGIL_EV_LOAD_MODULE], 2); /* rules 7 and 10 */
+	CHECK_EQ(dp->kind_n[VIGIL_EV_LOAD_MODULE], 3); /* rules 7, 10, 15 */
+	/* rule 15: guarded for exec events, passed for load_module's */
+	r = d->on->rs.rules[15].first_step;
+	CHECK(d->on->pf.guard_slot[r] != VIGIL_PF_NONE);
+	CHECK(d->on->pf.guard_slot[r] != VIGIL_PF_NONE &&
+	      ((d->on->pf.kpass[VIGIL_EV_LOAD_MODULE][d->on->pf.guard_slot[r] /
+						      64] >>
+		(d->on->pf.guard_slot[r] % 64)) & 1));
 	CHECK(d->on->pf.kslots[VIGIL_EV_LOAD_MODULE] > 0); /* rule 8 */
 	CHECK(vigil_index_covers(&d->on->rs, &d->on->rs.rules[9],
 				 &d->on->rs.steps[d->on->rs.rules[9].first_step]));
@@ -1140,6 +1247,7 @@ static void mutants(void)
 		"every class of rare bytes counts as needed by a regex",
 		"a memo of parent fields compares their lengths, not bytes",
 		"a sequence in flight is skipped when its first step cannot match",
+		"a guard stops the kinds it is not kept for",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
@@ -1178,6 +1286,7 @@ int main(int argc, char **argv)
 	RUN(filter_anchors);
 	RUN(filter_joined);
 	RUN(filter_memo);
+	RUN(filter_guard);
 	RUN(filter_glob_escape);
 	RUN(regex_need_positions);
 	RUN(glob_need);
