@@ -304,6 +304,7 @@ struct vigil_index {
 #define DISPATCH_MUT_MEMO_KEY 10 /* a memo compares lengths, not bytes */
 #define DISPATCH_MUT_SEQ_FIRST 11 /* a sequence in flight skipped by step 0 */
 #define DISPATCH_MUT_GUARD_PASS 12 /* a guard stops kinds it is not kept for */
+#define DISPATCH_MUT_PART_END 13 /* a path's part ends where the path does */
 #define VIGIL_PF_NONE 0xffffU
 #define VIGIL_PF_BLOOM_LOG2 17
 #define VIGIL_PF_VERIFY_MAX 16384U /* literal bytes checked per event */
@@ -361,6 +362,9 @@ struct vigil_pfcand {
  *	go through the memo (struct vigil_pf_memo), so that events of every
  *	kind from one parent find it
  * @glen: per field, gram bytes: 2 or 3 (its shortest literal)
+ * @whole: per part of a path (vigil_field_whole()), that path when the
+ *	part's literals are found by the path's scan (they are no shorter
+ *	than the path's grams), else 0
  * @bloom: 1 << VIGIL_PF_BLOOM_LOG2 bits of gram hashes
  * @bmask: buckets less one
  * @bucket: @bmask + 2 offsets into @ent (CSR)
@@ -380,6 +384,7 @@ struct vigil_pf {
 	u64 kfields[__VIGIL_EV_LAST];
 	u64 memo_fields;
 	u8 glen[64];
+	u8 whole[64];
 	u64 *bloom;
 	u32 bmask;
 	u32 *bucket;
@@ -719,6 +724,32 @@ static inline u32 vigil_field_pair(u32 f)
 	default:
 		return VIGIL_F_UNSPEC;
 	}
+}
+
+/*
+ * The value @f is a part of: file.path of file.name, file.extension and
+ * file.directory, the original path of the original's
+ * (vigil_event_derive_file() makes them views into it); else
+ * VIGIL_F_UNSPEC.  A part is @f - whole - 1 of VIGIL_FIELD_PARTS.
+ */
+#define VIGIL_FIELD_PARTS 3
+_Static_assert(VIGIL_F_FILE_NAME - VIGIL_F_FILE_PATH == 1 &&
+		       VIGIL_F_FILE_EXTENSION - VIGIL_F_FILE_PATH == 2 &&
+		       VIGIL_F_FILE_DIRECTORY - VIGIL_F_FILE_PATH == 3 &&
+		       VIGIL_F_FILE_ORIG_NAME - VIGIL_F_FILE_ORIG_PATH == 1 &&
+		       VIGIL_F_FILE_ORIG_EXTENSION - VIGIL_F_FILE_ORIG_PATH ==
+			       2 &&
+		       VIGIL_F_FILE_ORIG_DIRECTORY - VIGIL_F_FILE_ORIG_PATH ==
+			       3,
+	       "a path's parts follow it");
+static inline u32 vigil_field_whole(u32 f)
+{
+	if (f > VIGIL_F_FILE_PATH && f <= VIGIL_F_FILE_PATH + VIGIL_FIELD_PARTS)
+		return VIGIL_F_FILE_PATH;
+	if (f > VIGIL_F_FILE_ORIG_PATH &&
+	    f <= VIGIL_F_FILE_ORIG_PATH + VIGIL_FIELD_PARTS)
+		return VIGIL_F_FILE_ORIG_PATH;
+	return VIGIL_F_UNSPEC;
 }
 
 /*

@@ -788,7 +788,7 @@ static int build_table(struct vigil_pf *pf, const char *strtab,
 		g = pf->glen[l->field];
 		off = goff[i];
 		gram = gram_of(strtab + l->str + off, g);
-		h = pf_gram_hash(gram, l->field);
+		h = pf_gram_hash(pf, gram, l->field);
 		pf_bloom_set(pf->bloom, h);
 		where[i] = pf_bucket_of(pf, h);
 		pf->bucket[where[i] + 1]++;
@@ -1150,11 +1150,20 @@ int vigil_pf_build(struct vigil_engine *e)
 		goto out;
 	for (i = 0, n = 0; i < pf->n_slots; i++)
 		n += slot_literals(&b, i, lits + n);
-	/* a field's grams are as long as its shortest literal allows */
+	/*
+	 * a field's grams are as long as its shortest literal allows, and
+	 * as those of the fields scanned with it: its pair; the whole path
+	 * of a part no shorter (vigil_pf.whole)
+	 */
 	for (i = 0; i < n; i++)
 		if (lits[i].len < pf->glen[lits[i].field])
 			pf->glen[lits[i].field] = lits[i].len;
 	for (i = 0; i < 64; i++) {
+		j = vigil_field_whole(i);
+		if (j && pf->glen[i] >= pf->glen[j]) {
+			pf->whole[i] = (u8)j;
+			pf->glen[i] = pf->glen[j];
+		}
 		j = pf_pair_of(i);
 		if (j && pf->glen[j] < pf->glen[i])
 			pf->glen[i] = pf->glen[j];

@@ -37,9 +37,16 @@ static inline u32 pf_pair_of(u32 f)
 	return vigil_field_pair(f);
 }
 
-static inline u32 pf_seed_of(u32 f)
+/*
+ * So do a path and each of its parts that @pf scans with it
+ * (vigil_pf.whole): one scan of the path finds the literals of its
+ * name, extension and directory where each lies in it.
+ */
+static inline u32 pf_seed_of(const struct vigil_pf *pf, u32 f)
 {
-	return (vigil_is_array(f) ? pf_pair_of(f) : f) << 24;
+	if (vigil_is_array(f))
+		return pf_pair_of(f) << 24;
+	return (pf->whole[f] ? pf->whole[f] : f) << 24;
 }
 
 /* Multiplicative: the bitmap takes the high bits, buckets a mix. */
@@ -49,9 +56,9 @@ static inline u32 pf_hash(u32 gram, u32 seed)
 	return (gram ^ seed) * PF_HASH_MUL;
 }
 
-static inline u32 pf_gram_hash(u32 gram, u32 field)
+static inline u32 pf_gram_hash(const struct vigil_pf *pf, u32 gram, u32 field)
 {
-	return pf_hash(gram, pf_seed_of(field));
+	return pf_hash(gram, pf_seed_of(pf, field));
 }
 
 /*

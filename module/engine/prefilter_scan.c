@@ -10,7 +10,8 @@
  * where each literal with that gram is verified in place.  A verified
  * literal sets its steps' bits; a step whose bit stays clear cannot
  * match and is skipped.  A command line that joins its arguments is
- * scanned once for the literals of both.  The bytes verified per event
+ * scanned once for the literals of both, a path once for those of its
+ * name, extension and directory too.  The bytes verified per event
  * are bounded; past the bound every step passes.  The parent's fields
  * and the process's own go through the caller's memo (struct
  * vigil_pf_memo): the same bytes as the last event's give the same
@@ -29,25 +30,73 @@ static bool lit_eq(const char *lit, const char *s, u32 n)
 	return true;
 }
 
+/**
+ * struct pf_value - a value being scanned, and the fields it holds
+ * @field: its field
+ * @pair: with @field a command line that joins the arguments of field
+ *	@pair (struct vigil_event.joined), that field, else VIGIL_F_UNSPEC
+ * @parts: with @field a path, the bit (1U << k) of each part k
+ *	(vigil_field_whole()) that is a view into it, scanned with it
+ * @lo: per part in @parts, where it starts in the value
+ * @hi: and where it ends
+ */
+struct pf_value {
+	u32 field;
+	u32 pair;
+	u32 parts;
+	u32 lo[VIGIL_FIELD_PARTS];
+	u32 hi[VIGIL_FIELD_PARTS];
+};
+
 /*
- * The gram ending at @s[@end] of field @field is in the bitmap: verify
- * the literals with that gram.  With @pair set, @s is a command line
- * that joins the arguments of field @pair, whose literals are verified
- * too, with a space as element boundary.  Return: false when the work
- * bound is spent.
+ * Where a literal of field @f may lie in the value @v, [*@lo, *@hi),
+ * and the byte that bounds an element there (*@sep; 0: none but NUL).
+ * Return: false when @v does not hold field @f.
+ */
+static bool value_holds(const struct pf_value *v, u32 f, u32 len, u32 *lo,
+			u32 *hi, char *sep)
+{
+	u32 k;
+
+	*lo = 0;
+	*hi = len;
+	*sep = 0;
+	if (f == v->field)
+		return true;
+	if (v->pair && f == v->pair) {
+		*sep = ' ';
+		return true;
+	}
+	k = f - v->field - 1;
+	if (!v->parts || vigil_field_whole(f) != v->field ||
+	    !(v->parts & (1U << k)))
+		return false;
+	*lo = v->lo[k];
+	*hi = DISPATCH_MUT(DISPATCH_MUT_PART_END) ? len : v->hi[k];
+	return true;
+}
+
+/*
+ * The gram ending at @s[@end] of value @v is in the bitmap: verify the
+ * literals with that gram, of its field and of the fields it holds
+ * (struct pf_value): a joined command line's arguments, with a space as
+ * element boundary; a path's parts, each within its bounds.  Return:
+ * false when the work bound is spent.
  */
 static noinline bool verify(const struct vigil_pf *pf, const char *strtab,
-			    u32 field, u32 pair, u32 gram, u32 h, const char *s,
-			    u32 len, u32 end, u64 *hits, u32 *budget)
+			    const struct pf_value *v, u32 gram, u32 h,
+			    const char *s, u32 len, u32 end, u64 *hits,
+			    u32 *budget)
 {
-	u32 b = pf_bucket_of(pf, h), i, j, start, g = pf->glen[field];
+	u32 b = pf_bucket_of(pf, h), i, j, start, lo, hi,
+	    g = pf->glen[v->field];
 	char sep;
 
 	for (i = pf->bucket[b]; i < pf->bucket[b + 1]; i++) {
 		const struct vigil_pfent *en = &pf->ent[i];
 
 		if (en->gram != gram ||
-		    (en->field != field && (!pair || en->field != pair)))
+		    !value_holds(v, en->field, len, &lo, &hi, &sep))
 			continue;
 		if (*budget < en->len + 1U)
 			return false;
@@ -55,14 +104,13 @@ static noinline bool verify(const struct vigil_pf *pf, const char *strtab,
 		if (end + 1 < g + en->off)
 			continue;
 		start = end + 1 - g - en->off;
-		if (start + en->len > len)
+		if (start < lo || start + en->len > hi)
 			continue;
-		/* anchors: at a value's (an element's) start or end */
-		sep = en->field == field ? 0 : ' ';
-		if ((en->anchor & PF_AT_START) && start && s[start - 1] &&
+		/* anchors: at a value's (an element's, a part's) start or end */
+		if ((en->anchor & PF_AT_START) && start > lo && s[start - 1] &&
 		    s[start - 1] != sep)
 			continue;
-		if ((en->anchor & PF_AT_END) && start + en->len < len &&
+		if ((en->anchor & PF_AT_END) && start + en->len < hi &&
 		    s[start + en->len] && s[start + en->len] != sep)
 			continue;
 		if (!lit_eq(strtab + en->str, s + start, en->len))
@@ -77,16 +125,17 @@ static noinline bool verify(const struct vigil_pf *pf, const char *strtab,
 }
 
 /*
- * Scans value @v of field @f (@pair: see verify()) into @hits.  Return:
- * false when the work bound is spent.
+ * Scans value @val, @v (see verify()), into @hits.  Return: false when
+ * the work bound is spent.
  */
-static bool scan_one(const struct vigil_pf *pf, const char *strtab, u32 f,
-		     u32 pair, const struct vigil_value *v, u64 *hits,
-		     u32 *budget)
+static bool scan_one(const struct vigil_pf *pf, const char *strtab,
+		     const struct pf_value *v, const struct vigil_value *val,
+		     u64 *hits, u32 *budget)
 {
-	const u8 *s = (const u8 *)v->str;
+	const u8 *s = (const u8 *)val->str;
 	const u64 *bloom = pf->bloom;
-	u32 len = v->len, g = pf->glen[f], seed = pf_seed_of(f);
+	u32 len = val->len, g = pf->glen[v->field],
+	    seed = pf_seed_of(pf, v->field);
 	u32 wmask = g == 2 ? 0xffff : 0xffffff, w = 0, h, i;
 
 	/* the hot loop: a table fold, a multiply, a bit test */
@@ -95,9 +144,8 @@ static bool scan_one(const struct vigil_pf *pf, const char *strtab, u32 f,
 		h = pf_hash(w, seed);
 		if (likely(!pf_bloom_has(bloom, h)))
 			continue;
-		if (i + 1 >= g &&
-		    !verify(pf, strtab, f, pair, w, h, (const char *)s, len, i,
-			    hits, budget))
+		if (i + 1 >= g && !verify(pf, strtab, v, w, h, (const char *)s,
+					  len, i, hits, budget))
 			return false;
 	}
 	return true;
@@ -123,6 +171,31 @@ static u64 scanned_of(const struct vigil_event *ev, u64 fields)
 }
 
 /*
+ * Of @todo, the parts of path @f that @pf scans with it and that are
+ * views into it, into @v; they leave @todo.
+ */
+static void value_parts(const struct vigil_pf *pf, const struct vigil_event *ev,
+			u32 f, u64 *todo, struct pf_value *v)
+{
+	const struct vigil_value *w = &ev->v[f];
+	u32 k, p;
+
+	for (k = 0; k < VIGIL_FIELD_PARTS; k++) {
+		const struct vigil_value *pv = &ev->v[f + 1 + k];
+
+		p = f + 1 + k;
+		if (!(*todo & (1ULL << p)) || pf->whole[p] != f ||
+		    (uintptr_t)pv->str < (uintptr_t)w->str ||
+		    (uintptr_t)pv->str + pv->len > (uintptr_t)w->str + w->len)
+			continue;
+		v->lo[k] = (u32)(pv->str - w->str);
+		v->hi[k] = v->lo[k] + pv->len;
+		v->parts |= 1U << k;
+		*todo &= ~(1ULL << p);
+	}
+}
+
+/*
  * Scans @fields of @ev into @hits.  Return: false when the work bound is
  * spent (the caller lets every step through).
  */
@@ -131,15 +204,22 @@ static bool scan_fields(const struct vigil_engine *e,
 			u32 *budget)
 {
 	u64 todo = scanned_of(ev, fields), joined = fields & ~todo;
+	struct pf_value v;
 
 	while (todo) {
-		u32 f = __builtin_ctzll(todo), pair = pf_pair_of(f);
+		u32 f = __builtin_ctzll(todo);
 
 		todo &= todo - 1;
+		v.field = f;
+		v.pair = pf_pair_of(f);
+		v.parts = 0;
 		/* a command line that joins its args: theirs too */
-		if (!(joined & (1ULL << pair)))
-			pair = VIGIL_F_UNSPEC;
-		if (!scan_one(&e->pf, e->rs.strtab, f, pair, &ev->v[f], hits,
+		if (!(joined & (1ULL << v.pair)))
+			v.pair = VIGIL_F_UNSPEC;
+		/* a path: the parts that are views into it too */
+		if (f == VIGIL_F_FILE_PATH || f == VIGIL_F_FILE_ORIG_PATH)
+			value_parts(&e->pf, ev, f, &todo, &v);
+		if (!scan_one(&e->pf, e->rs.strtab, &v, &ev->v[f], hits,
 			      budget))
 			return false;
 	}

@@ -255,6 +255,63 @@ out:
 }
 
 /*
+ * A path's parts (file.name, file.directory) are found by the scan of
+ * the path when they are views into it, each only where it lies: a
+ * name literal not in the directory, a directory literal that must end
+ * the directory.  A part that is not a view (an event built from JSON)
+ * is scanned on its own.
+ */
+static void filter_parts(void)
+{
+	static const char *const q[] = {
+		"file where event.type == \"creation\" and file.name : "
+		"(\"*xmrig*\", \"*kinsing*\", \"*kdevtmpfs*\", \"*minerd*\", "
+		"\"*cpuminer*\", \"*nheqminer*\", \"*ethminer*\")",
+		"file where event.type == \"creation\" and file.directory : "
+		"(\"/srv\", \"*/.cache\", \"/mnt/*\", \"/media/*\", "
+		"\"/dev/shm*\", \"/var/tmp*\", \"/run/user/*\")",
+		"file where event.type == \"creation\" and file.path : "
+		"(\"*/x.so\", \"*/.ssh/*\", \"*/cron.d/*\", \"*/.config/*\", "
+		"\"*/systemd/*\", \"*/init.d/*\", \"*/profile.d/*\")",
+	};
+	struct vigil_engine_limits lim = { 256, 256 };
+	struct cu_ev *c = calloc(1, sizeof(*c));
+	struct vigil_engine *e = NULL;
+	const char *reason;
+	__u32 len = 0;
+	void *blob = compile_queries(q, ARRAY_SIZE(q), &len);
+
+	CHECK(blob && c);
+	if (!blob || !c)
+		goto out;
+	e = vigil_engine_new(blob, len, &lim, &reason);
+	CHECK(!IS_ERR(e));
+	if (IS_ERR(e)) {
+		e = NULL;
+		goto out;
+	}
+	CHECK_EQ(e->pf.whole[VIGIL_F_FILE_NAME], VIGIL_F_FILE_PATH);
+	CHECK_EQ(e->pf.whole[VIGIL_F_FILE_DIRECTORY], VIGIL_F_FILE_PATH);
+	cu_file(c, 1, "e1", VIGIL_EV_CREATE, "/srv/xmrig");
+	CHECK_EQ(cu_run(e, c), 2); /* rules 0 and 1 */
+	cu_file(c, 1, "e1", VIGIL_EV_CREATE, "/srv/a/xmrig");
+	CHECK_EQ(cu_run(e, c), 1); /* "/srv" is not the directory */
+	cu_file(c, 1, "e1", VIGIL_EV_CREATE, "/xmrig/a");
+	CHECK_EQ(cu_run(e, c), 0); /* "xmrig" is not in the name */
+	cu_file(c, 1, "e1", VIGIL_EV_CREATE, "/srv/x.so");
+	CHECK_EQ(cu_run(e, c), 2); /* rules 1 and 2 */
+	/* parts that are not views into the path: scanned on their own */
+	cu_file(c, 1, "e1", VIGIL_EV_CREATE, "/a/b");
+	cu_set(c, VIGIL_F_FILE_NAME, "xmrig");
+	cu_set(c, VIGIL_F_FILE_DIRECTORY, "/srv");
+	CHECK_EQ(cu_run(e, c), 2);
+out:
+	vigil_engine_free(e);
+	free(blob);
+	free(c);
+}
+
+/*
  * A regex that needs ':' (vigil_dfa_need()): the look for it, a word at
  * a time, finds it at every place of values of 1 to 40 bytes, and is
  * not fooled by the bytes around it (';', 0xba: ':' with the high bit).
@@ -954,6 +1011,15 @@ out:
 #define PORT "[network where destination.port == 4444]"
 #define SO "[file where event.type == \"creation\" and file.extension == \"so\"]"
 #define SEQ "sequence by process.entity_id with maxspan=1m "
+/* a directory and a path of creations, literals enough to scan both */
+#define DIRS                                                               \
+	"[file where event.type == \"creation\" and file.directory : "      \
+	"(\"/tmp\", \"/dev/shm*\", \"/var/tmp*\", \"/run/user/*\", "        \
+	"\"*/.cache\", \"/mnt/*\", \"/media/*\", \"/srv/*\")]"
+#define PATHS                                                              \
+	"[file where event.type == \"creation\" and file.path : "           \
+	"(\"*/x.so\", \"*xmrig*\", \"*/kinsing*\", \"*/kdevtmpfs*\", "      \
+	"\"*/minerd*\", \"*/cpuminer*\", \"*/nheqminer*\", \"*/ethminer*\")]"
 static const char *const seq_shapes[] = {
 	SEQ B64 PORT,	     /* filtered first, unfiltered later kind */
 	SEQ UID PORT,	     /* unfiltered first, unfiltered later kind */
@@ -1008,6 +1074,12 @@ static const char *const seq_shapes[] = {
 	"process.working_directory : (\"*/xmrig*\", \"*/kinsing*\", "
 	"\"*/kdevtmpfs*\", \"*/cryptonight*\", \"*/minerd*\", "
 	"\"*/cpuminer*\", \"*/nheqminer*\", \"*/ethminer*\")",
+	/*
+	 * 17, 18: a creation's directory and path, the directory scanned
+	 * as a part of the path (struct pf_value)
+	 */
+	SEQ DIRS B64,
+	SEQ PATHS B64,
 };
 
 /* The EQL rules @queries[0 .. @n) as one ruleset blob. */
@@ -1198,7 +1270,8 @@ static void seq_dispatch(void)
 	CHECK_EQ(dp->wait_n[VIGIL_EV_CONNECT], 4); /* rules 0, 1, 4 and 10 */
 	CHECK_EQ(dp->kind_n[VIGIL_EV_EXEC], 5); /* rules 1, 3, 11, 12, 13 */
 	/* later steps of exec, their first step's kind is another or filtered */
-	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 3); /* rules 2, 4 and 6 */
+	/* rules 2, 4, 6, 17 and 18 */
+	CHECK_EQ(dp->wait_n[VIGIL_EV_EXEC], 5);
 	CHECK_EQ(d->off->disp.wait_n[VIGIL_EV_CONNECT], 0);
 	/* rule 7: filtered on exec events, on load_module's kind list */
 	CHECK(d->on->pf.rule_slot[7] != VIGIL_PF_NONE);
@@ -1248,6 +1321,7 @@ static void mutants(void)
 		"a memo of parent fields compares their lengths, not bytes",
 		"a sequence in flight is skipped when its first step cannot match",
 		"a guard stops the kinds it is not kept for",
+		"a path's part is taken to end where the path does",
 	};
 	mutants_run("test_prefilter", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
@@ -1287,6 +1361,7 @@ int main(int argc, char **argv)
 	RUN(filter_joined);
 	RUN(filter_memo);
 	RUN(filter_guard);
+	RUN(filter_parts);
 	RUN(filter_glob_escape);
 	RUN(regex_need_positions);
 	RUN(glob_need);
