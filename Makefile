@@ -19,7 +19,7 @@
 #   make lint            checkpatch, sparse and clang-format gates
 #   make test-user       userspace unit tests (ASan + UBSan)
 #   make fuzz            libFuzzer targets, FUZZ_SECONDS each
-#   make kunit           KUnit suites in the kunit kernel
+#   make kunit           KUnit suites in the debug kernel
 #   make integration     tests/integration/*.sh on 6.1, 6.12 and debug
 #
 # The module is built by Kbuild (Kbuild, module/Kbuild).  Builds for the
