@@ -1014,53 +1014,38 @@ static bool guard_literal_ok(u32 f, const char *s, u32 len, u8 anchor)
 	return true;
 }
 
-/* Does every literal of filter @a make a guard (guard_literal_ok())? */
-static bool guard_ok(const struct vigil_rs *rs, const struct pf_filt *a)
+/*
+ * The literals filter @a needs: lowers @glen[f] to the length of each in
+ * field f.  Return: whether none lowered @glen and, with @guard, each
+ * makes a guard (guard_literal_ok()).
+ */
+static bool filt_literals(const struct vigil_rs *rs, const struct pf_filt *a,
+			  u8 *glen, bool guard)
 {
-	u32 i, j, off, len;
+	u32 i, j, off, len, f;
+	bool ok = true;
 	u8 anchor;
 
 	for (i = 0; i < a->n; i++) {
 		const struct vigil_rs_set *set = &rs->sets[a->s[i]];
 
+		f = a->f[i];
 		for (j = 0; j < set->n_pats; j++) {
 			const struct vigil_rs_pat *p =
 				&rs->pats[set->first_pat + j];
 
 			len = pat_literal(rs, p, &off, &anchor);
-			if (!guard_literal_ok(a->f[i],
-					      rs->strtab + p->str + off, len,
-					      anchor))
-				return false;
-		}
-	}
-	return true;
-}
-
-/*
- * Lowers @glen[f] to the length of each literal filter @a needs in
- * field f.  Return: whether that lowered some.
- */
-static bool filt_glen(const struct vigil_rs *rs, const struct pf_filt *a,
-		      u8 *glen)
-{
-	u32 i, j, off, len;
-	bool lower = false;
-	u8 anchor;
-
-	for (i = 0; i < a->n; i++) {
-		const struct vigil_rs_set *set = &rs->sets[a->s[i]];
-
-		for (j = 0; j < set->n_pats; j++) {
-			len = pat_literal(rs, &rs->pats[set->first_pat + j],
-					  &off, &anchor);
-			if (len < glen[a->f[i]]) {
-				glen[a->f[i]] = (u8)len;
-				lower = true;
+			if (len < glen[f]) {
+				glen[f] = (u8)len;
+				ok = false;
 			}
+			if (guard &&
+			    !guard_literal_ok(f, rs->strtab + p->str + off, len,
+					      anchor))
+				ok = false;
 		}
 	}
-	return lower;
+	return ok;
 }
 
 /*
@@ -1081,13 +1066,12 @@ static void assign_guards(struct pf_build *b)
 	memset(glen, 3, sizeof(glen));
 	for (i = 0; i < rs->h->n_steps; i++)
 		if (pf->step_slot[i] != VIGIL_PF_NONE)
-			filt_glen(rs, &b->filt[i], glen);
+			filt_literals(rs, &b->filt[i], glen, false);
 	for (i = 0; i < rs->h->n_steps; i++) {
 		if (!b->gk[i])
 			continue;
 		memcpy(g, glen, sizeof(g));
-		if (filt_glen(rs, &b->guard[i], g) ||
-		    !guard_ok(rs, &b->guard[i]))
+		if (!filt_literals(rs, &b->guard[i], g, true))
 			continue;
 		s = new_slot(b, i, 1, VIGIL_NIL, ~0U, true);
 		if (s == VIGIL_PF_NONE)
