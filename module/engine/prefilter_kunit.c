@@ -50,20 +50,49 @@ static void on_alert(void *ctx, const struct vigil_match *m)
 }
 
 /*
+ * The engine of @b's rules, its blob in *@blob (the caller frees it);
+ * NULL, the failure reported, when it is refused.
+ */
+static struct vigil_engine *pf_engine(struct kunit *test, struct rsb *b,
+				      u8 **blob)
+{
+	struct vigil_engine *e;
+	const char *why = NULL;
+
+	*blob = vg_zalloc(rsb_size(b));
+	if (!*blob)
+		return NULL;
+	e = vigil_engine_new(*blob, rsb_finish(b, *blob, rsb_size(b)), NULL,
+			     &why);
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
+	return IS_ERR(e) ? NULL : e;
+}
+
+/* An event of @kind whose field @f is @s, or NULL. */
+static struct vigil_event *new_event(u32 kind, u32 f, const char *s)
+{
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+
+	if (!ev)
+		return NULL;
+	vigil_event_init(ev);
+	vigil_event_set_kind(ev, kind);
+	vigil_event_set_str(ev, f, s, strlen(s));
+	return ev;
+}
+
+/*
  * Which rules an event of @kind whose field @f is @s raises, a bit each,
  * with the memo @m (NULL: none).
  */
 static u32 hit_kind(struct vigil_engine *e, u32 kind, u32 f, const char *s,
 		    struct vigil_pf_memo *m)
 {
-	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	struct vigil_event *ev = new_event(kind, f, s);
 	u32 hit = 0;
 
 	if (!ev)
 		return ~0U;
-	vigil_event_init(ev);
-	vigil_event_set_kind(ev, kind);
-	vigil_event_set_str(ev, f, s, strlen(s));
 	vigil_engine_process_memo(e, ev, m, on_alert, &hit);
 	vg_free(ev);
 	return hit;
@@ -85,19 +114,15 @@ static void vigil_prefilter_skip(struct kunit *test)
 {
 	struct rsb *b = vg_zalloc(sizeof(*b));
 	struct vigil_engine *e = NULL;
-	const char *why = NULL;
 	u8 *blob = NULL;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	rsb_init(b);
 	pf_rule(b, "contains", false);
 	pf_rule(b, "not-contains", true);
-	blob = vg_zalloc(rsb_size(b));
-	if (!blob)
+	e = pf_engine(test, b, &blob);
+	if (!e)
 		goto out;
-	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
-			     &why);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
 	KUNIT_EXPECT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
 	KUNIT_EXPECT_EQ(test, (u32)e->pf.step_slot[1], VIGIL_PF_NONE);
 	KUNIT_EXPECT_EQ(test, e->pf.kslots[VIGIL_EV_EXEC], 1U);
@@ -136,7 +161,6 @@ static void vigil_prefilter_memo(struct kunit *test)
 	struct vigil_pf_memo *m = vg_zalloc(sizeof(*m));
 	struct rsb *b = vg_zalloc(sizeof(*b));
 	struct vigil_engine *e = NULL;
-	const char *why = NULL;
 	u8 *blob = NULL;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
@@ -146,12 +170,9 @@ static void vigil_prefilter_memo(struct kunit *test)
 	pf_rule_kind(b, "actor", VIGIL_EV_CREATE, VIGIL_F_PROCESS_COMMAND_LINE,
 		     false);
 	pf_rule(b, "exec", false);
-	blob = vg_zalloc(rsb_size(b));
-	if (!blob)
+	e = pf_engine(test, b, &blob);
+	if (!e)
 		goto out;
-	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
-			     &why);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
 	KUNIT_EXPECT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
 	KUNIT_EXPECT_EQ(test, memo_hit(e, m, "sh -c socat"), 1U);
 	KUNIT_EXPECT_EQ(test, m->group[VIGIL_PF_MEMO_PARENT].engine, e->id);
@@ -184,15 +205,13 @@ out:
 static u32 hit_guard(struct vigil_engine *e, const char *cmd, const char *exe,
 		     u32 g, bool *gbit)
 {
-	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	struct vigil_event *ev =
+		new_event(VIGIL_EV_EXEC, VIGIL_F_PROCESS_COMMAND_LINE, cmd);
 	u64 hits[VIGIL_PF_WORDS];
 	u32 hit = 0;
 
 	if (!ev)
 		return ~0U;
-	vigil_event_init(ev);
-	vigil_event_set_kind(ev, VIGIL_EV_EXEC);
-	vigil_event_set_str(ev, VIGIL_F_PROCESS_COMMAND_LINE, cmd, strlen(cmd));
 	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, exe, strlen(exe));
 	vigil_pf_scan(e, ev, VIGIL_EV_EXEC, hits, NULL);
 	*gbit = (hits[g / 64] >> (g % 64)) & 1;
@@ -211,7 +230,6 @@ static void vigil_prefilter_guard(struct kunit *test)
 {
 	struct rsb *b = vg_zalloc(sizeof(*b));
 	struct vigil_engine *e = NULL;
-	const char *why = NULL;
 	u32 set, tmp, step, g;
 	u8 *blob = NULL;
 	bool gbit;
@@ -230,12 +248,9 @@ static void vigil_prefilter_guard(struct kunit *test)
 	rsb_step_end(b);
 	rsb_rule(b, "guarded", VIGIL_RULE_EVENT, step, 1);
 	pf_rule_on(b, "exe", VIGIL_F_PROCESS_EXECUTABLE, false);
-	blob = vg_zalloc(rsb_size(b));
-	if (!blob)
+	e = pf_engine(test, b, &blob);
+	if (!e)
 		goto out;
-	e = vigil_engine_new(blob, rsb_finish(b, blob, rsb_size(b)), NULL,
-			     &why);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(e), "engine: %s", why);
 	KUNIT_ASSERT_NE(test, (u32)e->pf.step_slot[0], VIGIL_PF_NONE);
 	g = e->pf.guard_slot[0];
 	KUNIT_ASSERT_NE(test, g, VIGIL_PF_NONE);

@@ -36,6 +36,26 @@
 static void *compile_queries(const char *const *queries, size_t n,
 			     __u32 *len);
 
+/* An engine of the EQL rules @queries[0 .. @n), or NULL. */
+static struct vigil_engine *engine_of(const char *const *queries, size_t n)
+{
+	struct vigil_engine_limits lim = { 256, 256 };
+	struct vigil_engine *e;
+	const char *reason;
+	__u32 len = 0;
+	void *blob = compile_queries(queries, n, &len);
+
+	if (!blob)
+		return NULL;
+	e = vigil_engine_new(blob, len, &lim, &reason);
+	free(blob);
+	if (IS_ERR(e)) {
+		printf("#   engine refused: %s\n", reason);
+		return NULL;
+	}
+	return e;
+}
+
 /*
  * Rebuilds @e as the plain engine: no prefilter, no index, no wait
  * lists, no numeric gates; every candidate on its kind's list (the
@@ -203,23 +223,14 @@ static void filter_guard(void)
 		GUARD_CMD "process.args : (\"-l\", \"-p\")",
 		GUARD_CMD "process.working_directory : \"/srv/*\"",
 	};
-	struct vigil_engine_limits lim = { 256, 256 };
 	struct cu_ev *c = calloc(1, sizeof(*c));
-	struct vigil_engine *e = NULL;
+	struct vigil_engine *e = engine_of(q, ARRAY_SIZE(q));
 	u64 hits[VIGIL_PF_WORDS];
-	const char *reason;
-	__u32 len = 0, s0, g0, r;
-	void *blob = compile_queries(q, ARRAY_SIZE(q), &len);
+	u32 s0, g0, r;
 
-	CHECK(blob && c);
-	if (!blob || !c)
+	CHECK(e && c);
+	if (!e || !c)
 		goto out;
-	e = vigil_engine_new(blob, len, &lim, &reason);
-	CHECK(!IS_ERR(e));
-	if (IS_ERR(e)) {
-		e = NULL;
-		goto out;
-	}
 	r = e->rs.rules[0].first_step;
 	s0 = e->pf.step_slot[r];
 	g0 = e->pf.guard_slot[r];
@@ -250,7 +261,6 @@ static void filter_guard(void)
 	CHECK_EQ(cu_run(e, c), 0);
 out:
 	vigil_engine_free(e);
-	free(blob);
 	free(c);
 }
 
@@ -274,22 +284,12 @@ static void filter_parts(void)
 		"(\"*/x.so\", \"*/.ssh/*\", \"*/cron.d/*\", \"*/.config/*\", "
 		"\"*/systemd/*\", \"*/init.d/*\", \"*/profile.d/*\")",
 	};
-	struct vigil_engine_limits lim = { 256, 256 };
 	struct cu_ev *c = calloc(1, sizeof(*c));
-	struct vigil_engine *e = NULL;
-	const char *reason;
-	__u32 len = 0;
-	void *blob = compile_queries(q, ARRAY_SIZE(q), &len);
+	struct vigil_engine *e = engine_of(q, ARRAY_SIZE(q));
 
-	CHECK(blob && c);
-	if (!blob || !c)
+	CHECK(e && c);
+	if (!e || !c)
 		goto out;
-	e = vigil_engine_new(blob, len, &lim, &reason);
-	CHECK(!IS_ERR(e));
-	if (IS_ERR(e)) {
-		e = NULL;
-		goto out;
-	}
 	CHECK_EQ(e->pf.whole[VIGIL_F_FILE_NAME], VIGIL_F_FILE_PATH);
 	CHECK_EQ(e->pf.whole[VIGIL_F_FILE_DIRECTORY], VIGIL_F_FILE_PATH);
 	cu_file(c, 1, "e1", VIGIL_EV_CREATE, "/srv/xmrig");
@@ -307,7 +307,6 @@ static void filter_parts(void)
 	CHECK_EQ(cu_run(e, c), 2);
 out:
 	vigil_engine_free(e);
-	free(blob);
 	free(c);
 }
 
