@@ -221,7 +221,7 @@ static u32 hit_guard(struct vigil_engine *e, const char *cmd, const char *exe,
 }
 
 /*
- * "process.command_line : *literal* and process.executable : /tmp/*":
+ * "process.command_line : *literal* and process.executable : /tmp/...":
  * filtered by the command line, guarded by the program, whose field
  * exec events are scanned for anyway (rule 1).  The guard's bit is set
  * exactly when the program is under /tmp/, and the step runs only then.
