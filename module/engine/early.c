@@ -63,6 +63,7 @@
 #define EARLY_MUT_CACHE_KEY 5 /* the cache key leaves out numbers (ports) */
 #define EARLY_MUT_DECIDE 6 /* a filter reading a late field is decided */
 #define EARLY_MUT_INDEX 7 /* a step indexed by a late field is indexed */
+#define EARLY_MUT_MEMO_KEY 8 /* the actor memo's key leaves out the program */
 
 /* Table bits computed at build, all steps of all early kinds together. */
 #define EARLY_BUILD_WORK (1U << 24)
@@ -186,6 +187,20 @@ static u32 atom_cost(const struct vigil_rs *rs, const struct vigil_rs_insn *in)
 	return in->op == VIGIL_OP_MATCH ? 1 + rs->sets[in->arg].n_pats : 1;
 }
 
+/* Is @in a test of the actor's fields at @kind, kept by an actor memo? */
+static bool actor_atom(u32 kind, const struct vigil_rs_insn *in)
+{
+	return (VIGIL_EARLY_ACTOR_KINDS & (1U << kind)) && in->field < 64 &&
+	       (VIGIL_EARLY_ACTOR_FIELDS & (1ULL << in->field));
+}
+
+/* The order atoms run in: the actor's first, each part cheapest first. */
+static u64 atom_rank(const struct vigil_rs *rs, u32 kind,
+		     const struct vigil_rs_insn *in)
+{
+	return ((u64)!actor_atom(kind, in) << 32) | atom_cost(rs, in);
+}
+
 /*
  * Does step @st, from its start @ss, need the test at its instruction
  * @i: is it impossible when the test gives one of its values?
@@ -201,17 +216,18 @@ static bool early_needed(const struct vigil_rs *rs,
 }
 
 /*
- * The early atoms of @st from its start @ss, at @kind, cheapest first
- * (they run in that order and stop once the step is decided).  When a
+ * The early atoms of @st from its start @ss, at @kind, those of the
+ * actor's fields first (actor_atom()), each part cheapest first (they
+ * run in that order and stop once the step is decided).  When a
  * table cannot hold them all, the tests the step needs come first, then
  * the others in program order, up to VIGIL_EARLY_ATOMS; a test left out
  * is unknown, as a late field's is.  The search is charged to @work.
- * Return: how many.
+ * Return: how many; *@n_actor: how many of them the actor's.
  */
 static u32 early_atoms(const struct vigil_rs *rs,
 		       const struct vigil_rs_step *st, u32 kind,
-		       const struct vigil_stepstart *ss, u16 *atom, u8 *reach,
-		       u32 *work)
+		       const struct vigil_stepstart *ss, u16 *atom,
+		       u8 *n_actor, u8 *reach, u32 *work)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 i, j, n = 0, all = 0, pass, cost = 2 * (st->n_insns + 1U);
@@ -241,15 +257,19 @@ static u32 early_atoms(const struct vigil_rs *rs,
 				atom[n++] = i;
 		}
 	}
-	/* insertion sort by cost, stable: at most VIGIL_EARLY_ATOMS */
+	/* insertion sort by rank, stable: at most VIGIL_EARLY_ATOMS */
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && atom_cost(rs, &prog[atom[j]]) <
-					     atom_cost(rs, &prog[atom[j - 1]]);
+		for (j = i; j > 0 && atom_rank(rs, kind, &prog[atom[j]]) <
+					     atom_rank(rs, kind,
+						       &prog[atom[j - 1]]);
 		     j--) {
 			t = atom[j];
 			atom[j] = atom[j - 1];
 			atom[j - 1] = t;
 		}
+	for (*n_actor = 0; *n_actor < n && actor_atom(kind, &prog[atom[*n_actor]]);
+	     (*n_actor)++)
+		;
 	return n;
 }
 
@@ -292,9 +312,11 @@ static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
 	memset(es->levels, 0, sizeof(es->levels));
 	if (rs->starts)
 		ss = rs->starts[step * __VIGIL_EV_LAST + kind];
-	n = early_atoms(rs, st, kind, &ss, es->atom, reach, work);
+	n = early_atoms(rs, st, kind, &ss, es->atom, &es->n_actor, reach,
+			work);
 	if (*work < (st->n_insns + 1U) << n) {
 		es->n_atoms = 0;
+		es->n_actor = 0;
 		level_set(es->levels, 0, 0);
 		return true;
 	}
@@ -450,29 +472,131 @@ static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
 }
 
 /*
- * Can step @es be true on @ev by its early atoms?  Return: 1 or 0, or -1
- * when @w cannot pay for an atom.
+ * An actor memo's entry (struct vigil_early_memo, @step): the stamp, how
+ * many atoms ran, their results.
  */
-static int early_step_may(const struct vigil_engine *e,
-			  const struct vigil_early_step *es,
-			  const struct vigil_event *ev, struct vigil_work *w)
+#define MEMO_STAMP_SHIFT 16
+#define MEMO_RAN_SHIFT 10
+#define MEMO_RAN_MASK 0x3fU
+#define MEMO_RESULTS_MASK ((1U << MEMO_RAN_SHIFT) - 1)
+_Static_assert(VIGIL_EARLY_ATOMS <= MEMO_RAN_SHIFT &&
+		       VIGIL_EARLY_ATOMS <= MEMO_RAN_MASK &&
+		       MEMO_RAN_SHIFT + 6 <= MEMO_STAMP_SHIFT,
+	       "an actor memo's entry holds the atoms' results");
+_Static_assert(__builtin_popcount(VIGIL_EARLY_ACTOR_KINDS) ==
+			       VIGIL_EARLY_MEMO_ROWS &&
+		       !(VIGIL_EARLY_ACTOR_KINDS & ~VIGIL_EARLY_KINDS) &&
+		       __builtin_popcountll(VIGIL_EARLY_ACTOR_FIELDS) ==
+			       VIGIL_EARLY_MEMO_FIELDS &&
+		       !(VIGIL_EARLY_ACTOR_FIELDS & ~VIGIL_EARLY_FILE_FIELDS) &&
+		       !(VIGIL_EARLY_ACTOR_FIELDS & ~VIGIL_EARLY_END_FIELDS),
+	       "an actor memo has a row per actor kind, room per actor field");
+
+/*
+ * @m keyed to the actor of @ev (its fields VIGIL_EARLY_ACTOR_FIELDS),
+ * as engine @e runs its atoms: a new actor or another engine gets a new
+ * stamp, so that no entry of the last one is known.  Return: the row of
+ * @kind, or NULL when @kind has none or the actor's fields are too long
+ * to keep.
+ */
+static u32 *early_memo_row(const struct vigil_engine *e, u32 kind,
+			   const struct vigil_event *ev,
+			   struct vigil_early_memo *m)
+{
+	u64 present = ev->present & VIGIL_EARLY_ACTOR_FIELDS, left = present;
+	bool same = m->engine == e->id && m->present == present;
+	u32 off = 0, n = 0, f, len;
+
+	if (!(VIGIL_EARLY_ACTOR_KINDS & (1U << kind)))
+		return NULL;
+	while (left) {
+		f = __builtin_ctzll(left);
+		left &= left - 1;
+		len = ev->v[f].len;
+		if (len > VIGIL_EARLY_MEMO_BYTES - off) {
+			m->engine = 0;
+			return NULL;
+		}
+		if (EARLY_MUT(EARLY_MUT_MEMO_KEY) &&
+		    f == VIGIL_F_PROCESS_EXECUTABLE)
+			continue;
+		if (!same || m->len[n] != len ||
+		    memcmp(m->bytes + off, ev->v[f].str, len)) {
+			same = false;
+			memcpy(m->bytes + off, ev->v[f].str, len);
+			m->len[n] = len;
+		}
+		n++;
+		off += len;
+	}
+	if (!same) {
+		m->engine = e->id;
+		m->present = present;
+		m->stamp = (m->stamp + 1) & 0xffffU;
+		if (!m->stamp) { /* wrapped: forget the entries of old stamps */
+			memset(m->step, 0, sizeof(m->step));
+			m->stamp = 1;
+		}
+	}
+	return m->step[__builtin_popcount(VIGIL_EARLY_ACTOR_KINDS &
+					  ((1U << kind) - 1))];
+}
+
+/*
+ * Runs the atoms of @es from *@j, while the results *@a so far leave the
+ * step possible, up to @stop.  Return: 0, or -1 when @w cannot pay for
+ * an atom.
+ */
+static int early_run_atoms(const struct vigil_engine *e,
+			   const struct vigil_early_step *es,
+			   const struct vigil_event *ev, struct vigil_work *w,
+			   u32 stop, u32 *j, u32 *a)
 {
 	const struct vigil_rs_insn *prog =
 		&e->rs.insns[e->rs.steps[es->step].first_insn];
-	u32 j, a;
 	int t;
+
+	for (; *j < stop && level_get(es->levels, *j, *a); (*j)++) {
+		t = vigil_insn_test(&e->rs, &prog[es->atom[*j]], ev, w);
+		if (t < 0)
+			return -1;
+		*a |= (u32)t << *j;
+	}
+	return 0;
+}
+
+/*
+ * Can step @es be true on @ev by its early atoms?  The actor's come from
+ * @memo, its entry in an actor memo's row, when it holds them for
+ * @stamp, and else are kept there; @memo NULL: none.  Return: 1 or 0, or
+ * -1 when @w cannot pay for an atom.
+ */
+static int early_step_may(const struct vigil_engine *e,
+			  const struct vigil_early_step *es,
+			  const struct vigil_event *ev, struct vigil_work *w,
+			  u32 *memo, u32 stamp)
+{
+	u32 j = 0, a = 0;
 
 	if (!READ_ONCE(e->rstate[es->rule].enabled))
 		return 0;
-	/* cheapest atom first, until the step is decided */
-	for (j = 0, a = 0; j < es->n_atoms && level_get(es->levels, j, a);
-	     j++) {
-		t = vigil_insn_test(&e->rs, &prog[es->atom[j]], ev, w);
-		if (t < 0)
+	if (memo && *memo >> MEMO_STAMP_SHIFT == stamp) {
+		j = (*memo >> MEMO_RAN_SHIFT) & MEMO_RAN_MASK;
+		a = *memo & MEMO_RESULTS_MASK;
+	} else if (memo && es->n_actor) {
+		if (early_run_atoms(e, es, ev, w, es->n_actor, &j, &a))
 			return -1;
-		a |= (u32)t << j;
+		*memo = stamp << MEMO_STAMP_SHIFT | j << MEMO_RAN_SHIFT | a;
 	}
+	if (early_run_atoms(e, es, ev, w, es->n_atoms, &j, &a))
+		return -1;
 	return level_get(es->levels, j, a);
+}
+
+/* Step @i's entry in actor memo row @row, or NULL. */
+static u32 *memo_entry(u32 *row, u32 i)
+{
+	return row && i < VIGIL_EARLY_MEMO_STEPS ? &row[i] : NULL;
 }
 
 /**
@@ -660,7 +784,7 @@ bool vigil_engine_early_memo(struct vigil_engine *e,
 	struct vigil_early *ek;
 	u64 run[VIGIL_EARLY_MAX_STEPS / 64], m;
 	u8 key[EARLY_KEY_MAX];
-	u32 kind, i, klen, wd;
+	u32 kind, i, klen, wd, stamp = 0, *row = NULL;
 	u64 h = 0, slot;
 	int t;
 
@@ -690,12 +814,17 @@ bool vigil_engine_early_memo(struct vigil_engine *e,
 	}
 	if (known == EARLY_MAY)
 		return true;
+	if (memo) {
+		row = early_memo_row(e, kind, ev, &memo->early);
+		stamp = memo->early.stamp;
+	}
 	if (known == EARLY_UNKNOWN)
 		early_cands(e, ek, kind, ev, memo, run);
 	for (wd = 0; wd < early_words(ek) && known == EARLY_UNKNOWN; wd++) {
 		for (m = run[wd]; m; m &= m - 1) {
 			i = wd * 64 + __builtin_ctzll(m);
-			t = early_step_may(e, &ek->steps[i], ev, &w);
+			t = early_step_may(e, &ek->steps[i], ev, &w,
+					   memo_entry(row, i), stamp);
 			if (t < 0)
 				return true; /* the budget ran out: not kept */
 			if (t) {
@@ -712,7 +841,8 @@ bool vigil_engine_early_memo(struct vigil_engine *e,
 	/* later steps: only while a sequence of their rule is in flight */
 	for (i = ek->n_first; i < ek->n && vigil_seq_pending(e); i++)
 		if (vigil_seq_waiting(e, ek->steps[i].rule) &&
-		    early_step_may(e, &ek->steps[i], ev, &w))
+		    early_step_may(e, &ek->steps[i], ev, &w,
+				   memo_entry(row, i), stamp))
 			return true;
 	return false;
 }

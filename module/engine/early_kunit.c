@@ -4,8 +4,9 @@
  * process, a connect rule on two ports, and a creation rule on an
  * extension less an installer: events that cannot match by their early
  * fields are turned away, the others are not, and a rule enabled again
- * forgets what was remembered.  The differential against whole runs of
- * the programs is user/tests/test_early.c.
+ * forgets what was remembered; the memo of the actor's atoms keys on the
+ * program and the engine.  The differential against whole runs of the
+ * programs is user/tests/test_early.c.
  */
 #include <kunit/test.h>
 #include "internal.h"
@@ -53,16 +54,26 @@ static void early_create_rule(struct rsb *b)
 	rsb_rule(b, "create-ko", VIGIL_RULE_EVENT, step, 1);
 }
 
-/* A file event of @kind: @path and what it gives, by program @exe. */
-static bool early_file(struct vigil_engine *e, struct vigil_event *ev, u32 kind,
-		       const char *path, const char *exe)
+/*
+ * A file event of @kind: @path and what it gives, by program @exe,
+ * decided through @memo (NULL: none).
+ */
+static bool early_file_memo(struct vigil_engine *e, struct vigil_event *ev,
+			    struct vigil_pf_memo *memo, u32 kind,
+			    const char *path, const char *exe)
 {
 	vigil_event_init(ev);
 	vigil_event_set_kind(ev, kind);
 	vigil_event_set_str(ev, VIGIL_F_FILE_PATH, path, strlen(path));
 	vigil_event_derive_file(ev);
 	vigil_event_set_str(ev, VIGIL_F_PROCESS_EXECUTABLE, exe, strlen(exe));
-	return vigil_engine_early(e, ev);
+	return vigil_engine_early_memo(e, ev, memo);
+}
+
+static bool early_file(struct vigil_engine *e, struct vigil_event *ev, u32 kind,
+		       const char *path, const char *exe)
+{
+	return early_file_memo(e, ev, NULL, kind, path, exe);
 }
 
 static bool early_end(struct vigil_engine *e, struct vigil_event *ev,
@@ -129,9 +140,66 @@ static void vigil_early_decides(struct kunit *test)
 	vg_free(b);
 }
 
-static struct kunit_case vigil_early_cases[] = { KUNIT_CASE(
-							 vigil_early_decides),
-						 {} };
+/*
+ * The actor memo: the program's atom of the creation rule runs once per
+ * program, and another program (or another engine) gets a new stamp.
+ */
+static void vigil_early_actor_memo(struct kunit *test)
+{
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
+	struct vigil_pf_memo *memo = vg_zalloc(sizeof(*memo));
+	struct vigil_engine *e = NULL, *e2 = NULL;
+	const char *why = NULL;
+	u32 stamp;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_NOT_NULL(test, memo);
+	rsb_init(b);
+	early_create_rule(b);
+	e = rsb_engine(b, 0, 0, &why);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	e2 = rsb_engine(b, 0, 0, &why);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, e2, "engine: %s", why);
+	KUNIT_EXPECT_FALSE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
+						 "/tmp/a.ko", "/usr/bin/dpkg"));
+	stamp = memo->early.stamp;
+	KUNIT_EXPECT_NE(test, stamp, 0U);
+	/* the same program: the same stamp, the same answer */
+	KUNIT_EXPECT_FALSE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
+						 "/tmp/b.ko", "/usr/bin/dpkg"));
+	KUNIT_EXPECT_EQ(test, memo->early.stamp, stamp);
+	/* another program of the same length: a new stamp, its own answer */
+	KUNIT_EXPECT_TRUE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
+						"/tmp/b.ko", "/usr/bin/dpkh"));
+	KUNIT_EXPECT_NE(test, memo->early.stamp, stamp);
+	stamp = memo->early.stamp;
+	KUNIT_EXPECT_TRUE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
+						"/tmp/c.ko", "/usr/bin/dpkh"));
+	KUNIT_EXPECT_EQ(test, memo->early.stamp, stamp);
+	/* a deletion keeps the actor; no step takes it */
+	KUNIT_EXPECT_FALSE(test, early_file_memo(e, ev, memo, VIGIL_EV_DELETE,
+						 "/tmp/c.ko", "/usr/bin/dpkh"));
+	KUNIT_EXPECT_EQ(test, memo->early.stamp, stamp);
+	/* another engine, the same program: a new stamp */
+	KUNIT_EXPECT_TRUE(test, early_file_memo(e2, ev, memo, VIGIL_EV_CREATE,
+						"/tmp/c.ko", "/usr/bin/dpkh"));
+	KUNIT_EXPECT_NE(test, memo->early.stamp, stamp);
+	KUNIT_EXPECT_FALSE(test, early_file_memo(e2, ev, memo, VIGIL_EV_CREATE,
+						 "/tmp/c.ko", "/usr/bin/dpkg"));
+	vigil_engine_free(e2);
+	vigil_engine_free(e);
+	vg_free(memo);
+	vg_free(ev);
+	vg_free(b);
+}
+
+static struct kunit_case vigil_early_cases[] = {
+	KUNIT_CASE(vigil_early_decides),
+	KUNIT_CASE(vigil_early_actor_memo),
+	{}
+};
 
 static struct kunit_suite vigil_early_suite = {
 	.name = "vigil_early",

@@ -399,10 +399,55 @@ enum vigil_pf_memo_groups {
 	VIGIL_PF_MEMO_GROUPS
 };
 
+/*
+ * The early kinds whose early fields hold the actor's
+ * (VIGIL_EARLY_ACTOR_FIELDS): a row of struct vigil_early_memo each.
+ */
+#define VIGIL_EARLY_ACTOR_KINDS                                   \
+	((1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) |           \
+	 (1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_DELETE) |      \
+	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_SYMLINK))
+#define VIGIL_EARLY_MEMO_ROWS 6U
+/* Steps of a kind whose actor atoms a memo keeps; the others run them. */
+#define VIGIL_EARLY_MEMO_STEPS 128U
+/* Bytes of the actor's fields a memo keys on; a longer actor: none kept. */
+#define VIGIL_EARLY_MEMO_BYTES 512U
+#define VIGIL_EARLY_MEMO_FIELDS 2U
+
+/**
+ * struct vigil_early_memo - what the early atoms on the actor's fields
+ *	gave for the last actor (early.c)
+ * @engine: id of the engine whose atoms (struct vigil_engine); 0: empty
+ * @present: which of VIGIL_EARLY_ACTOR_FIELDS the actor had
+ * @len: per field of @present, in field order, its bytes in @bytes
+ * @stamp: the stamp of this actor's entries in @step, never 0
+ * @bytes: the actor's fields, one after the other
+ * @step: per kind of VIGIL_EARLY_ACTOR_KINDS (a row each, in kind order)
+ *	and per step of the kind's early decision (struct vigil_early,
+ *	@steps), @stamp << 16, then how many of the step's leading actor
+ *	atoms ran << 10, then their results (bit j: atom j); an entry with
+ *	another stamp is not known
+ *
+ * The file events and the end of one process name the same program, and
+ * a busy process's come one after another.  The early atoms that read
+ * the actor's fields come first in each step (early.c), so their results
+ * hold for every event of the actor.
+ */
+struct vigil_early_memo {
+	u64 engine;
+	u64 present;
+	u32 len[VIGIL_EARLY_MEMO_FIELDS];
+	u32 stamp;
+	char bytes[VIGIL_EARLY_MEMO_BYTES];
+	u32 step[VIGIL_EARLY_MEMO_ROWS][VIGIL_EARLY_MEMO_STEPS];
+};
+
 /**
  * struct vigil_pf_memo - what the prefilter found in the last event's
- *	parent and actor fields
+ *	parent and actor fields, and what the early atoms found in the
+ *	actor's
  * @group: per enum vigil_pf_memo_groups
+ * @early: the early decisions' (vigil_engine_early_memo())
  *
  * The children of one process carry the same process.parent.* fields,
  * and a shell's children come one after another; the file and network
@@ -416,6 +461,7 @@ enum vigil_pf_memo_groups {
  */
 struct vigil_pf_memo {
 	struct vigil_pf_memo_group group[VIGIL_PF_MEMO_GROUPS];
+	struct vigil_early_memo early;
 };
 
 /*

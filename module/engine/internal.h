@@ -510,8 +510,11 @@ struct vigil_rule_state {
  *	field early for the kind: it can be true only if the index finds
  *	it on the early fields
  * @n_atoms: its early atoms, at most VIGIL_EARLY_ATOMS
- * @atom: each atom's instruction index in the step's program, cheapest
- *	first
+ * @n_actor: of them, those that read the actor's fields
+ *	(VIGIL_EARLY_ACTOR_FIELDS) at a kind of VIGIL_EARLY_ACTOR_KINDS: they
+ *	come first, and a memo keeps their results (struct vigil_early_memo)
+ * @atom: each atom's instruction index in the step's program, the
+ *	@n_actor first, each part cheapest first
  * @levels: for j = 0..@n_atoms, bit (1 << j) - 1 + p set when the step
  *	can be true with the first j atoms' results the bits of p (atom i:
  *	bit i) and some results of the others; level @n_atoms is the table
@@ -522,6 +525,7 @@ struct vigil_early_step {
 	u8 later;
 	u8 indexed;
 	u8 n_atoms;
+	u8 n_actor;
 	u16 atom[VIGIL_EARLY_ATOMS];
 	u64 levels[(2U << VIGIL_EARLY_ATOMS) / 64];
 };

@@ -15,7 +15,9 @@
  *    early levels read on the event's early fields alone: a step that is
  *    true where they say impossible is a soundness failure; and
  *    whole events: when vigil_engine_early() says no, the engine run on
- *    the whole event gives no alert.  Built a second time per mutant of
+ *    the whole event gives no alert; and vigil_engine_early_memo(), its
+ *    memo of the actor's atoms carried from one event to the next, says
+ *    what vigil_engine_early() says.  Built a second time per mutant of
  *    early.c (-DVIGIL_EARLY_MUTANT=n, user/Makefile:
  *    build/mut/test_early-n); the case `mutants` runs each and asserts
  *    the differential catches it.
@@ -93,6 +95,10 @@ static const char *const shapes[] = {
 	"file.Ext.original.path : \"/etc/*\" and file.path : \"/tmp/*\"",
 	"file where event.action == \"symlink\" and "
 	"file.target_path : \"/bin/*\"",
+	/* 15: opens of a path set by programs outside a program set */
+	"file where event.action == \"opened-file\" and "
+	"file.path : (\"/etc/passwd\", \"/proc/*/cmdline\") and "
+	"not process.executable : (\"/usr/bin/*\", \"/bin/sh\")",
 };
 
 static const char *const ips[] = {
@@ -182,6 +188,14 @@ static void put(struct cu_ev *c, u32 f, const char *v)
 	next++;
 }
 
+/* The programs of random file events. */
+static const char *const exes[] = {
+	"/usr/bin/x",
+	"/usr/bin/dpkg",
+	"/tmp/x",
+	"/bin/sh",
+};
+
 /*
  * A random event of an early kind: a file open, creation or deletion, a
  * process end, or a connection with addresses and ports; names and
@@ -201,10 +215,6 @@ static void random_event(struct cu_ev *c)
 			"/etc/passwd", "/tmp/x.so", "/", "/var/log/syslog",
 			"/lib/modules/x.ko", "/etc/cron.d/job", "/tmp/.x",
 		};
-		static const char *const exes[] = {
-			"/usr/bin/x", "/usr/bin/dpkg", "/tmp/x", "/bin/sh",
-		};
-
 		cu_exec(c, 0, "e1", "x", ARGV("x", "-a"));
 		vigil_event_set_kind(&c->ev,
 				     file_kinds[rnd() % ARRAY_SIZE(file_kinds)]);
@@ -273,7 +283,9 @@ static void early_part(const struct vigil_event *ev, struct vigil_event *out)
 }
 
 struct diff {
-	u64 events, true_steps, impossible, decided_no, violations;
+	u64 events, true_steps, impossible, decided_no, memo_differs,
+		violations;
+	struct vigil_pf_memo memo; /* one event after another, as a CPU's */
 };
 
 static void count_cb(void *ctx, const struct vigil_match *m)
@@ -289,15 +301,36 @@ static bool level(const struct vigil_early_step *es, u32 j, u32 p)
 	return (es->levels[b / 64] >> (b % 64)) & 1;
 }
 
+/*
+ * vigil_engine_early() on @part, and vigil_engine_early_memo() with the
+ * memo of the events before: a difference is a violation.  Return: the
+ * first's answer.
+ */
+static bool memo_check(struct vigil_engine *e, const struct vigil_event *part,
+		       struct diff *d)
+{
+	bool may = vigil_engine_early(e, part);
+
+	if (vigil_engine_early_memo(e, part, &d->memo) == may)
+		return may;
+	d->memo_differs++;
+	if (d->violations++ < 5)
+		printf("#   event %llu: with the actor memo early says %s, without it %s\n",
+		       (unsigned long long)d->events, may ? "no" : "yes",
+		       may ? "yes" : "no");
+	return may;
+}
+
 /* One event through every early step of its kind, and whole. */
 static void check_event(struct vigil_engine *e, struct cu_ev *c,
 			struct diff *d)
 {
-	struct vigil_event part;
+	struct vigil_event part, twin;
 	struct vigil_work w = { VIGIL_EVENT_WORK, false };
 	struct vigil_evctx x = { 0, NULL, &w };
 	u32 kind = c->ev.v[VIGIL_F_EVENT_KIND].num, i, j, a, alerts = 0;
 	const struct vigil_early *ek = &e->early[kind];
+	bool may;
 
 	early_part(&c->ev, &part);
 	d->events++;
@@ -322,7 +355,27 @@ static void check_event(struct vigil_engine *e, struct cu_ev *c,
 			printf("#   step %u of rule %u is true where its table says impossible\n",
 			       es->step, es->rule);
 	}
-	if (vigil_engine_early(e, &part))
+	/*
+	 * the memo of the last actor's atoms decides as they do, here and
+	 * right after on the same event by the same name's other program
+	 */
+	may = memo_check(e, &part, d);
+	if (c->ev.present & (1ULL << VIGIL_F_PROCESS_EXECUTABLE)) {
+		const struct vigil_value *x =
+			&c->ev.v[VIGIL_F_PROCESS_EXECUTABLE];
+
+		for (j = 0; j < ARRAY_SIZE(exes) &&
+			    (x->len != strlen(exes[j]) ||
+			     memcmp(x->str, exes[j], x->len));
+		     j++)
+			;
+		j = (j + 1) % ARRAY_SIZE(exes);
+		twin = part;
+		vigil_event_set_str(&twin, VIGIL_F_PROCESS_EXECUTABLE, exes[j],
+				    strlen(exes[j]));
+		memo_check(e, &twin, d);
+	}
+	if (may)
 		return;
 	d->decided_no++;
 	vigil_event_set_num(&c->ev, VIGIL_F_TIMESTAMP, d->events * 1000);
@@ -394,11 +447,12 @@ static u64 differential(bool corpus, u32 events, struct diff *d)
 		random_event(c);
 		check_event(e, c, d);
 	}
-	printf("# %s: %llu events, %llu steps true, %llu step tables say impossible, %llu events decided early, %llu violations\n",
+	printf("# %s: %llu events, %llu steps true, %llu step tables say impossible, %llu events decided early, %llu decided otherwise with the actor memo, %llu violations\n",
 	       corpus ? "corpus" : "ours", (unsigned long long)d->events,
 	       (unsigned long long)d->true_steps,
 	       (unsigned long long)d->impossible,
 	       (unsigned long long)d->decided_no,
+	       (unsigned long long)d->memo_differs,
 	       (unsigned long long)d->violations);
 out:
 	vigil_engine_free(e);
@@ -662,6 +716,7 @@ static void mutants(void)
 		"the cache key leaves out numbers (ports)",
 		"a filter reading a late field is decided early",
 		"a step indexed by a late field is found early",
+		"the actor memo's key leaves out the program",
 	};
 	mutants_run("test_early", what, (int)ARRAY_SIZE(what), DIFF_EXIT);
 }
