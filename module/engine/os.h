@@ -49,11 +49,12 @@ static inline void vg_free(const void *p)
 }
 
 /*
- * The one allocation in probe context: a sequence's step slot, when the
- * step matches (seq.c), under a spinlock.  Atomic, so it never sleeps;
- * charged to no memory cgroup, since the task that triggers it may be an
- * attacker's, who could fill its own cgroup to make vigil lose the
- * sequence; a failure is counted by the caller, never printed.
+ * The allocations in probe context, under a spinlock: a sequence's step
+ * slot, when the step matches (seq.c), and a new-terms store's next chunk
+ * of 4 KiB, when it fills (terms.c).  Atomic, so they never sleep;
+ * charged to no memory cgroup, since the task that triggers one may be an
+ * attacker's, who could fill its own cgroup to make vigil lose a sequence
+ * or a term; a failure is counted by the caller, never printed.
  */
 static inline void *vg_alloc_atomic(size_t n)
 {

@@ -50,6 +50,10 @@ static inline bool vg_warn_on(bool c, const char *file, int line)
 #define noinline __attribute__((__noinline__))
 #endif
 
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
+
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -78,8 +82,8 @@ static inline void vg_free(const void *p)
 
 /*
  * The probe-context allocation (os.h) with two test hooks, defined in
- * seq.c, its only user: vg_atomic_fail makes that many next allocations
- * fail, vg_atomic_live counts the blocks held.
+ * seq.c (its users: seq.c and terms.c): vg_atomic_fail makes that many
+ * next allocations fail, vg_atomic_live counts the blocks held.
  */
 extern int vg_atomic_fail;
 extern long vg_atomic_live;

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The new-terms store of one rule: a fixed-capacity hash table of term
- * tuple hashes with their last sighting, LRU-evicted when full.  32 bytes
- * per entry plus 4 bytes per bucket, all allocated up front.
+ * The new-terms store of one rule: a hash table of term tuple hashes with
+ * their last sighting, LRU-evicted when full.  Entries live in chunks of
+ * TERMS_CHUNK (4 KiB), allocated as the store fills: the first with the
+ * store, the others when an entry is needed and every chunk is full, in
+ * probe context (vg_alloc_atomic()), up to the capacity.  A chunk that
+ * cannot be had makes the store evict as a full one does (counted in
+ * @evictions, as every eviction is).  So an empty store holds its
+ * buckets (4 bytes per 4 entries of capacity), its chunk pointers and one
+ * chunk; a full one 32 bytes more per entry.
  */
 #include "internal.h"
 #include "lru.h"
@@ -15,33 +21,65 @@ struct term_ent {
 	u32 pad;
 };
 
+#define TERMS_CHUNK_SHIFT 7
+#define TERMS_CHUNK (1U << TERMS_CHUNK_SHIFT)
+/* Entries per bucket at capacity, at most (a power of two). */
+#define TERMS_LOAD 4U
+
+/**
+ * struct vigil_terms - one rule's store
+ * @lock: serializes everything below
+ * @cap: entries it may hold
+ * @mask: buckets - 1
+ * @n: entries in use: 0..@n - 1
+ * @n_chunks: chunks allocated: entries 0..@n_chunks * TERMS_CHUNK - 1
+ * @lru: the entries, most recently used first
+ * @evictions: entries evicted for room (a full store's, or one whose next
+ *	chunk could not be allocated)
+ * @bucket: heads of the hash chains (VIGIL_NIL: empty)
+ * @chunk: the entry chunks, DIV_ROUND_UP(@cap, TERMS_CHUNK) pointers
+ */
 struct vigil_terms {
 	struct vg_lock lock;
-	u32 cap, mask, n;
+	u32 cap, mask, n, n_chunks;
 	struct vigil_lru lru;
 	u64 evictions;
 	u32 *bucket;
-	struct term_ent *ent;
+	struct term_ent **chunk;
 };
 
-/**
- * vigil_terms_bytes() - memory of a store
- * @capacity: entries (> 0)
- *
- * Return: what vigil_terms_new(@capacity) allocates, in bytes.
- */
-u64 vigil_terms_bytes(u32 capacity)
+/* Buckets of a store of @capacity entries: a power of two. */
+static u32 terms_buckets(u32 capacity)
 {
-	u64 nb = 1;
+	u32 nb = 1;
 
-	while (nb < capacity)
+	while ((u64)nb * TERMS_LOAD < capacity)
 		nb <<= 1;
-	return sizeof(struct vigil_terms) + sizeof(u32) * nb +
-	       sizeof(struct term_ent) * (u64)capacity;
+	return nb;
+}
+
+static u32 terms_chunks(u32 capacity)
+{
+	return (capacity + TERMS_CHUNK - 1) / TERMS_CHUNK;
 }
 
 /**
- * vigil_terms_new() - allocate a store
+ * vigil_terms_bytes() - memory of a full store
+ * @capacity: entries (> 0)
+ *
+ * Return: what a store of @capacity holds at most, in bytes.
+ */
+u64 vigil_terms_bytes(u32 capacity)
+{
+	return sizeof(struct vigil_terms) +
+	       sizeof(u32) * (u64)terms_buckets(capacity) +
+	       (sizeof(struct term_ent *) + sizeof(struct term_ent) *
+						   (u64)TERMS_CHUNK) *
+		       terms_chunks(capacity);
+}
+
+/**
+ * vigil_terms_new() - allocate a store, with its first chunk
  * @capacity: entries (> 0)
  *
  * May sleep.
@@ -51,26 +89,29 @@ u64 vigil_terms_bytes(u32 capacity)
 struct vigil_terms *vigil_terms_new(u32 capacity)
 {
 	struct vigil_terms *t;
-	u32 nb = 1, i;
+	u32 nb = terms_buckets(capacity), i;
 
 	t = vg_zalloc(sizeof(*t));
 	if (!t)
 		return NULL;
-	while (nb < capacity)
-		nb <<= 1;
 	t->cap = capacity;
 	t->mask = nb - 1;
 	vigil_lru_init(&t->lru);
 	t->bucket = vg_zalloc(sizeof(u32) * nb);
-	t->ent = vg_zalloc(sizeof(*t->ent) * capacity);
-	if (!t->bucket || !t->ent) {
-		vigil_terms_free(t);
-		return NULL;
-	}
+	t->chunk = vg_zalloc(sizeof(*t->chunk) * terms_chunks(capacity));
+	if (!t->bucket || !t->chunk)
+		goto fail;
+	t->chunk[0] = vg_zalloc(sizeof(struct term_ent) * TERMS_CHUNK);
+	if (!t->chunk[0])
+		goto fail;
+	t->n_chunks = 1;
 	for (i = 0; i < nb; i++)
 		t->bucket[i] = VIGIL_NIL;
 	vg_lock_init(&t->lock);
 	return t;
+fail:
+	vigil_terms_free(t);
+	return NULL;
 }
 
 /**
@@ -79,54 +120,91 @@ struct vigil_terms *vigil_terms_new(u32 capacity)
  */
 void vigil_terms_free(struct vigil_terms *t)
 {
+	u32 i;
+
 	if (!t)
 		return;
+	if (t->chunk && t->n_chunks)
+		vg_free(t->chunk[0]);
+	for (i = 1; t->chunk && i < t->n_chunks; i++)
+		vg_free_atomic(t->chunk[i]);
+	vg_free(t->chunk);
 	vg_free(t->bucket);
-	vg_free(t->ent);
 	vg_free(t);
+}
+
+/* Entry @i (below @t->n_chunks * TERMS_CHUNK). */
+static struct term_ent *ent(const struct vigil_terms *t, u32 i)
+{
+	return &t->chunk[i >> TERMS_CHUNK_SHIFT][i & (TERMS_CHUNK - 1)];
+}
+
+static __always_inline struct vigil_lru_link *link_at(const void *t, u32 i)
+{
+	return &ent(t, i)->lru;
 }
 
 static void lru_unlink(struct vigil_terms *t, u32 i)
 {
-	vigil_lru_unlink(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
+	vigil_lru_unlink_at(&t->lru, link_at, t, i);
 }
 
 static void lru_push(struct vigil_terms *t, u32 i)
 {
-	vigil_lru_push(&t->lru, &t->ent[0].lru, sizeof(t->ent[0]), i);
+	vigil_lru_push_at(&t->lru, link_at, t, i);
 }
 
 static u32 find(struct vigil_terms *t, u64 hash)
 {
 	u32 i;
 
-	for (i = t->bucket[hash & t->mask]; i != VIGIL_NIL; i = t->ent[i].hnext)
-		if (t->ent[i].hash == hash)
+	for (i = t->bucket[hash & t->mask]; i != VIGIL_NIL; i = ent(t, i)->hnext)
+		if (ent(t, i)->hash == hash)
 			return i;
 	return VIGIL_NIL;
 }
 
 static void hash_unlink(struct vigil_terms *t, u32 i)
 {
-	u32 *pp = &t->bucket[t->ent[i].hash & t->mask];
+	u32 *pp = &t->bucket[ent(t, i)->hash & t->mask];
 
 	while (*pp != VIGIL_NIL && *pp != i)
-		pp = &t->ent[*pp].hnext;
+		pp = &ent(t, *pp)->hnext;
 	if (*pp == i)
-		*pp = t->ent[i].hnext;
+		*pp = ent(t, i)->hnext;
+}
+
+/*
+ * Room for a new entry below the capacity: a free entry of the chunks
+ * held, or of a chunk allocated now.  Caller holds the lock.  Return:
+ * false when the chunks are full and no other can be had.
+ */
+static bool room(struct vigil_terms *t)
+{
+	if (t->n >= t->cap)
+		return false;
+	if (t->n < t->n_chunks * TERMS_CHUNK)
+		return true;
+	t->chunk[t->n_chunks] =
+		vg_alloc_atomic(sizeof(struct term_ent) * TERMS_CHUNK);
+	if (!t->chunk[t->n_chunks])
+		return false;
+	t->n_chunks++;
+	return true;
 }
 
 /* Finds or inserts @hash; a new entry has last = 0.  Caller holds lock. */
 static u32 get(struct vigil_terms *t, u64 hash)
 {
 	u32 i = find(t, hash);
+	struct term_ent *en;
 
 	if (i != VIGIL_NIL) {
 		lru_unlink(t, i);
 		lru_push(t, i);
 		return i;
 	}
-	if (t->n < t->cap) {
+	if (room(t)) {
 		i = t->n++;
 	} else {
 		i = t->lru.tail;
@@ -134,9 +212,10 @@ static u32 get(struct vigil_terms *t, u64 hash)
 		hash_unlink(t, i);
 		t->evictions++;
 	}
-	t->ent[i].hash = hash;
-	t->ent[i].last = 0;
-	t->ent[i].hnext = t->bucket[hash & t->mask];
+	en = ent(t, i);
+	en->hash = hash;
+	en->last = 0;
+	en->hnext = t->bucket[hash & t->mask];
 	t->bucket[hash & t->mask] = i;
 	lru_push(t, i);
 	return i;
@@ -162,20 +241,20 @@ bool vigil_terms_check(struct vigil_terms *t, u64 hash, u64 now, u64 window_ns)
 	vg_lock(&t->lock);
 	i = find(t, hash);
 	fresh = i == VIGIL_NIL ||
-		(now > t->ent[i].last && now - t->ent[i].last > window_ns);
+		(now > ent(t, i)->last && now - ent(t, i)->last > window_ns);
 	i = get(t, hash);
-	if (now > t->ent[i].last)
-		t->ent[i].last = now;
+	if (now > ent(t, i)->last)
+		ent(t, i)->last = now;
 	vg_unlock(&t->lock);
 	return fresh;
 }
 
 static void put(struct vigil_terms *t, u64 hash, u64 last_seen)
 {
-	u32 i = get(t, hash);
+	struct term_ent *en = ent(t, get(t, hash));
 
-	if (last_seen > t->ent[i].last)
-		t->ent[i].last = last_seen;
+	if (last_seen > en->last)
+		en->last = last_seen;
 }
 
 /**
@@ -228,8 +307,8 @@ u32 vigil_terms_copy(struct vigil_terms *t, u32 *pos, struct vigil_term_kv *out,
 
 	vg_lock(&t->lock);
 	while (*pos < t->n && n < max) {
-		out[n].hash = t->ent[*pos].hash;
-		out[n].last = t->ent[*pos].last;
+		out[n].hash = ent(t, *pos)->hash;
+		out[n].last = ent(t, *pos)->last;
 		n++;
 		(*pos)++;
 	}
@@ -264,8 +343,8 @@ int vigil_terms_each(struct vigil_terms *t,
 	u32 i;
 
 	vg_lock(&t->lock);
-	for (i = t->lru.tail; i != VIGIL_NIL && !ret; i = t->ent[i].lru.prev)
-		ret = fn(ctx, t->ent[i].hash, t->ent[i].last);
+	for (i = t->lru.tail; i != VIGIL_NIL && !ret; i = ent(t, i)->lru.prev)
+		ret = fn(ctx, ent(t, i)->hash, ent(t, i)->last);
 	vg_unlock(&t->lock);
 	return ret;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KUnit: the new-terms store (suite vigil_terms). */
+/*
+ * KUnit: the new-terms store (suite vigil_terms): the history window, the
+ * capacity, and growth past the first chunk in the kernel's atomic
+ * allocations (user/tests/test_terms.c fails them on purpose).
+ */
 #include <kunit/test.h>
 #include "rs_builder.h"
 
@@ -57,8 +61,43 @@ out:
 	vg_free(b);
 }
 
+/* 600 terms fill five chunks, each kept, none evicted. */
+static void vigil_terms_growth(struct kunit *test)
+{
+	struct rsb *b = vg_zalloc(sizeof(*b));
+	const char *why = NULL;
+	struct vigil_engine_stats st;
+	struct vigil_engine *e;
+	u32 h = 0, i, n = 0;
+	char name[8];
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	rsb_terms(b);
+	e = rsb_engine(b, 0, 600, &why);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	if (!e)
+		goto out;
+	for (i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "t%u", i);
+		n += feed(e, &h, name, 1000);
+	}
+	KUNIT_EXPECT_EQ(test, n, 600U);
+	for (i = 0, n = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "t%u", i);
+		n += feed(e, &h, name, 1001);
+	}
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	vigil_engine_stats(e, &st);
+	KUNIT_EXPECT_EQ(test, st.terms_learned, 600ULL);
+	KUNIT_EXPECT_EQ(test, st.terms_evictions, 0ULL);
+	vigil_engine_free(e);
+out:
+	vg_free(b);
+}
+
 static struct kunit_case vigil_terms_cases[] = {
 	KUNIT_CASE(vigil_terms_window_capacity),
+	KUNIT_CASE(vigil_terms_growth),
 	{}
 };
 

@@ -298,7 +298,8 @@ rmmod_drop caps_rules_small_caps_live
 kill -TERM $sp
 wait $sp
 
-# The default caps, tables empty (they are allocated whole at load).
+# The default caps, tables empty: the sequence table is allocated whole
+# at load, a new-terms store one 4 KiB chunk at a time as it learns.
 mod_load
 out "M seq_capacity_default $(cat /sys/module/vigil/parameters/seq_capacity)"
 out "M terms_capacity_default $(cat /sys/module/vigil/parameters/terms_capacity)"
@@ -307,5 +308,11 @@ rmmod_drop default_rules_default_caps
 mod_load
 blob_load caps.blob
 rmmod_drop caps_rules_default_caps
+# the corpus rules at the default caps, loaded and idle
+if [ -f "$P/corpus.blob" ]; then
+	mod_load
+	blob_load corpus.blob
+	rmmod_drop corpus_rules_default_caps
+fi
 out "I done"
 exit 0

@@ -280,7 +280,7 @@ static void state_memory(void)
 	CHECK(why && strstr(why, "state_max_mb"));
 	printf("#   refused: %s\n", why ? why : "(accepted)");
 	vigil_engine_free(e);
-	/* 512 of them fit in 512 MiB at 16384 terms each (576 KiB) */
+	/* 512 of them fit in 512 MiB at 16384 terms each (517 KiB at most) */
 	b->n_rules = 512;
 	b->n_steps = 512;
 	b->n_insns = 512;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* New-terms store: first sight, history window, capacity, inheritance. */
+/*
+ * New-terms store: first sight, history window, capacity, inheritance,
+ * and growth chunk by chunk (a chunk that cannot be had evicts instead).
+ */
 #include <stdlib.h>
 #include "tap.h"
 #include "rs_builder.h"
@@ -106,9 +109,68 @@ out:
 	free(b);
 }
 
+/* Feeds t<from>..t<to - 1> at @ts.  Return: alerts. */
+static u32 feed_range(struct vigil_engine *e, u32 from, u32 to, u64 ts)
+{
+	u32 h = 0, i, n = 0;
+	char name[16];
+
+	for (i = from; i < to; i++) {
+		snprintf(name, sizeof(name), "t%u", i);
+		n += feed(e, &h, name, ts);
+	}
+	return n;
+}
+
+static void terms_growth(void)
+{
+	struct rsb *b = calloc(1, sizeof(*b));
+	struct vigil_engine *e = terms_engine(b, 1000);
+	struct vigil_engine_stats st;
+	long live0 = vg_atomic_live;
+
+	CHECK(e != NULL);
+	if (!e)
+		goto out;
+	/* 128 entries fit the first chunk; each next 128 take a chunk */
+	CHECK_EQ(feed_range(e, 0, 128, 1000), 128);
+	CHECK_EQ(vg_atomic_live, live0);
+	CHECK_EQ(feed_range(e, 128, 129, 1000), 1);
+	CHECK_EQ(vg_atomic_live, live0 + 1);
+	/* a chunk that cannot be had: the least recent term goes */
+	CHECK_EQ(feed_range(e, 129, 256, 1000), 127);
+	vg_atomic_fail = 1;
+	CHECK_EQ(feed_range(e, 256, 257, 1000), 1);
+	vg_atomic_fail = 0;
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.terms_learned, 256);
+	CHECK_EQ(st.terms_evictions, 1);
+	CHECK_EQ(feed_range(e, 0, 1, 1001), 1); /* t0 was evicted */
+	CHECK_EQ(vg_atomic_live, live0 + 2);
+	/* up to the capacity, every term kept, across the chunks */
+	CHECK_EQ(feed_range(e, 257, 1000, 1002), 743);
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.terms_learned, 1000);
+	CHECK_EQ(st.terms_evictions, 1);
+	CHECK_EQ(vg_atomic_live, live0 + 7);
+	CHECK_EQ(feed_range(e, 0, 1000, 1003), 0);
+	/* full: the least recent (t0, seen again first) goes */
+	CHECK_EQ(feed_range(e, 1000, 1001, 1004), 1);
+	CHECK_EQ(feed_range(e, 1, 1000, 1005), 0);
+	CHECK_EQ(feed_range(e, 0, 1, 1006), 1);
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.terms_evictions, 3);
+	CHECK_EQ(vg_atomic_live, live0 + 7);
+	vigil_engine_free(e);
+	CHECK_EQ(vg_atomic_live, live0);
+out:
+	free(b);
+}
+
 int main(void)
 {
 	RUN(terms_basic);
 	RUN(terms_capacity);
+	RUN(terms_growth);
 	return tap_done();
 }
