@@ -44,11 +44,13 @@
  * Per event: the literal scan of the early fields (through the caller's
  * memo) and the index lookups give the first steps that may be true
  * (early_cands()); each of them runs its atoms on the early fields,
- * cheapest first and only until the levels decide the step (charged to
- * a work budget like vigil_step_eval(); when it runs out, the event is
- * built).  A sequence's later step counts only while the rule has a
- * sequence in flight (vigil_seq_waiting()); a disabled rule does not
- * count.
+ * those of the actor's first, then cheapest first, and only until the
+ * levels decide the step (charged to a work budget like
+ * vigil_step_eval(); when it runs out, the event is built).  What the
+ * actor's atoms gave is kept in the caller's actor memo (struct
+ * vigil_early_memo) for the actor's next events.  A sequence's later
+ * step counts only while the rule has a sequence in flight
+ * (vigil_seq_waiting()); a disabled rule does not count.
  */
 #include "index.h"
 
@@ -226,8 +228,8 @@ static bool early_needed(const struct vigil_rs *rs,
  */
 static u32 early_atoms(const struct vigil_rs *rs,
 		       const struct vigil_rs_step *st, u32 kind,
-		       const struct vigil_stepstart *ss, u16 *atom,
-		       u8 *n_actor, u8 *reach, u32 *work)
+		       const struct vigil_stepstart *ss, u16 *atom, u8 *n_actor,
+		       u8 *reach, u32 *work)
 {
 	const struct vigil_rs_insn *prog = &rs->insns[st->first_insn];
 	u32 i, j, n = 0, all = 0, pass, cost = 2 * (st->n_insns + 1U);
@@ -259,17 +261,17 @@ static u32 early_atoms(const struct vigil_rs *rs,
 	}
 	/* insertion sort by rank, stable: at most VIGIL_EARLY_ATOMS */
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && atom_rank(rs, kind, &prog[atom[j]]) <
-					     atom_rank(rs, kind,
-						       &prog[atom[j - 1]]);
+		for (j = i;
+		     j > 0 && atom_rank(rs, kind, &prog[atom[j]]) <
+				      atom_rank(rs, kind, &prog[atom[j - 1]]);
 		     j--) {
 			t = atom[j];
 			atom[j] = atom[j - 1];
 			atom[j - 1] = t;
 		}
-	for (*n_actor = 0; *n_actor < n && actor_atom(kind, &prog[atom[*n_actor]]);
-	     (*n_actor)++)
+	for (i = 0; i < n && actor_atom(kind, &prog[atom[i]]); i++)
 		;
+	*n_actor = i;
 	return n;
 }
 
@@ -312,8 +314,7 @@ static bool early_step(struct vigil_engine *e, u32 kind, u32 r, u32 step,
 	memset(es->levels, 0, sizeof(es->levels));
 	if (rs->starts)
 		ss = rs->starts[step * __VIGIL_EV_LAST + kind];
-	n = early_atoms(rs, st, kind, &ss, es->atom, &es->n_actor, reach,
-			work);
+	n = early_atoms(rs, st, kind, &ss, es->atom, &es->n_actor, reach, work);
 	if (*work < (st->n_insns + 1U) << n) {
 		es->n_atoms = 0;
 		es->n_actor = 0;
@@ -475,14 +476,12 @@ static void early_kind(struct vigil_engine *e, u32 kind, struct vigil_early *ek,
  * An actor memo's entry (struct vigil_early_memo, @step): the stamp, how
  * many atoms ran, their results.
  */
-#define MEMO_STAMP_SHIFT 16
-#define MEMO_RAN_SHIFT 10
-#define MEMO_RAN_MASK 0x3fU
+#define MEMO_RAN_SHIFT 10 /* below: the results, a bit per atom */
+#define MEMO_RAN_MASK 0x3fU /* then: how many atoms ran */
+#define MEMO_STAMP_SHIFT (MEMO_RAN_SHIFT + 6)
 #define MEMO_RESULTS_MASK ((1U << MEMO_RAN_SHIFT) - 1)
-_Static_assert(VIGIL_EARLY_ATOMS <= MEMO_RAN_SHIFT &&
-		       VIGIL_EARLY_ATOMS <= MEMO_RAN_MASK &&
-		       MEMO_RAN_SHIFT + 6 <= MEMO_STAMP_SHIFT,
-	       "an actor memo's entry holds the atoms' results");
+_Static_assert(VIGIL_EARLY_ATOMS <= 10,
+	       "an actor memo's entry holds the results of 10 atoms");
 _Static_assert(__builtin_popcount(VIGIL_EARLY_ACTOR_KINDS) ==
 			       VIGIL_EARLY_MEMO_ROWS &&
 		       !(VIGIL_EARLY_ACTOR_KINDS & ~VIGIL_EARLY_KINDS) &&
@@ -491,6 +490,16 @@ _Static_assert(__builtin_popcount(VIGIL_EARLY_ACTOR_KINDS) ==
 		       !(VIGIL_EARLY_ACTOR_FIELDS & ~VIGIL_EARLY_FILE_FIELDS) &&
 		       !(VIGIL_EARLY_ACTOR_FIELDS & ~VIGIL_EARLY_END_FIELDS),
 	       "an actor memo has a row per actor kind, room per actor field");
+
+/* The row of @kind (of VIGIL_EARLY_ACTOR_KINDS) in an actor memo. */
+static u32 memo_row_of(u32 kind)
+{
+	u32 below = VIGIL_EARLY_ACTOR_KINDS & ((1U << kind) - 1), n = 0;
+
+	for (; below; below &= below - 1) /* no libgcc popcount in a module */
+		n++;
+	return n;
+}
 
 /*
  * @m keyed to the actor of @ev (its fields VIGIL_EARLY_ACTOR_FIELDS),
@@ -538,8 +547,7 @@ static u32 *early_memo_row(const struct vigil_engine *e, u32 kind,
 			m->stamp = 1;
 		}
 	}
-	return m->step[__builtin_popcount(VIGIL_EARLY_ACTOR_KINDS &
-					  ((1U << kind) - 1))];
+	return m->step[memo_row_of(kind)];
 }
 
 /*
@@ -762,7 +770,9 @@ static void early_cands(const struct vigil_engine *e,
  * @ev: an event of a kind in VIGIL_EARLY_KINDS whose early fields
  *	(vigil_early_fields() of its kind, and only those so far) are set
  *	as they will be in the whole event
- * @memo: the prefilter's memo (struct vigil_pf_memo), or NULL
+ * @memo: the prefilter's memo (struct vigil_pf_memo), or NULL; its
+ *	actor memo (struct vigil_early_memo) keeps what the atoms on the
+ *	actor's fields gave, for the next event of the same actor
  *
  * What the first steps decide on the early fields they read is
  * remembered (keyed by SipHash with the engine's secret key, the low bit
@@ -841,8 +851,8 @@ bool vigil_engine_early_memo(struct vigil_engine *e,
 	/* later steps: only while a sequence of their rule is in flight */
 	for (i = ek->n_first; i < ek->n && vigil_seq_pending(e); i++)
 		if (vigil_seq_waiting(e, ek->steps[i].rule) &&
-		    early_step_may(e, &ek->steps[i], ev, &w,
-				   memo_entry(row, i), stamp))
+		    early_step_may(e, &ek->steps[i], ev, &w, memo_entry(row, i),
+				   stamp))
 			return true;
 	return false;
 }

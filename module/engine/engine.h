@@ -403,9 +403,9 @@ enum vigil_pf_memo_groups {
  * The early kinds whose early fields hold the actor's
  * (VIGIL_EARLY_ACTOR_FIELDS): a row of struct vigil_early_memo each.
  */
-#define VIGIL_EARLY_ACTOR_KINDS                                   \
-	((1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) |           \
-	 (1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_DELETE) |      \
+#define VIGIL_EARLY_ACTOR_KINDS                              \
+	((1U << VIGIL_EV_END) | (1U << VIGIL_EV_OPEN) |      \
+	 (1U << VIGIL_EV_CREATE) | (1U << VIGIL_EV_DELETE) | \
 	 (1U << VIGIL_EV_RENAME) | (1U << VIGIL_EV_SYMLINK))
 #define VIGIL_EARLY_MEMO_ROWS 6U
 /* Steps of a kind whose actor atoms a memo keeps; the others run them. */

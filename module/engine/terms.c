@@ -73,8 +73,8 @@ u64 vigil_terms_bytes(u32 capacity)
 {
 	return sizeof(struct vigil_terms) +
 	       sizeof(u32) * (u64)terms_buckets(capacity) +
-	       (sizeof(struct term_ent *) + sizeof(struct term_ent) *
-						   (u64)TERMS_CHUNK) *
+	       (sizeof(struct term_ent *) +
+		sizeof(struct term_ent) * (u64)TERMS_CHUNK) *
 		       terms_chunks(capacity);
 }
 
@@ -158,7 +158,8 @@ static u32 find(struct vigil_terms *t, u64 hash)
 {
 	u32 i;
 
-	for (i = t->bucket[hash & t->mask]; i != VIGIL_NIL; i = ent(t, i)->hnext)
+	for (i = t->bucket[hash & t->mask]; i != VIGIL_NIL;
+	     i = ent(t, i)->hnext)
 		if (ent(t, i)->hash == hash)
 			return i;
 	return VIGIL_NIL;
