@@ -143,53 +143,61 @@ static void vigil_early_decides(struct kunit *test)
 /*
  * The actor memo: the program's atom of the creation rule runs once per
  * program, and another program (or another engine) gets a new stamp.
+ * Events in order: the engine (0 or 1), the kind, path and program, the
+ * answer, and whether the memo takes a new stamp.
  */
+static const struct {
+	u8 engine;
+	u8 kind;
+	const char *path, *exe;
+	bool may, restamp;
+} memo_events[] = {
+	{ 0, VIGIL_EV_CREATE, "/tmp/a.ko", "/usr/bin/dpkg", false, true },
+	/* the same program: the same stamp, the same answer */
+	{ 0, VIGIL_EV_CREATE, "/tmp/b.ko", "/usr/bin/dpkg", false, false },
+	/* another program of the same length: its own answer */
+	{ 0, VIGIL_EV_CREATE, "/tmp/b.ko", "/usr/bin/dpkh", true, true },
+	{ 0, VIGIL_EV_CREATE, "/tmp/c.ko", "/usr/bin/dpkh", true, false },
+	/* a deletion keeps the actor; no step takes it */
+	{ 0, VIGIL_EV_DELETE, "/tmp/c.ko", "/usr/bin/dpkh", false, false },
+	/* another engine, the same program */
+	{ 1, VIGIL_EV_CREATE, "/tmp/c.ko", "/usr/bin/dpkh", true, true },
+	{ 1, VIGIL_EV_CREATE, "/tmp/c.ko", "/usr/bin/dpkg", false, true },
+};
+
 static void vigil_early_actor_memo(struct kunit *test)
 {
 	struct rsb *b = vg_zalloc(sizeof(*b));
 	struct vigil_event *ev = vg_zalloc(sizeof(*ev));
 	struct vigil_pf_memo *memo = vg_zalloc(sizeof(*memo));
-	struct vigil_engine *e = NULL, *e2 = NULL;
+	struct vigil_engine *e[2] = { NULL, NULL };
 	const char *why = NULL;
-	u32 stamp;
+	u32 stamp = 0, i;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_NOT_NULL(test, ev);
 	KUNIT_ASSERT_NOT_NULL(test, memo);
 	rsb_init(b);
 	early_create_rule(b);
-	e = rsb_engine(b, 0, 0, &why);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, e, "engine: %s", why);
-	e2 = rsb_engine(b, 0, 0, &why);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, e2, "engine: %s", why);
-	KUNIT_EXPECT_FALSE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
-						 "/tmp/a.ko", "/usr/bin/dpkg"));
-	stamp = memo->early.stamp;
-	KUNIT_EXPECT_NE(test, stamp, 0U);
-	/* the same program: the same stamp, the same answer */
-	KUNIT_EXPECT_FALSE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
-						 "/tmp/b.ko", "/usr/bin/dpkg"));
-	KUNIT_EXPECT_EQ(test, memo->early.stamp, stamp);
-	/* another program of the same length: a new stamp, its own answer */
-	KUNIT_EXPECT_TRUE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
-						"/tmp/b.ko", "/usr/bin/dpkh"));
-	KUNIT_EXPECT_NE(test, memo->early.stamp, stamp);
-	stamp = memo->early.stamp;
-	KUNIT_EXPECT_TRUE(test, early_file_memo(e, ev, memo, VIGIL_EV_CREATE,
-						"/tmp/c.ko", "/usr/bin/dpkh"));
-	KUNIT_EXPECT_EQ(test, memo->early.stamp, stamp);
-	/* a deletion keeps the actor; no step takes it */
-	KUNIT_EXPECT_FALSE(test, early_file_memo(e, ev, memo, VIGIL_EV_DELETE,
-						 "/tmp/c.ko", "/usr/bin/dpkh"));
-	KUNIT_EXPECT_EQ(test, memo->early.stamp, stamp);
-	/* another engine, the same program: a new stamp */
-	KUNIT_EXPECT_TRUE(test, early_file_memo(e2, ev, memo, VIGIL_EV_CREATE,
-						"/tmp/c.ko", "/usr/bin/dpkh"));
-	KUNIT_EXPECT_NE(test, memo->early.stamp, stamp);
-	KUNIT_EXPECT_FALSE(test, early_file_memo(e2, ev, memo, VIGIL_EV_CREATE,
-						 "/tmp/c.ko", "/usr/bin/dpkg"));
-	vigil_engine_free(e2);
-	vigil_engine_free(e);
+	for (i = 0; i < ARRAY_SIZE(e); i++) {
+		e[i] = rsb_engine(b, 0, 0, &why);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, e[i], "engine: %s", why);
+	}
+	for (i = 0; i < ARRAY_SIZE(memo_events); i++) {
+		KUNIT_EXPECT_EQ_MSG(test,
+				    early_file_memo(e[memo_events[i].engine],
+						    ev, memo,
+						    memo_events[i].kind,
+						    memo_events[i].path,
+						    memo_events[i].exe),
+				    memo_events[i].may, "event %u", i);
+		KUNIT_EXPECT_NE(test, memo->early.stamp, 0U);
+		KUNIT_EXPECT_EQ_MSG(test, memo->early.stamp != stamp,
+				    memo_events[i].restamp, "event %u", i);
+		stamp = memo->early.stamp;
+	}
+	for (i = 0; i < ARRAY_SIZE(e); i++)
+		vigil_engine_free(e[i]);
 	vg_free(memo);
 	vg_free(ev);
 	vg_free(b);

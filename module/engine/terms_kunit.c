@@ -26,73 +26,73 @@ static u32 feed(struct vigil_engine *e, u32 *h, const char *name, u64 ts)
 	return n;
 }
 
-static void vigil_terms_window_capacity(struct kunit *test)
+/* Execs of t<from>..t<to - 1> at @ts ns.  Return: alerts. */
+static u32 feed_range(struct vigil_engine *e, u32 *h, u32 from, u32 to, u64 ts)
+{
+	char name[12];
+	u32 i, n = 0;
+
+	for (i = from; i < to; i++) {
+		snprintf(name, sizeof(name), "t%u", i);
+		n += feed(e, h, name, ts);
+	}
+	return n;
+}
+
+/* An engine of one new_terms rule on process.name, of @cap terms. */
+static struct vigil_engine *terms_engine(struct kunit *test, u32 cap)
 {
 	struct rsb *b = vg_zalloc(sizeof(*b));
-	const char *why = NULL;
-	struct vigil_engine_stats st;
 	struct vigil_engine *e;
-	u32 h = 0;
-	u64 s = 1000000000ULL;
-	char name[8];
-	u32 i;
+	const char *why = NULL;
 
-	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	if (!b)
+		return NULL;
 	rsb_terms(b);
-	e = rsb_engine(b, 0, 8, &why);
+	e = rsb_engine(b, 0, cap, &why);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, e, "engine: %s", why);
+	vg_free(b);
+	return e;
+}
+
+static void vigil_terms_window_capacity(struct kunit *test)
+{
+	struct vigil_engine *e = terms_engine(test, 8);
+	struct vigil_engine_stats st;
+	u64 s = 1000000000ULL;
+	u32 h = 0;
+
 	if (!e)
-		goto out;
+		return;
 	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 100 * s), 1U);
 	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 101 * s), 0U);
 	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 111 * s), 0U);
 	KUNIT_EXPECT_EQ(test, feed(e, &h, "x", 121 * s + 1), 1U);
-	for (i = 0; i < 20; i++) {
-		snprintf(name, sizeof(name), "t%u", i);
-		feed(e, &h, name, 200 * s);
-	}
+	feed_range(e, &h, 0, 20, 200 * s);
 	vigil_engine_stats(e, &st);
 	KUNIT_EXPECT_EQ(test, st.terms_learned, 8ULL);
 	KUNIT_EXPECT_EQ(test, st.terms_evictions, 13ULL);
 	KUNIT_EXPECT_EQ(test, feed(e, &h, "t0", 201 * s), 1U);
 	KUNIT_EXPECT_EQ(test, feed(e, &h, "t19", 201 * s), 0U);
 	vigil_engine_free(e);
-out:
-	vg_free(b);
 }
 
 /* 600 terms fill five chunks, each kept, none evicted. */
 static void vigil_terms_growth(struct kunit *test)
 {
-	struct rsb *b = vg_zalloc(sizeof(*b));
-	const char *why = NULL;
+	struct vigil_engine *e = terms_engine(test, 600);
 	struct vigil_engine_stats st;
-	struct vigil_engine *e;
-	u32 h = 0, i, n = 0;
-	char name[8];
+	u32 h = 0;
 
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	rsb_terms(b);
-	e = rsb_engine(b, 0, 600, &why);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, e, "engine: %s", why);
 	if (!e)
-		goto out;
-	for (i = 0; i < 600; i++) {
-		snprintf(name, sizeof(name), "t%u", i);
-		n += feed(e, &h, name, 1000);
-	}
-	KUNIT_EXPECT_EQ(test, n, 600U);
-	for (i = 0, n = 0; i < 600; i++) {
-		snprintf(name, sizeof(name), "t%u", i);
-		n += feed(e, &h, name, 1001);
-	}
-	KUNIT_EXPECT_EQ(test, n, 0U);
+		return;
+	KUNIT_EXPECT_EQ(test, feed_range(e, &h, 0, 600, 1000), 600U);
+	KUNIT_EXPECT_EQ(test, feed_range(e, &h, 0, 600, 1001), 0U);
 	vigil_engine_stats(e, &st);
 	KUNIT_EXPECT_EQ(test, st.terms_learned, 600ULL);
 	KUNIT_EXPECT_EQ(test, st.terms_evictions, 0ULL);
 	vigil_engine_free(e);
-out:
-	vg_free(b);
 }
 
 static struct kunit_case vigil_terms_cases[] = {
