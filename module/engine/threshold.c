@@ -9,13 +9,18 @@
  * then it starts afresh, and events stamped at or before the alert's
  * latest event never count again (Kibana's threshold signal history).
  *
- * A fixed table of capacity groups, each of one stride: the header, the
- * ring of event times, the distinct values (an LRU list with their own
- * hash chains).  All of it is allocated at load; a full table makes room
- * by taking, among the THR_EVICT_SCAN least recently used groups, one
- * whose events have all left the window, else the one of them that made
- * the least progress (counted in evictions).  Group keys and
- * values are hashed with SipHash under a key per store.  One spinlock.
+ * A table of at most capacity groups, each of one stride: the header,
+ * the ring of event times, the distinct values (an LRU list with their
+ * own hash chains).  Groups live in chunks of a power of two of them, as
+ * many as 4 KiB holds (one, when a group is larger): the buckets, the
+ * chunk pointers and the first chunk are allocated at load, the next
+ * chunk when a new group finds every chunk full, in probe context
+ * (vg_alloc_atomic()).  A full table, or one whose next chunk cannot be
+ * had, makes room by taking, among the THR_EVICT_SCAN least recently
+ * used groups, one whose events have all left the window, else the one
+ * of them that made the least progress (counted in evictions).  Group
+ * keys and values are hashed with SipHash under a key per store.  One
+ * spinlock.
  */
 #include "internal.h"
 #include "lru.h"
@@ -96,6 +101,8 @@ struct thr_ent {
  * @cap: groups at most
  * @mask: buckets less one
  * @n: groups in use (slots 0..@n - 1)
+ * @n_chunks: chunks allocated (slots 0..(@n_chunks << @shift) - 1)
+ * @shift: log2 of the groups of a chunk
  * @stride: bytes of one group
  * @vmask: value buckets of a group less one (0 without cardinality)
  * @window_ns: the window
@@ -103,19 +110,22 @@ struct thr_ent {
  * @evictions: groups with events in the window evicted for room
  * @hkey: SipHash key of values and group keys
  * @bucket: chain heads
- * @ent: the groups
+ * @chunk: the chunks of groups, n_chunks() pointers
  */
 struct vigil_thr {
 	struct vg_lock lock;
 	const struct vigil_rs_threshold *spec;
-	u32 cap, mask, n, stride, vmask;
+	u32 cap, mask, n, n_chunks, shift, stride, vmask;
 	u64 window_ns;
 	struct vigil_lru lru;
 	u64 evictions;
 	siphash_key_t hkey;
 	u32 *bucket;
-	u8 *ent;
+	u8 **chunk;
 };
+
+/* Bytes a chunk of groups fills at most, unless one group is larger. */
+#define THR_CHUNK_BYTES 4096U
 
 static u32 pow2_at_least(u32 x)
 {
@@ -136,22 +146,40 @@ static u32 stride_of(const struct vigil_rs_threshold *spec)
 	return (u32)((s + 7) & ~7ULL);
 }
 
-/**
- * vigil_thr_bytes() - memory of a store
- * @spec: a validated threshold record
- * @capacity: groups (> 0)
- *
- * Return: what vigil_thr_new(@spec, @capacity) allocates, in bytes.
- */
-u64 vigil_thr_bytes(const struct vigil_rs_threshold *spec, u32 capacity)
+/* log2 of the groups of a chunk: as many as THR_CHUNK_BYTES holds, >= 1. */
+static u32 shift_of(u32 stride)
 {
-	return sizeof(struct vigil_thr) +
-	       sizeof(u32) * (u64)pow2_at_least(capacity) +
-	       (u64)stride_of(spec) * capacity;
+	u32 sh = 0;
+
+	while ((2ULL << sh) * stride <= THR_CHUNK_BYTES)
+		sh++;
+	return sh;
+}
+
+/* Chunks of @capacity groups, @sh the log2 of a chunk's. */
+static u32 n_chunks(u32 capacity, u32 sh)
+{
+	return (u32)(((u64)capacity + (1ULL << sh) - 1) >> sh);
 }
 
 /**
- * vigil_thr_new() - allocate a store
+ * vigil_thr_bytes() - memory of a full store
+ * @spec: a validated threshold record
+ * @capacity: groups (> 0)
+ *
+ * Return: what a store of @capacity groups holds at most, in bytes.
+ */
+u64 vigil_thr_bytes(const struct vigil_rs_threshold *spec, u32 capacity)
+{
+	u32 stride = stride_of(spec), sh = shift_of(stride);
+
+	return sizeof(struct vigil_thr) +
+	       sizeof(u32) * (u64)pow2_at_least(capacity) +
+	       (sizeof(u8 *) + ((u64)stride << sh)) * n_chunks(capacity, sh);
+}
+
+/**
+ * vigil_thr_new() - allocate a store, with its first chunk of groups
  * @spec: the rule's validated threshold record; must outlive the store
  * @capacity: groups (> 0)
  *
@@ -172,15 +200,19 @@ struct vigil_thr *vigil_thr_new(const struct vigil_rs_threshold *spec,
 	t->cap = capacity;
 	t->mask = nb - 1;
 	t->stride = stride_of(spec);
+	t->shift = shift_of(t->stride);
 	t->vmask = spec->card_value ? pow2_at_least(spec->card_value) - 1 : 0;
 	t->window_ns = (u64)spec->window_ms * 1000000ULL;
 	vigil_lru_init(&t->lru);
 	t->bucket = vg_zalloc(sizeof(u32) * nb);
-	t->ent = vg_zalloc((size_t)t->stride * capacity);
-	if (!t->bucket || !t->ent) {
+	t->chunk = vg_zalloc(sizeof(*t->chunk) * n_chunks(capacity, t->shift));
+	if (t->chunk)
+		t->chunk[0] = vg_zalloc((size_t)t->stride << t->shift);
+	if (!t->bucket || !t->chunk || !t->chunk[0]) {
 		vigil_thr_free(t);
 		return NULL;
 	}
+	t->n_chunks = 1;
 	for (i = 0; i < nb; i++)
 		t->bucket[i] = VIGIL_NIL;
 	vg_sipkey_init(&t->hkey);
@@ -194,16 +226,30 @@ struct vigil_thr *vigil_thr_new(const struct vigil_rs_threshold *spec,
  */
 void vigil_thr_free(struct vigil_thr *t)
 {
+	u32 i;
+
 	if (!t)
 		return;
+	if (t->chunk)
+		vg_free(t->chunk[0]);
+	for (i = 1; t->chunk && i < t->n_chunks; i++)
+		vg_free_atomic(t->chunk[i]);
+	vg_free(t->chunk);
 	vg_free(t->bucket);
-	vg_free(t->ent);
 	vg_free(t);
 }
 
+/* Group @i (below @t->n_chunks << @t->shift). */
 static struct thr_ent *ent_at(const struct vigil_thr *t, u32 i)
 {
-	return (struct thr_ent *)(t->ent + (size_t)i * t->stride);
+	return (struct thr_ent *)(t->chunk[i >> t->shift] +
+				  (size_t)(i & ((1U << t->shift) - 1)) *
+					  t->stride);
+}
+
+static __always_inline struct vigil_lru_link *link_at(const void *t, u32 i)
+{
+	return &ent_at(t, i)->lru;
 }
 
 static u64 *ring_of(struct thr_ent *en)
@@ -267,12 +313,12 @@ static u32 bucket_of(const struct vigil_thr *t, u64 key)
 
 static void lru_unlink(struct vigil_thr *t, u32 i)
 {
-	vigil_lru_unlink(&t->lru, &ent_at(t, 0)->lru, t->stride, i);
+	vigil_lru_unlink_at(&t->lru, link_at, t, i);
 }
 
 static void lru_push(struct vigil_thr *t, u32 i)
 {
-	vigil_lru_push(&t->lru, &ent_at(t, 0)->lru, t->stride, i);
+	vigil_lru_push_at(&t->lru, link_at, t, i);
 }
 
 static void hash_unlink(struct vigil_thr *t, u32 i)
@@ -308,16 +354,35 @@ static bool stale(const struct vigil_thr *t, const struct thr_ent *en, u64 now)
 }
 
 /*
- * The slot for a new group: a free one, else among the THR_EVICT_SCAN
- * least recently used a stale one, else the one with the fewest event
- * times and then values (ties: the least recently used).
+ * A free slot below the capacity: of the chunks held, or of a chunk
+ * allocated now.  Return: false when the chunks are full and no other
+ * can be had.
+ */
+static bool have_free(struct vigil_thr *t)
+{
+	if (t->n >= t->cap)
+		return false;
+	if (t->n < t->n_chunks << t->shift)
+		return true;
+	t->chunk[t->n_chunks] = vg_alloc_atomic((size_t)t->stride << t->shift);
+	if (!t->chunk[t->n_chunks])
+		return false;
+	t->n_chunks++;
+	return true;
+}
+
+/*
+ * The slot for a new group: a free one (have_free()), else among the
+ * THR_EVICT_SCAN least recently used a stale one, else the one with the
+ * fewest event times and then values (ties: the least recently used).
+ * The first chunk is there from the start, so there is always one.
  */
 static u32 make_room(struct vigil_thr *t, u64 now)
 {
 	u32 i, k, best = VIGIL_NIL;
 	struct thr_ent *en, *b = NULL;
 
-	if (t->n < t->cap)
+	if (have_free(t))
 		return t->n++;
 	for (i = t->lru.tail, k = 0; i != VIGIL_NIL && k < THR_EVICT_SCAN;
 	     i = en->lru.prev, k++) {

@@ -307,6 +307,48 @@ static void flood(void)
 	vigil_engine_free(e);
 }
 
+/*
+ * Groups of 1000 event times, one to a chunk: each new group takes a
+ * chunk up to the capacity; one that cannot be had evicts instead.
+ */
+static void growth(void)
+{
+	struct vigil_engine_stats st;
+	const char *why;
+	struct vigil_engine *e = thr_engine(1000, 60000,
+					    VIGIL_F_PROCESS_EXECUTABLE, 0, 0,
+					    8, 0, &why);
+	long live0 = vg_atomic_live;
+	struct got g = { 0 };
+	char exe[16];
+	u32 i;
+
+	CHECK(e);
+	if (!e)
+		return;
+	for (i = 0; i < 3; i++) {
+		snprintf(exe, sizeof(exe), "/tmp/g%u", i);
+		kill_at(e, &g, 1000 + i, exe);
+	}
+	CHECK_EQ(vg_atomic_live, live0 + 2);
+	vg_atomic_fail = 1;
+	kill_at(e, &g, 1003, "/tmp/g3");
+	vg_atomic_fail = 0;
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.thr_groups, 3);
+	CHECK_EQ(st.thr_evictions, 1);
+	for (i = 4; i < 12; i++) {
+		snprintf(exe, sizeof(exe), "/tmp/g%u", i);
+		kill_at(e, &g, 1000 + i, exe);
+	}
+	vigil_engine_stats(e, &st);
+	CHECK_EQ(st.thr_groups, 8);
+	CHECK_EQ(st.thr_evictions, 1 + 3);
+	CHECK_EQ(vg_atomic_live, live0 + 7);
+	vigil_engine_free(e);
+	CHECK_EQ(vg_atomic_live, live0);
+}
+
 /* The store is counted against state_max before it is allocated. */
 static void state_cap(void)
 {
@@ -716,6 +758,7 @@ int main(int argc, char **argv)
 	RUN(groups);
 	RUN(cardinality);
 	RUN(flood);
+	RUN(growth);
 	RUN(state_cap);
 	RUN(diff_model);
 	RUN(mutants);
