@@ -14,6 +14,8 @@
 #   A <name> <value>                                    alert path
 #   M <name> <value>                                    memory
 #   I <text>                                            information
+#   D <round> <config> <stat>=<value>...   vigil's counters after a
+#                                          config's storms (diagnosis)
 #
 # Configurations, interleaved per round in this order:
 #   nomod     no module (auditd idle with "-a never,task", auditing off)
@@ -131,6 +133,10 @@ measure() {
 		audit_on -a always,exit -F arch=b64 -S connect -S accept -S accept4
 	storm connect 200 $PORT > /dev/null || die "warm-up connect"
 	out "R $1 $2 connect $(storm_run connect "$NCONNECT" $PORT)"
+	[ -d $S ] || return 0
+	out "D $1 $2 $(for f in alerts_sent alerts_suppressed terms_evictions \
+		seq_evictions work_stops events_decided_early capture_errors; do
+		printf '%s=%s ' $f "$(cat $S/$f)"; done)"
 }
 
 # ---------------------------------------------------------------- setup

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Learned new_terms history survives a module reload through
-# vigilctl terms export / import.
+# vigilctl terms export / import; a store grows as it learns.
 . /vigil/lib.sh
 RULE=d19a2399-f8e2-4b10-80d8-a561ce9d24d1
 rc=0
@@ -21,6 +21,33 @@ vigilctl terms import /tmp/terms.txt || { echo "FAIL: import"; rc=1; }
 [ "$(count)" -eq 1 ] || { echo "FAIL: imported term alerted again"; rc=1; }
 /usr/local/sbin/qb -c '/usr/bin/ln -s /usr/bin/id /tmp/b1; true'
 [ "$(count)" -eq 2 ] || { echo "FAIL: new parent after import did not alert"; rc=1; }
+
+# A store grows past its first chunk (128 terms) in probe context: as
+# uid 65534, 150 new parents (hard links of dash) each alert once, and
+# every term is kept: exported, none evicted, none new again.
+N=150
+before=$(count)
+ev0=$(cat /sys/kernel/vigil/stats/terms_evictions)
+DASH=$(command -v dash)
+for i in $(seq 1 $N); do ln "$DASH" /usr/local/sbin/g$i; done
+# grow FIRST LAST: parents gFIRST..gLAST each symlink a system binary
+grow() {
+	as_nobody "$DASH" -c 'i='$1'; while [ $i -le '$2' ]; do
+		/usr/local/sbin/g$i -c "/usr/bin/ln -sf /usr/bin/id /tmp/g$i"
+		i=$((i + 1)); done'
+}
+grow 1 $N
+[ "$(count)" -eq $((before + N)) ] ||
+	{ echo "FAIL: $N new parents gave $(($(count) - before)) alerts"; rc=1; }
+vigilctl terms export /tmp/terms2.txt || { echo "FAIL: export"; rc=1; }
+n=$(grep -c "^$RULE " /tmp/terms2.txt)
+[ "$n" -ge $((N + 2)) ] || { echo "FAIL: $n terms kept, not $N + 2"; rc=1; }
+[ "$(cat /sys/kernel/vigil/stats/terms_evictions)" -eq "$ev0" ] ||
+	{ echo "FAIL: terms evicted below the capacity"; rc=1; }
+grow 1 10
+grow $((N - 9)) $N
+[ "$(count)" -eq $((before + N)) ] ||
+	{ echo "FAIL: known parents alerted again"; rc=1; }
 
 # malformed import files are refused
 printf 'no-such-rule 00 1\n' > /tmp/bad1.txt
