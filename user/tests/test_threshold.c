@@ -108,6 +108,19 @@ static u32 kill_at(struct vigil_engine *e, struct got *g, u64 ms,
 }
 
 #ifndef THR_DIFF_MUTANT
+/* Kills by /tmp/<prefix>N for N in [@from, @to), N at @ms + N. */
+static void kill_range(struct vigil_engine *e, struct got *g,
+		       const char *prefix, u32 from, u32 to, u64 ms)
+{
+	char exe[32];
+	u32 i;
+
+	for (i = from; i < to; i++) {
+		snprintf(exe, sizeof(exe), "/tmp/%s%u", prefix, i);
+		kill_at(e, g, ms + i, exe);
+	}
+}
+
 /* 15 per executable in 9 minutes: the 15th alerts, then it restarts. */
 static void count_restart(void)
 {
@@ -278,7 +291,6 @@ static void flood(void)
 	struct vigil_engine *e = thr_engine(5, 60000, VIGIL_F_PROCESS_EXECUTABLE,
 					    0, 0, 4, 0, &why);
 	struct got g = { 0 };
-	char exe[16];
 	u32 i;
 
 	CHECK(e);
@@ -286,10 +298,7 @@ static void flood(void)
 		return;
 	for (i = 0; i < 3; i++)
 		kill_at(e, &g, 1000 + i, "/bin/kill");
-	for (i = 0; i < 20; i++) {
-		snprintf(exe, sizeof(exe), "/tmp/f%u", i);
-		kill_at(e, &g, 2000 + i, exe);
-	}
+	kill_range(e, &g, "f", 0, 20, 2000);
 	vigil_engine_stats(e, &st);
 	CHECK_EQ(st.thr_groups, 4);
 	CHECK_EQ(st.thr_evictions, 17);
@@ -298,10 +307,7 @@ static void flood(void)
 	CHECK_EQ(g.n, 1);
 	CHECK_EQ(g.count[0], 5);
 	/* groups whose events left the window make room for free */
-	for (i = 0; i < 8; i++) {
-		snprintf(exe, sizeof(exe), "/tmp/s%u", i);
-		kill_at(e, &g, 200000 + i, exe);
-	}
+	kill_range(e, &g, "s", 0, 8, 200000);
 	vigil_engine_stats(e, &st);
 	CHECK_EQ(st.thr_evictions, 17 + 4);
 	vigil_engine_free(e);
@@ -320,16 +326,11 @@ static void growth(void)
 					    8, 0, &why);
 	long live0 = vg_atomic_live;
 	struct got g = { 0 };
-	char exe[16];
-	u32 i;
 
 	CHECK(e);
 	if (!e)
 		return;
-	for (i = 0; i < 3; i++) {
-		snprintf(exe, sizeof(exe), "/tmp/g%u", i);
-		kill_at(e, &g, 1000 + i, exe);
-	}
+	kill_range(e, &g, "g", 0, 3, 1000);
 	CHECK_EQ(vg_atomic_live, live0 + 2);
 	vg_atomic_fail = 1;
 	kill_at(e, &g, 1003, "/tmp/g3");
@@ -337,10 +338,7 @@ static void growth(void)
 	vigil_engine_stats(e, &st);
 	CHECK_EQ(st.thr_groups, 3);
 	CHECK_EQ(st.thr_evictions, 1);
-	for (i = 4; i < 12; i++) {
-		snprintf(exe, sizeof(exe), "/tmp/g%u", i);
-		kill_at(e, &g, 1000 + i, exe);
-	}
+	kill_range(e, &g, "g", 4, 12, 1000);
 	vigil_engine_stats(e, &st);
 	CHECK_EQ(st.thr_groups, 8);
 	CHECK_EQ(st.thr_evictions, 1 + 3);
