@@ -23,6 +23,8 @@ struct term_ent {
 
 #define TERMS_CHUNK_SHIFT 7
 #define TERMS_CHUNK (1U << TERMS_CHUNK_SHIFT)
+_Static_assert(sizeof(struct term_ent) * TERMS_CHUNK == 4096,
+	       "a chunk of entries is one 4 KiB block");
 /* Entries per bucket at capacity, at most (a power of two). */
 #define TERMS_LOAD 4U
 
